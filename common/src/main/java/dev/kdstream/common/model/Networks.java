@@ -1,0 +1,99 @@
+package dev.kdstream.common.model;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * The DL4J definitions of the models. Every network ends in an IDENTITY output layer with the
+ * {@link DistillationLoss}, so its output is logits.
+ *
+ * <p>Weights start uniform in +-1/sqrt(fan in), PyTorch's default for {@code nn.Linear}, so the
+ * comparison with the reference starts from the same distribution.
+ */
+public final class Networks {
+
+    private Networks() {
+    }
+
+    /** The student (or, with {@link DistillationLoss#hardLabelsOnly()}, the baseline). */
+    public static MultiLayerNetwork student(final int inputs, final int classes,
+                                            final Hyperparameters.Student config,
+                                            final ILossFunction loss, final long seed) {
+        final NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(config.learningRate()))
+                .weightInit(WeightInit.UNIFORM)
+                // l2 is added to the gradient before Adam: PyTorch's Adam(weight_decay=...), biases included
+                .l2(config.weightDecay())
+                .l2Bias(config.weightDecay())
+                .list();
+        int in = inputs;
+        for (final int width : config.hidden()) {
+            list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU).build());
+            in = width;
+        }
+        list.layer(new OutputLayer.Builder(loss).nIn(in).nOut(classes).activation(Activation.IDENTITY).build());
+        final MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * {@code branches} teachers fused in one graph that shares the input: one forward/backward
+     * pass trains them all, far cheaper than separate networks for models this small
+     * (FINDINGS.md). Each branch draws its own initial weights and dropout masks.
+     */
+    public static ComputationGraph teacherGroup(final int inputs, final int classes,
+                                                final Hyperparameters.Teacher config,
+                                                final int branches, final long seed) {
+        final ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(config.learningRate()))
+                .weightInit(WeightInit.UNIFORM)
+                .graphBuilder()
+                .addInputs("features");
+        final List<Integer> hidden = config.hidden();
+        final String[] outputs = new String[branches];
+        for (int b = 0; b < branches; b++) {
+            String previous = "features";
+            int in = inputs;
+            for (int layer = 0; layer < hidden.size(); layer++) {
+                final DenseLayer.Builder dense = new DenseLayer.Builder()
+                        .nIn(in).nOut(hidden.get(layer)).activation(Activation.RELU);
+                if (layer > 0 && config.dropout() > 0) {
+                    // DL4J's dropOut takes the RETAIN probability and acts on the layer's INPUT:
+                    // this is "dropout p after the previous hidden layer".
+                    dense.dropOut(1.0 - config.dropout());
+                }
+                final String name = "t" + b + "_h" + layer;
+                graph.addLayer(name, dense.build(), previous);
+                previous = name;
+                in = hidden.get(layer);
+            }
+            outputs[b] = outputName(b);
+            graph.addLayer(outputs[b], new OutputLayer.Builder(DistillationLoss.hardLabelsOnly())
+                    .nIn(in).nOut(classes).activation(Activation.IDENTITY).build(), previous);
+        }
+        graph.setOutputs(outputs);
+        final ComputationGraph net = new ComputationGraph(graph.build());
+        net.init();
+        return net;
+    }
+
+    public static String outputName(final int branch) {
+        return "t" + branch;
+    }
+}
