@@ -1,0 +1,122 @@
+package dev.kdstream.teacher.training;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.LabelMatrix;
+import dev.kdstream.common.model.MlpShape;
+import dev.kdstream.common.model.Networks;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.training.EpochLoop;
+
+/**
+ * Trains the teacher ensemble: the teachers are split into fused groups (one ComputationGraph
+ * each, see {@link Networks#teacherGroup}) trained in parallel, one Java thread per group.
+ * ND4J runs on one OpenMP thread, so Java threads are how the second core gets used.
+ */
+public final class EnsembleTrainer {
+
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** Told how many group-epochs of the total are done. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void update(int done, int total);
+    }
+
+    private EnsembleTrainer() {
+    }
+
+    /**
+     * @param train  raw training data; the scaler is fitted on it here and saved with the ensemble
+     * @param seed   the run's seed: group g is seeded with a value derived from it and g
+     */
+    public static TeacherEnsemble train(final Dataset train, final Hyperparameters hp, final long seed,
+                                        final Progress progress) {
+        final Standardizer scaler = Standardizer.fit(train);
+        final INDArray x = Nd4j.createFromArray(scaler.transform(train.features()));
+        final INDArray y = LabelMatrix.hard(train.labels(), train.numClasses());
+        final Hyperparameters.Teacher t = hp.teacher();
+        final List<Integer> sizes = groupSizes(t.count(), t.groups());
+        final int total = sizes.size() * t.epochs();
+        final AtomicInteger done = new AtomicInteger();
+
+        final ExecutorService pool = Executors.newFixedThreadPool(sizes.size(), r -> {
+            final Thread thread = new Thread(r, "teacher-training");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            final List<Future<ComputationGraph>> futures = new ArrayList<>();
+            for (int g = 0; g < sizes.size(); g++) {
+                final long groupSeed = seed * 1_000L + g;
+                final int branches = sizes.get(g);
+                futures.add(pool.submit(() -> trainGroup(x, y, train.width(), train.numClasses(), t, branches,
+                        groupSeed, () -> progress.update(done.incrementAndGet(), total))));
+            }
+            final List<ComputationGraph> groups = new ArrayList<>();
+            for (final Future<ComputationGraph> f : futures) {
+                groups.add(f.get());
+            }
+            final EnsembleManifest manifest = new EnsembleManifest(EnsembleManifest.KIND,
+                    EnsembleManifest.FORMAT_VERSION, versionId(seed), Instant.now().toString(), train.width(),
+                    train.numClasses(), t.count(), sizes, hp.distillation().temperature(),
+                    MlpShape.of(train.width(), t.hidden(), train.numClasses()).parameterCount(), scaler, hp,
+                    train.source());
+            return new TeacherEnsemble(manifest, groups);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("teacher training interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("teacher training failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ComputationGraph trainGroup(final INDArray x, final INDArray y, final int inputs, final int classes,
+                                               final Hyperparameters.Teacher t, final int branches, final long seed,
+                                               final Runnable epochDone) {
+        final ComputationGraph graph = Networks.teacherGroup(inputs, classes, t, branches, seed);
+        final INDArray[] labelsPerBranch = new INDArray[branches];
+        EpochLoop.run(x, y, t.epochs(), t.batchSize(), seed, (xb, yb) -> {
+            Arrays.fill(labelsPerBranch, yb);
+            graph.fit(new MultiDataSet(new INDArray[] {xb}, labelsPerBranch));
+        }, epoch -> epochDone.run());
+        return graph;
+    }
+
+    /** {@code count} teachers over {@code groups} groups, as evenly as possible: 12 over 2 is [6, 6]. */
+    public static List<Integer> groupSizes(final int count, final int groups) {
+        final List<Integer> sizes = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            sizes.add(count / groups + (g < count % groups ? 1 : 0));
+        }
+        return sizes;
+    }
+
+    private static String versionId(final long seed) {
+        return "ensemble-" + VERSION_TIME.format(Instant.now()) + "-s" + seed;
+    }
+}
