@@ -1,0 +1,35 @@
+package dev.kdstream.launcher;
+
+import java.io.UncheckedIOException;
+
+import dev.kdstream.common.data.DataFormatException;
+import dev.kdstream.common.model.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns the errors a user can cause (bad data, bad model file, bad option value) into one clear
+ * line and exit code 1; anything else is a bug: its stack trace and exit code 3.
+ */
+final class UserErrors implements IExecutionExceptionHandler {
+
+    static final int USER_ERROR = 1;
+    static final int INTERNAL_ERROR = 3;
+
+    @Override
+    public int handleExecutionException(final Exception e, final CommandLine cmd, final ParseResult parsed) {
+        if (isUserError(e)) {
+            cmd.getErr().println(cmd.getCommandName() + ": error: " + e.getMessage());
+            return USER_ERROR;
+        }
+        e.printStackTrace(cmd.getErr());
+        return INTERNAL_ERROR;
+    }
+
+    private static boolean isUserError(final Throwable e) {
+        return e instanceof DataFormatException || e instanceof ModelFileException
+                || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
+                || e instanceof java.nio.file.NoSuchFileException;
+    }
+}

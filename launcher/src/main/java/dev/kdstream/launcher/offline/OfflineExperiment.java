@@ -1,0 +1,149 @@
+package dev.kdstream.launcher.offline;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.common.console.ProgressBar;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.eval.Accuracy;
+import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.LabelMatrix;
+import dev.kdstream.common.model.StudentFile;
+import dev.kdstream.common.model.StudentManifest;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.training.EpochLoop;
+import dev.kdstream.teacher.training.EnsembleTrainer;
+
+/**
+ * The seed experiment, one seed at a time: train the ensemble, make soft targets for the
+ * training split, distil the student, train the hard-label baseline, evaluate all three on the
+ * test split.
+ */
+public final class OfflineExperiment {
+
+    private final Dataset train;
+    private final Dataset test;
+    private final Hyperparameters hp;
+    private final boolean showProgress;
+
+    public OfflineExperiment(final Dataset train, final Dataset test, final Hyperparameters hp,
+                             final boolean showProgress) {
+        if (train.width() != test.width()) {
+            throw new IllegalArgumentException(train.source() + " has " + train.width() + " features but "
+                    + test.source() + " has " + test.width());
+        }
+        final int classes = Math.max(train.numClasses(), test.numClasses());
+        this.train = train.withNumClasses(classes);
+        this.test = test.withNumClasses(classes);
+        this.hp = hp;
+        this.showProgress = showProgress;
+    }
+
+    /**
+     * @param saveDir where to save the ensemble and both students, or null
+     */
+    public RunResult run(final long seed, final Path saveDir) {
+        final long start = System.nanoTime();
+
+        final ProgressBar teacherBar = bar("teachers s=" + seed, (long) hp.teacher().epochs()
+                * EnsembleTrainer.groupSizes(hp.teacher().count(), hp.teacher().groups()).size());
+        final TeacherEnsemble ensemble = EnsembleTrainer.train(train, hp, seed, (done, total) -> teacherBar.update(done));
+        teacherBar.finish();
+        final long teachersDone = System.nanoTime();
+
+        final Standardizer scaler = ensemble.manifest().scaler();
+        final INDArray xTrain = Nd4j.createFromArray(scaler.transform(train.features()));
+        final INDArray xTest = Nd4j.createFromArray(scaler.transform(test.features()));
+        final INDArray soft = ensemble.softTargets(ensemble.logits(xTrain));
+        final long softDone = System.nanoTime();
+
+        final StudentModel distilled = StudentModel.create(StudentManifest.DISTILLED, train.width(),
+                train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 101);
+        final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, train.width(),
+                train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 202);
+        final INDArray distilLabels = LabelMatrix.of(soft.toFloatMatrix(), train.labels(), train.numClasses());
+        final INDArray hardLabels = LabelMatrix.hard(train.labels(), train.numClasses());
+
+        // The two students are independent: train them side by side, one per core.
+        final ProgressBar studentBar = bar("students s=" + seed, 2L * hp.student().epochs());
+        final int[] epochs = new int[2];
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        final double distillSeconds;
+        final double baselineSeconds;
+        try {
+            final CompletableFuture<Double> d = CompletableFuture.supplyAsync(() -> timed(() ->
+                    fitStudent(distilled, xTrain, distilLabels, seed, () -> tick(studentBar, epochs, 0))), pool);
+            final CompletableFuture<Double> b = CompletableFuture.supplyAsync(() -> timed(() ->
+                    fitStudent(baseline, xTrain, hardLabels, seed + 1, () -> tick(studentBar, epochs, 1))), pool);
+            distillSeconds = d.join();
+            baselineSeconds = b.join();
+        } finally {
+            pool.shutdownNow();
+        }
+        studentBar.finish();
+
+        final INDArray ensembleTest = ensemble.logits(xTest);
+        final INDArray distilledTest = distilled.logits(xTest);
+        final RunResult result = new RunResult(seed,
+                Accuracy.of(ensembleTest, test.labels()),
+                Accuracy.of(distilledTest, test.labels()),
+                Accuracy.of(baseline.logits(xTest), test.labels()),
+                Accuracy.agreement(distilledTest, ensembleTest),
+                meanKl(ensemble.softTargets(ensembleTest), distilledTest, hp.distillation().temperature()),
+                new RunResult.Timings(seconds(start, teachersDone), seconds(teachersDone, softDone),
+                        distillSeconds, baselineSeconds, seconds(start, System.nanoTime())));
+        if (saveDir != null) {
+            EnsembleFile.save(ensemble, saveDir.resolve("ensemble.kdm"));
+            StudentFile.save(distilled, saveDir.resolve("student-distilled.kdm"));
+            StudentFile.save(baseline, saveDir.resolve("student-baseline.kdm"));
+        }
+        return result;
+    }
+
+    private void fitStudent(final StudentModel student, final INDArray x, final INDArray labels, final long seed,
+                            final Runnable epochDone) {
+        EpochLoop.run(x, labels, hp.student().epochs(), hp.student().batchSize(), seed, student::fit,
+                epoch -> epochDone.run());
+    }
+
+    private static void tick(final ProgressBar bar, final int[] epochs, final int which) {
+        synchronized (epochs) {
+            epochs[which]++;
+            bar.update(epochs[0] + epochs[1]);
+        }
+    }
+
+    /** Mean over rows of KL(teacher soft targets || softmax(student logits / T)). */
+    static double meanKl(final INDArray teacherSoft, final INDArray studentLogits, final double temperature) {
+        final double[][] q = teacherSoft.toDoubleMatrix();
+        final double[][] z = studentLogits.toDoubleMatrix();
+        double sum = 0;
+        for (int i = 0; i < q.length; i++) {
+            sum += Probabilities.klDivergenceToLogits(q[i], z[i], temperature);
+        }
+        return q.length == 0 ? Double.NaN : sum / q.length;
+    }
+
+    private ProgressBar bar(final String label, final long total) {
+        return showProgress ? ProgressBar.onStderr(label, total) : ProgressBar.silent(label, total);
+    }
+
+    private static double timed(final Runnable work) {
+        final long t0 = System.nanoTime();
+        work.run();
+        return seconds(t0, System.nanoTime());
+    }
+
+    private static double seconds(final long from, final long to) {
+        return (to - from) / 1e9;
+    }
+}
