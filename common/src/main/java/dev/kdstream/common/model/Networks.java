@@ -1,6 +1,9 @@
 package dev.kdstream.common.model;
 
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
@@ -18,8 +22,9 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * The DL4J definitions of the models. Every network ends in an IDENTITY output layer with the
  * {@link DistillationLoss}, so its output is logits.
  *
- * <p>Weights start uniform in +-1/sqrt(fan in), PyTorch's default for {@code nn.Linear}, so the
- * comparison with the reference starts from the same distribution.
+ * <p>Weights and biases start uniform in +-1/sqrt(fan in), PyTorch's default for {@code nn.Linear},
+ * so the comparison with the reference starts from the same distribution (DL4J's own bias init is
+ * a constant, which measurably narrowed the ensemble's diversity).
  */
 public final class Networks {
 
@@ -47,6 +52,7 @@ public final class Networks {
         list.layer(new OutputLayer.Builder(loss).nIn(in).nOut(classes).activation(Activation.IDENTITY).build());
         final MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
+        uniformBiases(net.paramTable(), seed);
         return net;
     }
 
@@ -90,7 +96,24 @@ public final class Networks {
         graph.setOutputs(outputs);
         final ComputationGraph net = new ComputationGraph(graph.build());
         net.init();
+        uniformBiases(net.paramTable(), seed);
         return net;
+    }
+
+    /** Every bias "X_b" drawn from U(+-1/sqrt(fan in)), fan in being the rows of "X_W". */
+    static void uniformBiases(final Map<String, INDArray> params, final long seed) {
+        final SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (final Map.Entry<String, INDArray> e : new TreeMap<>(params).entrySet()) {
+            if (!e.getKey().endsWith("_b")) {
+                continue;
+            }
+            final INDArray weights = params.get(e.getKey().substring(0, e.getKey().length() - 2) + "_W");
+            final double bound = 1.0 / Math.sqrt(weights.size(0));
+            final INDArray bias = e.getValue();
+            for (long i = 0; i < bias.length(); i++) {
+                bias.putScalar(i, rng.nextDouble(-bound, bound));
+            }
+        }
     }
 
     public static String outputName(final int branch) {
