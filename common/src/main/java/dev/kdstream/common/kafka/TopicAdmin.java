@@ -1,0 +1,62 @@
+package dev.kdstream.common.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the project's topics when they are missing (the checkpoints topic compacted). */
+public final class TopicAdmin {
+
+    private TopicAdmin() {
+    }
+
+    /** @return the names created (existing topics are left as they are) */
+    public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
+                                            final int partitions, final short replication) {
+        try (Admin admin = Admin.create(clientProperties)) {
+            final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            final List<NewTopic> wanted = new ArrayList<>();
+            for (final String t : List.of(names.features(), names.softTargets(), names.predictions(),
+                    names.featuresDlq())) {
+                if (!existing.contains(t)) {
+                    wanted.add(new NewTopic(t, partitions, replication));
+                }
+            }
+            if (!existing.contains(names.checkpoints())) {
+                // compacted: only the newest checkpoint per trainer matters
+                wanted.add(new NewTopic(names.checkpoints(), 1, replication).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024))));
+            }
+            final List<String> created = new ArrayList<>();
+            for (final NewTopic t : wanted) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                    created.add(t.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t.name() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
+                    + " to create topics: " + e.getMessage(), e);
+        }
+    }
+}

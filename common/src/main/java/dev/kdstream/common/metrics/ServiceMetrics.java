@@ -1,0 +1,55 @@
+package dev.kdstream.common.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * A service's Prometheus registry, tagged with the service name, with the JVM and process
+ * binders bound. Close it on shutdown (the GC binder holds listeners).
+ */
+public final class ServiceMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    public ServiceMetrics(final String service) {
+        registry.config().commonTags(MetricNames.SERVICE, service);
+        final JvmGcMetrics gc = new JvmGcMetrics();
+        closeables.add(gc);
+        for (final MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
+                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
+            binder.bindTo(registry);
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Binders that must be closed with the service (e.g. Kafka client metrics). */
+    public void closeWithService(final AutoCloseable closeable) {
+        closeables.add(closeable);
+    }
+
+    @Override
+    public void close() {
+        for (final AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down: nothing useful to do with a failure to unregister a listener
+            }
+        }
+        registry.close();
+    }
+}

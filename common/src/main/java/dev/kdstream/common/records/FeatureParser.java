@@ -1,0 +1,143 @@
+package dev.kdstream.common.records;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+
+/**
+ * Parses and validates the bytes of a {@code features} record. Anything that would make the
+ * models misbehave is refused with a reason: the caller routes it to the dead-letter topic.
+ * Only {@code id} and {@code features} are required.
+ */
+public final class FeatureParser {
+
+    /** NaN and Infinity literals parse (Python's json.dumps writes them) so they can be named. */
+    private static final ObjectMapper LENIENT = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private final int width;
+    private final int classes;
+    private final int maxBytes;
+
+    /**
+     * @param width    features per record the models take
+     * @param classes  labels must be in 0..classes-1
+     * @param maxBytes larger values are refused unread
+     */
+    public FeatureParser(final int width, final int classes, final int maxBytes) {
+        this.width = width;
+        this.classes = classes;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * @param kafkaTimestamp the record's timestamp, the event time when the value has no {@code ts}
+     */
+    public FeatureRecord parse(final byte[] value, final long kafkaTimestamp) {
+        if (value == null) {
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
+        }
+        if (value.length > maxBytes) {
+            throw new InvalidRecordException(Reason.OVERSIZE, "record is " + value.length + " bytes, the limit is "
+                    + maxBytes);
+        }
+        final JsonNode root;
+        try {
+            root = LENIENT.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "value must be a JSON object");
+        }
+        return new FeatureRecord(id(root), ts(root, kafkaTimestamp), features(root), label(root), split(root));
+    }
+
+    private static String id(final JsonNode root) {
+        final JsonNode id = root.get("id");
+        if (id == null || id.isNull()) {
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "missing field 'id'");
+        }
+        if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'id' must be a non-empty string");
+        }
+        return id.asText();
+    }
+
+    private static long ts(final JsonNode root, final long kafkaTimestamp) {
+        final JsonNode ts = root.get("ts");
+        if (ts == null || ts.isNull()) {
+            return kafkaTimestamp;
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() < 0) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'ts' must be epoch milliseconds, got " + ts);
+        }
+        return ts.asLong();
+    }
+
+    private double[] features(final JsonNode root) {
+        final JsonNode array = root.get("features");
+        if (array == null || array.isNull()) {
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "missing field 'features'");
+        }
+        if (!array.isArray()) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'features' must be an array of numbers");
+        }
+        if (array.size() != width) {
+            throw new InvalidRecordException(Reason.WRONG_FEATURE_COUNT, "expected " + width + " features, got "
+                    + array.size());
+        }
+        final double[] x = new double[width];
+        for (int i = 0; i < width; i++) {
+            final JsonNode v = array.get(i);
+            if (!v.isNumber()) {
+                throw new InvalidRecordException(Reason.BAD_FIELD, "features[" + i + "] is not a number: " + v);
+            }
+            x[i] = v.asDouble();
+            if (!Double.isFinite(x[i])) {
+                throw new InvalidRecordException(Reason.NON_FINITE, "features[" + i + "] is " + v.asText());
+            }
+        }
+        return x;
+    }
+
+    private Integer label(final JsonNode root) {
+        final JsonNode label = root.get("label");
+        if (label == null || label.isNull()) {
+            return null;
+        }
+        if (!label.isIntegralNumber()) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'label' must be a class index or null, got " + label);
+        }
+        final long k = label.asLong();
+        if (k < 0 || k >= classes) {
+            throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + label + " is outside 0.."
+                    + (classes - 1));
+        }
+        return (int) k;
+    }
+
+    private static String split(final JsonNode root) {
+        final JsonNode split = root.get("split");
+        if (split == null || split.isNull()) {
+            return FeatureRecord.TRAIN;
+        }
+        final String s = split.asText();
+        if (!split.isTextual() || !(FeatureRecord.TRAIN.equals(s) || FeatureRecord.HOLDOUT.equals(s))) {
+            throw new InvalidRecordException(Reason.BAD_SPLIT, "'split' must be \"train\" or \"holdout\", got " + split);
+        }
+        return s;
+    }
+
+    private static String firstLine(final String message) {
+        final String m = message == null ? "" : message;
+        final int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kdstream.common.records;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A record on the {@code features} topic: raw (unscaled) features, an optional label, and the
+ * split. Key: the record id.
+ *
+ * @param ts    event time, epoch ms (defaults to the Kafka record timestamp)
+ * @param label class index, or null for unlabelled traffic
+ * @param split {@link #TRAIN} or {@link #HOLDOUT}; holdout records are never trained on
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record FeatureRecord(String id, long ts, double[] features, Integer label, String split) {
+
+    public static final String TRAIN = "train";
+    public static final String HOLDOUT = "holdout";
+
+    public boolean labelled() {
+        return label != null;
+    }
+
+    public boolean holdout() {
+        return HOLDOUT.equals(split);
+    }
+}
