@@ -45,7 +45,8 @@ public final class EnsembleFile {
                     + m.groupSizes().get(g));
         }
         try {
-            final INDArray[] out = graph.output(false, Nd4j.zeros(DataType.FLOAT, 1, m.inputWidth()));
+            final INDArray[] out = graph.output(false,
+                    Networks.teacherInputs(graph, Nd4j.zeros(DataType.FLOAT, 1, m.inputWidth())));
             if (out[0].size(1) != m.numClasses()) {
                 throw new ModelFileException(file + ": teachers output " + out[0].size(1) + " classes, manifest says "
                         + m.numClasses());

@@ -1,5 +1,6 @@
 package dev.kdstream.common.model;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,9 +58,11 @@ public final class Networks {
     }
 
     /**
-     * {@code branches} teachers fused in one graph that shares the input: one forward/backward
-     * pass trains them all, far cheaper than separate networks for models this small
-     * (FINDINGS.md). Each branch draws its own initial weights and dropout masks.
+     * {@code branches} teachers fused in one graph: one forward/backward pass trains them all, far
+     * cheaper than separate networks for models this small (FINDINGS.md). Each branch has its own
+     * input, so that during training each teacher sees its own shuffle of the data, as separately
+     * trained teachers would (a shared minibatch order measurably made the ensemble less diverse);
+     * for inference every input gets the same features ({@link #teacherInputs}).
      */
     public static ComputationGraph teacherGroup(final int inputs, final int classes,
                                                 final Hyperparameters.Teacher config,
@@ -69,12 +72,12 @@ public final class Networks {
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(config.learningRate()))
                 .weightInit(WeightInit.UNIFORM)
-                .graphBuilder()
-                .addInputs("features");
+                .graphBuilder();
         final List<Integer> hidden = config.hidden();
         final String[] outputs = new String[branches];
         for (int b = 0; b < branches; b++) {
-            String previous = "features";
+            String previous = "features" + b;
+            graph.addInputs(previous);
             int in = inputs;
             for (int layer = 0; layer < hidden.size(); layer++) {
                 final DenseLayer.Builder dense = new DenseLayer.Builder()
@@ -114,6 +117,13 @@ public final class Networks {
                 bias.putScalar(i, rng.nextDouble(-bound, bound));
             }
         }
+    }
+
+    /** The same features for every input of a teacher group (inference). */
+    public static INDArray[] teacherInputs(final ComputationGraph group, final INDArray features) {
+        final INDArray[] inputs = new INDArray[group.getNumInputArrays()];
+        Arrays.fill(inputs, features);
+        return inputs;
     }
 
     public static String outputName(final int branch) {

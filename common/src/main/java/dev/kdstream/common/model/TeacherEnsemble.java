@@ -39,7 +39,7 @@ public final class TeacherEnsemble {
     public INDArray logits(final INDArray scaledFeatures) {
         INDArray sum = null;
         for (final ComputationGraph group : groups) {
-            for (final INDArray branch : group.output(false, scaledFeatures)) {
+            for (final INDArray branch : group.output(false, Networks.teacherInputs(group, scaledFeatures))) {
                 sum = sum == null ? branch.dup() : sum.addi(branch);
             }
         }

@@ -43,7 +43,7 @@ final class Fixtures {
                 Networks.teacherGroup(FEATURES, CLASSES, hp.teacher(), 2, 2));
         for (final ComputationGraph g : groups) {
             for (int step = 0; step < 100; step++) {
-                g.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {y, y}));
+                g.fit(new MultiDataSet(new INDArray[] {x, x}, new INDArray[] {y, y}));
             }
         }
         final EnsembleManifest manifest = new EnsembleManifest(EnsembleManifest.KIND, EnsembleManifest.FORMAT_VERSION,

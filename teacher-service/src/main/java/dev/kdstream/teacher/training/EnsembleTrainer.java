@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -99,11 +98,12 @@ public final class EnsembleTrainer {
                                                final Hyperparameters.Teacher t, final int branches, final long seed,
                                                final Runnable epochDone) {
         final ComputationGraph graph = Networks.teacherGroup(inputs, classes, t, branches, seed);
-        final INDArray[] labelsPerBranch = new INDArray[branches];
-        EpochLoop.run(x, y, t.epochs(), t.batchSize(), seed, (xb, yb) -> {
-            Arrays.fill(labelsPerBranch, yb);
-            graph.fit(new MultiDataSet(new INDArray[] {xb}, labelsPerBranch));
-        }, epoch -> epochDone.run());
+        final long[] orderSeeds = new long[branches];
+        for (int b = 0; b < branches; b++) {
+            orderSeeds[b] = seed * 100 + b;
+        }
+        EpochLoop.runIndependentOrders(x, y, t.epochs(), t.batchSize(), orderSeeds,
+                (xs, ys) -> graph.fit(new MultiDataSet(xs, ys)), epoch -> epochDone.run());
         return graph;
     }
 
