@@ -1,0 +1,15 @@
+package dev.kdstream.producer;
+
+/**
+ * A snapshot of a running producer.
+ *
+ * @param total        records the stream holds, or -1 when it is endless
+ * @param elapsedNanos since the service started
+ */
+public record ProducerProgress(long sent, long acked, long failed, long total, long elapsedNanos) {
+
+    /** Mean send rate since the start, records per second. */
+    public double meanRate() {
+        return elapsedNanos <= 0 ? 0 : sent * 1e9 / elapsedNanos;
+    }
+}

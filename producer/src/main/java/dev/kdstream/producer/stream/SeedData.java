@@ -1,0 +1,29 @@
+package dev.kdstream.producer.stream;
+
+import dev.kdstream.common.data.SyntheticDataset;
+import dev.kdstream.common.data.SyntheticSpec;
+import dev.kdstream.common.data.TrainTestSplit;
+
+/** The seed experiment's data, the producer's default: synthetic 5,000 x 20, split 80/20 with seed 42. */
+public final class SeedData {
+
+    public static final double TEST_FRACTION = 0.2;
+    public static final long SPLIT_SEED = 42L;
+
+    private SeedData() {
+    }
+
+    public static TrainTestSplit.Split split() {
+        return TrainTestSplit.split(SyntheticDataset.generate(SyntheticSpec.seedDefaults()), TEST_FRACTION, SPLIT_SEED);
+    }
+
+    /**
+     * The {@code ./kd stack} default: the train split replayed {@value StreamOptions#STACK_REPEAT}
+     * times, each pass followed by the test split as holdout.
+     */
+    public static FeatureStream stackStream() {
+        final TrainTestSplit.Split split = split();
+        return FeatureStream.of(split.train(), split.test(),
+                StreamOptions.defaults().withRepeat(StreamOptions.STACK_REPEAT));
+    }
+}
