@@ -1,0 +1,136 @@
+package dev.kdstream.teacher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.metrics.MetricsServer;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.ModelFileException;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.teacher.streams.EnsembleCopies;
+import dev.kdstream.teacher.streams.TeacherApp;
+
+/**
+ * The running teacher: topics ensured, the streams app annotating {@code features}, and
+ * {@code /metrics} + {@code /health} served. The handle the {@code teacher serve} command, the
+ * one-JVM stack and the integration tests all start and stop the teacher with.
+ */
+public final class TeacherService implements AutoCloseable {
+
+    /** The teacher's metrics port when {@code metrics.port} is not set. */
+    public static final int DEFAULT_METRICS_PORT = 9401;
+
+    private final TeacherApp app;
+    private final MetricsServer metricsServer;
+    private final EnsembleManifest manifest;
+    private final List<String> createdTopics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TeacherService(final TeacherApp app, final MetricsServer metricsServer, final EnsembleManifest manifest,
+                           final List<String> createdTopics) {
+        this.app = app;
+        this.metricsServer = metricsServer;
+        this.manifest = manifest;
+        this.createdTopics = createdTopics;
+    }
+
+    /** Loads the ensemble from {@code ensembleFile} and starts. */
+    public static TeacherService start(final KdConfig config, final Path ensembleFile, final ServiceMetrics metrics) {
+        return start(config, loadEnsemble(ensembleFile), metrics);
+    }
+
+    public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
+                                       final ServiceMetrics metrics) {
+        return start(config, ensemble, metrics, TeacherApp.APPLICATION_ID);
+    }
+
+    /**
+     * @param ensemble      only copied (one copy per task), never run itself
+     * @param metrics       the caller's registry; the caller closes it after this service
+     * @param applicationId Kafka Streams application id; instances with the same id share the work
+     */
+    public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
+                                       final ServiceMetrics metrics, final String applicationId) {
+        final List<String> created = TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(),
+                config.getInt(ConfigKey.TOPIC_PARTITIONS), (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        final TeacherApp app = TeacherApp.start(config, ensemble.manifest(), EnsembleCopies.of(ensemble),
+                metrics.registry(), applicationId);
+        try {
+            final MetricsServer server = MetricsServer.start(config.metricsPort(DEFAULT_METRICS_PORT),
+                    metrics.registry(), app::healthy);
+            return new TeacherService(app, server, ensemble.manifest(), created);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** The ensemble in {@code file}, or an error that says how to make one. */
+    public static TeacherEnsemble loadEnsemble(final Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFileException("no teacher ensemble at " + file + ": train one with './kd teacher train'"
+                    + " (or serve with --train-if-missing)");
+        }
+        return EnsembleFile.load(file);
+    }
+
+    /** The streams app's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */
+    public KafkaStreams.State state() {
+        return app.state();
+    }
+
+    /** What {@code /health} answers: RUNNING or REBALANCING. */
+    public boolean healthy() {
+        return app.healthy();
+    }
+
+    public EnsembleManifest manifest() {
+        return manifest;
+    }
+
+    /** The topics this start created (empty when they all existed). */
+    public List<String> createdTopics() {
+        return createdTopics;
+    }
+
+    public int metricsPort() {
+        return metricsServer.port();
+    }
+
+    public String metricsUrl() {
+        return "http://localhost:" + metricsPort() + "/metrics";
+    }
+
+    /** Blocks until the service stops, by {@link #close()} or because the streams app failed. */
+    public void awaitStop() throws InterruptedException {
+        app.awaitStop();
+    }
+
+    /** @return false when still running after {@code timeout} */
+    public boolean awaitStop(final Duration timeout) throws InterruptedException {
+        return app.awaitStop(timeout);
+    }
+
+    /** Stops the streams app (committing its work) and the metrics endpoint. Safe to call twice. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            app.close();
+        } finally {
+            metricsServer.close();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kdstream.teacher;
+
+import java.nio.file.Path;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.common.data.CsvDatasetReader;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.data.SyntheticDataset;
+import dev.kdstream.common.data.SyntheticSpec;
+import dev.kdstream.common.data.TrainTestSplit;
+import dev.kdstream.common.eval.Accuracy;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.teacher.training.EnsembleTrainer;
+
+/**
+ * Trains an ensemble the way {@code teacher train} and {@code teacher serve --train-if-missing}
+ * do: on the training part of an 80/20 split, scored on the held-out part, saved to a file.
+ */
+public final class TeacherTraining {
+
+    /** The seed tutorial's split: 20% held out, shuffled with seed 42. */
+    public static final double TEST_FRACTION = 0.2;
+    public static final long SPLIT_SEED = 42L;
+
+    /** What was trained, how well it does on data it never saw, and where it is. */
+    public record Result(TeacherEnsemble ensemble, double heldOutAccuracy, int heldOutRecords, Path file) {
+    }
+
+    private TeacherTraining() {
+    }
+
+    /** The seed's synthetic data (the producer streams the same rows by default), split 80/20. */
+    public static TrainTestSplit.Split defaultData() {
+        return split(SyntheticDataset.generate(SyntheticSpec.seedDefaults()));
+    }
+
+    /** A CSV file with a header row and a {@code label} column, split 80/20. */
+    public static TrainTestSplit.Split csvData(final Path file) {
+        return split(CsvDatasetReader.read(file));
+    }
+
+    private static TrainTestSplit.Split split(final Dataset data) {
+        return TrainTestSplit.split(data, TEST_FRACTION, SPLIT_SEED);
+    }
+
+    /** The default hyper-parameters with another ensemble size and epoch count. */
+    public static Hyperparameters hyperparameters(final int teachers, final int epochs) {
+        if (teachers < 1) {
+            throw new IllegalArgumentException("--teachers must be >= 1, got " + teachers);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--teacher-epochs must be >= 1, got " + epochs);
+        }
+        final Hyperparameters defaults = Hyperparameters.defaults();
+        final Hyperparameters.Teacher t = defaults.teacher();
+        return defaults.withTeacher(new Hyperparameters.Teacher(teachers, t.hidden(), t.dropout(), t.learningRate(),
+                epochs, t.batchSize(), Math.min(t.groups(), teachers)));
+    }
+
+    public static Result trainAndSave(final TrainTestSplit.Split data, final Hyperparameters hp, final long seed,
+                                      final Path out, final EnsembleTrainer.Progress progress) {
+        final TeacherEnsemble ensemble = EnsembleTrainer.train(data.train(), hp, seed, progress);
+        final Dataset test = data.test();
+        final double accuracy = Accuracy.of(
+                ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(test.features()))),
+                test.labels());
+        EnsembleFile.save(ensemble, out);
+        return new Result(ensemble, accuracy, test.size(), out);
+    }
+}

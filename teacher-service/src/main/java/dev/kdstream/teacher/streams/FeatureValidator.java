@@ -1,0 +1,80 @@
+package dev.kdstream.teacher.streams;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kdstream.common.kafka.DeadLetters;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.records.FeatureParser;
+import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.InvalidRecordException;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+
+/**
+ * First step of the teacher: parses the raw bytes of a {@code features} record. A valid record
+ * goes on to the annotator as {@code (id, FeatureRecord)}; an invalid one goes to the dead-letter
+ * sink byte for byte (original key, value and headers) with the error headers added, and the app
+ * keeps going.
+ *
+ * <p>The two children take different types, so the output types are {@code Object}: the sinks
+ * carry their own serializers and each child is named explicitly on forward.
+ */
+final class FeatureValidator implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureValidator.class);
+
+    private final FeatureParser parser;
+    private final TeacherMetrics metrics;
+    private final String validChild;
+    private final String deadLetterChild;
+    // one warning per reason and task; the rest are counted in the metric and kept in the DLQ
+    private final Set<Reason> warned = EnumSet.noneOf(Reason.class);
+    private ProcessorContext<Object, Object> context;
+
+    FeatureValidator(final FeatureParser parser, final TeacherMetrics metrics, final String validChild,
+                     final String deadLetterChild) {
+        this.parser = parser;
+        this.metrics = metrics;
+        this.validChild = validChild;
+        this.deadLetterChild = deadLetterChild;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<byte[], byte[]> record) {
+        metrics.received();
+        final FeatureRecord feature;
+        try {
+            feature = parser.parse(record.value(), record.timestamp());
+        } catch (InvalidRecordException e) {
+            deadLetter(record, e);
+            return;
+        }
+        context.forward(record.withKey(feature.id()).withValue(feature), validChild);
+    }
+
+    private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
+        final RecordMetadata source = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("no source metadata for a record being processed"));
+        context.forward(record.withHeaders(DeadLetters.headers(record.headers(), error, source.topic(),
+                source.partition(), source.offset(), TeacherApp.SERVICE)), deadLetterChild);
+        metrics.deadLetter(error.reason());
+        if (warned.add(error.reason())) {
+            LOG.warn("invalid record {}-{}@{} sent to the dead-letter topic ({}: {}); further records with this "
+                    + "reason are counted in {} without a log line", source.topic(), source.partition(),
+                    source.offset(), error.reason().tag(), error.getMessage(),
+                    MetricNames.DEAD_LETTERS);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.kdstream.teacher.streams;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.kafka.Topics;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.records.FeatureParser;
+
+/**
+ * The teacher's Kafka Streams app: {@code features} (raw JSON bytes) to {@code soft-targets}
+ * (id, SoftTargetRecord), invalid records to {@code features-dlq} byte for byte.
+ * <pre>
+ *   features ──► validate ──► annotate (buffer store, batched ensemble) ──► soft-targets
+ *                    └──────► features-dlq
+ * </pre>
+ * Written with the Processor API because the annotator batches through a state store across
+ * records and punctuations; see {@link SoftTargetAnnotator} for why that is exactly-once.
+ */
+public final class TeacherApp implements AutoCloseable {
+
+    /** The default application id: teacher instances with the same id share the partitions. */
+    public static final String APPLICATION_ID = "kd-teacher";
+    /** The service name on dead-letter headers and metrics. */
+    public static final String SERVICE = "teacher";
+    /** The annotator's buffer; its changelog is {@code <application id>-teacher-buffer-changelog}. */
+    public static final String BUFFER_STORE = "teacher-buffer";
+
+    static final String SOURCE = "features-source";
+    static final String VALIDATE = "validate";
+    static final String ANNOTATE = "annotate";
+    static final String SOFT_TARGETS_SINK = "soft-targets-sink";
+    static final String DEAD_LETTER_SINK = "features-dlq-sink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final CountDownLatch stopped;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TeacherApp(final KafkaStreams streams, final KafkaStreamsMetrics streamsMetrics,
+                       final CountDownLatch stopped) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.stopped = stopped;
+    }
+
+    /**
+     * Builds and starts the app (start is asynchronous: see {@link #state()}).
+     *
+     * @param manifest      the ensemble to annotate with; its version is stamped on every soft target
+     * @param ensembles     one new copy of that ensemble per call, one call per task (see {@link EnsembleCopies})
+     * @param registry      where the teacher's meters and the Kafka Streams client metrics go
+     * @param applicationId usually {@link #APPLICATION_ID}
+     */
+    public static TeacherApp start(final KdConfig config, final EnsembleManifest manifest,
+                                   final Supplier<TeacherEnsemble> ensembles, final MeterRegistry registry,
+                                   final String applicationId) {
+        final KafkaStreams streams = new KafkaStreams(topology(config, manifest, ensembles, registry),
+                streamsConfig(config, applicationId));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // not bad input (that goes to the DLQ) but a bug or a broken environment: stop, and let the
+            // aborted transaction leave the input to be processed again after a fix
+            LOG.error("the teacher's stream thread failed; stopping the teacher", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+        return new TeacherApp(streams, streamsMetrics, stopped);
+    }
+
+    /** Client properties from the config, then what this app needs. */
+    public static Properties streamsConfig(final KdConfig config, final String applicationId) {
+        final Properties p = new Properties();
+        p.putAll(config.kafkaProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ConfigKey.STATE_DIR));
+        // the batching buffer is only loss- and duplicate-free under exactly-once: not negotiable
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        // an idle stream thread wakes up this often to run the linger punctuation: no longer than the linger
+        p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(10L, Math.min(100L, lingerMs(config))));
+        // there are no global stores here: this only silences Kafka 4.3's warning about them
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return p;
+    }
+
+    public static Properties streamsConfig(final KdConfig config) {
+        return streamsConfig(config, APPLICATION_ID);
+    }
+
+    /**
+     * @param ensembles called once per task; every call must return a new ensemble of {@code manifest}'s version
+     */
+    public static Topology topology(final KdConfig config, final EnsembleManifest manifest,
+                                    final Supplier<TeacherEnsemble> ensembles, final MeterRegistry registry) {
+        final Topics topics = Topics.of(config.topics());
+        final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(ConfigKey.TEACHER_BATCH_SIZE.key() + " must be >= 1, got " + batchSize);
+        }
+        final Duration linger = Duration.ofMillis(lingerMs(config));
+        final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(),
+                config.getInt(ConfigKey.MAX_RECORD_BYTES));
+        final TeacherMetrics metrics = new TeacherMetrics(registry);
+
+        final Topology topology = new Topology();
+        // earliest: features produced before the teacher first started are annotated too
+        topology.addSource(AutoOffsetReset.earliest(), SOURCE, topics.features().keySerde().deserializer(),
+                topics.features().valueSerde().deserializer(), topics.features().name());
+        topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK),
+                SOURCE);
+        topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(BUFFER_STORE, batchSize, linger, manifest,
+                ensembles, metrics), VALIDATE);
+        topology.addStateStore(bufferStore(), ANNOTATE);
+        topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
+                topics.softTargets().valueSerde().serializer(), ANNOTATE);
+        topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
+                topics.featuresDlq().valueSerde().serializer(), VALIDATE);
+        return topology;
+    }
+
+    /**
+     * The annotator's buffer: in memory (it holds at most about a batch per task), changelogged so
+     * a task's next owner restores what was buffered and not yet annotated, keyed by input offset
+     * (Serdes.Long is big-endian, so iteration is in offset order).
+     */
+    static StoreBuilder<KeyValueStore<Long, BufferedFeature>> bufferStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
+                        JsonSerde.serdeFor(BufferedFeature.class))
+                .withCachingDisabled()
+                // compaction only cleans closed segments: small ones keep the changelog (and so a
+                // restore) near the size of what is buffered, not of everything ever buffered
+                .withLoggingEnabled(Map.of(
+                        TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
+                        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis())));
+    }
+
+    private static long lingerMs(final KdConfig config) {
+        final long linger = config.getLong(ConfigKey.TEACHER_LINGER_MS);
+        if (linger < 1) {
+            throw new IllegalArgumentException(ConfigKey.TEACHER_LINGER_MS.key() + " must be >= 1, got " + linger);
+        }
+        return linger;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Processing, or about to be again. */
+    public boolean healthy() {
+        final KafkaStreams.State s = streams.state();
+        return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+    }
+
+    /** Blocks until the app stops, by {@link #close()} or by a failure. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** @return false when the app is still running after {@code timeout} */
+    public boolean awaitStop(final Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            // leave the group: the remaining instances take over this one's partitions (and restore its
+            // buffers) at once, rather than after the session timeout
+            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            streamsMetrics.close();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kdstream.teacher.streams;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+
+/**
+ * The teacher's own meters. Shared by every task's processors: Micrometer meters are
+ * thread-safe, and registering the same name and tags twice returns the same meter.
+ */
+public final class TeacherMetrics {
+
+    /** Values of {@link MetricNames#STAGE} for {@link MetricNames#RECORDS}. */
+    public static final String RECEIVED = "received";
+    public static final String ANNOTATED = "annotated";
+
+    private final Counter received;
+    private final Counter annotated;
+    private final DistributionSummary batchSize;
+    private final Timer batchLatency;
+    private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
+
+    public TeacherMetrics(final MeterRegistry registry) {
+        this.received = Counter.builder(MetricNames.RECORDS)
+                .description("feature records read by the teacher")
+                .baseUnit("records")
+                .tag(MetricNames.STAGE, RECEIVED)
+                .register(registry);
+        this.annotated = Counter.builder(MetricNames.RECORDS)
+                .description("soft-target records published by the teacher")
+                .baseUnit("records")
+                .tag(MetricNames.STAGE, ANNOTATED)
+                .register(registry);
+        this.batchSize = DistributionSummary.builder(MetricNames.TEACHER_BATCH_SIZE)
+                .description("records per batched ensemble inference")
+                .baseUnit("records")
+                .register(registry);
+        this.batchLatency = Timer.builder(MetricNames.TEACHER_BATCH_LATENCY)
+                .description("one batched ensemble inference: scaling, teacher logits and soft targets")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        // every reason up front, so a dashboard shows zeros instead of missing series
+        for (final Reason reason : Reason.values()) {
+            deadLetters.put(reason, Counter.builder(MetricNames.DEAD_LETTERS)
+                    .description("invalid feature records sent to the dead-letter topic")
+                    .tag(MetricNames.REASON, reason.tag())
+                    .register(registry));
+        }
+    }
+
+    void received() {
+        received.increment();
+    }
+
+    void deadLetter(final Reason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    void batch(final int records, final long nanos) {
+        batchSize.record(records);
+        batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void annotated(final int records) {
+        annotated.increment(records);
+    }
+}

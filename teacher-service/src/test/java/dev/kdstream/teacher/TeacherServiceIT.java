@@ -1,0 +1,257 @@
+package dev.kdstream.teacher;
+
+import static dev.kdstream.teacher.TinyEnsemble.featureJson;
+import static dev.kdstream.teacher.TinyEnsemble.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.kafka.DeadLetters;
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.kafka.TopicNames;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.teacher.streams.TeacherApp;
+
+/** The teacher service on a real (embedded KRaft) broker, with exactly-once processing. */
+class TeacherServiceIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** After the expected count arrived, keep reading this long to catch duplicates. */
+    private static final Duration QUIET = Duration.ofSeconds(2);
+
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path dir;
+
+    private final Dataset data = TinyEnsemble.data();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void annotatesEachValidRecordOnceAndDeadLettersEachInvalidOne() throws Exception {
+        final Path ensembleFile = dir.resolve("ensemble.kdm");
+        EnsembleFile.save(TinyEnsemble.ensemble(), ensembleFile);
+        final KdConfig config = config("a", "10", "50");
+        final TopicNames topics = config.topics();
+
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+             TeacherService service = TeacherService.start(config, ensembleFile, metrics)) {
+            assertThat(service.createdTopics()).contains(topics.features(), topics.softTargets(), topics.featuresDlq());
+            final int valid = 45;
+            final List<byte[]> invalid = List.of(
+                    utf8("{\"id\":\"bad-0\",\"features\":[1,2"),
+                    utf8("{\"id\":\"bad-1\",\"features\":[1,2,3]}"),
+                    utf8("{\"id\":\"bad-2\",\"features\":[1,2,3,4,NaN,6]}"),
+                    utf8("{\"id\":\"bad-3\",\"features\":[1,2,3,4,5,6],\"label\":9}"),
+                    utf8("{\"id\":\"bad-4\",\"features\":[1,2,3,4,5,6],\"split\":\"validation\"}"),
+                    utf8("{\"id\":\"bad-5\",\"features\":[1,2,3,4,5,6],\"pad\":\"" + "x".repeat(4096) + "\"}"));
+            final Set<String> ids = new HashSet<>();
+            try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
+                for (int i = 0; i < valid; i++) {
+                    final String id = "rec-" + i;
+                    ids.add(id);
+                    producer.send(new ProducerRecord<>(topics.features(), utf8(id),
+                            featureJson(id, 1_000L + i, data.features()[i], i % 3 == 0 ? null : data.labels()[i],
+                                    i % 5 == 0 ? "holdout" : "train")));
+                    if (i % 8 == 0 && i / 8 < invalid.size()) {
+                        producer.send(new ProducerRecord<>(topics.features(), utf8("bad-" + i / 8), invalid.get(i / 8)));
+                    }
+                }
+                producer.flush();
+            }
+
+            final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(config, topics.softTargets(),
+                    new StringDeserializer(), JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), valid);
+            assertThat(annotated).hasSize(valid);
+            assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(annotated).allSatisfy(r -> {
+                assertThat(r.value().id()).isEqualTo(r.key());
+                assertThat(r.value().ensembleVersion()).isEqualTo(service.manifest().versionId());
+                assertThat(r.value().softTargets()).hasSize(TinyEnsemble.CLASSES);
+            });
+
+            final List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(config, topics.featuresDlq(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer(), invalid.size());
+            assertThat(dead).hasSize(invalid.size());
+            assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+                    .containsExactlyInAnyOrder(Reason.MALFORMED_JSON.tag(), Reason.WRONG_FEATURE_COUNT.tag(),
+                            Reason.NON_FINITE.tag(), Reason.LABEL_OUT_OF_RANGE.tag(), Reason.BAD_SPLIT.tag(),
+                            Reason.OVERSIZE.tag());
+            assertThat(dead).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(invalid);
+
+            assertThat(service.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
+            final HttpClient http = HttpClient.newHttpClient();
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + service.metricsPort() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            final String scrape = http.send(HttpRequest.newBuilder(URI.create(service.metricsUrl())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scrape).contains("kd_records_total{service=\"teacher\",stage=\"annotated\"} " + valid + ".0")
+                    .contains("kd_dead_letters_total{reason=\"oversize\",service=\"teacher\"} 1.0")
+                    .contains("kd_teacher_batch_latency_seconds")
+                    .contains("kafka_stream_thread_");
+        }
+    }
+
+    /**
+     * Records buffered but not annotated when a teacher stops are annotated by the next one, from
+     * the buffer's changelog: the input offsets were committed with them, so the next teacher never
+     * reads them again, and nothing else could bring them back.
+     */
+    @Test
+    void aRestartedTeacherAnnotatesWhatItsPredecessorLeftInTheBuffer() throws Exception {
+        final String applicationId = "kd-teacher-restart";
+        final int records = 7;
+        // a batch that never fills and a linger that never ends: everything stays in the buffer
+        final KdConfig patient = config("b", "1000", Long.toString(TimeUnit.HOURS.toMillis(1)));
+        final TopicNames topics = patient.topics();
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+             TeacherService first = TeacherService.start(patient, TinyEnsemble.ensemble(), metrics, applicationId)) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(patient)) {
+                for (int i = 0; i < records; i++) {
+                    producer.send(new ProducerRecord<>(topics.features(), utf8("rec-" + i),
+                            featureJson("rec-" + i, (long) i, data.features()[i], data.labels()[i], "train")));
+                }
+            }
+            awaitCommittedInput(patient, applicationId, topics.features(), records);
+            first.close();
+        }
+        assertThat(readCommitted(patient, topics.softTargets(), new StringDeserializer(),
+                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 0))
+                .as("the first teacher annotated nothing").isEmpty();
+
+        // a fresh state directory: the buffer can only come back from its changelog
+        final KdConfig prompt = patient.with(Map.of("teacher.linger.ms", "50",
+                "state.dir", dir.resolve("state-2").toString()));
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+             TeacherService second = TeacherService.start(prompt, TinyEnsemble.ensemble(), metrics, applicationId)) {
+            final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(prompt,
+                    topics.softTargets(), new StringDeserializer(),
+                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), records);
+            assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(records)
+                    .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6");
+        }
+    }
+
+    /** Topics of their own per test, so the two tests share one broker without sharing data. */
+    private KdConfig config(final String prefix, final String batchSize, final String lingerMs) {
+        return KdConfig.defaults().with(Map.ofEntries(
+                Map.entry("bootstrap.servers", broker.bootstrapServers()),
+                Map.entry("topic.features", prefix + "-features"),
+                Map.entry("topic.soft-targets", prefix + "-soft-targets"),
+                Map.entry("topic.predictions", prefix + "-predictions"),
+                Map.entry("topic.checkpoints", prefix + "-checkpoints"),
+                Map.entry("topic.features-dlq", prefix + "-features-dlq"),
+                Map.entry("state.dir", dir.resolve("state").toString()),
+                Map.entry("metrics.port", "0"),
+                Map.entry("max.record.bytes", "2048"),
+                Map.entry("teacher.batch.size", batchSize),
+                Map.entry("teacher.linger.ms", lingerMs)));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(final KdConfig config) {
+        final Properties p = config.kafkaProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Everything committed on {@code topic}: reads until {@code expected} records arrived (or the
+     * deadline passed), then for a quiet period more, so that a duplicate would show.
+     */
+    private static <K, V> List<ConsumerRecord<K, V>> readCommitted(final KdConfig config, final String topic,
+                                                                 final Deserializer<K> keys,
+                                                                 final Deserializer<V> values, final int expected) {
+        final Properties p = config.kafkaProperties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
+            consumer.subscribe(List.of(topic));
+            final long deadline = System.nanoTime() + DEADLINE.toNanos();
+            long quietUntil = expected == 0 ? System.nanoTime() + QUIET.toNanos() : Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + QUIET.toNanos();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void awaitCommittedInput(final KdConfig config, final String applicationId, final String topic,
+                                            final long records) throws Exception {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final long deadline = System.nanoTime() + DEADLINE.toNanos();
+            long committed = 0;
+            while (System.nanoTime() < deadline) {
+                final ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(applicationId);
+                committed = result.partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+                        .filter(e -> e.getKey().topic().equals(topic))
+                        .map(Map.Entry::getValue)
+                        .filter(Objects::nonNull)
+                        .mapToLong(OffsetAndMetadata::offset)
+                        .sum();
+                if (committed >= records) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new AssertionError("the teacher committed " + committed + " of " + records + " input records");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.kdstream.teacher.streams;
+
+import static dev.kdstream.teacher.TinyEnsemble.featureJson;
+import static dev.kdstream.teacher.TinyEnsemble.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.kafka.DeadLetters;
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.teacher.TinyEnsemble;
+
+class TeacherAppTest {
+
+    private static final String APP_ID = "kd-teacher-test";
+    private static final int MAX_BYTES = 1024;
+    private static final Duration LONG_LINGER = Duration.ofSeconds(60);
+
+    @TempDir
+    Path stateDir;
+
+    private final TeacherEnsemble ensemble = TinyEnsemble.ensemble();
+    private final EnsembleManifest manifest = ensemble.manifest();
+    private final Dataset data = TinyEnsemble.data();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> features;
+    private TestOutputTopic<String, SoftTargetRecord> softTargets;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    private void start(final int batchSize, final Duration linger) {
+        final KdConfig config = KdConfig.defaults().with(Map.of(
+                "teacher.batch.size", Integer.toString(batchSize),
+                "teacher.linger.ms", Long.toString(linger.toMillis()),
+                "max.record.bytes", Integer.toString(MAX_BYTES),
+                "state.dir", stateDir.toString()));
+        driver = new TopologyTestDriver(TeacherApp.topology(config, manifest, EnsembleCopies.of(ensemble), registry),
+                TeacherApp.streamsConfig(config, APP_ID), Instant.EPOCH);
+        features = driver.createInputTopic("features", new ByteArraySerializer(), new ByteArraySerializer());
+        softTargets = driver.createOutputTopic("soft-targets", new StringDeserializer(),
+                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer());
+        deadLetters = driver.createOutputTopic("features-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void annotatesEveryValidRecordOnceWithTheEnsemblesSoftTargets() {
+        start(4, LONG_LINGER);
+        final int n = 8;
+        for (int i = 0; i < n; i++) {
+            features.pipeInput(utf8("r" + i), featureJson("r" + i, 1_000L + i, data.features()[i], data.labels()[i],
+                    i % 2 == 0 ? "train" : "holdout"), 5_000L + i);
+        }
+        // two full batches of 4: flushed on size, no punctuation needed
+        final List<TestRecord<String, SoftTargetRecord>> out = softTargets.readRecordsToList();
+        assertThat(out).hasSize(n);
+
+        final double[][] expectedLogits = independentLogits(Arrays.copyOf(data.features(), n));
+        for (int i = 0; i < n; i++) {
+            final TestRecord<String, SoftTargetRecord> r = out.get(i);
+            final SoftTargetRecord s = r.value();
+            assertThat(r.key()).isEqualTo("r" + i);
+            assertThat(r.timestamp()).as("the input's timestamp").isEqualTo(5_000L + i);
+            assertThat(s.id()).isEqualTo("r" + i);
+            assertThat(s.ts()).isEqualTo(1_000L + i);
+            assertThat(s.features()).as("raw, not scaled").containsExactly(data.features()[i]);
+            assertThat(s.label()).isEqualTo(data.labels()[i]);
+            assertThat(s.split()).isEqualTo(i % 2 == 0 ? "train" : "holdout");
+            assertThat(s.temperature()).isEqualTo(manifest.temperature());
+            assertThat(s.ensembleVersion()).isEqualTo(manifest.versionId());
+            assertThat(s.teacherLogits()).containsExactly(expectedLogits[i], within(1e-5));
+            assertThat(Arrays.stream(s.softTargets()).sum()).isCloseTo(1.0, within(1e-6));
+            assertThat(s.softTargets()).containsExactly(
+                    Probabilities.softmax(expectedLogits[i], manifest.temperature()), within(1e-5));
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(registry.get(MetricNames.RECORDS).tag(MetricNames.STAGE, TeacherMetrics.RECEIVED).counter().count())
+                .isEqualTo(n);
+        assertThat(registry.get(MetricNames.RECORDS).tag(MetricNames.STAGE, TeacherMetrics.ANNOTATED).counter().count())
+                .isEqualTo(n);
+        assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().totalAmount()).isEqualTo(n);
+        assertThat(registry.get(MetricNames.TEACHER_BATCH_LATENCY).timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFull() {
+        start(3, LONG_LINGER);
+        pipeValid(0);
+        pipeValid(1);
+        assertThat(softTargets.isEmpty()).as("a batch of 3 is not full with 2").isTrue();
+        assertThat(bufferedOffsets()).containsExactly(0L, 1L);
+
+        pipeValid(2);
+        assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r1", "r2");
+        assertThat(bufferedOffsets()).isEmpty();
+    }
+
+    @Test
+    void flushesAPartialBatchWhenTheLingerPunctuationFindsOne() {
+        final Duration linger = Duration.ofMillis(50);
+        start(100, linger);
+        pipeValid(0);
+        pipeValid(1);
+        assertThat(softTargets.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(linger);
+        assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r1");
+        assertThat(bufferedOffsets()).isEmpty();
+
+        // an empty buffer: the punctuation annotates nothing and records no batch
+        driver.advanceWallClockTime(linger);
+        assertThat(softTargets.isEmpty()).isTrue();
+        assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(1);
+    }
+
+    static Stream<Arguments> invalidRecords() {
+        final String nineFeatures = "[1,2,3,4,5,6,7,8,9]";
+        final String padding = "x".repeat(MAX_BYTES);
+        return Stream.of(
+                Arguments.of("malformed JSON", utf8("{\"id\":\"b\",\"features\":[1,2"), Reason.MALFORMED_JSON),
+                Arguments.of("wrong feature count", utf8("{\"id\":\"b\",\"features\":" + nineFeatures + "}"),
+                        Reason.WRONG_FEATURE_COUNT),
+                Arguments.of("NaN literal", utf8("{\"id\":\"b\",\"features\":[1,NaN,3,4,5,6]}"), Reason.NON_FINITE),
+                Arguments.of("label out of range", utf8("{\"id\":\"b\",\"features\":[1,2,3,4,5,6],\"label\":3}"),
+                        Reason.LABEL_OUT_OF_RANGE),
+                Arguments.of("oversize", utf8("{\"id\":\"b\",\"features\":[1,2,3,4,5,6],\"pad\":\"" + padding + "\"}"),
+                        Reason.OVERSIZE),
+                Arguments.of("bad split", utf8("{\"id\":\"b\",\"features\":[1,2,3,4,5,6],\"split\":\"test\"}"),
+                        Reason.BAD_SPLIT),
+                Arguments.of("tombstone", null, Reason.MISSING_FIELD));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidRecords")
+    void deadLettersAnInvalidRecordByteForByteWithItsReason(final String what, final byte[] value,
+                                                            final Reason reason) {
+        start(2, Duration.ofMillis(10));
+        pipeValid(0);
+        final RecordHeaders original = new RecordHeaders();
+        original.add("trace-id", utf8("abc"));
+        features.pipeInput(new TestRecord<>(utf8("bad-key"), value, original, 7_000L));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        final List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        final TestRecord<byte[], byte[]> d = dead.get(0);
+        assertThat(d.key()).isEqualTo(utf8("bad-key"));
+        assertThat(d.value()).isEqualTo(value);
+        assertThat(d.timestamp()).isEqualTo(7_000L);
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.REASON)).isEqualTo(reason.tag());
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.MESSAGE)).isNotBlank();
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("features");
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.SERVICE)).isEqualTo(TeacherApp.SERVICE);
+        assertThat(DeadLetters.header(d.headers(), "trace-id")).as("original headers kept").isEqualTo("abc");
+
+        // only the valid record was annotated
+        assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0");
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).tag(MetricNames.REASON, reason.tag()).counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).counters().stream().mapToDouble(c -> c.count()).sum())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void keepsGoingAfterInvalidRecords() {
+        start(2, LONG_LINGER);
+        pipeValid(0);
+        features.pipeInput(utf8("x1"), utf8("not json"));
+        pipeValid(1);
+        features.pipeInput(utf8("x2"), utf8("{\"id\":\"x2\",\"features\":[1]}"));
+        pipeValid(2);
+        pipeValid(3);
+
+        assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r1", "r2", "r3");
+        final List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(d -> DeadLetters.header(d.headers(), DeadLetters.SOURCE_OFFSET))
+                .containsExactly("1", "3");
+        assertThat(dead).extracting(d -> DeadLetters.header(d.headers(), DeadLetters.REASON))
+                .containsExactly(Reason.MALFORMED_JSON.tag(), Reason.WRONG_FEATURE_COUNT.tag());
+    }
+
+    @Test
+    void unlabelledRecordsGetSoftTargetsToo() {
+        start(3, LONG_LINGER);
+        final double[] x = data.features()[0];
+        features.pipeInput(utf8("u1"), featureJson("u1", 10L, x, null, null), 100L);
+        features.pipeInput(utf8("u2"),
+                utf8("{\"id\":\"u2\",\"features\":" + Arrays.toString(x) + ",\"label\":null,\"split\":\"holdout\"}"),
+                200L);
+        features.pipeInput(utf8("u3"), featureJson("u3", null, x, null, "train"), 300L);
+
+        final List<SoftTargetRecord> out = softTargets.readValuesToList();
+        assertThat(out).extracting(SoftTargetRecord::id).containsExactly("u1", "u2", "u3");
+        assertThat(out).allSatisfy(s -> {
+            assertThat(s.label()).isNull();
+            assertThat(Arrays.stream(s.softTargets()).sum()).isCloseTo(1.0, within(1e-6));
+        });
+        assertThat(out).extracting(SoftTargetRecord::split).containsExactly("train", "holdout", "train");
+        assertThat(out.get(2).ts()).as("no ts: the Kafka timestamp").isEqualTo(300L);
+    }
+
+    /**
+     * What makes the buffer survive a crash: every buffered record is in the store and in its
+     * changelog, and annotating it writes a tombstone. (TopologyTestDriver cannot restore a store
+     * from its changelog; SoftTargetAnnotatorTest shows what a restored store leads to, and
+     * TeacherServiceIT restores one on a real broker.)
+     */
+    @Test
+    void bufferedRecordsWaitInTheChangeloggedStoreUntilAnnotated() {
+        start(10, LONG_LINGER);
+        pipeValid(0);
+        features.pipeInput(utf8("bad"), utf8("{}"));
+        pipeValid(2);
+        assertThat(softTargets.isEmpty()).isTrue();
+
+        final KeyValueStore<Long, BufferedFeature> store = driver.getKeyValueStore(TeacherApp.BUFFER_STORE);
+        assertThat(bufferedOffsets()).as("keyed by input offset").containsExactly(0L, 2L);
+        assertThat(store.get(2L).feature().id()).isEqualTo("r2");
+        assertThat(store.get(2L).feature().features()).containsExactly(data.features()[2]);
+        assertThat(store.get(2L).timestamp()).isEqualTo(2L);
+
+        final String changelog = APP_ID + "-" + TeacherApp.BUFFER_STORE + "-changelog";
+        final TestOutputTopic<Long, BufferedFeature> changes = driver.createOutputTopic(changelog,
+                new LongDeserializer(), JsonSerde.serdeFor(BufferedFeature.class).deserializer());
+        final List<KeyValue<Long, BufferedFeature>> puts = changes.readKeyValuesToList();
+        assertThat(puts).extracting(kv -> kv.key).containsExactly(0L, 2L);
+        assertThat(puts).extracting(kv -> kv.value.feature().id()).containsExactly("r0", "r2");
+
+        driver.advanceWallClockTime(LONG_LINGER);
+        assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r2");
+        assertThat(bufferedOffsets()).isEmpty();
+        final List<KeyValue<Long, BufferedFeature>> deletes = changes.readKeyValuesToList();
+        assertThat(deletes).extracting(kv -> kv.key).containsExactly(0L, 2L);
+        assertThat(deletes).extracting(kv -> kv.value).containsOnlyNulls();
+    }
+
+    private void pipeValid(final int row) {
+        features.pipeInput(utf8("r" + row), featureJson("r" + row, (long) row, data.features()[row],
+                data.labels()[row], "train"), row);
+    }
+
+    private List<Long> bufferedOffsets() {
+        final KeyValueStore<Long, BufferedFeature> store = driver.getKeyValueStore(TeacherApp.BUFFER_STORE);
+        final List<Long> keys = new ArrayList<>();
+        try (KeyValueIterator<Long, BufferedFeature> it = store.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    /** The ensemble's mean logits for raw rows, one record at a time, outside the app. */
+    private double[][] independentLogits(final double[][] rows) {
+        final double[][] logits = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            logits[i] = ensemble.logits(Nd4j.createFromArray(new float[][] {manifest.scaler().transform(rows[i])}))
+                    .toDoubleVector();
+        }
+        return logits;
+    }
+}
