@@ -1,0 +1,206 @@
+package dev.kdstream.student;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.metrics.MetricsServer;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.student.serving.ServingService;
+import dev.kdstream.student.trainer.TrainerSetup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "student", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the student-service: the online trainer (distilled student + hard-label baseline, trained "
+                    + "from soft-targets, checkpointed to student-checkpoints) and the prediction server "
+                    + "(features -> predictions with the newest checkpoint), with one /metrics and /health "
+                    + "endpoint for both. Stops on Ctrl-C.",
+            "",
+            "The trainer resumes from its newest checkpoint (key: trainer.id). It takes the ensemble's "
+                    + "scaler from the ensemble model file, since soft-target features arrive raw."},
+        footer = {"", "Examples:",
+            "  ./kd student",
+            "  ./kd student --bootstrap-servers localhost:9092 --ensemble .kd/models/ensemble.kdm",
+            "  ./kd student --role server          # another serving replica",
+            "  KD_TRAINER_ID=student-b ./kd student --role trainer --config kd.properties"})
+public final class StudentCommand implements Callable<Integer> {
+
+    /** Which parts of the service this process runs. */
+    public enum Role {
+        trainer, server, both;
+
+        boolean trains() {
+            return this != server;
+        }
+
+        boolean serves() {
+            return this != trainer;
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see ConfigKey); KD_* "
+            + "environment variables override it.")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers "
+            + "(default: bootstrap.servers, localhost:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--ensemble", paramLabel = "FILE", description = "The ensemble model file the trainer takes "
+            + "its scaler, shape, temperature and alpha from (default: ensemble.file, <model.dir>/ensemble.kdm).")
+    Path ensemble;
+
+    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "both",
+            description = "trainer, server or both (default: ${DEFAULT-VALUE}).")
+    Role role;
+
+    @Option(names = "--status-every", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Print a status line this often (default: ${DEFAULT-VALUE}; 0: never).")
+    int statusEvery;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (statusEvery < 0) {
+            throw new IllegalArgumentException("--status-every must be >= 0");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final KdConfig config = config();
+        // before touching Kafka: a missing ensemble file is the likeliest user error
+        final TrainerSetup setup = role.trains() ? TrainerService.setupFrom(config.ensembleFile()) : null;
+
+        final ServiceMetrics metrics = new ServiceMetrics("student-service");
+        final Running running = new Running(metrics);
+        try {
+            if (role.trains()) {
+                running.trainer = TrainerService.start(config, metrics, setup);
+            }
+            if (role.serves()) {
+                running.server = ServingService.start(config, metrics);
+            }
+            running.http = MetricsServer.start(config.metricsPort(TrainerService.DEFAULT_METRICS_PORT),
+                    metrics.registry(), running::healthy);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        out.printf("kd student (%s): %s -> %s, checkpoints %s, Kafka %s; metrics on http://localhost:%d/metrics%n",
+                role, config.topics().softTargets(), config.topics().predictions(), config.topics().checkpoints(),
+                config.get(ConfigKey.BOOTSTRAP_SERVERS), running.http.port());
+        out.flush();
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "student-shutdown"));
+        final long waitSeconds = statusEvery == 0 ? 1 : statusEvery;
+        while (!stopped.await(waitSeconds, TimeUnit.SECONDS)) {
+            if (statusEvery > 0) {
+                out.println(running.statusLine());
+                out.flush();
+            }
+            final String failure = running.failure();
+            if (failure != null) {
+                running.close();
+                throw new IllegalStateException(failure);
+            }
+        }
+        return 0;
+    }
+
+    private KdConfig config() {
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        if (bootstrapServers != null) {
+            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        }
+        if (ensemble != null) {
+            overrides.put(ConfigKey.ENSEMBLE_FILE.key(), ensemble.toString());
+        }
+        return KdConfig.fromEnvironment(configFile, overrides);
+    }
+
+    /** The parts this process started, closed once, in reverse order. */
+    private static final class Running {
+
+        private final ServiceMetrics metrics;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile TrainerService trainer;
+        private volatile ServingService server;
+        private volatile MetricsServer http;
+
+        Running(final ServiceMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        boolean healthy() {
+            final TrainerService t = trainer;
+            final ServingService s = server;
+            return (t == null || t.isHealthy()) && (s == null || s.isHealthy());
+        }
+
+        String statusLine() {
+            final List<String> parts = new ArrayList<>();
+            if (trainer != null) {
+                parts.add(trainer.status().line());
+            }
+            if (server != null) {
+                parts.add("server " + server.state().name().toLowerCase(Locale.ROOT) + " serving v"
+                        + server.servingVersion());
+            }
+            return String.join(" || ", parts);
+        }
+
+        /** Why the process should stop, or null while every part runs (or it is being closed anyway). */
+        String failure() {
+            if (closed.get()) {
+                return null;
+            }
+            if (trainer != null && !trainer.isHealthy()) {
+                return "the trainer stopped: " + trainer.failure().map(Throwable::getMessage).orElse("see the log");
+            }
+            if (server != null) {
+                final KafkaStreams.State s = server.state();
+                if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+                        || s == KafkaStreams.State.NOT_RUNNING) {
+                    return "the prediction server stopped (" + s + "): see the log";
+                }
+            }
+            return null;
+        }
+
+        void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            if (http != null) {
+                http.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (trainer != null) {
+                trainer.close();
+            }
+            metrics.close();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.kdstream.student;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.ModelArchive;
+import dev.kdstream.common.model.ModelFileException;
+import dev.kdstream.student.trainer.OnlineTrainer;
+import dev.kdstream.student.trainer.TrainerSetup;
+import dev.kdstream.student.trainer.TrainerStatus;
+
+/**
+ * A running online trainer: {@link #start} creates missing topics, restores the newest checkpoint
+ * and runs the {@link OnlineTrainer} loop on its own thread; {@link #close} stops it after a final
+ * checkpoint. Opens no HTTP port: the student-service serves one {@code /metrics} for its trainer
+ * and server together.
+ */
+public final class TrainerService implements AutoCloseable {
+
+    /** The student-service's default {@code /metrics} port. */
+    public static final int DEFAULT_METRICS_PORT = 9402;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    private static final long JOIN_MILLIS = 30_000;
+
+    private final OnlineTrainer trainer;
+    private final Thread thread;
+
+    private TrainerService(final OnlineTrainer trainer, final Thread thread) {
+        this.trainer = trainer;
+        this.thread = thread;
+    }
+
+    /** With the scaler, shape, temperature and alpha of the ensemble in {@code config.ensembleFile()}. */
+    public static TrainerService start(final KdConfig config, final ServiceMetrics metrics) {
+        return start(config, metrics, setupFrom(config.ensembleFile()));
+    }
+
+    /** With the ensemble's manifest in hand (the stack, tests). */
+    public static TrainerService start(final KdConfig config, final ServiceMetrics metrics,
+                                       final EnsembleManifest ensemble) {
+        return start(config, metrics, TrainerSetup.of(ensemble));
+    }
+
+    public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
+        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics.registry());
+        final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
+        thread.start();
+        LOG.info("trainer {} started: {} -> {}", config.get(ConfigKey.TRAINER_ID), config.topics().softTargets(),
+                config.topics().checkpoints());
+        return new TrainerService(trainer, thread);
+    }
+
+    /**
+     * Reads only the manifest of an ensemble file (its networks stay on disk): what the trainer
+     * needs is the scaler and the shape.
+     */
+    public static TrainerSetup setupFrom(final Path ensembleFile) {
+        try {
+            return TrainerSetup.of(ModelArchive.read(ensembleFile, EnsembleManifest.KIND,
+                    EnsembleManifest.FORMAT_VERSION).manifestAs(EnsembleManifest.class));
+        } catch (ModelFileException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (the trainer takes the ensemble's scaler from it: "
+                    + "train the ensemble first, or point --ensemble / " + ConfigKey.ENSEMBLE_FILE.env()
+                    + " at one)", e);
+        }
+    }
+
+    /** The newest snapshot, safe from any thread (the stack prints {@code status().line()}). */
+    public TrainerStatus status() {
+        return trainer.status();
+    }
+
+    /** Starting or running: what {@code /health} reports. */
+    public boolean isHealthy() {
+        final TrainerStatus.State state = trainer.status().state();
+        return state == TrainerStatus.State.STARTING || state == TrainerStatus.State.RUNNING;
+    }
+
+    /** Why the trainer stopped, if it failed. */
+    public Optional<Throwable> failure() {
+        return trainer.failure();
+    }
+
+    /** Stops after a final checkpoint of whatever was consumed since the last one. */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /** Stops without the final checkpoint, as a crash would (tests of the restart path). */
+    void abandon() {
+        stop(false);
+    }
+
+    private void stop(final boolean finalCheckpoint) {
+        trainer.stop(finalCheckpoint);
+        try {
+            thread.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("trainer thread {} did not stop within {} ms", thread.getName(), JOIN_MILLIS);
+        }
+    }
+}

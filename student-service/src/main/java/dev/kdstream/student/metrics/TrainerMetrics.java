@@ -1,0 +1,158 @@
+package dev.kdstream.student.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
+import dev.kdstream.common.metrics.MetricNames;
+
+/**
+ * The trainer's meters. Gauges read the newest immutable {@link Evaluation} the trainer thread
+ * published (never a DL4J network: those belong to the trainer thread). Closing removes every
+ * meter, so a trainer restarted in the same JVM registers fresh gauges instead of finding the
+ * old ones bound to the stopped trainer.
+ */
+public final class TrainerMetrics implements AutoCloseable {
+
+    /** The {@code service} tag of the trainer's dead-letter counter. */
+    public static final String SERVICE = "student-trainer";
+    /**
+     * The {@code stage} tag of the trainer's model version: the server of the same student-service
+     * registers {@code stage=serving} for the version it serves, with the same tag keys.
+     */
+    public static final String STAGE_TRAINING = "training";
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private final Map<String, Counter> trained = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Counter checkpoints;
+
+    /**
+     * @param evaluation the newest snapshot (a volatile read)
+     * @param version    the newest checkpoint version written
+     */
+    public TrainerMetrics(final MeterRegistry registry, final Supplier<Evaluation> evaluation,
+                          final LongSupplier version) {
+        this.registry = registry;
+        for (final String eval : List.of(MetricNames.PREQUENTIAL_WINDOW, MetricNames.PREQUENTIAL_CUMULATIVE,
+                MetricNames.HOLDOUT)) {
+            final Supplier<Accuracies> accuracies = () -> accuracies(evaluation.get(), eval);
+            accuracy(MetricNames.TEACHER, eval, () -> accuracies.get().teacher());
+            accuracy(MetricNames.DISTILLED, eval, () -> accuracies.get().distilled());
+            accuracy(MetricNames.BASELINE, eval, () -> accuracies.get().baseline());
+        }
+        gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED, evaluation, e -> e.get().recoveredWindow())
+                .tag(MetricNames.EVAL, MetricNames.PREQUENTIAL_WINDOW)
+                .description("(distilled - baseline) / (ensemble - baseline) accuracy, prequential window"));
+        gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED, evaluation, e -> e.get().recoveredHoldout())
+                .tag(MetricNames.EVAL, MetricNames.HOLDOUT)
+                .description("(distilled - baseline) / (ensemble - baseline) accuracy, holdout window"));
+        gauge(Gauge.builder(MetricNames.AGREEMENT, evaluation, e -> e.get().agreement())
+                .description("share of records where the distilled student and the ensemble agree (rolling window)"));
+        gauge(Gauge.builder(MetricNames.KL_TO_TEACHER, evaluation, e -> e.get().klToTeacher())
+                .description("mean KL(soft targets || distilled student at T), rolling window"));
+        gauge(Gauge.builder(MetricNames.MODEL_VERSION, version, v -> (double) v.getAsLong())
+                .tags(MetricNames.MODEL, MetricNames.DISTILLED, MetricNames.STAGE, STAGE_TRAINING)
+                .description("newest student version checkpointed by the trainer"));
+        checkpoints = Counter.builder(MetricNames.CHECKPOINTS)
+                .description("checkpoints written")
+                .register(registry);
+        meters.add(checkpoints);
+        // both arms show from the start, at 0
+        trainedCounter(MetricNames.DISTILLED);
+        trainedCounter(MetricNames.BASELINE);
+    }
+
+    /** Records one model took an optimiser step on. */
+    public void trained(final String model, final int records) {
+        trainedCounter(model).increment(records);
+    }
+
+    public void checkpointed() {
+        checkpoints.increment();
+    }
+
+    /** An invalid soft-target record, skipped. */
+    public void deadLetter(final String reason) {
+        deadLetters.computeIfAbsent(reason, r -> remember(Counter.builder(MetricNames.DEAD_LETTERS)
+                .tags(MetricNames.SERVICE, SERVICE, MetricNames.REASON, r)
+                .description("invalid records skipped or dead-lettered")
+                .register(registry))).increment();
+    }
+
+    /** Kafka's own client metrics for the trainer's consumer, unbound on {@link #close()}. */
+    public void bindKafkaClient(final Consumer<?, ?> consumer) {
+        final KafkaClientMetrics binder = new KafkaClientMetrics(consumer);
+        binder.bindTo(registry);
+        binders.add(binder);
+    }
+
+    /** Likewise for the checkpoint producer. */
+    public void bindKafkaClient(final Producer<?, ?> producer) {
+        final KafkaClientMetrics binder = new KafkaClientMetrics(producer);
+        binder.bindTo(registry);
+        binders.add(binder);
+    }
+
+    @Override
+    public void close() {
+        for (final AutoCloseable b : binders) {
+            try {
+                b.close();
+            } catch (Exception ignored) {
+                // shutting down: a binder that fails to unregister leaves only stale meters behind
+            }
+        }
+        binders.clear();
+        synchronized (meters) {
+            meters.forEach(registry::remove);
+            meters.clear();
+        }
+    }
+
+    private Counter trainedCounter(final String model) {
+        return trained.computeIfAbsent(model, m -> remember(Counter.builder(MetricNames.RECORDS_TRAINED)
+                .tag(MetricNames.MODEL, m)
+                .description("records the model took an optimiser step on")
+                .register(registry)));
+    }
+
+    private void accuracy(final String model, final String eval, final Supplier<Double> value) {
+        gauge(Gauge.builder(MetricNames.ACCURACY, value, Supplier::get)
+                .tags(MetricNames.MODEL, model, MetricNames.EVAL, eval)
+                .description("accuracy (NaN before any labelled record)"));
+    }
+
+    private static Accuracies accuracies(final Evaluation e, final String eval) {
+        return switch (eval) {
+            case MetricNames.PREQUENTIAL_WINDOW -> e.window();
+            case MetricNames.PREQUENTIAL_CUMULATIVE -> e.cumulative();
+            default -> e.holdout();
+        };
+    }
+
+    private <T> void gauge(final Gauge.Builder<T> builder) {
+        remember(builder.strongReference(true).register(registry));
+    }
+
+    private <M extends Meter> M remember(final M meter) {
+        synchronized (meters) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+}

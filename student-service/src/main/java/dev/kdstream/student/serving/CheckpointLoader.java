@@ -1,0 +1,111 @@
+package dev.kdstream.student.serving;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.model.StudentFile;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.records.StudentCheckpoint;
+
+/**
+ * The processor of the global checkpoint store: every replica sees every checkpoint, turns the
+ * newest one of its trainer into a {@link FastStudent} and swaps it into {@link CurrentModel}.
+ *
+ * <p>The store keeps the raw checkpoint bytes. A restore that fills it straight from the topic
+ * bypasses this processor, so {@link #init} also serves what the store already holds (Kafka 4.3 with
+ * this in-memory store replays the topic through {@link #process} instead; both paths end the same).
+ * Values are decoded here rather than by a serde so that a corrupt checkpoint is logged and skipped
+ * (the replica keeps serving the previous model) instead of stopping the global thread.
+ */
+final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
+
+    private final String storeName;
+    private final String trainerId;
+    private final CurrentModel current;
+    private final Deserializer<StudentCheckpoint> json = JsonSerde.serdeFor(StudentCheckpoint.class).deserializer();
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> store;
+
+    CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current) {
+        this.storeName = storeName;
+        this.trainerId = trainerId;
+        this.current = current;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        final byte[] restored = store.get(trainerId);
+        if (restored != null) {
+            load(restored, "the restored store " + storeName);
+        } else {
+            LOG.info("no checkpoint of trainer '{}' in the store yet: records are held until one is loaded",
+                    trainerId);
+        }
+    }
+
+    @Override
+    public void process(final Record<String, byte[]> record) {
+        if (record.key() == null) {
+            LOG.warn("ignoring a checkpoint without a trainer id (key) from {}", origin());
+            return;
+        }
+        // the store mirrors the topic whatever the value is, as a restore would fill it
+        if (record.value() == null) {
+            store.delete(record.key());
+        } else {
+            store.put(record.key(), record.value());
+        }
+        if (!trainerId.equals(record.key())) {
+            LOG.debug("ignoring a checkpoint of trainer '{}' (serving trainer '{}')", record.key(), trainerId);
+            return;
+        }
+        if (record.value() == null) {
+            LOG.warn("the checkpoint of trainer '{}' was deleted; still serving version {}", trainerId,
+                    current.version());
+            return;
+        }
+        load(record.value(), origin());
+    }
+
+    private void load(final byte[] value, final String origin) {
+        try {
+            final StudentCheckpoint checkpoint = json.deserialize(storeName, value);
+            if (!current.isNewer(checkpoint.version())) {
+                LOG.debug("checkpoint version {} from {} is not newer than version {}: ignored",
+                        checkpoint.version(), origin, current.version());
+                return;
+            }
+            if (checkpoint.distilled() == null) {
+                throw new IllegalArgumentException("checkpoint has no distilled student");
+            }
+            final StudentModel student = StudentFile.fromBytes(origin, checkpoint.distilled());
+            // the record's version wins: it is the one the trainer increments and publishes
+            final FastStudent model = FastStudent.of(student.network(), student.manifest().scaler(),
+                    checkpoint.version(), checkpoint.ensembleVersion() != null ? checkpoint.ensembleVersion()
+                            : student.manifest().ensembleVersion());
+            if (current.offer(model)) {
+                LOG.info("serving student version {} ({}) from {}", model.version(), model.widths(), origin);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("skipping a corrupt checkpoint from {}: {}; still serving version {}", origin, e.getMessage(),
+                    current.version());
+            LOG.debug("the corrupt checkpoint's error", e);
+        }
+    }
+
+    private String origin() {
+        return context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse(storeName);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.kdstream.student.serving;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.records.FeatureParser;
+import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.InvalidRecordException;
+import dev.kdstream.common.records.Prediction;
+
+/**
+ * Answers each feature record with the current student's prediction, stamped with its version.
+ *
+ * <p>Before the first checkpoint there is no model: records are neither dropped nor given a made-up
+ * answer, but held in a changelogged store keyed by input offset, and a wall-clock punctuator
+ * answers them (with their original timestamps) as soon as a model exists. Under exactly_once_v2 the
+ * store's changelog, the predictions and the input offsets commit in one transaction, so a crash
+ * neither loses nor repeats a held record.
+ *
+ * <p>Invalid records are skipped with a counter, not dead-lettered: the teacher-service reads the
+ * same {@code features} topic with the same {@link FeatureParser} and already writes every invalid
+ * record to {@code features-dlq}; a second dead letter for the same record would only double-count it.
+ */
+final class PredictionProcessor implements Processor<byte[], byte[], String, Prediction> {
+
+    /** How often held records are checked for a model to answer them with. */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+    /** Held records read per store iterator, so a long hold is flushed in bounded memory. */
+    private static final int FLUSH_CHUNK = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionProcessor.class);
+
+    private final String heldStoreName;
+    private final CurrentModel current;
+    private final int maxRecordBytes;
+    private final ServingMeters meters;
+    private ProcessorContext<String, Prediction> context;
+    private TimestampedKeyValueStore<Long, byte[]> held;
+    /** False only once the store was seen empty with a model in hand; true again when a record is held. */
+    private boolean mayHoldRecords;
+    private FastStudent parserModel;
+    private FeatureParser parser;
+
+    PredictionProcessor(final String heldStoreName, final CurrentModel current, final int maxRecordBytes,
+                        final ServingMeters meters) {
+        this.heldStoreName = heldStoreName;
+        this.current = current;
+        this.maxRecordBytes = maxRecordBytes;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Prediction> context) {
+        this.context = context;
+        this.held = context.getStateStore(heldStoreName);
+        // a restored store may hold records from before a restart
+        this.mayHoldRecords = true;
+        context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            final FastStudent model = current.get();
+            if (model != null && mayHoldRecords) {
+                flush(model);
+            }
+        });
+    }
+
+    @Override
+    public void process(final Record<byte[], byte[]> record) {
+        final long offset = context.recordMetadata().orElseThrow().offset();
+        final FastStudent model = current.get();
+        if (model == null) {
+            hold(record, offset);
+            return;
+        }
+        if (mayHoldRecords) {
+            flush(model);
+        }
+        serve(model, record.value(), record.timestamp(), offset);
+    }
+
+    private void hold(final Record<byte[], byte[]> record, final long offset) {
+        final byte[] value = record.value();
+        // these fail whatever the model turns out to be: not worth keeping
+        if (value == null || value.length > maxRecordBytes) {
+            meters.rejected().increment();
+            LOG.debug("skipping the record at offset {}: {}", offset, value == null ? "no value"
+                    : value.length + " bytes, over the limit of " + maxRecordBytes);
+            return;
+        }
+        held.put(offset, ValueAndTimestamp.make(value, record.timestamp()));
+        mayHoldRecords = true;
+        meters.held().increment();
+    }
+
+    /** Answers every held record, oldest offset first, and empties the store. */
+    private void flush(final FastStudent model) {
+        while (true) {
+            final List<KeyValue<Long, ValueAndTimestamp<byte[]>>> chunk = new ArrayList<>();
+            try (KeyValueIterator<Long, ValueAndTimestamp<byte[]>> it = held.all()) {
+                while (it.hasNext() && chunk.size() < FLUSH_CHUNK) {
+                    chunk.add(it.next());
+                }
+            }
+            for (final KeyValue<Long, ValueAndTimestamp<byte[]>> entry : chunk) {
+                serve(model, entry.value.value(), entry.value.timestamp(), entry.key);
+                held.delete(entry.key);
+            }
+            if (chunk.size() < FLUSH_CHUNK) {
+                break;
+            }
+        }
+        mayHoldRecords = false;
+    }
+
+    private void serve(final FastStudent model, final byte[] value, final long timestamp, final long offset) {
+        final FeatureRecord features;
+        try {
+            features = parserFor(model).parse(value, timestamp);
+        } catch (InvalidRecordException e) {
+            meters.rejected().increment();
+            LOG.debug("skipping the invalid record at offset {} ({}): {}", offset, e.reason().tag(), e.getMessage());
+            return;
+        }
+        final double[] probabilities = model.probabilities(features.features());
+        final long now = System.currentTimeMillis();
+        final Prediction prediction = new Prediction(features.id(), features.ts(),
+                Probabilities.argmax(probabilities), probabilities, model.version(), model.ensembleVersion(),
+                features.label(), features.split(), now);
+        context.forward(new Record<>(features.id(), prediction, timestamp));
+        meters.predicted().increment();
+        // clamped: a producer clock ahead of ours must not make a negative duration
+        meters.latency().record(Math.max(0, now - features.ts()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Validation follows the model being served: its input width and number of classes. */
+    private FeatureParser parserFor(final FastStudent model) {
+        if (model != parserModel) {
+            parser = new FeatureParser(model.inputWidth(), model.numClasses(), maxRecordBytes);
+            parserModel = model;
+        }
+        return parser;
+    }
+}

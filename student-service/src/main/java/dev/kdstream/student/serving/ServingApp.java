@@ -1,0 +1,101 @@
+package dev.kdstream.student.serving;
+
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.Topic;
+import dev.kdstream.common.kafka.TopicNames;
+import dev.kdstream.common.kafka.Topics;
+import dev.kdstream.common.records.Prediction;
+
+/**
+ * The student's prediction server: {@code features} (raw JSON bytes) in, {@code predictions} out, one
+ * per valid record, each stamped with the checkpoint version that made it.
+ *
+ * <p>The checkpoints reach every replica through a global store over {@code student-checkpoints}:
+ * each replica swaps to the newest student as it arrives, without a pause or a rebalance.
+ */
+public final class ServingApp {
+
+    public static final String APPLICATION_ID = "kd-server";
+    /** Records that arrived before the first checkpoint (changelogged). */
+    public static final String HELD_STORE = "held-features";
+    /** The raw checkpoint records, one per trainer (global: every replica has all of them). */
+    public static final String CHECKPOINT_STORE = "checkpoints";
+
+    static final String FEATURES_SOURCE = "features-source";
+    static final String PREDICT = "predict";
+    static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String CHECKPOINTS_SOURCE = "checkpoints-source";
+    static final String LOAD_CHECKPOINT = "load-checkpoint";
+
+    private ServingApp() {
+    }
+
+    static Properties streamsConfig(final KdConfig config) {
+        return streamsConfig(config, APPLICATION_ID);
+    }
+
+    /** @param applicationId another id runs an independent server (tests; a second model) */
+    static Properties streamsConfig(final KdConfig config, final String applicationId) {
+        final Properties p = new Properties();
+        p.putAll(config.kafkaProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ConfigKey.STATE_DIR));
+        // the held records' changelog, the predictions and the input offsets commit together
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // the checkpoint loader handles its own errors; this is the Kafka 5.0 default, and silences a warning
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        return p;
+    }
+
+    /** The topology with the topics, trainer and record limit of {@code config}. */
+    public static Topology topology(final KdConfig config, final CurrentModel model, final MeterRegistry registry) {
+        return topology(config.topics(), config.get(ConfigKey.TRAINER_ID), config.getInt(ConfigKey.MAX_RECORD_BYTES),
+                model, registry);
+    }
+
+    /**
+     * Registers the server's meters in {@code registry} too.
+     *
+     * @param trainerId      whose checkpoints to serve (versions count per trainer)
+     * @param maxRecordBytes larger feature records are skipped
+     * @param model          swapped by the checkpoint loader, read by the predictor
+     */
+    public static Topology topology(final TopicNames names, final String trainerId, final int maxRecordBytes,
+                                    final CurrentModel model, final MeterRegistry registry) {
+        final Topics topics = Topics.of(names);
+        final Topic<byte[], byte[]> features = topics.features();
+        final Topic<String, Prediction> predictions = topics.predictions();
+        final ServingMeters meters = ServingMeters.register(registry);
+        model.bindTo(registry);
+
+        final Topology topology = new Topology();
+        topology.addSource(FEATURES_SOURCE, features.keySerde().deserializer(), features.valueSerde().deserializer(),
+                features.name());
+        topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, maxRecordBytes, meters),
+                FEATURES_SOURCE);
+        // persistent: a long wait for the first checkpoint may hold more records than fit in the heap
+        topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(HELD_STORE), Serdes.Long(), Serdes.ByteArray()), PREDICT);
+        topology.addSink(PREDICTIONS_SINK, predictions.name(), predictions.keySerde().serializer(),
+                predictions.valueSerde().serializer(), PREDICT);
+
+        // raw bytes, decoded by the loader: a corrupt checkpoint must not stop the global thread;
+        // in memory and unlogged: the compacted topic is the store's backup, restored on start
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                CHECKPOINTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                names.checkpoints(), LOAD_CHECKPOINT, () -> new CheckpointLoader(CHECKPOINT_STORE, trainerId, model));
+        return topology;
+    }
+}

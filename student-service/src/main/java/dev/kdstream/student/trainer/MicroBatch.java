@@ -1,0 +1,84 @@
+package dev.kdstream.student.trainer;
+
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.common.model.LabelMatrix;
+
+/**
+ * The rows waiting for a model's next optimiser step: scaled features, soft targets (distilled
+ * student) and labels ({@link LabelMatrix#UNLABELLED} for none). Reused across steps.
+ */
+final class MicroBatch {
+
+    private final int capacity;
+    private final int classes;
+    private final boolean soft;
+    private final float[][] features;
+    private final float[][] targets;
+    private final int[] labels;
+    private int size;
+
+    /** @param soft whether rows carry soft targets (the distilled student) or hard labels only */
+    MicroBatch(final int capacity, final int classes, final boolean soft) {
+        this.capacity = capacity;
+        this.classes = classes;
+        this.soft = soft;
+        this.features = new float[capacity][];
+        this.targets = soft ? new float[capacity][] : null;
+        this.labels = new int[capacity];
+    }
+
+    /** @param softTargets ignored for a hard-label batch */
+    void add(final float[] scaledFeatures, final double[] softTargets, final int label) {
+        if (size == capacity) {
+            throw new IllegalStateException("micro-batch is full: train on it first");
+        }
+        features[size] = scaledFeatures;
+        if (soft) {
+            final float[] q = new float[classes];
+            for (int c = 0; c < classes; c++) {
+                q[c] = (float) softTargets[c];
+            }
+            targets[size] = q;
+        }
+        labels[size] = label;
+        size++;
+    }
+
+    boolean full() {
+        return size == capacity;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    INDArray features() {
+        return Nd4j.createFromArray(copy(features));
+    }
+
+    /** The {@code [soft | one-hot]} rows {@link dev.kdstream.common.model.DistillationLoss} reads. */
+    INDArray labels() {
+        final int[] y = Arrays.copyOf(labels, size);
+        return soft ? LabelMatrix.of(copy(targets), y, classes) : LabelMatrix.hard(y, classes);
+    }
+
+    void clear() {
+        Arrays.fill(features, 0, size, null);
+        if (soft) {
+            Arrays.fill(targets, 0, size, null);
+        }
+        size = 0;
+    }
+
+    private float[][] copy(final float[][] rows) {
+        return Arrays.copyOf(rows, size);
+    }
+}

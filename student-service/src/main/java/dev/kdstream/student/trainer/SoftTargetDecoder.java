@@ -1,0 +1,75 @@
+package dev.kdstream.student.trainer;
+
+import java.io.IOException;
+
+import dev.kdstream.common.json.Json;
+import dev.kdstream.common.records.InvalidRecordException;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.common.records.SoftTargetRecord;
+
+/**
+ * Decodes and checks the bytes of a {@code soft-targets} record. The trainer reads the topic as
+ * raw bytes and decodes here, so a record it cannot use is skipped with a reason instead of
+ * failing {@code poll()} (a deserializer exception there would stop the consumer at that offset).
+ */
+public final class SoftTargetDecoder {
+
+    private final int width;
+    private final int classes;
+
+    /**
+     * @param width   features per record the students take
+     * @param classes length of the teacher logits and soft targets; labels in 0..classes-1
+     */
+    public SoftTargetDecoder(final int width, final int classes) {
+        this.width = width;
+        this.classes = classes;
+    }
+
+    public SoftTargetRecord decode(final byte[] value) {
+        if (value == null) {
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
+        }
+        final SoftTargetRecord r;
+        try {
+            r = Json.MAPPER.readValue(value, SoftTargetRecord.class);
+        } catch (IOException e) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "not a soft-target record: "
+                    + firstLine(e.getMessage()));
+        }
+        if (r == null) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "value is JSON null");
+        }
+        check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
+        check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
+        check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
+        if (r.label() != null && (r.label() < 0 || r.label() >= classes)) {
+            throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + r.label() + " is not in 0.."
+                    + (classes - 1));
+        }
+        return r;
+    }
+
+    private static void check(final double[] values, final int expected, final String field, final Reason wrongLength) {
+        if (values == null) {
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "missing field '" + field + "'");
+        }
+        if (values.length != expected) {
+            throw new InvalidRecordException(wrongLength, "'" + field + "' has " + values.length
+                    + " values, expected " + expected);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new InvalidRecordException(Reason.NON_FINITE, "'" + field + "'[" + i + "] is " + values[i]);
+            }
+        }
+    }
+
+    private static String firstLine(final String message) {
+        if (message == null) {
+            return "";
+        }
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.kdstream.student.trainer;
+
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.Hyperparameters;
+
+/**
+ * What the trainer takes from the ensemble: soft-target features arrive raw, so the students
+ * use the ensemble's scaler, and its width, classes, temperature and alpha.
+ *
+ * @param ensembleVersion stamped on checkpoints until the first record names the one it came from
+ */
+public record TrainerSetup(Standardizer scaler, int inputWidth, int classes, Hyperparameters hyperparameters,
+                           String ensembleVersion) {
+
+    public TrainerSetup {
+        if (scaler.width() != inputWidth) {
+            throw new IllegalArgumentException("scaler has " + scaler.width() + " columns but the input is "
+                    + inputWidth + " wide");
+        }
+        if (classes < 2) {
+            throw new IllegalArgumentException("classes must be >= 2, got " + classes);
+        }
+    }
+
+    /** Default student hyper-parameters, with the ensemble's temperature and alpha. */
+    public static TrainerSetup of(final EnsembleManifest manifest) {
+        final double alpha = manifest.hyperparameters() != null
+                ? manifest.hyperparameters().distillation().alpha()
+                : Hyperparameters.defaults().distillation().alpha();
+        final Hyperparameters hp = Hyperparameters.defaults()
+                .withDistillation(new Hyperparameters.Distillation(manifest.temperature(), alpha));
+        return new TrainerSetup(manifest.scaler(), manifest.inputWidth(), manifest.numClasses(), hp,
+                manifest.versionId());
+    }
+
+    public double temperature() {
+        return hyperparameters.distillation().temperature();
+    }
+}

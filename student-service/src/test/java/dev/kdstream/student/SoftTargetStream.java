@@ -1,0 +1,78 @@
+package dev.kdstream.student;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.kafka.Topics;
+import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.student.trainer.TrainerSetup;
+
+/**
+ * Soft-target records made by hand, as the teacher-service would write them: 4 raw features, 2
+ * classes, a "teacher" whose logits follow the rule the labels follow (so its accuracy is 1),
+ * 30% unlabelled, 10% holdout.
+ */
+final class SoftTargetStream {
+
+    static final int WIDTH = 4;
+    static final int CLASSES = 2;
+    static final double TEMPERATURE = 3.0;
+    static final String ENSEMBLE = "hand-made-ensemble";
+
+    private SoftTargetStream() {
+    }
+
+    static TrainerSetup setup() {
+        final Hyperparameters hp = Hyperparameters.defaults()
+                .withDistillation(new Hyperparameters.Distillation(TEMPERATURE, 0.7));
+        return new TrainerSetup(new Standardizer(new double[] {1, 1, 1, 1}, new double[] {2, 2, 2, 2}), WIDTH,
+                CLASSES, hp, ENSEMBLE);
+    }
+
+    static SoftTargetRecord record(final int i) {
+        final Random random = new Random(i);
+        final double[] x = new double[WIDTH];
+        for (int j = 0; j < WIDTH; j++) {
+            x[j] = 1 + 2 * random.nextGaussian();
+        }
+        final double margin = (x[0] - 1) + 0.5 * (x[1] - 1);
+        final double[] logits = {-margin, margin};
+        final int label = margin > 0 ? 1 : 0;
+        final String split = i % 10 == 9 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
+        final Integer maybeLabel = i % 10 < 3 ? null : label;
+        return new SoftTargetRecord("r" + i, 1_000L + i, x, maybeLabel, split, logits,
+                Probabilities.softmax(logits, TEMPERATURE), TEMPERATURE, ENSEMBLE);
+    }
+
+    /** Writes records {@code from} (inclusive) to {@code to} (exclusive), plus any raw values. */
+    static void write(final KdConfig config, final int from, final int to, final List<byte[]> raw) {
+        final Properties p = config.kafkaProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        final Topics topics = Topics.of(config.topics());
+        try (KafkaProducer<String, SoftTargetRecord> producer = new KafkaProducer<>(p,
+                topics.softTargets().keySerde().serializer(), topics.softTargets().valueSerde().serializer());
+             KafkaProducer<byte[], byte[]> bytes = new KafkaProducer<>(p, new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
+            for (int i = from; i < to; i++) {
+                final SoftTargetRecord r = record(i);
+                producer.send(new ProducerRecord<>(topics.softTargets().name(), r.id(), r));
+            }
+            for (final byte[] value : raw) {
+                bytes.send(new ProducerRecord<>(topics.softTargets().name(), null, value));
+            }
+            producer.flush();
+            bytes.flush();
+        }
+    }
+}

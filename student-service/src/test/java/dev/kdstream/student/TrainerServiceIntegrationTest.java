@@ -1,0 +1,282 @@
+package dev.kdstream.student;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.kafka.Topic;
+import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.kafka.Topics;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.StudentFile;
+import dev.kdstream.common.model.StudentManifest;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.student.checkpoint.CheckpointException;
+import dev.kdstream.student.checkpoint.CheckpointStore;
+import dev.kdstream.student.metrics.Evaluation;
+import dev.kdstream.student.trainer.TrainerStatus;
+
+/** The trainer against a real broker: checkpoints, offsets, restarts, bad records. */
+class TrainerServiceIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Topics of their own per test, small micro-batches and frequent checkpoints. */
+    private static KdConfig config(final String prefix) {
+        final KdConfig config = KdConfig.defaults().with(Map.ofEntries(
+                Map.entry(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers()),
+                Map.entry(ConfigKey.TOPIC_FEATURES.key(), prefix + "-features"),
+                Map.entry(ConfigKey.TOPIC_SOFT_TARGETS.key(), prefix + "-soft-targets"),
+                Map.entry(ConfigKey.TOPIC_PREDICTIONS.key(), prefix + "-predictions"),
+                Map.entry(ConfigKey.TOPIC_CHECKPOINTS.key(), prefix + "-checkpoints"),
+                Map.entry(ConfigKey.TOPIC_FEATURES_DLQ.key(), prefix + "-features-dlq"),
+                Map.entry(ConfigKey.STUDENT_BATCH_SIZE.key(), "32"),
+                Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "200"),
+                Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),
+                Map.entry(ConfigKey.METRICS_WINDOW.key(), "200"),
+                Map.entry(ConfigKey.TRAINER_ID.key(), "it-" + prefix)));
+        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), 2, (short) 1);
+        return config;
+    }
+
+    @Test
+    void trainsEveryRecordAndCheckpointsUpToTheEndOfTheTopic() throws Exception {
+        final KdConfig config = config("fresh");
+        SoftTargetStream.write(config, 0, 1000, List.of(
+                "{not json".getBytes(StandardCharsets.UTF_8),
+                "{\"features\":[1,2],\"teacherLogits\":[0,1],\"softTargets\":[0.5,0.5]}".getBytes(
+                        StandardCharsets.UTF_8)));
+        final long end = endOffsets(config);
+        assertThat(end).isEqualTo(1002);
+
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            final StudentCheckpoint last = awaitCheckpointAt(config, end);
+            assertThat(last.recordsTrained()).isEqualTo(1000);
+            assertThat(last.ensembleVersion()).isEqualTo(SoftTargetStream.ENSEMBLE);
+            assertConsistent(CheckpointStore.all(config, trainerId(config)), 1);
+
+            await(() -> trainer.status().version() == last.version() && trainer.status().lag() == 0);
+            final TrainerStatus status = trainer.status();
+            assertThat(status.state()).isEqualTo(TrainerStatus.State.RUNNING);
+            assertThat(status.recordsTrained()).isEqualTo(1000);
+            assertThat(status.deadLetters()).isEqualTo(2);
+            assertThat(trainer.isHealthy()).isTrue();
+            final Evaluation e = status.evaluation();
+            // of 1000 records: 300 unlabelled, 100 (labelled) holdout, 600 labelled training records
+            assertThat(e.prequentialRecords()).isEqualTo(600);
+            assertThat(e.holdoutRecords()).isEqualTo(100);
+            assertThat(e.cumulative().teacher()).isEqualTo(1.0);
+            assertThat(e.window().distilled()).isBetween(0.0, 1.0);
+            assertThat(e.holdout().baseline()).isBetween(0.0, 1.0);
+            assertThat(e.klToTeacher()).isPositive();
+            assertThat(status.line()).contains("v" + last.version()).contains("1,000 records");
+
+            final String scrape = metrics.registry().scrape();
+            assertThat(scrape).contains("kd_dead_letters_total{reason=\"malformed_json\",service=\"student-trainer\"} 1.0")
+                    .contains("kd_dead_letters_total{reason=\"wrong_feature_count\",service=\"student-trainer\"} 1.0")
+                    .contains("kd_accuracy{eval=\"prequential_cumulative\",model=\"teacher\",service=\"student-service\"} 1.0")
+                    .contains("kd_model_version{model=\"distilled\",service=\"student-service\",stage=\"training\"} "
+                            + last.version() + ".0")
+                    .contains("kd_trainer_records_trained_total{model=\"distilled\"")
+                    .contains("kd_trainer_checkpoints_total")
+                    .contains("kafka_consumer_");
+        }
+    }
+
+    @Test
+    void aCleanRestartContinuesTheVersionsAndRedoesNothing() throws Exception {
+        final KdConfig config = config("clean");
+        SoftTargetStream.write(config, 0, 500, List.of());
+        final StudentCheckpoint first;
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            first = awaitCheckpointAt(config, 500);
+        }
+        // nothing consumed since that checkpoint: close() added none
+        assertThat(CheckpointStore.latest(config, trainerId(config))).map(StudentCheckpoint::version)
+                .contains(first.version());
+
+        SoftTargetStream.write(config, 500, 700, List.of());
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            assertThat(trainer.status().version()).isEqualTo(first.version());
+            assertThat(trainer.status().recordsTrained()).isEqualTo(500);
+            final StudentCheckpoint next = awaitCheckpointAt(config, 700);
+            assertThat(next.version()).isEqualTo(first.version() + 1);
+            assertThat(next.recordsTrained()).isEqualTo(700);
+        }
+        assertConsistent(CheckpointStore.all(config, trainerId(config)), 1);
+    }
+
+    @Test
+    void afterACrashMidStreamTheNextTrainerResumesFromTheLastCheckpoint() throws Exception {
+        final KdConfig config = config("crash");
+        final int total = 3000;
+        final AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        // the stream keeps arriving while the first trainer runs and dies
+        final Thread producer = new Thread(() -> {
+            try {
+                for (int from = 0; from < total; from += 100) {
+                    SoftTargetStream.write(config, from, from + 100, List.of());
+                    Thread.sleep(100);
+                }
+            } catch (Throwable t) {
+                producerFailure.set(t);
+            }
+        }, "soft-target-producer");
+        producer.start();
+
+        final StudentCheckpoint beforeCrash;
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service")) {
+            final TrainerService first = TrainerService.start(config, metrics, SoftTargetStream.setup());
+            await(() -> first.status().version() >= 3);
+            first.abandon();
+            assertThat(first.status().state()).isEqualTo(TrainerStatus.State.STOPPED);
+            beforeCrash = CheckpointStore.latest(config, trainerId(config)).orElseThrow();
+        }
+        assertThat(beforeCrash.recordsTrained()).isLessThan(total);
+
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService second = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            assertThat(second.status().version()).isEqualTo(beforeCrash.version());
+            assertThat(second.status().recordsTrained()).isEqualTo(beforeCrash.recordsTrained());
+            producer.join(PATIENCE.toMillis());
+            assertThat(producerFailure.get()).isNull();
+            final StudentCheckpoint last = awaitCheckpointAt(config, total);
+            // every record counted once: the ones redone after the crash were not in beforeCrash's count
+            assertThat(last.recordsTrained()).isEqualTo(total);
+        }
+
+        final List<StudentCheckpoint> all = CheckpointStore.all(config, trainerId(config));
+        assertConsistent(all, 1);
+        final int crashIndex = indexOf(all, beforeCrash.version());
+        final StudentCheckpoint afterCrash = all.get(crashIndex + 1);
+        assertThat(afterCrash.version()).isEqualTo(beforeCrash.version() + 1);
+        assertThat(afterCrash.recordsTrained()).isGreaterThanOrEqualTo(beforeCrash.recordsTrained());
+    }
+
+    @Test
+    void aCheckpointOfAnotherShapeIsRefusedWithAClearMessage() throws Exception {
+        final KdConfig config = config("shape");
+        final Standardizer scaler = new Standardizer(new double[3], new double[] {1, 1, 1});
+        final byte[] student = StudentFile.toBytes(StudentModel.create(StudentManifest.DISTILLED, 3, 2,
+                Hyperparameters.defaults(), scaler, "other", 1));
+        final Properties p = config.kafkaProperties();
+        final Topic<String, StudentCheckpoint> topic = Topics.of(config.topics()).checkpoints();
+        try (KafkaProducer<String, StudentCheckpoint> producer = new KafkaProducer<>(p, topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), trainerId(config), new StudentCheckpoint(
+                    trainerId(config), 4, 10, Map.of(0, 5L), "other", 0, student, student))).get();
+        }
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service")) {
+            assertThatThrownBy(() -> TrainerService.start(config, metrics, SoftTargetStream.setup()))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("v4")
+                    .hasMessageContaining(ConfigKey.TRAINER_ID.key());
+            // nothing left registered by the failed start
+            assertThat(metrics.registry().find(MetricNames.ACCURACY).meters()).isEmpty();
+        }
+    }
+
+    /** Versions 1, 2, 3...; offsets and record counts never go backwards. */
+    private static void assertConsistent(final List<StudentCheckpoint> checkpoints, final long firstVersion) {
+        assertThat(checkpoints).isNotEmpty();
+        StudentCheckpoint previous = null;
+        for (final StudentCheckpoint c : checkpoints) {
+            if (previous == null) {
+                assertThat(c.version()).isEqualTo(firstVersion);
+            } else {
+                assertThat(c.version()).isEqualTo(previous.version() + 1);
+                assertThat(c.recordsTrained()).isGreaterThanOrEqualTo(previous.recordsTrained());
+                for (final Map.Entry<Integer, Long> e : previous.offsets().entrySet()) {
+                    assertThat(c.offsets().get(e.getKey())).as("partition %d at v%d", e.getKey(), c.version())
+                            .isGreaterThanOrEqualTo(e.getValue());
+                }
+            }
+            assertThat(c.offsets()).containsOnlyKeys(0, 1);
+            previous = c;
+        }
+    }
+
+    private static int indexOf(final List<StudentCheckpoint> all, final long version) {
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).version() == version) {
+                return i;
+            }
+        }
+        throw new AssertionError("no checkpoint v" + version);
+    }
+
+    /** Waits for a checkpoint whose offsets add up to {@code end} (every record read). */
+    private static StudentCheckpoint awaitCheckpointAt(final KdConfig config, final long end) throws Exception {
+        final AtomicReference<StudentCheckpoint> found = new AtomicReference<>();
+        await(() -> {
+            final Optional<StudentCheckpoint> c = CheckpointStore.latest(config, trainerId(config));
+            c.ifPresent(found::set);
+            return c.isPresent() && c.get().offsets().values().stream().mapToLong(Long::longValue).sum() == end;
+        });
+        return found.get();
+    }
+
+    private static String trainerId(final KdConfig config) {
+        return config.get(ConfigKey.TRAINER_ID);
+    }
+
+    private static long endOffsets(final KdConfig config) throws Exception {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final String topic = config.topics().softTargets();
+            return admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest(),
+                            new TopicPartition(topic, 1), OffsetSpec.latest())).all().get().values().stream()
+                    .mapToLong(i -> i.offset()).sum();
+        }
+    }
+
+    private static void await(final BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + PATIENCE);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

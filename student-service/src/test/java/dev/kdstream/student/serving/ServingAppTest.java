@@ -1,0 +1,256 @@
+package dev.kdstream.student.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.kafka.TopicNames;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.records.Prediction;
+import dev.kdstream.common.records.StudentCheckpoint;
+
+class ServingAppTest {
+
+    private static final int WIDTH = 20;
+    private static final int CLASSES = 3;
+    private static final TopicNames TOPICS = TopicNames.defaults();
+    private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+
+    private static StudentCheckpoint v1;
+    private static StudentCheckpoint v2;
+    private static StudentCheckpoint v3;
+    private static FastStudent fast1;
+    private static FastStudent fast2;
+    private static double[][] raw;
+
+    @TempDir
+    Path stateDir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final CurrentModel model = new CurrentModel();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> features;
+    private TestInputTopic<String, StudentCheckpoint> checkpoints;
+    private TestInputTopic<String, byte[]> rawCheckpoints;
+    private TestOutputTopic<String, Prediction> predictions;
+
+    @BeforeAll
+    static void students() {
+        final StudentModel first = TestStudents.student(WIDTH, CLASSES, List.of(8), 1);
+        final StudentModel second = TestStudents.student(WIDTH, CLASSES, List.of(8), 2);
+        final StudentModel third = TestStudents.student(WIDTH, CLASSES, List.of(8), 3);
+        v1 = TestStudents.checkpoint(1, first);
+        v2 = TestStudents.checkpoint(2, second);
+        v3 = TestStudents.checkpoint(3, third);
+        fast1 = FastStudent.of(first);
+        fast2 = FastStudent.of(second);
+        raw = TestStudents.rawFeatures(10, first.manifest().scaler(), 5);
+    }
+
+    @BeforeEach
+    void start() {
+        final KdConfig config = KdConfig.defaults().with(Map.of("state.dir", stateDir.toString()));
+        final Properties props = ServingApp.streamsConfig(config);
+        driver = new TopologyTestDriver(ServingApp.topology(config, model, registry), props, START);
+        features = driver.createInputTopic(TOPICS.features(), new ByteArraySerializer(), new ByteArraySerializer());
+        final Serde<StudentCheckpoint> checkpointSerde = JsonSerde.serdeFor(StudentCheckpoint.class);
+        checkpoints = driver.createInputTopic(TOPICS.checkpoints(), new StringSerializer(),
+                checkpointSerde.serializer());
+        rawCheckpoints = driver.createInputTopic(TOPICS.checkpoints(), new StringSerializer(),
+                new ByteArraySerializer());
+        predictions = driver.createOutputTopic(TOPICS.predictions(), new StringDeserializer(),
+                JsonSerde.serdeFor(Prediction.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void pipeFeature(final String id, final long ts, final double[] x, final Integer label,
+                             final String split) {
+        features.pipeInput(new TestRecord<>(id.getBytes(StandardCharsets.UTF_8),
+                TestStudents.featureJson(id, ts, x, label, split), START.plusMillis(ts)));
+    }
+
+    private void pipeInvalid(final String value) {
+        features.pipeInput("bad".getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private double records(final String stage) {
+        return registry.get(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counter().count();
+    }
+
+    @Test
+    void holdsRecordsUntilTheFirstCheckpointThenAnswersThemInOrder() {
+        for (int i = 0; i < 3; i++) {
+            pipeFeature("r" + i, 1000 + i, raw[i], i % CLASSES, "train");
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(predictions.isEmpty()).as("no model, no made-up prediction").isTrue();
+        assertThat(records(ServingMeters.HELD)).isEqualTo(3);
+        final KeyValueStore<Long, ?> held = driver.getTimestampedKeyValueStore(ServingApp.HELD_STORE);
+        assertThat(held.approximateNumEntries()).isEqualTo(3);
+
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        assertThat(model.version()).isEqualTo(1);
+        driver.advanceWallClockTime(PredictionProcessor.FLUSH_INTERVAL.plusMillis(1));
+
+        final List<TestRecord<String, Prediction>> out = predictions.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsExactly("r0", "r1", "r2");
+        for (int i = 0; i < 3; i++) {
+            final TestRecord<String, Prediction> r = out.get(i);
+            assertThat(r.value().modelVersion()).isEqualTo(1);
+            assertThat(r.value().ts()).isEqualTo(1000 + i);
+            assertThat(r.getRecordTime()).as("the input's timestamp").isEqualTo(START.plusMillis(1000 + i));
+            assertThat(r.value().probabilities()).containsExactly(fast1.probabilities(raw[i]), within(1e-12));
+        }
+        try (var all = held.all()) {
+            assertThat(all.hasNext()).as("held store emptied").isFalse();
+        }
+        assertThat(records(ServingMeters.PREDICTED)).isEqualTo(3);
+
+        // with the store empty, records are answered straight away
+        pipeFeature("r3", 2000, raw[3], null, "train");
+        assertThat(predictions.readValue().id()).isEqualTo("r3");
+    }
+
+    @Test
+    void answersHeldRecordsBeforeANewOneWhenTheModelArrivesBetween() {
+        pipeFeature("early", 1000, raw[0], 1, "train");
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        // no punctuation yet: the next record flushes the held one first
+        pipeFeature("late", 1001, raw[1], 1, "train");
+        assertThat(predictions.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("early", "late");
+    }
+
+    @Test
+    void answersEveryValidRecordOnceWithItsFieldsAndTheModelsProbabilities() {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        pipeFeature("a", 10, raw[0], 2, "train");
+        pipeFeature("b", 11, raw[1], null, "train");
+        pipeFeature("c", 12, raw[2], 0, "holdout");
+
+        final List<TestRecord<String, Prediction>> out = predictions.readRecordsToList();
+        assertThat(out).hasSize(3);
+        assertThat(out).extracting(TestRecord::key).containsExactly("a", "b", "c");
+        assertThat(out).extracting(r -> r.value().id()).containsExactly("a", "b", "c");
+        assertThat(out).extracting(r -> r.value().label()).containsExactly(2, null, 0);
+        assertThat(out).extracting(r -> r.value().split()).containsExactly("train", "train", "holdout");
+        for (int i = 0; i < 3; i++) {
+            final Prediction p = out.get(i).value();
+            assertThat(Arrays.stream(p.probabilities()).sum()).isCloseTo(1.0, within(1e-9));
+            assertThat(p.probabilities()).containsExactly(fast1.probabilities(raw[i]), within(1e-12));
+            assertThat(p.predictedClass()).isEqualTo(fast1.predict(raw[i]));
+            assertThat(p.modelVersion()).isEqualTo(1);
+            assertThat(p.ensembleVersion()).isEqualTo(TestStudents.ENSEMBLE);
+            assertThat(p.ts()).isEqualTo(10 + i);
+            assertThat(p.servedAt()).isPositive();
+        }
+        assertThat(records(ServingMeters.PREDICTED)).isEqualTo(3);
+        assertThat(registry.get(MetricNames.PREDICTION_LATENCY).timer().count()).isEqualTo(3);
+        assertThat(registry.get(MetricNames.MODEL_VERSION).tag(MetricNames.MODEL, MetricNames.DISTILLED)
+                .gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
+    void swapsToANewerCheckpointAndIgnoresOlderOnes() {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        pipeFeature("a", 10, raw[0], 1, "train");
+        checkpoints.pipeInput(TestStudents.TRAINER, v2);
+        pipeFeature("b", 11, raw[1], 1, "train");
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        pipeFeature("c", 12, raw[2], 1, "train");
+
+        final List<Prediction> out = predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::modelVersion).containsExactly(1L, 2L, 2L);
+        assertThat(out.get(1).probabilities()).containsExactly(fast2.probabilities(raw[1]), within(1e-12));
+        assertThat(out.get(2).probabilities()).containsExactly(fast2.probabilities(raw[2]), within(1e-12));
+        assertThat(registry.get(MetricNames.MODEL_VERSION).gauge().value()).isEqualTo(2.0);
+    }
+
+    @Test
+    void skipsInvalidRecordsWithoutAnswerOrCrash() {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        pipeInvalid("{not json");
+        pipeInvalid("{\"id\":\"short\",\"features\":[1,2,3]}");
+        pipeInvalid("{\"id\":\"nan\",\"features\":[" + "NaN,".repeat(WIDTH - 1) + "NaN]}");
+        pipeInvalid("{\"id\":\"label\",\"features\":[" + "0,".repeat(WIDTH - 1) + "0],\"label\":" + CLASSES + "}");
+        pipeInvalid("{\"features\":[" + "0,".repeat(WIDTH - 1) + "0]}");
+        pipeInvalid(null);
+        pipeInvalid("{\"id\":\"big\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
+        pipeFeature("ok", 10, raw[0], 1, "train");
+
+        assertThat(predictions.readValuesToList()).extracting(Prediction::id).containsExactly("ok");
+        assertThat(records(ServingMeters.REJECTED)).isEqualTo(7);
+    }
+
+    @Test
+    void skipsInvalidHeldRecordsWhenTheModelArrives() {
+        pipeInvalid("{\"id\":\"short\",\"features\":[1,2,3]}");
+        pipeInvalid(null);
+        pipeFeature("ok", 10, raw[0], 1, "train");
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(predictions.readValuesToList()).extracting(Prediction::id).containsExactly("ok");
+        assertThat(records(ServingMeters.REJECTED)).isEqualTo(2);
+        assertThat(records(ServingMeters.HELD)).as("the tombstone is never held").isEqualTo(2);
+    }
+
+    @Test
+    void keepsTheOldModelWhenACheckpointIsCorrupt() {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        final StudentCheckpoint garbage = new StudentCheckpoint(TestStudents.TRAINER, 2, 0, Map.of(),
+                TestStudents.ENSEMBLE, 0, "not a model".getBytes(StandardCharsets.UTF_8), null);
+        checkpoints.pipeInput(TestStudents.TRAINER, garbage);
+        rawCheckpoints.pipeInput(TestStudents.TRAINER, "{\"version\": tru".getBytes(StandardCharsets.UTF_8));
+        checkpoints.pipeInput(TestStudents.TRAINER, new StudentCheckpoint(TestStudents.TRAINER, 2, 0, Map.of(),
+                TestStudents.ENSEMBLE, 0, null, null));
+        checkpoints.pipeInput(TestStudents.TRAINER, null);
+        checkpoints.pipeInput(null, v2);
+        pipeFeature("a", 10, raw[0], 1, "train");
+        assertThat(predictions.readValue().modelVersion()).isEqualTo(1);
+
+        checkpoints.pipeInput(TestStudents.TRAINER, v3);
+        pipeFeature("b", 11, raw[1], 1, "train");
+        assertThat(predictions.readValue().modelVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void servesOnlyTheConfiguredTrainer() {
+        checkpoints.pipeInput("another-trainer", v2);
+        assertThat(model.get()).isNull();
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        assertThat(model.version()).isEqualTo(1);
+    }
+}

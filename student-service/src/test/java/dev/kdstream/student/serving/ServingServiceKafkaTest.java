@@ -1,0 +1,182 @@
+package dev.kdstream.student.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.kafka.TopicNames;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.records.Prediction;
+import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+
+/** The server against a real broker: held records, a checkpoint, exactly-once output. */
+class ServingServiceKafkaTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final int WIDTH = 20;
+    private static final int PER_PHASE = 25;
+
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void answersEveryRecordProducedBeforeAndAfterTheFirstCheckpoint() throws Exception {
+        final KdConfig config = KdConfig.defaults().with(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(),
+                "state.dir", stateDir.toString()));
+        final TopicNames topics = config.topics();
+        final StudentModel student = TestStudents.student(WIDTH, 2, List.of(8), 1);
+        final double[][] raw = TestStudents.rawFeatures(2 * PER_PHASE, student.manifest().scaler(), 9);
+        final Set<String> expected = new HashSet<>();
+
+        final String applicationId = "kd-server-it-" + UUID.randomUUID();
+
+        try (ServiceMetrics metrics = new ServiceMetrics("student");
+             KafkaProducer<byte[], byte[]> features = new KafkaProducer<>(clientProps(config),
+                     new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaProducer<String, StudentCheckpoint> checkpoints = new KafkaProducer<>(clientProps(config),
+                     new StringSerializer(), JsonSerde.serdeFor(StudentCheckpoint.class).serializer())) {
+            try (ServingService server = ServingService.start(config, metrics, applicationId)) {
+                awaitTrue("the server is running", server::isHealthy);
+
+                // phase 1: no model yet, so these are held
+                produce(features, topics, raw, 0, PER_PHASE, expected);
+                features.send(new ProducerRecord<>(topics.features(), "{broken".getBytes(StandardCharsets.UTF_8)));
+                features.flush();
+                awaitTrue("records held", () -> count(metrics, ServingMeters.HELD) >= PER_PHASE);
+                assertThat(server.servingVersion()).isZero();
+
+                checkpoints.send(new ProducerRecord<>(topics.checkpoints(), TestStudents.TRAINER,
+                        TestStudents.checkpoint(1, student))).get();
+                awaitTrue("checkpoint loaded", () -> server.servingVersion() == 1);
+
+                // phase 2: answered straight away
+                produce(features, topics, raw, PER_PHASE, 2 * PER_PHASE, expected);
+                features.flush();
+
+                final List<Prediction> predictions = readPredictions(config, topics, expected.size());
+                assertThat(predictions).extracting(Prediction::id).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(predictions).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(1));
+                assertThat(server.isHealthy()).isTrue();
+                assertThat(count(metrics, ServingMeters.REJECTED)).isEqualTo(1);
+                assertThat(metrics.registry().scrape()).contains("kafka_stream");
+            }
+
+            // a restarted replica restores the global store from the topic and serves at once
+            final double heldBefore = count(metrics, ServingMeters.HELD);
+            try (ServingService server = ServingService.start(config, metrics, applicationId)) {
+                awaitTrue("checkpoint restored", () -> server.servingVersion() == 1);
+                assertThat(metrics.registry().get(MetricNames.MODEL_VERSION)
+                        .tag(MetricNames.STAGE, CurrentModel.SERVING).gauge().value()).isEqualTo(1.0);
+                produce(features, topics, raw, 0, 5, expected.size(), expected);
+                features.flush();
+                final List<Prediction> predictions = readPredictions(config, topics, expected.size());
+                assertThat(predictions).extracting(Prediction::id).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(count(metrics, ServingMeters.HELD)).isEqualTo(heldBefore);
+            }
+        }
+    }
+
+    private static void produce(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                                final double[][] raw, final int from, final int to, final Set<String> ids) {
+        produce(producer, topics, raw, from, to, 0, ids);
+    }
+
+    /** Records {@code from..to-1} of {@code raw}, with ids numbered from {@code from + idOffset}. */
+    private static void produce(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                                final double[][] raw, final int from, final int to, final int idOffset,
+                                final Set<String> ids) {
+        for (int i = from; i < to; i++) {
+            final String id = "rec-" + (i + idOffset);
+            ids.add(id);
+            producer.send(new ProducerRecord<>(topics.features(), id.getBytes(StandardCharsets.UTF_8),
+                    TestStudents.featureJson(id, System.currentTimeMillis(), raw[i], i % 2, "train")));
+        }
+    }
+
+    private static List<Prediction> readPredictions(final KdConfig config, final TopicNames topics,
+                                                    final int wanted) {
+        final Properties props = clientProps(config);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<Prediction> out = new ArrayList<>();
+        try (KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                JsonSerde.serdeFor(Prediction.class).deserializer())) {
+            consumer.subscribe(List.of(topics.predictions()));
+            final long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (out.size() < wanted && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo(r.value().id());
+                    out.add(r.value());
+                }
+            }
+            // anything more would be a duplicate
+            for (final ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofSeconds(1))) {
+                out.add(r.value());
+            }
+        }
+        return out;
+    }
+
+    private static Properties clientProps(final KdConfig config) {
+        return config.kafkaProperties();
+    }
+
+    private static double count(final ServiceMetrics metrics, final String stage) {
+        final var counter = metrics.registry().find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void awaitTrue(final String what, final BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kdstream.student.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.common.records.InvalidRecordException;
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.common.records.SoftTargetRecord;
+
+class SoftTargetDecoderTest {
+
+    private final SoftTargetDecoder decoder = new SoftTargetDecoder(3, 2);
+
+    private static byte[] json(final String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void decodesAValidRecord() {
+        final SoftTargetRecord r = decoder.decode(json("{\"id\":\"a\",\"ts\":5,\"features\":[1,2,3],\"label\":1,"
+                + "\"split\":\"holdout\",\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7],\"temperature\":3,"
+                + "\"ensembleVersion\":\"e1\"}"));
+        assertThat(r.id()).isEqualTo("a");
+        assertThat(r.features()).containsExactly(1, 2, 3);
+        assertThat(r.label()).isEqualTo(1);
+        assertThat(r.holdout()).isTrue();
+        assertThat(r.softTargets()).containsExactly(0.3, 0.7);
+        assertThat(r.ensembleVersion()).isEqualTo("e1");
+    }
+
+    @Test
+    void anUnlabelledRecordIsValid() {
+        final SoftTargetRecord r = decoder.decode(json("{\"id\":\"a\",\"features\":[1,2,3],\"label\":null,"
+                + "\"split\":\"train\",\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"));
+        assertThat(r.labelled()).isFalse();
+        assertThat(r.holdout()).isFalse();
+    }
+
+    @Test
+    void refusesWhatTheStudentsCannotUseWithAReason() {
+        assertReason(null, Reason.MISSING_FIELD);
+        assertReason(json("{not json"), Reason.MALFORMED_JSON);
+        assertReason(json("[1,2]"), Reason.MALFORMED_JSON);
+        assertReason(json("{\"features\":[1,2],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
+                Reason.WRONG_FEATURE_COUNT);
+        assertReason(json("{\"features\":[1,2,3],\"softTargets\":[0.3,0.7]}"), Reason.MISSING_FIELD);
+        assertReason(json("{\"features\":[1,2,3],\"teacherLogits\":[-1,1,0],\"softTargets\":[0.3,0.7]}"),
+                Reason.BAD_FIELD);
+        assertReason(json("{\"features\":[1,2,3],\"label\":2,\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
+                Reason.LABEL_OUT_OF_RANGE);
+        assertReason(json("{\"features\":[1,2,3],\"label\":-1,\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
+                Reason.LABEL_OUT_OF_RANGE);
+        assertReason(json("{\"features\":[1,2,1e400],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
+                Reason.NON_FINITE);
+    }
+
+    private void assertReason(final byte[] value, final Reason reason) {
+        assertThatThrownBy(() -> decoder.decode(value)).isInstanceOf(InvalidRecordException.class)
+                .satisfies(e -> assertThat(((InvalidRecordException) e).reason()).isEqualTo(reason));
+    }
+}
