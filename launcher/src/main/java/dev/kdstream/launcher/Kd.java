@@ -1,13 +1,20 @@
 package dev.kdstream.launcher;
 
+import dev.kdstream.launcher.bench.BenchCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
+import dev.kdstream.launcher.stack.StackCommand;
+import dev.kdstream.producer.ProduceCommand;
+import dev.kdstream.producer.query.QueryCommand;
+import dev.kdstream.student.StudentCommand;
+import dev.kdstream.teacher.TeacherCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code ./kd} command: one launcher, one subcommand per job. */
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
-        subcommands = {OfflineCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StackCommand.class, OfflineCommand.class, ProduceCommand.class, TeacherCommand.class,
+            StudentCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run './kd COMMAND --help' for a command's options."})
 public final class Kd implements Runnable {
 
@@ -16,7 +23,7 @@ public final class Kd implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(final String[] args) {

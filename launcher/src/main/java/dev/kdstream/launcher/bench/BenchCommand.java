@@ -1,0 +1,20 @@
+package dev.kdstream.launcher.bench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ./kd bench ...}: benchmarks that print figures, each compared side by side in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
+        subcommands = {OfflineBenchCommand.class})
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

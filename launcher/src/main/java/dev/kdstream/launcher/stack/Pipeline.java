@@ -1,0 +1,105 @@
+package dev.kdstream.launcher.stack;
+
+import java.util.Map;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.metrics.MetricsServer;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.student.TrainerService;
+import dev.kdstream.student.serving.ServingService;
+import dev.kdstream.teacher.TeacherService;
+
+/**
+ * The three services of the data path in one JVM, wired to one Kafka cluster: teacher-service
+ * (features -> soft-targets), the student trainer (soft-targets -> checkpoints) and the prediction
+ * server (features + checkpoints -> predictions). Each keeps its own metrics registry and port,
+ * exactly as when they run as separate processes.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    public static final int TEACHER_METRICS_PORT = 9401;
+    public static final int STUDENT_METRICS_PORT = 9402;
+
+    private final KdConfig studentConfig;
+    private final TeacherEnsemble ensemble;
+    private final ServiceMetrics teacherMetrics = new ServiceMetrics("teacher");
+    private final ServiceMetrics studentMetrics = new ServiceMetrics("student");
+    private final TeacherService teacher;
+    private final ServingService server;
+    private final MetricsServer studentEndpoint;
+    private volatile TrainerService trainer;
+
+    private Pipeline(final KdConfig config, final TeacherEnsemble ensemble, final int teacherPort,
+                     final int studentPort) {
+        this.ensemble = ensemble;
+        this.studentConfig = config.with(Map.of(ConfigKey.METRICS_PORT.key(), Integer.toString(studentPort)));
+        this.teacher = TeacherService.start(
+                config.with(Map.of(ConfigKey.METRICS_PORT.key(), Integer.toString(teacherPort))), ensemble,
+                teacherMetrics);
+        this.trainer = TrainerService.start(studentConfig, studentMetrics, ensemble.manifest());
+        this.server = ServingService.start(studentConfig, studentMetrics);
+        this.studentEndpoint = MetricsServer.start(studentPort, studentMetrics.registry(),
+                () -> trainer.isHealthy() && server.isHealthy());
+    }
+
+    /** With the default metrics ports, 9401 (teacher) and 9402 (student). */
+    public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
+        return new Pipeline(config, ensemble, TEACHER_METRICS_PORT, STUDENT_METRICS_PORT);
+    }
+
+    /** On free metrics ports (tests). */
+    public static Pipeline startOnFreePorts(final KdConfig config, final TeacherEnsemble ensemble) {
+        return new Pipeline(config, ensemble, 0, 0);
+    }
+
+    /** Stops the trainer and starts a new one, which resumes from its newest checkpoint. */
+    public void restartTrainer() {
+        trainer.close();
+        trainer = TrainerService.start(studentConfig, studentMetrics, ensemble.manifest());
+    }
+
+    public TeacherService teacher() {
+        return teacher;
+    }
+
+    public TrainerService trainer() {
+        return trainer;
+    }
+
+    public ServingService server() {
+        return server;
+    }
+
+    public ServiceMetrics teacherMetrics() {
+        return teacherMetrics;
+    }
+
+    public ServiceMetrics studentMetrics() {
+        return studentMetrics;
+    }
+
+    public String teacherMetricsUrl() {
+        return "http://localhost:" + teacher.metricsPort() + "/metrics";
+    }
+
+    public String studentMetricsUrl() {
+        return "http://localhost:" + studentEndpoint.port() + "/metrics";
+    }
+
+    public boolean healthy() {
+        return teacher.healthy() && trainer.isHealthy() && server.isHealthy();
+    }
+
+    @Override
+    public void close() {
+        // downstream first, so nothing waits on a stopped upstream
+        studentEndpoint.close();
+        server.close();
+        trainer.close();
+        teacher.close();
+        studentMetrics.close();
+        teacherMetrics.close();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.kdstream.launcher.stack;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.TrainTestSplit;
+import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.launcher.cli.DataOptions;
+import dev.kdstream.producer.ProduceSummary;
+import dev.kdstream.producer.ProducerService;
+import dev.kdstream.producer.stream.FeatureStream;
+import dev.kdstream.producer.stream.StreamOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./kd stack}: the whole system in one JVM on a real Kafka broker. Starts the embedded KRaft
+ * broker, creates the topics, trains (or loads) the ensemble, starts teacher, trainer and server,
+ * streams the dataset through them with a live status line, prints the seed-style summary from the
+ * holdout figures, and keeps running for the user to feed and query.
+ */
+@Command(name = "stack", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the whole streaming system in one JVM: a real Kafka broker (KRaft) on localhost, the "
+                    + "teacher-service, the student trainer and prediction server, and a producer that streams "
+                    + "the dataset through them.",
+            "",
+            "Default run: the seed's synthetic data; the training split replayed for the seed's 50 epochs, "
+                    + "the test split as holdout after each pass. At the end of the stream it prints the summary "
+                    + "from the holdout figures, then keeps running (feed 'features', read 'predictions') until "
+                    + "Ctrl-C, or stops with --exit."},
+        footer = {"", "Examples:",
+            "  ./kd stack",
+            "  ./kd stack --epochs 5 --exit",
+            "  ./kd stack --rate 5000 --duration 60"})
+public final class StackCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Broker port on localhost (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".kd",
+            description = "Broker data, Streams state and the cached ensemble (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--keep-data",
+            description = "Reuse the broker's topics and the Streams state of the last run (default: start clean; "
+                    + "the trained ensemble is cached either way).")
+    boolean keepData;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "50",
+            description = "Passes over the training split (default: ${DEFAULT-VALUE}, the seed's student epochs).")
+    int epochs;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+            description = "Events per second from the producer; 0 = as fast as the stack takes them (default).")
+    double rate;
+
+    @Option(names = "--labelled-fraction", paramLabel = "F", defaultValue = "1.0",
+            description = "Share of training records sent with their label (default: ${DEFAULT-VALUE}); "
+                    + "the rest are unlabelled transfer data.")
+    double labelledFraction;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop producing after this many seconds (default: at the end of the stream).")
+    Long durationSeconds;
+
+    @Option(names = "--exit", description = "Stop after the summary instead of running until Ctrl-C.")
+    boolean exit;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        final PrintWriter out = spec.commandLine().getOut();
+        final long start = System.nanoTime();
+        final Path brokerDir = dataDir.resolve("kafka");
+        final Path stateDir = dataDir.resolve("state");
+        if (!keepData) {
+            deleteRecursively(brokerDir);
+            deleteRecursively(stateDir);
+        }
+        final TrainTestSplit.Split split = data.load();
+
+        out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
+        out.flush();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, brokerDir)) {
+            final Map<String, String> overrides = new LinkedHashMap<>();
+            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
+            overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
+            overrides.put(ConfigKey.MODEL_DIR.key(), dataDir.resolve("models").toString());
+            overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
+            final KdConfig config = KdConfig.fromEnvironment(null, overrides);
+            final var created = TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions,
+                    (short) 1);
+            out.println("kafka:     " + broker.bootstrapServers() + "  (topics created: " + created + ")");
+
+            final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(dataDir.resolve("models"), split.train(),
+                    Hyperparameters.defaults(), out);
+            try (Pipeline pipeline = Pipeline.start(config, ensemble);
+                 ServiceMetrics producerMetrics = new ServiceMetrics("producer")) {
+                out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
+                        + pipeline.studentMetricsUrl());
+                final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
+                        StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
+                out.println("streaming: " + stream.describe());
+                out.flush();
+                final ProducerService producer = ProducerService.start(config, stream, rate, producerMetrics, null);
+                final StackStatus status = new StackStatus(pipeline, producer, stream.size());
+                final boolean finished = status.runUntilDone(out, durationSeconds);
+                final ProduceSummary produced = producer.awaitCompletion();
+                producer.close();
+                StackSummary.print(out, status, produced, ensemble, split, (System.nanoTime() - start) / 1e9,
+                        finished);
+                if (exit) {
+                    return produced.failed() == 0 ? 0 : 1;
+                }
+                waitForCtrlC(out, broker.bootstrapServers(), config);
+            }
+        }
+        return 0;
+    }
+
+    private static void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config)
+            throws InterruptedException {
+        out.println();
+        out.println("The stack keeps running. Try, in another terminal:");
+        out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 1000 --rate 200");
+        out.println("  ./kd query --bootstrap-servers " + bootstrap + " --last 5");
+        out.println("  kcat -b " + bootstrap + " -t " + config.topics().predictions() + " -C -o -5 -e");
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kd-stack-shutdown"));
+        stopped.await();
+    }
+
+    static void deleteRecursively(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.kdstream.launcher.stack;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.producer.ProducerService;
+import dev.kdstream.student.metrics.Accuracies;
+import dev.kdstream.student.metrics.Evaluation;
+import dev.kdstream.student.trainer.TrainerStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The live status line of {@code ./kd stack}: events/s per stage, lag, the three accuracies and
+ * knowledge recovered, once a second; and the test for "the stream has gone all the way through".
+ */
+final class StackStatus {
+
+    private static final long TICK_MILLIS = 1_000;
+    /** Off a terminal (CI, logs) one line every this many ticks. */
+    private static final int LOG_EVERY_TICKS = 5;
+
+    private final Pipeline pipeline;
+    private final ProducerService producer;
+    private final long total;
+    private final boolean interactive = System.console() != null;
+
+    private long lastProduced;
+    private long lastAnnotated;
+    private long lastTrained;
+    private long lastPredicted;
+    private long peakThroughput;
+
+    StackStatus(final Pipeline pipeline, final ProducerService producer, final long total) {
+        this.pipeline = pipeline;
+        this.producer = producer;
+        this.total = total;
+    }
+
+    long annotated() {
+        return count(pipeline.teacherMetrics().registry(), "annotated");
+    }
+
+    long predicted() {
+        return count(pipeline.studentMetrics().registry(), "predicted");
+    }
+
+    long trained() {
+        return pipeline.trainer().status().recordsTrained();
+    }
+
+    long peakThroughput() {
+        return peakThroughput;
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Every record produced has been annotated, trained on and answered. */
+    boolean drained() {
+        final long acked = producer.acked();
+        return !producer.running() && annotated() >= acked && trained() >= acked && predicted() >= acked;
+    }
+
+    /**
+     * Prints status until the stream is drained, or {@code durationSeconds} pass (then the producer
+     * is stopped and what was sent drains).
+     *
+     * @return true when everything produced went all the way through
+     */
+    boolean runUntilDone(final PrintWriter out, final Long durationSeconds) throws InterruptedException {
+        final long start = System.nanoTime();
+        int tick = 0;
+        boolean stoppedEarly = false;
+        long idleSince = -1;
+        while (!drained()) {
+            Thread.sleep(TICK_MILLIS);
+            tick++;
+            final String line = line(tick);
+            if (interactive) {
+                out.print("\r" + line);
+            } else if (tick % LOG_EVERY_TICKS == 0) {
+                out.println(line);
+            }
+            out.flush();
+            if (!stoppedEarly && durationSeconds != null && (System.nanoTime() - start) / 1e9 > durationSeconds) {
+                producer.close();
+                stoppedEarly = true;
+            }
+            if (pipeline.trainer().failure().isPresent()) {
+                throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
+            }
+            // a stage that stops moving for a minute after the producer finished is reported, not waited on forever
+            if (!producer.running()) {
+                idleSince = lastMoved() ? -1 : idleSince < 0 ? tick : idleSince;
+                if (idleSince >= 0 && tick - idleSince > 60) {
+                    out.println();
+                    out.println("kd stack: nothing moved for 60 s; some records did not go all the way through");
+                    return false;
+                }
+            }
+        }
+        if (interactive) {
+            out.println("\r" + line(tick + 1));
+        }
+        return !stoppedEarly;
+    }
+
+    private boolean moved;
+
+    private boolean lastMoved() {
+        return moved;
+    }
+
+    private String line(final int tick) {
+        final long produced = producer.sent();
+        final long annotated = annotated();
+        final long trained = trained();
+        final long predicted = predicted();
+        final long seconds = TICK_MILLIS / 1000;
+        final long rateProduced = (produced - lastProduced) / seconds;
+        final long rateAnnotated = (annotated - lastAnnotated) / seconds;
+        final long rateTrained = (trained - lastTrained) / seconds;
+        final long ratePredicted = (predicted - lastPredicted) / seconds;
+        moved = produced + annotated + trained + predicted > lastProduced + lastAnnotated + lastTrained + lastPredicted;
+        peakThroughput = Math.max(peakThroughput, Math.min(rateAnnotated, ratePredicted));
+        lastProduced = produced;
+        lastAnnotated = annotated;
+        lastTrained = trained;
+        lastPredicted = predicted;
+        final TrainerStatus t = pipeline.trainer().status();
+        final Evaluation e = t.evaluation();
+        final Accuracies acc = e.holdoutRecords() > 0 ? e.holdout() : e.window();
+        return String.format(Locale.ROOT,
+                "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d | lag %,7d | v%-4d | "
+                        + "%s acc teacher %s distilled %s baseline %s | recovered %s ",
+                tick, 100.0 * produced / Math.max(1, total), rateProduced, rateAnnotated, rateTrained, ratePredicted,
+                Math.max(0, produced - Math.min(trained, predicted)), t.version(),
+                e.holdoutRecords() > 0 ? "holdout" : "preq.", pct(acc.teacher()), pct(acc.distilled()),
+                pct(acc.baseline()), pct(acc.recovered()));
+    }
+
+    private static String pct(final double v) {
+        return Double.isNaN(v) ? "  -   " : String.format(Locale.ROOT, "%5.1f%%", 100 * v);
+    }
+
+    private static long count(final MeterRegistry registry, final String stage) {
+        double sum = 0;
+        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+}

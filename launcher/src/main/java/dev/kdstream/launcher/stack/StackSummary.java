@@ -1,0 +1,79 @@
+package dev.kdstream.launcher.stack;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import dev.kdstream.common.data.TrainTestSplit;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.MlpShape;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.producer.ProduceSummary;
+import dev.kdstream.student.metrics.Accuracies;
+import dev.kdstream.student.metrics.Evaluation;
+import dev.kdstream.student.trainer.TrainerStatus;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+
+/** The seed-style table at the end of a {@code ./kd stack} stream, from the holdout figures. */
+final class StackSummary {
+
+    private StackSummary() {
+    }
+
+    static void print(final PrintWriter out, final StackStatus status, final ProduceSummary produced,
+                      final TeacherEnsemble ensemble, final TrainTestSplit.Split split, final double seconds,
+                      final boolean complete) {
+        final TrainerStatus t = status.pipeline().trainer().status();
+        final Evaluation e = t.evaluation();
+        final Accuracies h = e.holdout();
+        final int width = ensemble.manifest().inputWidth();
+        final int classes = ensemble.manifest().numClasses();
+        final Hyperparameters hp = ensemble.manifest().hyperparameters();
+        final long teacherParams = ensemble.manifest().teacherParams();
+        final long studentParams = MlpShape.of(width, Hyperparameters.defaults().student().hidden(), classes)
+                .parameterCount();
+        out.println();
+        out.printf(Locale.ROOT, "kd-stream stack summary%s%n", complete ? "" : " (stream stopped early)");
+        out.println("-".repeat(66));
+        out.printf(Locale.ROOT, "%-44s %s%n", "holdout accuracy (last " + Math.min(e.holdoutRecords(),
+                split.test().size()) + " holdout records)", "");
+        row(out, "teacher ensemble (" + hp.teacher().count() + ")", h.teacher());
+        row(out, "distilled student (online)", h.distilled());
+        row(out, "baseline student (online, hard labels)", h.baseline());
+        out.printf(Locale.ROOT, "%-44s %7.2f pt%n", "gap (ensemble - baseline)", 100 * (h.teacher() - h.baseline()));
+        out.printf(Locale.ROOT, "%-44s %7.1f %%%n", "knowledge recovered (holdout)", 100 * h.recovered());
+        out.printf(Locale.ROOT, "%-44s %7.1f %%%n", "knowledge recovered (prequential window)",
+                100 * e.recoveredWindow());
+        out.printf(Locale.ROOT, "%-44s %7.2f %%%n", "student-teacher agreement (window)", 100 * e.agreement());
+        out.printf(Locale.ROOT, "%-44s %8.4f%n", "mean KL(teacher || student) at T (window)", e.klToTeacher());
+        out.println("-".repeat(66));
+        out.printf(Locale.ROOT, "params: teacher %,d / ensemble %,d / student %,d  (%.1fx compression)%n",
+                teacherParams, teacherParams * hp.teacher().count(), studentParams,
+                (double) teacherParams * hp.teacher().count() / studentParams);
+        out.printf(Locale.ROOT, "records: produced %,d (failed %d), annotated %,d, trained %,d, predicted %,d; "
+                        + "student v%d%n", produced.acked(), produced.failed(), status.annotated(), status.trained(),
+                status.predicted(), t.version());
+        out.printf(Locale.ROOT, "time %.1f s; mean %,.0f events/s end to end, peak %,d events/s%n", seconds,
+                status.predicted() / Math.max(seconds, 1e-9), status.peakThroughput());
+        final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
+        if (latency != null && latency.count() > 0) {
+            final StringBuilder s = new StringBuilder("event-to-prediction latency:");
+            for (final ValueAtPercentile p : latency.takeSnapshot().percentileValues()) {
+                s.append(String.format(Locale.ROOT, " p%s %.1f ms", trim(p.percentile() * 100),
+                        p.value(TimeUnit.MILLISECONDS)));
+            }
+            out.println(s);
+        }
+        out.flush();
+    }
+
+    private static void row(final PrintWriter out, final String name, final double value) {
+        out.printf(Locale.ROOT, "  %-42s %7.2f %%%n", name, 100 * value);
+    }
+
+    private static String trim(final double percentile) {
+        return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+    }
+}

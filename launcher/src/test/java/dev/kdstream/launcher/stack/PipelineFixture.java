@@ -1,0 +1,155 @@
+package dev.kdstream.launcher.stack;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.data.SyntheticDataset;
+import dev.kdstream.common.data.SyntheticSpec;
+import dev.kdstream.common.json.Json;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.teacher.training.EnsembleTrainer;
+
+/** A tiny ensemble, a fast-checkpointing configuration and raw Kafka I/O, for pipeline tests. */
+final class PipelineFixture {
+
+    static final int FEATURES = 6;
+
+    private PipelineFixture() {
+    }
+
+    static Dataset data() {
+        return SyntheticDataset.generate(new SyntheticSpec(600, FEATURES, 4, 1, 0, 2, 1, 1.5, 0.0, 5));
+    }
+
+    static TeacherEnsemble ensemble(final Dataset train) {
+        final Hyperparameters hp = Hyperparameters.defaults()
+                .withTeacher(new Hyperparameters.Teacher(2, List.of(16, 8), 0.3, 1e-2, 3, 32, 2));
+        return EnsembleTrainer.train(train, hp, 1, EnsembleTrainer.Progress.NONE);
+    }
+
+    /** Checkpoints often, small batches: a test stream of hundreds of records exercises everything. */
+    static KdConfig config(final String bootstrap, final Path stateDir) {
+        return KdConfig.load(null, Map.of(), Map.of(
+                ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap,
+                ConfigKey.STATE_DIR.key(), stateDir.toString(),
+                ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "100",
+                ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1",
+                ConfigKey.STUDENT_BATCH_SIZE.key(), "16",
+                ConfigKey.TEACHER_BATCH_SIZE.key(), "64",
+                ConfigKey.METRICS_WINDOW.key(), "100",
+                ConfigKey.TOPIC_PARTITIONS.key(), "2",
+                KdConfig.KAFKA_PREFIX + "commit.interval.ms", "100"));
+    }
+
+    /** Valid feature records: ids v0.., every 5th holdout, every 7th unlabelled. */
+    static List<String> produceValid(final KdConfig config, final Dataset data, final int from, final int count) {
+        final List<String> ids = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
+            for (int i = from; i < from + count; i++) {
+                final int row = i % data.size();
+                final String id = "v" + i;
+                final Integer label = i % 7 == 0 ? null : data.labels()[row];
+                final String split = i % 5 == 0 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
+                final byte[] value = json(new FeatureRecord(id, System.currentTimeMillis(), data.features()[row],
+                        label, split));
+                producer.send(new ProducerRecord<>(config.topics().features(), bytes(id), value));
+                ids.add(id);
+            }
+            producer.flush();
+        }
+        return ids;
+    }
+
+    /** One record per kind of bad input; the map is id -> expected reason tag. */
+    static Map<String, String> produceInvalid(final KdConfig config) {
+        final Map<String, String> bad = Map.of(
+                "{\"id\":\"bad-json\",\"features\":[1,2", "malformed_json",
+                "{\"id\":\"bad-count\",\"features\":[1,2,3]}", "wrong_feature_count",
+                "{\"id\":\"bad-nan\",\"features\":[1,2,3,4,5,NaN]}", "non_finite",
+                "{\"id\":\"bad-label\",\"features\":[1,2,3,4,5,6],\"label\":7}", "label_out_of_range",
+                "{\"id\":\"bad-split\",\"features\":[1,2,3,4,5,6],\"split\":\"test\"}", "bad_split");
+        try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
+            for (final String value : bad.keySet()) {
+                producer.send(new ProducerRecord<>(config.topics().features(), bytes("bad"), bytes(value)));
+            }
+            producer.flush();
+        }
+        return bad;
+    }
+
+    /**
+     * Reads a topic (read_committed) from the beginning until {@code done} holds for what was read,
+     * or the timeout passes; returns what was read.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readUntil(final KdConfig config, final String topic,
+                                                          final Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                          final Duration timeout) {
+        final Properties p = config.kafkaProperties();
+        p.put("isolation.level", "read_committed");
+        final List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(read) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+            // a little longer, to catch records that should NOT be there
+            final long grace = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < grace) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
+    static String key(final ConsumerRecord<byte[], byte[]> r) {
+        return new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    static String header(final ConsumerRecord<byte[], byte[]> r, final String name) {
+        final var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(final KdConfig config) {
+        final Properties p = config.kafkaProperties();
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static byte[] json(final Object value) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytes(final String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
