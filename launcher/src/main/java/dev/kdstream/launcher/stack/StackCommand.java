@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.TrainTestSplit;
 import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.metrics.MetricsServer;
 import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.TeacherEnsemble;
@@ -95,8 +97,19 @@ public final class StackCommand implements Callable<Integer> {
             description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    /** Counted down once everything is closed, so a Ctrl-C hook can wait for a clean stop. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int run() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final long start = System.nanoTime();
         final Path brokerDir = dataDir.resolve("kafka");
@@ -123,22 +136,26 @@ public final class StackCommand implements Callable<Integer> {
             final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(dataDir.resolve("models"), split.train(),
                     Hyperparameters.defaults(), out);
             try (Pipeline pipeline = Pipeline.start(config, ensemble);
-                 ServiceMetrics producerMetrics = new ServiceMetrics("producer")) {
+                 ServiceMetrics producerMetrics = new ServiceMetrics("producer");
+                 MetricsServer producerEndpoint = MetricsServer.start(ProducerService.DEFAULT_METRICS_PORT,
+                         producerMetrics.registry(), () -> true)) {
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
-                        + pipeline.studentMetricsUrl());
+                        + pipeline.studentMetricsUrl() + "   producer http://localhost:" + producerEndpoint.port()
+                        + "/metrics");
                 final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
                         StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
                 out.println("streaming: " + stream.describe());
                 out.flush();
+                final long streamStart = System.nanoTime();
                 final ProducerService producer = ProducerService.start(config, stream, rate, producerMetrics, null);
                 final StackStatus status = new StackStatus(pipeline, producer, stream.size());
                 final boolean finished = status.runUntilDone(out, durationSeconds);
                 final ProduceSummary produced = producer.awaitCompletion();
                 producer.close();
                 StackSummary.print(out, status, produced, ensemble, split, (System.nanoTime() - start) / 1e9,
-                        finished);
+                        (System.nanoTime() - streamStart) / 1e9, finished);
                 if (exit) {
-                    return produced.failed() == 0 ? 0 : 1;
+                    return produced.successful() ? 0 : 1;
                 }
                 waitForCtrlC(out, broker.bootstrapServers(), config);
             }
@@ -146,7 +163,7 @@ public final class StackCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config)
+    private void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config)
             throws InterruptedException {
         out.println();
         out.println("The stack keeps running. Try, in another terminal:");
@@ -156,8 +173,18 @@ public final class StackCommand implements Callable<Integer> {
         out.println("Ctrl-C stops it.");
         out.flush();
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kd-stack-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                // let the main thread close the services and the broker before the JVM halts
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kd-stack-shutdown"));
         stopped.await();
+        out.println("kd stack: stopping ...");
+        out.flush();
     }
 
     static void deleteRecursively(final Path dir) throws IOException {

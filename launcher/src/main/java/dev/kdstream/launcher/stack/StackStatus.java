@@ -31,6 +31,8 @@ final class StackStatus {
     private long lastTrained;
     private long lastPredicted;
     private long peakThroughput;
+    /** Whether any stage moved during the last tick. */
+    private boolean moved;
 
     StackStatus(final Pipeline pipeline, final ProducerService producer, final long total) {
         this.pipeline = pipeline;
@@ -94,7 +96,7 @@ final class StackStatus {
             }
             // a stage that stops moving for a minute after the producer finished is reported, not waited on forever
             if (!producer.running()) {
-                idleSince = lastMoved() ? -1 : idleSince < 0 ? tick : idleSince;
+                idleSince = moved ? -1 : idleSince < 0 ? tick : idleSince;
                 if (idleSince >= 0 && tick - idleSince > 60) {
                     out.println();
                     out.println("kd stack: nothing moved for 60 s; some records did not go all the way through");
@@ -106,12 +108,6 @@ final class StackStatus {
             out.println("\r" + line(tick + 1));
         }
         return !stoppedEarly;
-    }
-
-    private boolean moved;
-
-    private boolean lastMoved() {
-        return moved;
     }
 
     private String line(final int tick) {

@@ -24,7 +24,7 @@ final class StackSummary {
 
     static void print(final PrintWriter out, final StackStatus status, final ProduceSummary produced,
                       final TeacherEnsemble ensemble, final TrainTestSplit.Split split, final double seconds,
-                      final boolean complete) {
+                      final double streamSeconds, final boolean complete) {
         final TrainerStatus t = status.pipeline().trainer().status();
         final Evaluation e = t.evaluation();
         final Accuracies h = e.holdout();
@@ -55,8 +55,9 @@ final class StackSummary {
         out.printf(Locale.ROOT, "records: produced %,d (failed %d), annotated %,d, trained %,d, predicted %,d; "
                         + "student v%d%n", produced.acked(), produced.failed(), status.annotated(), status.trained(),
                 status.predicted(), t.version());
-        out.printf(Locale.ROOT, "time %.1f s; mean %,.0f events/s end to end, peak %,d events/s%n", seconds,
-                status.predicted() / Math.max(seconds, 1e-9), status.peakThroughput());
+        out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
+                        + "peak %,d events/s%n", seconds, streamSeconds,
+                status.predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
         final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
         if (latency != null && latency.count() > 0) {
             final StringBuilder s = new StringBuilder("event-to-prediction latency:");
