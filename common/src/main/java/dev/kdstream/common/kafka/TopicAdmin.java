@@ -17,6 +17,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** Creates the project's topics when they are missing (the checkpoints topic compacted). */
 public final class TopicAdmin {
 
+    /**
+     * Largest dead letter: a maximal input record (the broker's default limit, 1 MiB) plus its
+     * headers. The dead-letter topic is created with this limit and the writers allow it.
+     */
+    public static final int DLQ_MAX_BYTES = 2 * 1024 * 1024;
+
     private TopicAdmin() {
     }
 
@@ -26,11 +32,14 @@ public final class TopicAdmin {
         try (Admin admin = Admin.create(clientProperties)) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
-            for (final String t : List.of(names.features(), names.softTargets(), names.predictions(),
-                    names.featuresDlq())) {
+            for (final String t : List.of(names.features(), names.softTargets(), names.predictions())) {
                 if (!existing.contains(t)) {
                     wanted.add(new NewTopic(t, partitions, replication));
                 }
+            }
+            if (!existing.contains(names.featuresDlq())) {
+                wanted.add(new NewTopic(names.featuresDlq(), partitions, replication).configs(Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_BYTES))));
             }
             if (!existing.contains(names.checkpoints())) {
                 // compacted: only the newest checkpoint per trainer matters

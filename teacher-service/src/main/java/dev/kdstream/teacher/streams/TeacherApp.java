@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -28,6 +29,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.JsonSerde;
+import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.kafka.Topics;
 import dev.kdstream.common.model.EnsembleManifest;
 import dev.kdstream.common.model.TeacherEnsemble;
@@ -117,6 +119,9 @@ public final class TeacherApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(10L, Math.min(100L, lingerMs(config))));
         // there are no global stores here: this only silences Kafka 4.3's warning about them
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // a dead letter is the whole input record plus headers: room for a maximal input (the DLQ
+        // topic is created with the same limit, see TopicAdmin)
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.DLQ_MAX_BYTES);
         return p;
     }
 
