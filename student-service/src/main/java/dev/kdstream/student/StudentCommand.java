@@ -87,7 +87,7 @@ public final class StudentCommand implements Callable<Integer> {
         // before touching Kafka: a missing ensemble file is the likeliest user error
         final TrainerSetup setup = role.trains() ? TrainerService.setupFrom(config.ensembleFile()) : null;
 
-        final ServiceMetrics metrics = new ServiceMetrics("student-service");
+        final ServiceMetrics metrics = new ServiceMetrics("student");
         final Running running = new Running(metrics);
         try {
             if (role.trains()) {

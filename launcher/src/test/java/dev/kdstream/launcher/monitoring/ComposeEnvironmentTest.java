@@ -1,0 +1,151 @@
+package dev.kdstream.launcher.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.launcher.Kd;
+
+/**
+ * docker-compose.yml against the code: every variable it sets for a service built from this repo is
+ * one that service reads, every command parses, the broker image is the clients' Kafka version, and
+ * the health checks and addresses match the services' ports and the broker's listeners.
+ */
+class ComposeEnvironmentTest {
+
+    /**
+     * The variables the image reads besides the services' configuration: docker/entrypoint.sh (the
+     * image's ENTRYPOINT) turns them into JVM and native-library settings, as ./kd does. The test
+     * below keeps this list equal to what the script reads.
+     */
+    static final Set<String> RUNTIME_VARIABLES = Set.of(
+            "OMP_NUM_THREADS",    // ND4J's OpenMP threads (one: FINDINGS.md)
+            "OPENBLAS_CORETYPE",  // OpenBLAS kernel selection
+            "KD_HEAP",            // -Xmx
+            "KD_LOG_LEVEL",       // SLF4J simple logger level
+            "KD_JAVA_OPTS");      // further JVM options
+
+    private static final Pattern SHELL_VARIABLE = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*)");
+
+    @Test
+    void everyVariableSetForAServiceBuiltHereIsOneItReads() {
+        final Map<String, JsonNode> services = RepoFiles.servicesBuiltHere();
+        assertThat(services).as("services built from this repo").containsKeys("teacher-service", "student-service",
+                "producer");
+        final Set<String> configKeys = Arrays.stream(ConfigKey.values()).map(ConfigKey::env).collect(Collectors.toSet());
+        final List<String> unread = new ArrayList<>();
+        services.forEach((name, service) -> {
+            assertThat(service.has("env_file")).as("%s: env_file cannot be checked, set environment instead", name)
+                    .isFalse();
+            RepoFiles.environment(service).keySet().forEach(variable -> {
+                final boolean read = configKeys.contains(variable)
+                        || variable.equals(KdConfig.CONFIG_FILE_ENV)
+                        || RUNTIME_VARIABLES.contains(variable)
+                        || variable.startsWith(KdConfig.KAFKA_ENV_PREFIX) && isKafkaClientProperty(variable);
+                if (!read) {
+                    unread.add(name + ": " + variable);
+                }
+            });
+        });
+        assertThat(unread).as("variables no code reads (ConfigKey env names, KD_KAFKA_<client property>, "
+                + "KD_CONFIG, or the entrypoint's %s)", new TreeSet<>(RUNTIME_VARIABLES)).isEmpty();
+    }
+
+    @Test
+    void theRuntimeVariablesAreExactlyTheOnesTheEntrypointReads() {
+        final String script = RepoFiles.text(RepoFiles.entrypoint());
+        final Set<String> read = new HashSet<>();
+        for (final String line : script.lines().filter(l -> !l.trim().startsWith("#")).toList()) {
+            final Matcher m = SHELL_VARIABLE.matcher(line);
+            while (m.find()) {
+                read.add(m.group(1));
+            }
+        }
+        assertThat(read).isEqualTo(RUNTIME_VARIABLES);
+        final String dockerfile = RepoFiles.text(RepoFiles.dockerfile());
+        assertThat(dockerfile).contains("docker/entrypoint.sh /app/entrypoint.sh")
+                .contains("ENTRYPOINT [\"/app/entrypoint.sh\"]");
+    }
+
+    @Test
+    void everyServiceBuiltHereFindsTheBrokerOnItsInternalListener() {
+        final Map<String, String> kafka = RepoFiles.environment(RepoFiles.composeServices().get("kafka"));
+        final Set<String> advertised = Arrays.stream(kafka.get("KAFKA_ADVERTISED_LISTENERS").split(","))
+                .map(l -> l.substring(l.indexOf("://") + 3)).collect(Collectors.toSet());
+        RepoFiles.servicesBuiltHere().forEach((name, service) -> {
+            final String bootstrap = RepoFiles.environment(service).get(ConfigKey.BOOTSTRAP_SERVERS.env());
+            assertThat(bootstrap).as("%s: %s", name, ConfigKey.BOOTSTRAP_SERVERS.env()).isNotNull()
+                    .startsWith("kafka:");
+            assertThat(advertised).as("%s: the broker advertises %s", name, bootstrap).contains(bootstrap);
+        });
+    }
+
+    @Test
+    void theBrokerImageIsTheKafkaVersionOfTheClients() {
+        final JsonNode kafka = RepoFiles.composeServices().get("kafka");
+        assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        final String clusterId = RepoFiles.environment(kafka).get("CLUSTER_ID");
+        assertThatCode(() -> Uuid.fromString(clusterId)).as("CLUSTER_ID %s is a base64 UUID", clusterId)
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void everyCommandParses() {
+        RepoFiles.servicesBuiltHere().forEach((name, service) -> {
+            final List<String> args = RepoFiles.command(service);
+            assertThat(args).as("%s: command", name).isNotEmpty();
+            assertThatCode(() -> Kd.commandLine().parseArgs(args.toArray(String[]::new)))
+                    .as("%s: ./kd %s", name, String.join(" ", args)).doesNotThrowAnyException();
+        });
+    }
+
+    @Test
+    void healthChecksAskTheMetricsPort() {
+        RepoFiles.servicesBuiltHere().forEach((name, service) -> {
+            final JsonNode healthcheck = service.path("healthcheck");
+            if (healthcheck.isMissingNode()) {
+                return;
+            }
+            final String test = healthcheck.path("test").toString();
+            assertThat(test).as("%s: healthcheck", name)
+                    .contains("http://localhost:" + ServicePorts.metricsPort(service) + "/health");
+        });
+        assertThat(RepoFiles.servicesBuiltHere().get("teacher-service").has("healthcheck")).isTrue();
+        assertThat(RepoFiles.servicesBuiltHere().get("student-service").has("healthcheck")).isTrue();
+    }
+
+    /** {@code KD_KAFKA_COMMIT_INTERVAL_MS} -> {@code commit.interval.ms}, as {@link KdConfig} maps it. */
+    private static boolean isKafkaClientProperty(final String variable) {
+        final String property = variable.substring(KdConfig.KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                .replace('_', '.');
+        final Set<String> known = new HashSet<>();
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        known.addAll(StreamsConfig.configDef().names());
+        return known.contains(property);
+    }
+}
