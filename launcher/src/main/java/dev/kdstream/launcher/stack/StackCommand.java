@@ -167,7 +167,7 @@ public final class StackCommand implements Callable<Integer> {
             throws InterruptedException {
         out.println();
         out.println("The stack keeps running. Try, in another terminal:");
-        out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 1000 --rate 200");
+        out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 1000 --rate 200 --no-metrics");
         out.println("  ./kd query --bootstrap-servers " + bootstrap + " --last 5");
         out.println("  kcat -b " + bootstrap + " -t " + config.topics().predictions() + " -C -o -5 -e");
         out.println("Ctrl-C stops it.");
