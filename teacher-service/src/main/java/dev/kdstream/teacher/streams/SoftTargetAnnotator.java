@@ -18,15 +18,18 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.model.EnsembleManifest;
+import dev.kdstream.common.model.FusedEnsembleForward;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.SoftTargetRecord;
 
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
- * ensemble inference ({@link TeacherEnsemble#logits}) per batch, never one per record. DL4J's
- * cost per call dominates for nets this small: the ensemble takes 2-4 ms for one record and about
- * 10 ms for 256 (FINDINGS.md).
+ * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
+ * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (FINDINGS.md).
+ * Inference runs on {@link FusedEnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
+ * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
+ * (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
  * <h2>The buffer is a state store, not a list</h2>
  * A record waiting for its batch has been consumed: once the stream thread commits, its input
@@ -69,10 +72,13 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * Consumers of {@code soft-targets} must read with {@code isolation.level=read_committed}: aborted
  * flushes stay in the log.
  *
- * <p>One ensemble per processor, so per task: DL4J networks are not thread-safe, and a task runs
- * on one stream thread at a time.
+ * <p>One ensemble and one {@link FusedEnsembleForward} per processor, so per task: neither is
+ * thread-safe, and a task runs on one stream thread at a time.
  */
 final class SoftTargetAnnotator implements Processor<String, FeatureRecord, String, SoftTargetRecord> {
+
+    /** Rows the forward pass's buffers hold: ~22 MB per task for the default ensemble. */
+    static final int MAX_FORWARD_BATCH = 1024;
 
     private final String storeName;
     private final int batchSize;
@@ -84,6 +90,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private ProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<Long, BufferedFeature> buffer;
     private TeacherEnsemble ensemble;
+    /** This task's forward pass, built from {@link #ensemble}'s weights; not thread-safe. */
+    private FusedEnsembleForward forward;
     /** Entries in {@link #buffer}; a mirror of the store, never the other way round. */
     private int buffered;
 
@@ -112,6 +120,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                 throw new IllegalStateException("the ensemble supplier made " + ensemble.manifest().versionId()
                         + " but the topology was built for " + manifest.versionId());
             }
+            // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
+            forward = FusedEnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
         // after restoration: whatever a previous owner buffered and did not flush is here
         buffered = countEntries();
@@ -163,7 +173,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         for (int i = 0; i < scaled.length; i++) {
             scaled[i] = scaler.transform(batch.get(i).value.feature().features());
         }
-        final INDArray logits = ensemble.logits(Nd4j.createFromArray(scaled));
+        // a view of the forward pass's buffer: read here, before its next call
+        final INDArray logits = forward.logits(Nd4j.createFromArray(scaled));
         final double[][] teacherLogits = logits.toDoubleMatrix();
         final double[][] softTargets = ensemble.softTargets(logits).toDoubleMatrix();
         metrics.batch(batch.size(), System.nanoTime() - start);
