@@ -1,5 +1,8 @@
 package dev.kdstream.launcher.bench;
 
+import dev.kdstream.bench.StudentBenchCommand;
+import dev.kdstream.bench.TeacherBenchCommand;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -7,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./kd bench ...}: benchmarks that print figures, each compared side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
-        subcommands = {OfflineBenchCommand.class})
+        subcommands = {TeacherBenchCommand.class, StudentBenchCommand.class, OfflineBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,0 +1,64 @@
+package dev.kdstream.bench;
+
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.util.Statistics;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Student serving latency for one record: FastStudent against DL4J's output(), in one run (JMH). */
+@Command(name = "student", mixinStandardHelpOptions = true,
+        description = "Student inference on the serving path (20-64-32-2, one record, raw features in): "
+                + "latency median and p99 of FastStudent.logits vs DL4J output() (StudentModel.logits), "
+                + "in one run (JMH, sampled per call).",
+        footer = {"", "Example:", "  ./kd bench student"})
+public final class StudentBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JmhOptions jmh;
+
+    @Override
+    public Integer call() throws RunnerException {
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(MachineInfo.describe());
+        out.printf(Locale.ROOT, "running 2 benchmarks with JMH, about %d s...%n", jmh.estimatedSeconds(2));
+        out.flush();
+        final Collection<RunResult> results = jmh.run(List.of(StudentServingBenchmark.class), null, List.of());
+        Statistics fast = null;
+        Statistics dl4j = null;
+        for (final RunResult r : results) {
+            if (r.getParams().getBenchmark().endsWith(".fastStudent")) {
+                fast = r.getPrimaryResult().getStatistics();
+            } else {
+                dl4j = r.getPrimaryResult().getStatistics();
+            }
+        }
+        if (fast == null || dl4j == null) {
+            throw new IllegalStateException("a benchmark did not report: " + results.size() + " results");
+        }
+        out.printf(Locale.ROOT, "%-22s %12s %12s %12s %14s%n", "per record, us", "median", "p99", "p99.9", "samples");
+        row(out, "FastStudent.logits", fast);
+        row(out, "DL4J output()", dl4j);
+        out.printf(Locale.ROOT, "%-22s %11.0fx %11.0fx%n", "dl4j / fast", dl4j.getPercentile(50) / fast.getPercentile(50),
+                dl4j.getPercentile(99) / fast.getPercentile(99));
+        out.flush();
+        return 0;
+    }
+
+    private static void row(final PrintWriter out, final String name, final Statistics s) {
+        out.printf(Locale.ROOT, "%-22s %12.3f %12.3f %12.3f %,14d%n", name, s.getPercentile(50), s.getPercentile(99),
+                s.getPercentile(99.9), s.getN());
+    }
+}
