@@ -121,7 +121,7 @@ final class StackStatus {
         final long rateTrained = (trained - lastTrained) / seconds;
         final long ratePredicted = (predicted - lastPredicted) / seconds;
         moved = produced + annotated + trained + predicted > lastProduced + lastAnnotated + lastTrained + lastPredicted;
-        peakThroughput = Math.max(peakThroughput, Math.min(rateAnnotated, ratePredicted));
+        peakThroughput = Math.max(peakThroughput, ratePredicted);
         lastProduced = produced;
         lastAnnotated = annotated;
         lastTrained = trained;

@@ -56,7 +56,7 @@ final class StackSummary {
                         + "student v%d%n", produced.acked(), produced.failed(), status.annotated(), status.trained(),
                 status.predicted(), t.version());
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
-                        + "peak %,d events/s%n", seconds, streamSeconds,
+                        + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
                 status.predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
         final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
         if (latency != null && latency.count() > 0) {
