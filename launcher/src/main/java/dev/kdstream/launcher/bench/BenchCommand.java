@@ -2,6 +2,7 @@ package dev.kdstream.launcher.bench;
 
 import dev.kdstream.bench.StudentBenchCommand;
 import dev.kdstream.bench.TeacherBenchCommand;
+import dev.kdstream.launcher.bench.e2e.EndToEndBenchCommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Spec;
 /** {@code ./kd bench ...}: benchmarks that print figures, each compared side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
-        subcommands = {TeacherBenchCommand.class, StudentBenchCommand.class, OfflineBenchCommand.class})
+        subcommands = {TeacherBenchCommand.class, StudentBenchCommand.class, EndToEndBenchCommand.class,
+            OfflineBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

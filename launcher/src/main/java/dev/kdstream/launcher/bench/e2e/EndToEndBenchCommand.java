@@ -1,0 +1,412 @@
+package dev.kdstream.launcher.bench.e2e;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import dev.kdstream.bench.MachineInfo;
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.kafka.TopicAdmin;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.ModelFileException;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.launcher.stack.Pipeline;
+import dev.kdstream.producer.ProduceSummary;
+import dev.kdstream.producer.ProducerService;
+import dev.kdstream.producer.stream.FeatureMessage;
+import dev.kdstream.producer.stream.FeatureStream;
+import dev.kdstream.producer.stream.SeedData;
+import dev.kdstream.producer.stream.StreamOptions;
+import dev.kdstream.teacher.training.EnsembleTrainer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./kd bench e2e}: the whole data path on the embedded broker, everything in this JVM, side
+ * by side with a raw Kafka produce -> consume of the same records on the same broker (the ceiling).
+ *
+ * <ol>
+ *   <li>(c) raw: the producer's records (same client, same JSON) into a topic, read back by a
+ *       plain read_committed consumer: records/s at full speed;</li>
+ *   <li>(a) pipeline: the same number of records as fast as possible through producer -> teacher ->
+ *       student server and trainer, timed until every record is annotated, trained on and
+ *       predicted, counts checked;</li>
+ *   <li>(b) at each fixed rate, raw then pipeline: event time to the record visible to a
+ *       read_committed consumer (raw features, or predictions), p50/p99/p99.9 after a warm-up;
+ *       for predictions also event time to {@code servedAt}, what the server's
+ *       {@code kd.prediction.latency} timer measures.</li>
+ * </ol>
+ * Each phase writes to topics of its own name prefix, so none sees another's data.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "End to end on the embedded broker: sustained events/s through producer -> teacher -> "
+                + "student server and trainer, and event-to-prediction latency at fixed rates, each side by side "
+                + "with a raw Kafka produce -> consume of the same records.",
+        footer = {"", "Examples:",
+            "  ./kd bench e2e",
+            "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10"})
+public final class EndToEndBenchCommand implements Callable<Integer> {
+
+    /** The trained ensemble is cached here by {@code ./kd stack}. */
+    private static final Path MODEL_DIR = Path.of(".kd", "models");
+    /** A phase that makes no progress for this long is reported as stuck, not waited on. */
+    private static final long STALL_MILLIS = 60_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--records", paramLabel = "N", defaultValue = "200000",
+            description = "Records for the throughput part (the seed's training split repeated; default: "
+                    + "${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
+            description = "Fixed rates, events/s, for the latency part (default: ${DEFAULT-VALUE}).")
+    List<Integer> rates;
+
+    @Option(names = "--seconds-per-rate", paramLabel = "S", defaultValue = "30",
+            description = "Measured seconds per rate, after the warm-up (default: ${DEFAULT-VALUE}).")
+    int secondsPerRate;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "5",
+            description = "Seconds at each rate before measuring (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record part (a) with Java Flight Recorder (profile settings) into FILE.")
+    Path jfr;
+
+    @Override
+    public Integer call() throws Exception {
+        if (records <= 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
+                || rates.stream().anyMatch(r -> r <= 0)) {
+            throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions and --rates must be "
+                    + "positive, --warmup-seconds >= 0");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(MachineInfo.describe());
+        out.flush();
+        final Dataset train = SeedData.split().train();
+        final TeacherEnsemble ensemble = ensemble(train, out);
+        final Path stateDir = Files.createTempDirectory("kd-bench-e2e-state");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            final Map<String, String> overrides = new LinkedHashMap<>();
+            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
+            overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
+            overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
+            final KdConfig base = KdConfig.load(null, Map.of(), overrides);
+            out.println("kafka: embedded KRaft broker " + broker.bootstrapServers() + ", " + partitions
+                    + " partitions per topic; records: the seed's training split (" + train.size()
+                    + " rows) repeated");
+            out.flush();
+            run(base, train, ensemble, out);
+        } finally {
+            deleteQuietly(stateDir);
+        }
+        return 0;
+    }
+
+    private void run(final KdConfig base, final Dataset train, final TeacherEnsemble ensemble, final PrintWriter out)
+            throws Exception {
+        out.printf(Locale.ROOT, "(c) raw produce -> consume, %,d records at full speed ...%n", records);
+        out.flush();
+        final PhaseResult rawMax = rawPhase(base, train, "max", records, 0, 0);
+        final List<PhaseResult[]> atRates = new ArrayList<>();
+        final KdConfig pipelineConfig = prefixed(base, "e2e-");
+        final PhaseResult pipelineMax;
+        try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
+             TopicTap tap = TopicTap.predictions(pipelineConfig)) {
+            out.printf(Locale.ROOT, "(a) pipeline, %,d records as fast as it takes them ...%n", records);
+            out.flush();
+            final Recording recording = jfr == null ? null : new Recording(Configuration.getConfiguration("profile"));
+            if (recording != null) {
+                recording.start();
+            }
+            pipelineMax = pipelinePhase(pipelineConfig, pipeline, tap, train, "a", records, 0, 0);
+            if (recording != null) {
+                recording.stop();
+                recording.dump(jfr);
+                recording.close();
+                out.println("    JFR recording of part (a): " + jfr);
+            }
+            for (final int rate : rates) {
+                final long count = (long) rate * (warmupSeconds + secondsPerRate);
+                out.printf(Locale.ROOT, "(b) %,d events/s for %d + %d s: raw, then pipeline ...%n", rate,
+                        warmupSeconds, secondsPerRate);
+                out.flush();
+                final PhaseResult raw = rawPhase(base, train, "r" + rate, count, rate, warmupSeconds);
+                final PhaseResult piped = pipelinePhase(pipelineConfig, pipeline, tap, train, "r" + rate, count, rate,
+                        warmupSeconds);
+                atRates.add(new PhaseResult[] {raw, piped});
+            }
+        }
+        printThroughput(out, rawMax, pipelineMax);
+        printLatency(out, atRates);
+        out.flush();
+    }
+
+    /** The producer's records into a fresh topic, read back by a plain consumer. */
+    private PhaseResult rawPhase(final KdConfig base, final Dataset train, final String name, final long count,
+                                 final double rate, final int warmup) throws Exception {
+        final KdConfig config = prefixed(base, "raw-" + name + "-");
+        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions, (short) 1);
+        final long start = System.currentTimeMillis();
+        final LatencyRecorder recorder = new LatencyRecorder("", start + warmup * 1000L);
+        try (TopicTap tap = TopicTap.features(config, recorder);
+             ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
+            final ProducerService producer = ProducerService.start(config, messages(train, count, name + "-"), count,
+                    rate, metrics, null);
+            final ProduceSummary produced = producer.awaitCompletion();
+            producer.close();
+            long lastProgress = System.currentTimeMillis();
+            long seen = -1;
+            while (recorder.received() < produced.acked()) {
+                tap.requireAlive();
+                if (recorder.received() != seen) {
+                    seen = recorder.received();
+                    lastProgress = System.currentTimeMillis();
+                } else if (System.currentTimeMillis() - lastProgress > STALL_MILLIS) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            return new PhaseResult("raw", rate, produced, recorder.received(), recorder.received(),
+                    recorder.received(), recorder.duplicates(), (recorder.lastArrivalMillis() - start) / 1e3,
+                    recorder.arrivalLatency(), Percentiles.NONE, recorder.received());
+        }
+    }
+
+    /** The records through the running pipeline, until every one is annotated, trained on and predicted. */
+    private PhaseResult pipelinePhase(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
+                                      final Dataset train, final String name, final long count, final double rate,
+                                      final int warmup) throws Exception {
+        final long annotated0 = annotated(pipeline);
+        final long trained0 = trained(pipeline);
+        final long predicted0 = predicted(pipeline);
+        final long start = System.currentTimeMillis();
+        final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
+        tap.phase(recorder);
+        try (ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
+            final ProducerService producer = ProducerService.start(config, messages(train, count, name + "-"), count,
+                    rate, metrics, null);
+            final ProduceSummary produced = producer.awaitCompletion();
+            producer.close();
+            long lastProgress = System.currentTimeMillis();
+            long progress = -1;
+            long drainedAt = -1;
+            while (true) {
+                tap.requireAlive();
+                if (pipeline.trainer().failure().isPresent()) {
+                    throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
+                }
+                final long a = annotated(pipeline) - annotated0;
+                final long t = trained(pipeline) - trained0;
+                final long p = predicted(pipeline) - predicted0;
+                final long now = System.currentTimeMillis();
+                if (drainedAt < 0 && a >= produced.acked() && t >= produced.acked() && p >= produced.acked()) {
+                    drainedAt = now;
+                }
+                if (drainedAt >= 0 && recorder.received() >= produced.acked()) {
+                    break;
+                }
+                final long moved = a + t + p + recorder.received();
+                if (moved != progress) {
+                    progress = moved;
+                    lastProgress = now;
+                } else if (now - lastProgress > STALL_MILLIS) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            final long end = drainedAt >= 0 ? drainedAt : System.currentTimeMillis();
+            return new PhaseResult("pipeline", rate, produced, annotated(pipeline) - annotated0,
+                    trained(pipeline) - trained0, predicted(pipeline) - predicted0,
+                    recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
+                    recorder.arrivalLatency(), recorder.servedLatency(), recorder.received());
+        }
+    }
+
+    private static void printThroughput(final PrintWriter out, final PhaseResult raw, final PhaseResult pipeline) {
+        out.println();
+        out.println("(a)/(c) sustained throughput, records produced as fast as the broker takes them:");
+        out.println();
+        out.println("| path | records acked | annotated / trained / predicted | seconds to the last | events/s "
+                + "| of raw | lost |");
+        out.println("|---|---|---|---|---|---|---|");
+        out.println(throughputRow("raw produce -> consume", raw, raw));
+        out.println(throughputRow("producer -> teacher -> server + trainer", pipeline, raw));
+    }
+
+    private static String throughputRow(final String label, final PhaseResult r, final PhaseResult raw) {
+        final String counts = r.path().equals("raw") ? String.format(Locale.ROOT, "consumed %,d", r.predicted())
+                : String.format(Locale.ROOT, "%,d / %,d / %,d (consumed %,d)", r.annotated(), r.trained(),
+                        r.predicted(), r.consumed());
+        return String.format(Locale.ROOT, "| %s | %,d | %s | %.1f | **%,.0f** | %.2f | %s |", label,
+                r.produced().acked(), counts, r.seconds(), r.eventsPerSecond(),
+                r.eventsPerSecond() / raw.eventsPerSecond(), r.lost() == 0 && r.duplicates() == 0 ? "0"
+                        : r.lost() + " lost, " + r.duplicates() + " duplicates");
+    }
+
+    private void printLatency(final PrintWriter out, final List<PhaseResult[]> atRates) {
+        out.println();
+        out.printf(Locale.ROOT, "(b) event time -> visible to a read_committed consumer, ms, %d s measured after "
+                + "%d s warm-up (served: event time -> the server's servedAt, what kd.prediction.latency times):%n",
+                secondsPerRate, warmupSeconds);
+        out.println();
+        out.println("| events/s | achieved raw / pipeline | raw p50 / p99 / p99.9 | pipeline p50 / p99 / p99.9 "
+                + "| served p50 / p99 / p99.9 | pipeline p99 / raw p99 | lost |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (final PhaseResult[] pair : atRates) {
+            final PhaseResult raw = pair[0];
+            final PhaseResult p = pair[1];
+            out.printf(Locale.ROOT, "| %,.0f | %,.0f / %,.0f | %s | %s | %s | **%.1fx** | %s |%n", p.rate(),
+                    raw.eventsPerSecond(), p.eventsPerSecond(), triple(raw.latency()), triple(p.latency()),
+                    triple(p.served()), (double) p.latency().p99() / Math.max(1, raw.latency().p99()),
+                    p.lost() + raw.lost() == 0 && p.duplicates() + raw.duplicates() == 0 ? "0"
+                            : "raw " + raw.lost() + ", pipeline " + p.lost() + " (dup " + p.duplicates() + ")");
+        }
+    }
+
+    private static String triple(final Percentiles p) {
+        return p.count() == 0 ? "-" : String.format(Locale.ROOT, "%d / %d / %d", p.p50(), p.p99(), p.p999());
+    }
+
+    /**
+     * One phase's figures.
+     *
+     * @param seconds  producer start to the last record through (all stages, and seen by the consumer)
+     * @param consumed distinct keys seen on the consumer's topic
+     */
+    record PhaseResult(String path, double rate, ProduceSummary produced, long annotated, long trained,
+                       long predicted, long duplicates, double seconds, Percentiles latency, Percentiles served,
+                       long consumed) {
+
+        double eventsPerSecond() {
+            return produced.acked() / Math.max(1e-3, seconds);
+        }
+
+        /** Records acknowledged by the broker that some stage (or the consumer) did not see. */
+        long lost() {
+            final long least = Math.min(Math.min(annotated, trained), Math.min(predicted, consumed));
+            return Math.max(0, produced.acked() - least) + produced.failed();
+        }
+    }
+
+    /** {@code count} records from the training rows, pass after pass, ids prefixed to tell phases apart. */
+    private static Iterator<FeatureMessage> messages(final Dataset train, final long count, final String prefix) {
+        final Iterator<FeatureMessage> rows = FeatureStream.of(train,
+                StreamOptions.defaults().withRepeat(0).withCount(count)).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public FeatureMessage next() {
+                final FeatureMessage m = rows.next();
+                return new FeatureMessage(prefix + m.id(), m.features(), m.label(), m.split());
+            }
+        };
+    }
+
+    /** The same configuration on topics of their own: {@code <prefix>features} and so on. */
+    private static KdConfig prefixed(final KdConfig base, final String prefix) {
+        final Map<String, String> topics = new LinkedHashMap<>();
+        for (final ConfigKey key : List.of(ConfigKey.TOPIC_FEATURES, ConfigKey.TOPIC_SOFT_TARGETS,
+                ConfigKey.TOPIC_PREDICTIONS, ConfigKey.TOPIC_CHECKPOINTS, ConfigKey.TOPIC_FEATURES_DLQ)) {
+            topics.put(key.key(), prefix + key.defaultValue());
+        }
+        return base.with(topics);
+    }
+
+    private static long annotated(final Pipeline pipeline) {
+        return count(pipeline.teacherMetrics().registry(), "annotated");
+    }
+
+    private static long predicted(final Pipeline pipeline) {
+        return count(pipeline.studentMetrics().registry(), "predicted");
+    }
+
+    private static long trained(final Pipeline pipeline) {
+        return pipeline.trainer().status().recordsTrained();
+    }
+
+    private static long count(final MeterRegistry registry, final String stage) {
+        double sum = 0;
+        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+
+    /** The newest ensemble {@code ./kd stack} cached that fits the seed data, else one trained now. */
+    private static TeacherEnsemble ensemble(final Dataset train, final PrintWriter out) throws IOException {
+        if (Files.isDirectory(MODEL_DIR)) {
+            final List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(MODEL_DIR, "ensemble-*.kdm")) {
+                dir.forEach(files::add);
+            }
+            files.sort(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
+            for (final Path file : files) {
+                try {
+                    final TeacherEnsemble cached = EnsembleFile.load(file);
+                    cached.requireFits(train.width(), train.numClasses(), train.source());
+                    out.println("ensemble: " + cached.manifest().versionId() + " (" + file + ")");
+                    return cached;
+                } catch (ModelFileException | IllegalArgumentException e) {
+                    out.println("ensemble: " + file + " unusable (" + e.getMessage() + ")");
+                }
+            }
+        }
+        out.println("ensemble: none cached in " + MODEL_DIR + ", training one (default hyper-parameters) ...");
+        out.flush();
+        final TeacherEnsemble trained = EnsembleTrainer.train(train, Hyperparameters.defaults(), 0,
+                EnsembleTrainer.Progress.NONE);
+        out.println("ensemble: " + trained.manifest().versionId() + " (trained now, not cached)");
+        return trained;
+    }
+
+    private static void deleteQuietly(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    /** Runs the benchmark without the launcher: {@code java ... EndToEndBenchCommand --records 20000}. */
+    public static void main(final String[] args) {
+        System.exit(new CommandLine(new EndToEndBenchCommand()).execute(args));
+    }
+}
