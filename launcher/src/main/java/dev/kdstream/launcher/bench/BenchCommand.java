@@ -2,6 +2,8 @@ package dev.kdstream.launcher.bench;
 
 import dev.kdstream.bench.StudentBenchCommand;
 import dev.kdstream.bench.TeacherBenchCommand;
+import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
+import dev.kdstream.bench.TrainerBenchCommand;
 import dev.kdstream.launcher.bench.e2e.EndToEndBenchCommand;
 
 import picocli.CommandLine.Command;
@@ -11,8 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code ./kd bench ...}: benchmarks that print figures, each compared side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
-        subcommands = {TeacherBenchCommand.class, StudentBenchCommand.class, EndToEndBenchCommand.class,
-            OfflineBenchCommand.class})
+        subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
+            TrainerBenchCommand.class, EndToEndBenchCommand.class, OfflineBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
