@@ -1,7 +1,6 @@
 package dev.kdstream.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,6 +22,8 @@ import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
+import dev.kdstream.student.trainer.MicroBatch;
+import dev.kdstream.student.trainer.OnlineTrainer;
 import dev.kdstream.student.trainer.SoftTargetDecoder;
 
 /**
@@ -31,10 +32,8 @@ import dev.kdstream.student.trainer.SoftTargetDecoder;
  * {@code output()} each), score the predictions, then fill the micro-batches and take one
  * {@code fit()} per full batch (distilled: every non-holdout record; baseline: the labelled ones).
  *
- * <p>{@link SoftTargetDecoder} and {@link PrequentialEvaluator} are the trainer's own classes.
- * The trainer's {@code MicroBatch} and {@code OnlineTrainer.rows} are package-private, so the
- * micro-batch here is their public-API equivalent (the same {@link Nd4j#createFromArray} of the
- * row arrays and the same {@link LabelMatrix} labels, so the same ND4J calls per step).
+ * <p>{@link SoftTargetDecoder}, {@link PrequentialEvaluator}, {@link MicroBatch} and
+ * {@link OnlineTrainer#rows} are the trainer's own classes, so the same calls are measured.
  * Checkpoints (Kafka, every few seconds) are not part of the loop measured here.
  *
  * <p>Soft targets are synthetic: teacher logits are Gaussian noise plus {@link #MARGIN} on the
@@ -56,8 +55,8 @@ public final class TrainerWorkload {
     private final PrequentialEvaluator evaluator;
     private final StudentModel distilled;
     private final StudentModel baseline;
-    private final Batch distilledBatch;
-    private final Batch baselineBatch;
+    private final MicroBatch distilledBatch;
+    private final MicroBatch baselineBatch;
 
     private long decodeNanos;
     private long predictNanos;
@@ -80,8 +79,8 @@ public final class TrainerWorkload {
         // as OnlineTrainer.create, fresh: the same initial weights for both arms
         this.distilled = StudentModel.create("distilled", scaler.width(), classes, hp, scaler, "bench", SEED);
         this.baseline = StudentModel.create("baseline", scaler.width(), classes, hp, scaler, "bench", SEED);
-        this.distilledBatch = new Batch(true);
-        this.baselineBatch = new Batch(false);
+        this.distilledBatch = new MicroBatch(batch, classes, true);
+        this.baselineBatch = new MicroBatch(batch, classes, false);
     }
 
     /**
@@ -136,8 +135,8 @@ public final class TrainerWorkload {
 
         // test before train, as the trainer: both students predict the whole poll first
         final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = rows(distilled.logits(input), n);
-        final double[][] zb = rows(baseline.logits(input), n);
+        final double[][] zd = OnlineTrainer.rows(distilled.logits(input), n, classes);
+        final double[][] zb = OnlineTrainer.rows(baseline.logits(input), n, classes);
         for (int i = 0; i < n; i++) {
             final SoftTargetRecord r = polled[i];
             evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
@@ -214,66 +213,9 @@ public final class TrainerWorkload {
         return evaluation;
     }
 
-    private void step(final StudentModel model, final Batch b) {
+    private void step(final StudentModel model, final MicroBatch b) {
         model.fit(b.features(), b.labels());
         steps++;
         b.clear();
-    }
-
-    /** As OnlineTrainer.rows (package-private there): one bulk copy of the logits. */
-    private double[][] rows(final INDArray logits, final int n) {
-        final float[] flat = logits.reshape('c', new long[] {(long) n * classes}).toFloatVector();
-        final double[][] rows = new double[n][classes];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < classes; c++) {
-                rows[i][c] = flat[i * classes + c];
-            }
-        }
-        return rows;
-    }
-
-    /** The trainer's MicroBatch (package-private there), line for line. */
-    private final class Batch {
-        private final boolean soft;
-        private final float[][] features = new float[batch][];
-        private final float[][] targets = new float[batch][];
-        private final int[] labels = new int[batch];
-        private int size;
-
-        Batch(final boolean soft) {
-            this.soft = soft;
-        }
-
-        void add(final float[] scaledFeatures, final double[] softTargets, final int label) {
-            features[size] = scaledFeatures;
-            if (soft) {
-                final float[] q = new float[classes];
-                for (int c = 0; c < classes; c++) {
-                    q[c] = (float) softTargets[c];
-                }
-                targets[size] = q;
-            }
-            labels[size] = label;
-            size++;
-        }
-
-        boolean full() {
-            return size == batch;
-        }
-
-        INDArray features() {
-            return Nd4j.createFromArray(Arrays.copyOf(features, size));
-        }
-
-        INDArray labels() {
-            final int[] y = Arrays.copyOf(labels, size);
-            return soft ? LabelMatrix.of(Arrays.copyOf(targets, size), y, classes) : LabelMatrix.hard(y, classes);
-        }
-
-        void clear() {
-            Arrays.fill(features, 0, size, null);
-            Arrays.fill(targets, 0, size, null);
-            size = 0;
-        }
     }
 }

@@ -11,7 +11,7 @@ import dev.kdstream.common.model.LabelMatrix;
  * The rows waiting for a model's next optimiser step: scaled features, soft targets (distilled
  * student) and labels ({@link LabelMatrix#UNLABELLED} for none). Reused across steps.
  */
-final class MicroBatch {
+public final class MicroBatch {
 
     private final int capacity;
     private final int classes;
@@ -22,7 +22,7 @@ final class MicroBatch {
     private int size;
 
     /** @param soft whether rows carry soft targets (the distilled student) or hard labels only */
-    MicroBatch(final int capacity, final int classes, final boolean soft) {
+    public MicroBatch(final int capacity, final int classes, final boolean soft) {
         this.capacity = capacity;
         this.classes = classes;
         this.soft = soft;
@@ -32,7 +32,7 @@ final class MicroBatch {
     }
 
     /** @param softTargets ignored for a hard-label batch */
-    void add(final float[] scaledFeatures, final double[] softTargets, final int label) {
+    public void add(final float[] scaledFeatures, final double[] softTargets, final int label) {
         if (size == capacity) {
             throw new IllegalStateException("micro-batch is full: train on it first");
         }
@@ -48,29 +48,29 @@ final class MicroBatch {
         size++;
     }
 
-    boolean full() {
+    public boolean full() {
         return size == capacity;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    INDArray features() {
+    public INDArray features() {
         return Nd4j.createFromArray(copy(features));
     }
 
     /** The {@code [soft | one-hot]} rows {@link dev.kdstream.common.model.DistillationLoss} reads. */
-    INDArray labels() {
+    public INDArray labels() {
         final int[] y = Arrays.copyOf(labels, size);
         return soft ? LabelMatrix.of(copy(targets), y, classes) : LabelMatrix.hard(y, classes);
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(features, 0, size, null);
         if (soft) {
             Arrays.fill(targets, 0, size, null);

@@ -369,7 +369,7 @@ public final class OnlineTrainer implements Runnable {
      * Logits as Java rows with one bulk copy: {@code INDArray.toDoubleMatrix()} copies row by row
      * through ND4J and cost ten times the forward pass itself (measured, 500-record polls).
      */
-    static double[][] rows(final INDArray logits, final int n, final int classes) {
+    public static double[][] rows(final INDArray logits, final int n, final int classes) {
         final float[] flat = logits.reshape('c', new long[] {(long) n * classes}).toFloatVector();
         final double[][] rows = new double[n][classes];
         for (int i = 0; i < n; i++) {
