@@ -1,0 +1,81 @@
+package dev.kdstream.common.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.common.records.InvalidRecordException.Reason;
+
+class FeatureParserTest {
+
+    private final FeatureParser parser = new FeatureParser(3, 2, 200);
+
+    private FeatureRecord parse(final String json) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), 1234L);
+    }
+
+    @Test
+    void onlyIdAndFeaturesAreRequired() {
+        final FeatureRecord r = parse("{\"id\":\"a\",\"features\":[1,2.5,-3e2]}");
+        assertThat(r.id()).isEqualTo("a");
+        assertThat(r.features()).containsExactly(1, 2.5, -300);
+        assertThat(r.ts()).as("Kafka timestamp when the value has none").isEqualTo(1234L);
+        assertThat(r.label()).isNull();
+        assertThat(r.split()).isEqualTo(FeatureRecord.TRAIN);
+    }
+
+    @Test
+    void optionalFieldsAreRead() {
+        final FeatureRecord r = parse("{\"id\":7,\"ts\":99,\"features\":[0,0,0],\"label\":1,\"split\":\"holdout\"}");
+        assertThat(r.id()).isEqualTo("7");
+        assertThat(r.ts()).isEqualTo(99L);
+        assertThat(r.label()).isEqualTo(1);
+        assertThat(r.holdout()).isTrue();
+        assertThat(parse("{\"id\":\"n\",\"features\":[0,0,0],\"label\":null}").labelled()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"id\":\"a\",\"features\":[1,2          | MALFORMED_JSON",
+        "[1,2,3]                                  | MALFORMED_JSON",
+        "{\"features\":[1,2,3]}                   | MISSING_FIELD",
+        "{\"id\":\"a\"}                           | MISSING_FIELD",
+        "{\"id\":\"\",\"features\":[1,2,3]}       | BAD_FIELD",
+        "{\"id\":\"a\",\"features\":\"1,2,3\"}    | BAD_FIELD",
+        "{\"id\":\"a\",\"features\":[1,\"2\",3]}  | BAD_FIELD",
+        "{\"id\":\"a\",\"features\":[1,2]}        | WRONG_FEATURE_COUNT",
+        "{\"id\":\"a\",\"features\":[1,NaN,3]}    | NON_FINITE",
+        "{\"id\":\"a\",\"features\":[1,2,Infinity]} | NON_FINITE",
+        "{\"id\":\"a\",\"features\":[1,2,1e400]}  | NON_FINITE",
+        "{\"id\":\"a\",\"features\":[1,2,3],\"label\":2}   | LABEL_OUT_OF_RANGE",
+        "{\"id\":\"a\",\"features\":[1,2,3],\"label\":-1}  | LABEL_OUT_OF_RANGE",
+        "{\"id\":\"a\",\"features\":[1,2,3],\"label\":0.5} | BAD_FIELD",
+        "{\"id\":\"a\",\"features\":[1,2,3],\"split\":\"test\"} | BAD_SPLIT",
+        "{\"id\":\"a\",\"features\":[1,2,3],\"ts\":-5}     | BAD_FIELD",
+    })
+    void badInputIsRefusedWithItsReason(final String json, final Reason reason) {
+        assertThatThrownBy(() -> parse(json.trim()))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void oversizeAndTombstonesAreRefusedUnread() {
+        final String big = "{\"id\":\"a\",\"features\":[1,2,3],\"pad\":\"" + "x".repeat(300) + "\"}";
+        assertThatThrownBy(() -> parse(big)).hasMessageContaining("limit is 200")
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERSIZE));
+        assertThatThrownBy(() -> parser.parse(null, 0))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MISSING_FIELD));
+    }
+
+    @Test
+    void reasonsHaveLowercaseTags() {
+        assertThat(Reason.WRONG_FEATURE_COUNT.tag()).isEqualTo("wrong_feature_count");
+    }
+}
