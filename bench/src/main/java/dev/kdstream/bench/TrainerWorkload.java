@@ -15,6 +15,7 @@ import dev.kdstream.common.data.SyntheticDataset;
 import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.json.Json;
 import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.LabelMatrix;
 import dev.kdstream.common.model.StudentModel;
@@ -30,7 +31,8 @@ import dev.kdstream.student.trainer.SoftTargetDecoder;
  * The per-poll work of the student trainer ({@code OnlineTrainer.process}) without Kafka: decode
  * the soft-target JSON bytes, scale, predict the poll with both students (one batched
  * {@code output()} each), score the predictions, then fill the micro-batches and take one
- * {@code fit()} per full batch (distilled: every non-holdout record; baseline: the labelled ones).
+ * optimiser step per full batch (distilled: every non-holdout record; baseline: the labelled ones),
+ * in plain Java ({@link FastStudentTrainer}) as the trainer does, then the DL4J networks synced.
  *
  * <p>{@link SoftTargetDecoder}, {@link PrequentialEvaluator}, {@link MicroBatch} and
  * {@link OnlineTrainer#rows} are the trainer's own classes, so the same calls are measured.
@@ -55,6 +57,8 @@ public final class TrainerWorkload {
     private final PrequentialEvaluator evaluator;
     private final StudentModel distilled;
     private final StudentModel baseline;
+    private final FastStudentTrainer distilledSteps;
+    private final FastStudentTrainer baselineSteps;
     private final MicroBatch distilledBatch;
     private final MicroBatch baselineBatch;
 
@@ -79,6 +83,8 @@ public final class TrainerWorkload {
         // as OnlineTrainer.create, fresh: the same initial weights for both arms
         this.distilled = StudentModel.create("distilled", scaler.width(), classes, hp, scaler, "bench", SEED);
         this.baseline = StudentModel.create("baseline", scaler.width(), classes, hp, scaler, "bench", SEED);
+        this.distilledSteps = FastStudentTrainer.from(distilled);
+        this.baselineSteps = FastStudentTrainer.from(baseline);
         this.distilledBatch = new MicroBatch(batch, classes, true);
         this.baselineBatch = new MicroBatch(batch, classes, false);
     }
@@ -155,15 +161,18 @@ public final class TrainerWorkload {
             trained++;
             distilledBatch.add(x[i], r.softTargets(), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
             if (distilledBatch.full()) {
-                step(distilled, distilledBatch);
+                step(distilledSteps, distilledBatch);
             }
             if (r.labelled()) {
                 baselineBatch.add(x[i], null, r.label());
                 if (baselineBatch.full()) {
-                    step(baseline, baselineBatch);
+                    step(baselineSteps, baselineBatch);
                 }
             }
         }
+        // the trainer syncs the DL4J networks after each poll's steps, so this is part of fitting
+        distilledSteps.writeTo(distilled);
+        baselineSteps.writeTo(baseline);
         fitNanos += System.nanoTime() - t0;
         processed += n;
     }
@@ -213,8 +222,9 @@ public final class TrainerWorkload {
         return evaluation;
     }
 
-    private void step(final StudentModel model, final MicroBatch b) {
-        model.fit(b.features(), b.labels());
+    /** As the trainer: a plain-Java step; the DL4J networks take the weights after the poll. */
+    private void step(final FastStudentTrainer trainer, final MicroBatch b) {
+        trainer.fit(b.featureRows(), b.softTargetRows(), b.labelArray());
         steps++;
         b.clear();
     }

@@ -64,6 +64,21 @@ public final class MicroBatch {
         return Nd4j.createFromArray(copy(features));
     }
 
+    /** The scaled feature rows, for a plain-Java optimiser step. */
+    public float[][] featureRows() {
+        return Arrays.copyOf(features, size);
+    }
+
+    /** The soft-target rows, or null for a hard-label batch. */
+    public float[][] softTargetRows() {
+        return soft ? Arrays.copyOf(targets, size) : null;
+    }
+
+    /** One label per row, {@link LabelMatrix#UNLABELLED} for none. */
+    public int[] labelArray() {
+        return Arrays.copyOf(labels, size);
+    }
+
     /** The {@code [soft | one-hot]} rows {@link dev.kdstream.common.model.DistillationLoss} reads. */
     public INDArray labels() {
         final int[] y = Arrays.copyOf(labels, size);
