@@ -14,8 +14,8 @@ import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.eval.Accuracy;
 import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.LabelMatrix;
 import dev.kdstream.common.model.StudentFile;
 import dev.kdstream.common.model.StudentManifest;
 import dev.kdstream.common.model.StudentModel;
@@ -61,7 +61,8 @@ public final class OfflineExperiment {
         final long teachersDone = System.nanoTime();
 
         final Standardizer scaler = ensemble.manifest().scaler();
-        final INDArray xTrain = Nd4j.createFromArray(scaler.transform(train.features()));
+        final float[][] x = scaler.transform(train.features());
+        final INDArray xTrain = Nd4j.createFromArray(x);
         final INDArray xTest = Nd4j.createFromArray(scaler.transform(test.features()));
         final INDArray soft = ensemble.softTargets(ensemble.logits(xTrain));
         final long softDone = System.nanoTime();
@@ -70,8 +71,7 @@ public final class OfflineExperiment {
                 train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 101);
         final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, train.width(),
                 train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 202);
-        final INDArray distilLabels = LabelMatrix.of(soft.toFloatMatrix(), train.labels(), train.numClasses());
-        final INDArray hardLabels = LabelMatrix.hard(train.labels(), train.numClasses());
+        final float[][] softRows = soft.toFloatMatrix();
 
         // The two students are independent: train them side by side, one per core.
         final ProgressBar studentBar = bar("students s=" + seed, 2L * hp.student().epochs());
@@ -81,9 +81,9 @@ public final class OfflineExperiment {
         final double baselineSeconds;
         try {
             final CompletableFuture<Double> d = CompletableFuture.supplyAsync(() -> timed(() ->
-                    fitStudent(distilled, xTrain, distilLabels, seed, () -> tick(studentBar, epochs, 0))), pool);
+                    fitStudent(distilled, x, softRows, seed, () -> tick(studentBar, epochs, 0))), pool);
             final CompletableFuture<Double> b = CompletableFuture.supplyAsync(() -> timed(() ->
-                    fitStudent(baseline, xTrain, hardLabels, seed + 1, () -> tick(studentBar, epochs, 1))), pool);
+                    fitStudent(baseline, x, null, seed + 1, () -> tick(studentBar, epochs, 1))), pool);
             distillSeconds = d.join();
             baselineSeconds = b.join();
         } finally {
@@ -109,10 +109,31 @@ public final class OfflineExperiment {
         return result;
     }
 
-    private void fitStudent(final StudentModel student, final INDArray x, final INDArray labels, final long seed,
+    /**
+     * Epochs of minibatch steps in plain Java ({@link FastStudentTrainer}: DL4J's step, loss, L2
+     * and Adam, to float rounding, without its ~1 ms fixed cost per {@code fit()}); the DL4J
+     * network takes the trained weights at the end.
+     *
+     * @param soft soft targets per row, or null for the hard-label baseline
+     */
+    private void fitStudent(final StudentModel student, final float[][] x, final float[][] soft, final long seed,
                             final Runnable epochDone) {
-        EpochLoop.run(x, labels, hp.student().epochs(), hp.student().batchSize(), seed, student::fit,
-                epoch -> epochDone.run());
+        final FastStudentTrainer trainer = FastStudentTrainer.from(student);
+        final int[] labels = train.labels();
+        EpochLoop.runIndices(x.length, hp.student().epochs(), hp.student().batchSize(), seed, rows -> {
+            final float[][] xb = new float[rows.length][];
+            final float[][] qb = soft == null ? null : new float[rows.length][];
+            final int[] yb = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                xb[i] = x[rows[i]];
+                if (qb != null) {
+                    qb[i] = soft[rows[i]];
+                }
+                yb[i] = labels[rows[i]];
+            }
+            trainer.fit(xb, qb, yb);
+        }, epoch -> epochDone.run());
+        trainer.writeTo(student);
     }
 
     private static void tick(final ProgressBar bar, final int[] epochs, final int which) {
