@@ -2,14 +2,13 @@ package dev.kdstream.student.trainer;
 
 import java.util.Arrays;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.common.model.LabelMatrix;
 
 /**
  * The rows waiting for a model's next optimiser step: scaled features, soft targets (distilled
- * student) and labels ({@link LabelMatrix#UNLABELLED} for none). Reused across steps.
+ * student) and labels ({@link LabelMatrix#UNLABELLED} for none), as the arrays
+ * {@code FastStudentTrainer.fit} takes. Reused across steps.
  */
 public final class MicroBatch {
 
@@ -60,10 +59,6 @@ public final class MicroBatch {
         return size;
     }
 
-    public INDArray features() {
-        return Nd4j.createFromArray(copy(features));
-    }
-
     /** The scaled feature rows, for a plain-Java optimiser step. */
     public float[][] featureRows() {
         return Arrays.copyOf(features, size);
@@ -79,21 +74,11 @@ public final class MicroBatch {
         return Arrays.copyOf(labels, size);
     }
 
-    /** The {@code [soft | one-hot]} rows {@link dev.kdstream.common.model.DistillationLoss} reads. */
-    public INDArray labels() {
-        final int[] y = Arrays.copyOf(labels, size);
-        return soft ? LabelMatrix.of(copy(targets), y, classes) : LabelMatrix.hard(y, classes);
-    }
-
     public void clear() {
         Arrays.fill(features, 0, size, null);
         if (soft) {
             Arrays.fill(targets, 0, size, null);
         }
         size = 0;
-    }
-
-    private float[][] copy(final float[][] rows) {
-        return Arrays.copyOf(rows, size);
     }
 }
