@@ -6,8 +6,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.common.data.CsvDatasetReader;
 import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.data.TrainTestSplit;
 import dev.kdstream.common.eval.Accuracy;
 import dev.kdstream.common.model.EnsembleFile;
@@ -21,10 +19,6 @@ import dev.kdstream.teacher.training.EnsembleTrainer;
  */
 public final class TeacherTraining {
 
-    /** The seed tutorial's split: 20% held out, shuffled with seed 42. */
-    public static final double TEST_FRACTION = 0.2;
-    public static final long SPLIT_SEED = 42L;
-
     /** What was trained, how well it does on data it never saw, and where it is. */
     public record Result(TeacherEnsemble ensemble, double heldOutAccuracy, int heldOutRecords, Path file) {
     }
@@ -34,16 +28,12 @@ public final class TeacherTraining {
 
     /** The seed's synthetic data (the producer streams the same rows by default), split 80/20. */
     public static TrainTestSplit.Split defaultData() {
-        return split(SyntheticDataset.generate(SyntheticSpec.seedDefaults()));
+        return TrainTestSplit.seedDefault();
     }
 
     /** A CSV file with a header row and a {@code label} column, split 80/20. */
     public static TrainTestSplit.Split csvData(final Path file) {
-        return split(CsvDatasetReader.read(file));
-    }
-
-    private static TrainTestSplit.Split split(final Dataset data) {
-        return TrainTestSplit.split(data, TEST_FRACTION, SPLIT_SEED);
+        return TrainTestSplit.seedSplit(CsvDatasetReader.read(file));
     }
 
     /** The default hyper-parameters with another ensemble size and epoch count. */

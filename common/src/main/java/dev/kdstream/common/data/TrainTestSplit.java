@@ -9,6 +9,23 @@ import java.util.Random;
  */
 public final class TrainTestSplit {
 
+    /** The seed tutorial's split: 20 % held out, shuffled with seed 42. */
+    public static final double SEED_TEST_FRACTION = 0.2;
+    public static final long SEED_SPLIT_SEED = 42L;
+
+    /**
+     * The seed experiment's data, every command's default: {@link SyntheticSpec#seedDefaults()}
+     * (5,000 x 20) split 80/20 with seed 42.
+     */
+    public static Split seedDefault() {
+        return seedSplit(SyntheticDataset.generate(SyntheticSpec.seedDefaults()));
+    }
+
+    /** Any dataset split the seed's way. */
+    public static Split seedSplit(final Dataset data) {
+        return split(data, SEED_TEST_FRACTION, SEED_SPLIT_SEED);
+    }
+
     /** The two parts; both keep the original class count, so they agree on C. */
     public record Split(Dataset train, Dataset test) {
     }

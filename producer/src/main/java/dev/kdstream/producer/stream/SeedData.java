@@ -1,20 +1,15 @@
 package dev.kdstream.producer.stream;
 
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.data.TrainTestSplit;
 
 /** The seed experiment's data, the producer's default: synthetic 5,000 x 20, split 80/20 with seed 42. */
 public final class SeedData {
 
-    public static final double TEST_FRACTION = 0.2;
-    public static final long SPLIT_SEED = 42L;
-
     private SeedData() {
     }
 
     public static TrainTestSplit.Split split() {
-        return TrainTestSplit.split(SyntheticDataset.generate(SyntheticSpec.seedDefaults()), TEST_FRACTION, SPLIT_SEED);
+        return TrainTestSplit.seedDefault();
     }
 
     /**
