@@ -19,9 +19,6 @@ import dev.kdstream.teacher.TeacherService;
  */
 public final class Pipeline implements AutoCloseable {
 
-    public static final int TEACHER_METRICS_PORT = 9401;
-    public static final int STUDENT_METRICS_PORT = 9402;
-
     private final KdConfig studentConfig;
     private final TeacherEnsemble ensemble;
     private final ServiceMetrics teacherMetrics = new ServiceMetrics("teacher");
@@ -44,9 +41,10 @@ public final class Pipeline implements AutoCloseable {
                 () -> trainer.isHealthy() && server.isHealthy());
     }
 
-    /** With the default metrics ports, 9401 (teacher) and 9402 (student). */
+    /** With each service's default metrics port, 9401 (teacher) and 9402 (student). */
     public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
-        return new Pipeline(config, ensemble, TEACHER_METRICS_PORT, STUDENT_METRICS_PORT);
+        return new Pipeline(config, ensemble, TeacherService.DEFAULT_METRICS_PORT,
+                TrainerService.DEFAULT_METRICS_PORT);
     }
 
     /** On free metrics ports (tests). */
