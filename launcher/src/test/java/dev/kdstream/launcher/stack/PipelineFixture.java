@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -63,6 +66,7 @@ final class PipelineFixture {
     /** Valid feature records: ids v0.., every 5th holdout, every 7th unlabelled. */
     static List<String> produceValid(final KdConfig config, final Dataset data, final int from, final int count) {
         final List<String> ids = new ArrayList<>();
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
             for (int i = from; i < from + count; i++) {
                 final int row = i % data.size();
@@ -71,11 +75,12 @@ final class PipelineFixture {
                 final String split = i % 5 == 0 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
                 final byte[] value = json(new FeatureRecord(id, System.currentTimeMillis(), data.features()[row],
                         label, split));
-                producer.send(new ProducerRecord<>(config.topics().features(), bytes(id), value));
+                sent.add(producer.send(new ProducerRecord<>(config.topics().features(), bytes(id), value)));
                 ids.add(id);
             }
             producer.flush();
         }
+        awaitAcks(sent);
         return ids;
     }
 
@@ -87,12 +92,14 @@ final class PipelineFixture {
                 "{\"id\":\"bad-nan\",\"features\":[1,2,3,4,5,NaN]}", "non_finite",
                 "{\"id\":\"bad-label\",\"features\":[1,2,3,4,5,6],\"label\":7}", "label_out_of_range",
                 "{\"id\":\"bad-split\",\"features\":[1,2,3,4,5,6],\"split\":\"test\"}", "bad_split");
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
             for (final String value : bad.keySet()) {
-                producer.send(new ProducerRecord<>(config.topics().features(), bytes("bad"), bytes(value)));
+                sent.add(producer.send(new ProducerRecord<>(config.topics().features(), bytes("bad"), bytes(value))));
             }
             producer.flush();
         }
+        awaitAcks(sent);
         return bad;
     }
 
@@ -132,6 +139,20 @@ final class PipelineFixture {
     static String header(final ConsumerRecord<byte[], byte[]> r, final String name) {
         final var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A send that failed fails the test here, rather than as a missing record minutes later. */
+    private static void awaitAcks(final List<Future<RecordMetadata>> sent) {
+        for (final Future<RecordMetadata> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for a send", e);
+            } catch (ExecutionException e) {
+                throw new AssertionError("a test record was not written: " + e.getCause(), e.getCause());
+            }
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(final KdConfig config) {
