@@ -5,6 +5,7 @@ import dev.kdstream.bench.TeacherBenchCommand;
 import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
 import dev.kdstream.bench.TrainerBenchCommand;
 import dev.kdstream.launcher.bench.e2e.EndToEndBenchCommand;
+import dev.kdstream.launcher.bench.e2e.MemorySoakBenchCommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
-            TrainerBenchCommand.class, EndToEndBenchCommand.class, OfflineBenchCommand.class})
+            TrainerBenchCommand.class, EndToEndBenchCommand.class, MemorySoakBenchCommand.class,
+            OfflineBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,42 +1,27 @@
 package dev.kdstream.launcher.bench.e2e;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
 import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.ModelFileException;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.producer.ProduceSummary;
 import dev.kdstream.producer.ProducerService;
-import dev.kdstream.producer.stream.FeatureMessage;
-import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.SeedData;
-import dev.kdstream.producer.stream.StreamOptions;
-import dev.kdstream.teacher.training.EnsembleTrainer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import picocli.CommandLine;
@@ -71,8 +56,6 @@ import picocli.CommandLine.Spec;
             "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10"})
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
-    /** The trained ensemble is cached here by {@code ./kd stack}. */
-    private static final Path MODEL_DIR = Path.of(".kd", "models");
     /** A phase that makes no progress for this long is reported as stuck, not waited on. */
     private static final long STALL_MILLIS = 60_000;
 
@@ -115,7 +98,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.println(MachineInfo.describe());
         out.flush();
         final Dataset train = SeedData.split().train();
-        final TeacherEnsemble ensemble = ensemble(train, out);
+        final TeacherEnsemble ensemble = BenchStack.ensemble(train, out);
         final Path stateDir = Files.createTempDirectory("kd-bench-e2e-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             final Map<String, String> overrides = new LinkedHashMap<>();
@@ -129,7 +112,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             out.flush();
             run(base, train, ensemble, out);
         } finally {
-            deleteQuietly(stateDir);
+            BenchStack.deleteQuietly(stateDir);
         }
         return 0;
     }
@@ -140,7 +123,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.flush();
         final PhaseResult rawMax = rawPhase(base, train, "max", records, 0, 0);
         final List<PhaseResult[]> atRates = new ArrayList<>();
-        final KdConfig pipelineConfig = prefixed(base, "e2e-");
+        final KdConfig pipelineConfig = BenchStack.prefixed(base, "e2e-");
         final PhaseResult pipelineMax;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig)) {
@@ -176,14 +159,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     /** The producer's records into a fresh topic, read back by a plain consumer. */
     private PhaseResult rawPhase(final KdConfig base, final Dataset train, final String name, final long count,
                                  final double rate, final int warmup) throws Exception {
-        final KdConfig config = prefixed(base, "raw-" + name + "-");
+        final KdConfig config = BenchStack.prefixed(base, "raw-" + name + "-");
         TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions, (short) 1);
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder("", start + warmup * 1000L);
         try (TopicTap tap = TopicTap.features(config, recorder);
              ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
-            final ProducerService producer = ProducerService.start(config, messages(train, count, name + "-"), count,
-                    rate, metrics, null);
+            final ProducerService producer = ProducerService.start(config,
+                    BenchStack.messages(train, count, name + "-"), count, rate, metrics, null);
             final ProduceSummary produced = producer.awaitCompletion();
             producer.close();
             long lastProgress = System.currentTimeMillis();
@@ -208,15 +191,15 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private PhaseResult pipelinePhase(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
                                       final Dataset train, final String name, final long count, final double rate,
                                       final int warmup) throws Exception {
-        final long annotated0 = annotated(pipeline);
-        final long trained0 = trained(pipeline);
-        final long predicted0 = predicted(pipeline);
+        final long annotated0 = BenchStack.annotated(pipeline);
+        final long trained0 = BenchStack.trained(pipeline);
+        final long predicted0 = BenchStack.predicted(pipeline);
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
         tap.phase(recorder);
         try (ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
-            final ProducerService producer = ProducerService.start(config, messages(train, count, name + "-"), count,
-                    rate, metrics, null);
+            final ProducerService producer = ProducerService.start(config,
+                    BenchStack.messages(train, count, name + "-"), count, rate, metrics, null);
             final ProduceSummary produced = producer.awaitCompletion();
             producer.close();
             long lastProgress = System.currentTimeMillis();
@@ -227,9 +210,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 if (pipeline.trainer().failure().isPresent()) {
                     throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
                 }
-                final long a = annotated(pipeline) - annotated0;
-                final long t = trained(pipeline) - trained0;
-                final long p = predicted(pipeline) - predicted0;
+                final long a = BenchStack.annotated(pipeline) - annotated0;
+                final long t = BenchStack.trained(pipeline) - trained0;
+                final long p = BenchStack.predicted(pipeline) - predicted0;
                 final long now = System.currentTimeMillis();
                 if (drainedAt < 0 && a >= produced.acked() && t >= produced.acked() && p >= produced.acked()) {
                     drainedAt = now;
@@ -247,8 +230,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 Thread.sleep(20);
             }
             final long end = drainedAt >= 0 ? drainedAt : System.currentTimeMillis();
-            return new PhaseResult("pipeline", rate, produced, annotated(pipeline) - annotated0,
-                    trained(pipeline) - trained0, predicted(pipeline) - predicted0,
+            return new PhaseResult("pipeline", rate, produced, BenchStack.annotated(pipeline) - annotated0,
+                    BenchStack.trained(pipeline) - trained0, BenchStack.predicted(pipeline) - predicted0,
                     recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
                     recorder.arrivalLatency(), recorder.servedLatency(), recorder.received());
         }
@@ -317,91 +300,6 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         long lost() {
             final long least = Math.min(Math.min(annotated, trained), Math.min(predicted, consumed));
             return Math.max(0, produced.acked() - least) + produced.failed();
-        }
-    }
-
-    /** {@code count} records from the training rows, pass after pass, ids prefixed to tell phases apart. */
-    private static Iterator<FeatureMessage> messages(final Dataset train, final long count, final String prefix) {
-        final Iterator<FeatureMessage> rows = FeatureStream.of(train,
-                StreamOptions.defaults().withRepeat(0).withCount(count)).iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public FeatureMessage next() {
-                final FeatureMessage m = rows.next();
-                return new FeatureMessage(prefix + m.id(), m.features(), m.label(), m.split());
-            }
-        };
-    }
-
-    /** The same configuration on topics of their own: {@code <prefix>features} and so on. */
-    private static KdConfig prefixed(final KdConfig base, final String prefix) {
-        final Map<String, String> topics = new LinkedHashMap<>();
-        for (final ConfigKey key : List.of(ConfigKey.TOPIC_FEATURES, ConfigKey.TOPIC_SOFT_TARGETS,
-                ConfigKey.TOPIC_PREDICTIONS, ConfigKey.TOPIC_CHECKPOINTS, ConfigKey.TOPIC_FEATURES_DLQ)) {
-            topics.put(key.key(), prefix + key.defaultValue());
-        }
-        return base.with(topics);
-    }
-
-    private static long annotated(final Pipeline pipeline) {
-        return count(pipeline.teacherMetrics().registry(), "annotated");
-    }
-
-    private static long predicted(final Pipeline pipeline) {
-        return count(pipeline.studentMetrics().registry(), "predicted");
-    }
-
-    private static long trained(final Pipeline pipeline) {
-        return pipeline.trainer().status().recordsTrained();
-    }
-
-    private static long count(final MeterRegistry registry, final String stage) {
-        double sum = 0;
-        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
-            sum += c.count();
-        }
-        return (long) sum;
-    }
-
-    /** The newest ensemble {@code ./kd stack} cached that fits the seed data, else one trained now. */
-    private static TeacherEnsemble ensemble(final Dataset train, final PrintWriter out) throws IOException {
-        if (Files.isDirectory(MODEL_DIR)) {
-            final List<Path> files = new ArrayList<>();
-            try (DirectoryStream<Path> dir = Files.newDirectoryStream(MODEL_DIR, "ensemble-*.kdm")) {
-                dir.forEach(files::add);
-            }
-            files.sort(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
-            for (final Path file : files) {
-                try {
-                    final TeacherEnsemble cached = EnsembleFile.load(file);
-                    cached.requireFits(train.width(), train.numClasses(), train.source());
-                    out.println("ensemble: " + cached.manifest().versionId() + " (" + file + ")");
-                    return cached;
-                } catch (ModelFileException | IllegalArgumentException e) {
-                    out.println("ensemble: " + file + " unusable (" + e.getMessage() + ")");
-                }
-            }
-        }
-        out.println("ensemble: none cached in " + MODEL_DIR + ", training one (default hyper-parameters) ...");
-        out.flush();
-        final TeacherEnsemble trained = EnsembleTrainer.train(train, Hyperparameters.defaults(), 0,
-                EnsembleTrainer.Progress.NONE);
-        out.println("ensemble: " + trained.manifest().versionId() + " (trained now, not cached)");
-        return trained;
-    }
-
-    private static void deleteQuietly(final Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temp directory left behind is harmless
         }
     }
 

@@ -1,0 +1,125 @@
+package dev.kdstream.launcher.bench.e2e;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.data.Dataset;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.model.EnsembleFile;
+import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.common.model.ModelFileException;
+import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.launcher.stack.Pipeline;
+import dev.kdstream.producer.stream.FeatureMessage;
+import dev.kdstream.producer.stream.FeatureStream;
+import dev.kdstream.producer.stream.StreamOptions;
+import dev.kdstream.teacher.training.EnsembleTrainer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** What the end-to-end benchmarks share: the ensemble, the records, topic names, the stages' counts. */
+final class BenchStack {
+
+    /** The trained ensemble is cached here by {@code ./kd stack}. */
+    private static final Path MODEL_DIR = Path.of(".kd", "models");
+
+    private BenchStack() {
+    }
+
+    /** {@code count} records from the training rows, pass after pass, ids prefixed to tell phases apart. */
+    static Iterator<FeatureMessage> messages(final Dataset train, final long count, final String prefix) {
+        final Iterator<FeatureMessage> rows = FeatureStream.of(train,
+                StreamOptions.defaults().withRepeat(0).withCount(count)).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public FeatureMessage next() {
+                final FeatureMessage m = rows.next();
+                return new FeatureMessage(prefix + m.id(), m.features(), m.label(), m.split());
+            }
+        };
+    }
+
+    /** The same configuration on topics of their own: {@code <prefix>features} and so on. */
+    static KdConfig prefixed(final KdConfig base, final String prefix) {
+        final Map<String, String> topics = new LinkedHashMap<>();
+        for (final ConfigKey key : List.of(ConfigKey.TOPIC_FEATURES, ConfigKey.TOPIC_SOFT_TARGETS,
+                ConfigKey.TOPIC_PREDICTIONS, ConfigKey.TOPIC_CHECKPOINTS, ConfigKey.TOPIC_FEATURES_DLQ)) {
+            topics.put(key.key(), prefix + key.defaultValue());
+        }
+        return base.with(topics);
+    }
+
+    static long annotated(final Pipeline pipeline) {
+        return count(pipeline.teacherMetrics().registry(), "annotated");
+    }
+
+    static long predicted(final Pipeline pipeline) {
+        return count(pipeline.studentMetrics().registry(), "predicted");
+    }
+
+    static long trained(final Pipeline pipeline) {
+        return pipeline.trainer().status().recordsTrained();
+    }
+
+    static long count(final MeterRegistry registry, final String stage) {
+        double sum = 0;
+        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+
+    /** The newest ensemble {@code ./kd stack} cached that fits the seed data, else one trained now. */
+    static TeacherEnsemble ensemble(final Dataset train, final PrintWriter out) throws IOException {
+        if (Files.isDirectory(MODEL_DIR)) {
+            final List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(MODEL_DIR, "ensemble-*.kdm")) {
+                dir.forEach(files::add);
+            }
+            files.sort(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
+            for (final Path file : files) {
+                try {
+                    final TeacherEnsemble cached = EnsembleFile.load(file);
+                    cached.requireFits(train.width(), train.numClasses(), train.source());
+                    out.println("ensemble: " + cached.manifest().versionId() + " (" + file + ")");
+                    return cached;
+                } catch (ModelFileException | IllegalArgumentException e) {
+                    out.println("ensemble: " + file + " unusable (" + e.getMessage() + ")");
+                }
+            }
+        }
+        out.println("ensemble: none cached in " + MODEL_DIR + ", training one (default hyper-parameters) ...");
+        out.flush();
+        final TeacherEnsemble trained = EnsembleTrainer.train(train, Hyperparameters.defaults(), 0,
+                EnsembleTrainer.Progress.NONE);
+        out.println("ensemble: " + trained.manifest().versionId() + " (trained now, not cached)");
+        return trained;
+    }
+
+    static void deleteQuietly(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
