@@ -83,6 +83,12 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
+            description = "Kafka Streams commit.interval.ms of the teacher and the server (default: Kafka's, 100 ms "
+                    + "under exactly-once): under exactly-once a prediction is visible only once its transaction "
+                    + "commits.")
+    Integer commitIntervalMs;
+
     @Option(names = "--jfr", paramLabel = "FILE",
             description = "Record part (a) with Java Flight Recorder (profile settings) into FILE.")
     Path jfr;
@@ -90,9 +96,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (records <= 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
-                || rates.stream().anyMatch(r -> r <= 0)) {
-            throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions and --rates must be "
-                    + "positive, --warmup-seconds >= 0");
+                || rates.stream().anyMatch(r -> r <= 0) || commitIntervalMs != null && commitIntervalMs <= 0) {
+            throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions, --rates and "
+                    + "--commit-interval-ms must be positive, --warmup-seconds >= 0");
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
@@ -123,7 +129,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.flush();
         final PhaseResult rawMax = rawPhase(base, train, "max", records, 0, 0);
         final List<PhaseResult[]> atRates = new ArrayList<>();
-        final KdConfig pipelineConfig = BenchStack.prefixed(base, "e2e-");
+        final KdConfig pipelineConfig = commitIntervalMs == null ? BenchStack.prefixed(base, "e2e-")
+                : BenchStack.prefixed(base, "e2e-").with(Map.of(KdConfig.KAFKA_PREFIX + "commit.interval.ms",
+                        commitIntervalMs.toString()));
+        out.println("pipeline: commit.interval.ms " + (commitIntervalMs == null ? "Kafka's default" : commitIntervalMs));
         final PhaseResult pipelineMax;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig)) {
