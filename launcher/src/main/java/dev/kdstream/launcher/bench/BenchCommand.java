@@ -2,6 +2,7 @@ package dev.kdstream.launcher.bench;
 
 import dev.kdstream.bench.StudentBenchCommand;
 import dev.kdstream.bench.TeacherBenchCommand;
+import dev.kdstream.bench.TeacherTrainingBenchCommand;
 import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
 import dev.kdstream.bench.TrainerBenchCommand;
 import dev.kdstream.launcher.bench.e2e.EndToEndBenchCommand;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
-            TrainerBenchCommand.class, EndToEndBenchCommand.class, MemorySoakBenchCommand.class,
-            OfflineBenchCommand.class})
+            TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class,
+            MemorySoakBenchCommand.class, OfflineBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.common.data.Dataset;
@@ -28,7 +27,9 @@ import dev.kdstream.common.training.EpochLoop;
 
 /**
  * Trains the teacher ensemble: the teachers are split into fused groups (one ComputationGraph
- * each, see {@link Networks#teacherGroup}) trained in parallel, one Java thread per group.
+ * each, see {@link Networks#teacherGroup}) trained in parallel, one Java thread per group, each
+ * with a {@link GemmTeacherTrainer} (DL4J's training step on ND4J GEMMs, ~5x faster than
+ * {@code graph.fit}).
  * ND4J runs on one OpenMP thread, so Java threads are how the second core gets used.
  */
 public final class EnsembleTrainer {
@@ -98,12 +99,15 @@ public final class EnsembleTrainer {
                                                final Hyperparameters.Teacher t, final int branches, final long seed,
                                                final Runnable epochDone) {
         final ComputationGraph graph = Networks.teacherGroup(inputs, classes, t, branches, seed);
+        // the group seed also draws the dropout masks: a run is reproducible from its seed
+        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(graph, t.batchSize(), seed);
         final long[] orderSeeds = new long[branches];
         for (int b = 0; b < branches; b++) {
             orderSeeds[b] = seed * 100 + b;
         }
-        EpochLoop.runIndependentOrders(x, y, t.epochs(), t.batchSize(), orderSeeds,
-                (xs, ys) -> graph.fit(new MultiDataSet(xs, ys)), epoch -> epochDone.run());
+        EpochLoop.runIndependentOrders(x, y, t.epochs(), t.batchSize(), orderSeeds, trainer::fit,
+                epoch -> epochDone.run());
+        trainer.writeTo(graph);
         return graph;
     }
 

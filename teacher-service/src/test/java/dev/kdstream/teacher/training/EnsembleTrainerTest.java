@@ -47,4 +47,18 @@ class EnsembleTrainerTest {
         // four well-separated classes: far above the 25% of chance after ten epochs
         assertThat(Accuracy.of(ensemble.logits(x), data.labels())).isGreaterThan(0.85);
     }
+
+    @Test
+    void theSameSeedTrainsTheSameEnsembleDropoutIncluded() {
+        final Dataset data = SyntheticDataset.generate(new SyntheticSpec(200, 8, 5, 1, 0, 3, 1, 2.0, 0.0, 4));
+        final Hyperparameters hp = Hyperparameters.defaults()
+                .withTeacher(new Hyperparameters.Teacher(4, List.of(16, 8), 0.3, 1e-2, 3, 32, 2));
+        final TeacherEnsemble first = EnsembleTrainer.train(data, hp, 9, EnsembleTrainer.Progress.NONE);
+        final TeacherEnsemble again = EnsembleTrainer.train(data, hp, 9, EnsembleTrainer.Progress.NONE);
+        final TeacherEnsemble other = EnsembleTrainer.train(data, hp, 10, EnsembleTrainer.Progress.NONE);
+        for (int g = 0; g < 2; g++) {
+            assertThat(again.groups().get(g).params()).isEqualTo(first.groups().get(g).params());
+            assertThat(other.groups().get(g).params()).isNotEqualTo(first.groups().get(g).params());
+        }
+    }
 }
