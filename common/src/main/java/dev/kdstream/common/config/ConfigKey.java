@@ -31,7 +31,12 @@ public enum ConfigKey {
     CHECKPOINT_EVERY_RECORDS("checkpoint.every.records", "5000", "publish a checkpoint after this many records"),
     CHECKPOINT_EVERY_SECONDS("checkpoint.every.seconds", "5", "... or after this many seconds, whichever comes first"),
     METRICS_WINDOW("metrics.window", "1000", "records in the rolling accuracy windows"),
-    TRAINER_ID("trainer.id", "student", "key of this trainer's checkpoints");
+    TRAINER_ID("trainer.id", "student", "key of this trainer's checkpoints"),
+
+    SERVER_GUARANTEE("server.processing.guarantee", "exactly_once_v2",
+            "the prediction server's guarantee: exactly_once_v2 (one prediction per record, visible when its "
+                    + "transaction commits) or at_least_once (visible at once; after a crash some records are "
+                    + "predicted twice)");
 
     private final String key;
     private final String defaultValue;

@@ -2,6 +2,7 @@ package dev.kdstream.student.serving;
 
 import java.util.Properties;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -50,8 +51,26 @@ public final class ServingApp {
         p.putAll(config.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ConfigKey.STATE_DIR));
-        // the held records' changelog, the predictions and the input offsets commit together
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        final String guarantee = config.get(ConfigKey.SERVER_GUARANTEE);
+        if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            // the held records' changelog, the predictions and the input offsets commit together;
+            // a prediction is visible to read_committed readers once its transaction commits
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        } else if (guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            // a prediction is a pure function of the record and the model, so a repeat after a crash
+            // is the same answer again: this trades those repeats for latency. Streams' producer
+            // default (linger.ms 100) would give the latency back; its 30 s commit interval would
+            // make the repeats after a crash 30 s of records, so 1 s unless the user set one.
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+            if (!p.containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
+                p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+            }
+            p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        } else {
+            throw new IllegalArgumentException(ConfigKey.SERVER_GUARANTEE.key() + " (" + ConfigKey.SERVER_GUARANTEE.env()
+                    + ") must be " + StreamsConfig.EXACTLY_ONCE_V2 + " or " + StreamsConfig.AT_LEAST_ONCE + ", got '"
+                    + guarantee + "'");
+        }
         // the checkpoint loader handles its own errors; this is the Kafka 5.0 default, and silences a warning
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(ConfigKey.TOPIC_REPLICATION_FACTOR));

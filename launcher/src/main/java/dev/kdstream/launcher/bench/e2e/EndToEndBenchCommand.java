@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
                 + "with a raw Kafka produce -> consume of the same records.",
         footer = {"", "Examples:",
             "  ./kd bench e2e",
-            "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10"})
+            "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10",
+            "  KD_SERVER_PROCESSING_GUARANTEE=at_least_once ./kd bench e2e   # KD_* settings apply, as in ./kd stack"})
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
     /** A phase that makes no progress for this long is reported as stuck, not waited on. */
@@ -111,7 +112,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
-            final KdConfig base = KdConfig.load(null, Map.of(), overrides);
+            final KdConfig base = KdConfig.load(null, System.getenv(), overrides);
             out.println("kafka: embedded KRaft broker " + broker.bootstrapServers() + ", " + partitions
                     + " partitions per topic; records: the seed's training split (" + train.size()
                     + " rows) repeated");
@@ -132,7 +133,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         final KdConfig pipelineConfig = commitIntervalMs == null ? BenchStack.prefixed(base, "e2e-")
                 : BenchStack.prefixed(base, "e2e-").with(Map.of(KdConfig.KAFKA_PREFIX + "commit.interval.ms",
                         commitIntervalMs.toString()));
-        out.println("pipeline: commit.interval.ms " + (commitIntervalMs == null ? "Kafka's default" : commitIntervalMs));
+        out.println("pipeline: server " + pipelineConfig.get(ConfigKey.SERVER_GUARANTEE) + " ("
+                + ConfigKey.SERVER_GUARANTEE.env() + "), commit.interval.ms "
+                + (commitIntervalMs == null ? "the server's default" : commitIntervalMs));
         final PhaseResult pipelineMax;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig)) {

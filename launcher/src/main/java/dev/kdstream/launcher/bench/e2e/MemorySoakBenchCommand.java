@@ -90,7 +90,7 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
-            final KdConfig config = BenchStack.prefixed(KdConfig.load(null, Map.of(), overrides), "soak-");
+            final KdConfig config = BenchStack.prefixed(KdConfig.load(null, System.getenv(), overrides), "soak-");
             final List<MemorySample> samples = soak(config, train, ensemble, out);
             printVerdict(out, samples);
         } finally {
