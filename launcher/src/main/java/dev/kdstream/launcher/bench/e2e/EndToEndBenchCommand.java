@@ -68,6 +68,11 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long records;
 
+    @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "50000",
+            description = "Records through each path before the throughput part, not measured: JIT, first "
+                    + "checkpoints, the broker's first segments (default: ${DEFAULT-VALUE}).")
+    long warmupRecords;
+
     @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
             description = "Fixed rates, events/s, for the latency part (default: ${DEFAULT-VALUE}).")
     List<Integer> rates;
@@ -96,10 +101,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (records <= 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
+        if (records <= 0 || warmupRecords < 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
                 || rates.stream().anyMatch(r -> r <= 0) || commitIntervalMs != null && commitIntervalMs <= 0) {
             throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions, --rates and "
-                    + "--commit-interval-ms must be positive, --warmup-seconds >= 0");
+                    + "--commit-interval-ms must be positive, --warmup-seconds and --warmup-records >= 0");
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
@@ -126,6 +131,11 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     private void run(final KdConfig base, final Dataset train, final TeacherEnsemble ensemble, final PrintWriter out)
             throws Exception {
+        if (warmupRecords > 0) {
+            out.printf(Locale.ROOT, "warm-up: raw produce -> consume, %,d records, not measured ...%n", warmupRecords);
+            out.flush();
+            rawPhase(base, train, "warm", warmupRecords, 0, 0);
+        }
         out.printf(Locale.ROOT, "(c) raw produce -> consume, %,d records at full speed ...%n", records);
         out.flush();
         final PhaseResult rawMax = rawPhase(base, train, "max", records, 0, 0);
@@ -139,6 +149,11 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         final PhaseResult pipelineMax;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig)) {
+            if (warmupRecords > 0) {
+                out.printf(Locale.ROOT, "warm-up: pipeline, %,d records, not measured ...%n", warmupRecords);
+                out.flush();
+                pipelinePhase(pipelineConfig, pipeline, tap, train, "w", warmupRecords, 0, 0);
+            }
             out.printf(Locale.ROOT, "(a) pipeline, %,d records as fast as it takes them ...%n", records);
             out.flush();
             final Recording recording = jfr == null ? null : new Recording(Configuration.getConfiguration("profile"));
