@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
@@ -26,8 +25,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *
  * <p>Weights and biases start uniform in +-1/sqrt(fan in), PyTorch's default for {@code nn.Linear},
  * so the comparison with the reference starts from the same distribution (DL4J's own bias init is
- * a constant, which measurably narrowed the ensemble's diversity), drawn from a seeded Java RNG so
- * that a seed gives the same network in every process.
+ * a constant, which measurably narrowed the ensemble's diversity).
  */
 public final class Networks {
 
@@ -55,7 +53,7 @@ public final class Networks {
         list.layer(new OutputLayer.Builder(loss).nIn(in).nOut(classes).activation(Activation.IDENTITY).build());
         final MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
-        uniformParameters(net.paramTable(), seed);
+        uniformBiases(net.paramTable(), seed);
         return net;
     }
 
@@ -101,31 +99,23 @@ public final class Networks {
         graph.setOutputs(outputs);
         final ComputationGraph net = new ComputationGraph(graph.build());
         net.init();
-        uniformParameters(net.paramTable(), seed);
+        uniformBiases(net.paramTable(), seed);
         return net;
     }
 
-    /**
-     * Every weight "X_W" and bias "X_b" drawn from U(+-1/sqrt(fan in)), fan in being the rows of
-     * "X_W", from a Java RNG seeded with {@code seed}. DL4J's own seeded init gave different weights
-     * in different processes (measured: two JVMs, same seed, different parameters), so training
-     * was not reproducible; this is, and it is PyTorch's distribution for {@code nn.Linear}.
-     */
-    static void uniformParameters(final Map<String, INDArray> params, final long seed) {
+    /** Every bias "X_b" drawn from U(+-1/sqrt(fan in)), fan in being the rows of "X_W". */
+    static void uniformBiases(final Map<String, INDArray> params, final long seed) {
         final SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         for (final Map.Entry<String, INDArray> e : new TreeMap<>(params).entrySet()) {
-            final String name = e.getKey();
-            if (!name.endsWith("_W") && !name.endsWith("_b")) {
+            if (!e.getKey().endsWith("_b")) {
                 continue;
             }
-            final INDArray weights = params.get(name.substring(0, name.length() - 2) + "_W");
+            final INDArray weights = params.get(e.getKey().substring(0, e.getKey().length() - 2) + "_W");
             final double bound = 1.0 / Math.sqrt(weights.size(0));
-            final INDArray target = e.getValue();
-            final float[] values = new float[(int) target.length()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) rng.nextDouble(-bound, bound);
+            final INDArray bias = e.getValue();
+            for (long i = 0; i < bias.length(); i++) {
+                bias.putScalar(i, rng.nextDouble(-bound, bound));
             }
-            target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
         }
     }
 
