@@ -22,6 +22,12 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         return Stats.of(runs.stream().mapToDouble(metric).toArray());
     }
 
+    /** Over the seeds whose ensemble and baseline differ (recovery of a zero gap is undefined). */
+    public Stats perSeedRecovery() {
+        return Stats.of(runs.stream().mapToDouble(r -> Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(),
+                r.baselineAcc())).filter(Double::isFinite).toArray());
+    }
+
     public double recoveryOfMeans() {
         return Accuracy.recovered(stats(RunResult::ensembleAcc).mean(), stats(RunResult::distilledAcc).mean(),
                 stats(RunResult::baselineAcc).mean());
@@ -41,7 +47,9 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
             run.put("ensemble_acc", r.ensembleAcc());
             run.put("distilled_acc", r.distilledAcc());
             run.put("baseline_acc", r.baselineAcc());
-            run.put("recovery", Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(), r.baselineAcc()));
+            // null where the seed's ensemble and baseline tie: recovery of a zero gap is undefined
+            final double recovery = Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(), r.baselineAcc());
+            run.put("recovery", Double.isFinite(recovery) ? recovery : null);
             run.put("agreement", r.agreement());
             run.put("kl_to_teacher", r.klToTeacher());
             run.put("timings_s", timings(r.timings()));
@@ -104,9 +112,10 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         out.printf(Locale.ROOT, "%-34s %7.2f pt%n", "distillation gain (distilled - base)", 100 * (d.mean() - b.mean()));
         out.printf(Locale.ROOT, "%-34s %7.1f %%%n", "knowledge recovered (of the means)", 100 * recoveryOfMeans());
         if (runs.size() > 1) {
-            final Stats perSeed = stats(r -> Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(), r.baselineAcc()));
-            out.printf(Locale.ROOT, "%-34s %7.1f %% +- %.1f%n", "knowledge recovered (per seed)",
-                    100 * perSeed.mean(), 100 * perSeed.std());
+            final Stats perSeed = perSeedRecovery();
+            out.printf(Locale.ROOT, "%-34s %7.1f %% +- %.1f%s%n", "knowledge recovered (per seed)",
+                    100 * perSeed.mean(), 100 * perSeed.std(), perSeed.n() == runs.size() ? ""
+                            : " (" + perSeed.n() + " of " + runs.size() + " seeds: undefined where ensemble = baseline)");
         }
         out.printf(Locale.ROOT, "%-34s %7.2f %%%n", "student-ensemble agreement", 100 * stats(RunResult::agreement).mean());
         out.printf(Locale.ROOT, "%-34s %8.4f%n", "mean KL(teacher || student) at T", stats(RunResult::klToTeacher).mean());
