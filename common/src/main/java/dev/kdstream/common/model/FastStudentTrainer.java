@@ -4,20 +4,15 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.FixedSchedule;
@@ -142,8 +137,8 @@ public final class FastStudentTrainer {
             biases[l] = gather(params, flatB[l]);
             l2W[l] = l2Of(dense.getRegularizationByParam("W"), l, "W");
             l2B[l] = l2Of(dense.getRegularizationByParam("b"), l, "b");
-            adam = sameAdam(adam, dense.getUpdaterByParam("W"), l);
-            adam = sameAdam(adam, dense.getUpdaterByParam("b"), l);
+            adam = ReproducedLayers.sameAdam(adam, dense.getUpdaterByParam("W"), "layer " + l);
+            adam = ReproducedLayers.sameAdam(adam, dense.getUpdaterByParam("b"), "layer " + l);
         }
         final BaseOutputLayer output = (BaseOutputLayer) network.getLayerWiseConfigurations()
                 .getConf(layers - 1).getLayer();
@@ -511,26 +506,7 @@ public final class FastStudentTrainer {
     }
 
     private static void checkLayer(final Layer conf, final int layer, final boolean output) {
-        if (!(conf instanceof BaseLayer base)) {
-            throw new IllegalArgumentException("layer " + layer + " is " + conf + ", not a dense layer");
-        }
-        if (output != conf instanceof BaseOutputLayer) {
-            throw new IllegalArgumentException("layer " + layer + " is " + conf.getClass().getSimpleName()
-                    + (output ? "; expected an output layer" : "; expected a dense hidden layer"));
-        }
-        final IActivation fn = base.getActivationFn();
-        final boolean ok = output ? fn instanceof ActivationIdentity
-                : fn instanceof ActivationReLU relu && relu.getMax() == null
-                        && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
-                        && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0);
-        if (!ok) {
-            throw new IllegalArgumentException("layer " + layer + " has activation " + fn + "; expected "
-                    + (output ? "identity (logits)" : "ReLU") + " as in Networks.student");
-        }
-        if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
-            throw new IllegalArgumentException("layer " + layer + " uses gradient normalisation "
-                    + base.getGradientNormalization() + ", which this trainer does not reproduce");
-        }
+        final BaseLayer base = ReproducedLayers.requireDense(conf, "layer " + layer, output, "Networks.student");
         if (base.getIDropout() != null) {
             throw new IllegalArgumentException("layer " + layer + " uses dropout, which this trainer does not reproduce");
         }
@@ -547,17 +523,5 @@ public final class FastStudentTrainer {
         }
         throw new IllegalArgumentException("layer " + layer + " param " + param + " has regularisation "
                 + regularization + "; only a fixed L2 is reproduced");
-    }
-
-    private static Adam sameAdam(final Adam previous, final IUpdater updater, final int layer) {
-        if (!(updater instanceof Adam adam) || adam.getLearningRateSchedule() != null) {
-            throw new IllegalArgumentException("layer " + layer + " has updater " + updater
-                    + "; only Adam with a fixed learning rate is reproduced");
-        }
-        if (previous != null && !previous.equals(adam)) {
-            throw new IllegalArgumentException("layer " + layer + " has updater " + adam + ", another layer " + previous
-                    + "; one Adam configuration is expected");
-        }
-        return adam;
     }
 }

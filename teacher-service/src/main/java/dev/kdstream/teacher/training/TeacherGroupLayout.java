@@ -4,21 +4,17 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 
 import dev.kdstream.common.model.DistillationLoss;
 import dev.kdstream.common.model.Networks;
+import dev.kdstream.common.model.ReproducedLayers;
 
 /**
  * What {@link GemmTeacherTrainer} reproduces of a fused teacher group, read from the graph and
@@ -82,8 +78,8 @@ record TeacherGroupLayout(int teachers, int[] widths, double[] retain, Adam adam
                     throw new IllegalArgumentException(name + " has dropout retain " + r + ", teacher 0 " + retain[l]);
                 }
                 retain[l] = r;
-                adam = sameAdam(adam, dense.getUpdaterByParam("W"), name);
-                adam = sameAdam(adam, dense.getUpdaterByParam("b"), name);
+                adam = ReproducedLayers.sameAdam(adam, dense.getUpdaterByParam("W"), "layer " + name);
+                adam = ReproducedLayers.sameAdam(adam, dense.getUpdaterByParam("b"), "layer " + name);
                 if (dense instanceof BaseOutputLayer out) {
                     if (!(out.getLossFn() instanceof DistillationLoss d) || loss != null && !loss.equals(d)) {
                         throw new IllegalArgumentException(name + " has loss " + out.getLossFn()
@@ -123,23 +119,8 @@ record TeacherGroupLayout(int teachers, int[] widths, double[] retain, Adam adam
     }
 
     private static BaseLayer dense(final ComputationGraph graph, final String name, final boolean output) {
-        final Layer conf = graph.getLayer(name).conf().getLayer();
-        if (!(conf instanceof BaseLayer base) || output != conf instanceof BaseOutputLayer) {
-            throw new IllegalArgumentException("layer " + name + " is " + conf.getClass().getSimpleName()
-                    + "; expected a dense " + (output ? "output" : "hidden") + " layer");
-        }
-        final IActivation fn = base.getActivationFn();
-        final boolean ok = output ? fn instanceof ActivationIdentity
-                : fn instanceof ActivationReLU relu && relu.getMax() == null
-                        && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
-                        && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0);
-        if (!ok) {
-            throw new IllegalArgumentException("layer " + name + " has activation " + fn + "; expected "
-                    + (output ? "identity (logits)" : "ReLU") + " as in Networks.teacherGroup");
-        }
-        if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
-            throw new IllegalArgumentException("layer " + name + " uses gradient normalisation, not reproduced here");
-        }
+        final BaseLayer base = ReproducedLayers.requireDense(graph.getLayer(name).conf().getLayer(), "layer " + name,
+                output, "Networks.teacherGroup");
         if (!isEmpty(base.getRegularization()) || !isEmpty(base.getRegularizationBias())
                 || base.getWeightNoise() != null) {
             throw new IllegalArgumentException("layer " + name + " has regularisation or weight noise, which is "
@@ -161,17 +142,5 @@ record TeacherGroupLayout(int teachers, int[] widths, double[] retain, Adam adam
         }
         throw new IllegalArgumentException("layer " + name + " has dropout " + dropout
                 + "; only plain Dropout with a fixed retain probability is reproduced");
-    }
-
-    private static Adam sameAdam(final Adam previous, final Object updater, final String name) {
-        if (!(updater instanceof Adam adam) || adam.getLearningRateSchedule() != null) {
-            throw new IllegalArgumentException("layer " + name + " has updater " + updater
-                    + "; only Adam with a fixed learning rate is reproduced");
-        }
-        if (previous != null && !previous.equals(adam)) {
-            throw new IllegalArgumentException("layer " + name + " has updater " + adam + ", another layer "
-                    + previous + "; one Adam configuration is expected");
-        }
-        return adam;
     }
 }
