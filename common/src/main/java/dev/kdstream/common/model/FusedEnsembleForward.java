@@ -2,6 +2,7 @@ package dev.kdstream.common.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +50,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class FusedEnsembleForward {
 
+    private static final int RECENT_VIEWS = 32;
+
     private final int teachers;
     private final int inputs;
     private final int classes;
@@ -69,9 +72,18 @@ public final class FusedEnsembleForward {
     private final INDArray[] activationStore;
     private final INDArray logitStore;
 
-    /** The views for the batch size used last, and for a full batch (the common case). */
+    /**
+     * Views per batch size, the most recently used kept: a streaming batcher flushes many partial
+     * batches of recurring sizes, and building views allocates ND4J objects (whose deallocator
+     * registration showed in the teacher's profile). A full batch has its own, always kept.
+     */
+    private final Map<Integer, Views> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<Integer, Views> eldest) {
+            return size() > RECENT_VIEWS;
+        }
+    };
     private Views full;
-    private Views last;
 
     private FusedEnsembleForward(final int teachers, final int inputs, final int classes, final int maxBatch,
                                  final int[] hidden, final INDArray firstWeights, final INDArray[] hiddenBiases,
@@ -227,10 +239,7 @@ public final class FusedEnsembleForward {
         if (n == maxBatch) {
             return full;
         }
-        if (last == null || last.rows != n) {
-            last = new Views(n);
-        }
-        return last;
+        return recent.computeIfAbsent(n, Views::new);
     }
 
     /** [n x width] column-major matrices over the first n*width elements of the buffers. */

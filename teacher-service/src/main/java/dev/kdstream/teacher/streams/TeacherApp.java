@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.JsonSerde;
 import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.kafka.Topics;
 import dev.kdstream.common.model.EnsembleManifest;
@@ -167,7 +166,7 @@ public final class TeacherApp implements AutoCloseable {
      */
     static StoreBuilder<KeyValueStore<Long, BufferedFeature>> bufferStore() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
-                        JsonSerde.serdeFor(BufferedFeature.class))
+                        BufferedFeatureSerde.serde())
                 .withCachingDisabled()
                 // compaction only cleans closed segments: small ones keep the changelog (and so a
                 // restore) near the size of what is buffered, not of everything ever buffered

@@ -268,7 +268,7 @@ class TeacherAppTest {
 
         final String changelog = APP_ID + "-" + TeacherApp.BUFFER_STORE + "-changelog";
         final TestOutputTopic<Long, BufferedFeature> changes = driver.createOutputTopic(changelog,
-                new LongDeserializer(), JsonSerde.serdeFor(BufferedFeature.class).deserializer());
+                new LongDeserializer(), BufferedFeatureSerde.deserializer());
         final List<KeyValue<Long, BufferedFeature>> puts = changes.readKeyValuesToList();
         assertThat(puts).extracting(kv -> kv.key).containsExactly(0L, 2L);
         assertThat(puts).extracting(kv -> kv.value.feature().id()).containsExactly("r0", "r2");

@@ -178,7 +178,11 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 atRates.add(new PhaseResult[] {raw, piped});
             }
         }
-        printThroughput(out, rawMax, pipelineMax);
+        out.printf(Locale.ROOT, "(d) the same topology, Kafka only (bytes passed through), %,d records ...%n",
+                records);
+        out.flush();
+        final KafkaOnlyResult kafkaOnly = kafkaOnlyPhase(base, train);
+        printThroughput(out, rawMax, pipelineMax, kafkaOnly);
         printLatency(out, atRates);
         out.flush();
     }
@@ -264,7 +268,66 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void printThroughput(final PrintWriter out, final PhaseResult raw, final PhaseResult pipeline) {
+    /**
+     * (d): {@link KafkaOnlyPipeline} fed the same records as fast as the broker takes them, timed
+     * until both of its readers have every record (after a warm-up of its own).
+     */
+    private KafkaOnlyResult kafkaOnlyPhase(final KdConfig base, final Dataset train) throws Exception {
+        final KdConfig config = BenchStack.prefixed(base, "kafka-only-");
+        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions, (short) 1);
+        try (KafkaOnlyPipeline pipeline = new KafkaOnlyPipeline(config);
+             ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
+            long expected = 0;
+            if (warmupRecords > 0) {
+                expected += produce(config, train, "kw-", warmupRecords, metrics).acked();
+                awaitDelivered(pipeline, expected);
+            }
+            final long start = System.currentTimeMillis();
+            final ProduceSummary produced = produce(config, train, "k-", records, metrics);
+            expected += produced.acked();
+            awaitDelivered(pipeline, expected);
+            return new KafkaOnlyResult(produced.acked(), produced.failed(),
+                    pipeline.delivered() - (expected - produced.acked()), (System.currentTimeMillis() - start) / 1e3);
+        }
+    }
+
+    private static ProduceSummary produce(final KdConfig config, final Dataset train, final String prefix,
+                                          final long count, final ServiceMetrics metrics) throws InterruptedException {
+        final ProducerService producer = ProducerService.start(config, BenchStack.messages(train, count, prefix),
+                count, 0, metrics, null);
+        final ProduceSummary produced = producer.awaitCompletion();
+        producer.close();
+        return produced;
+    }
+
+    private static void awaitDelivered(final KafkaOnlyPipeline pipeline, final long expected)
+            throws InterruptedException {
+        long seen = -1;
+        long lastProgress = System.currentTimeMillis();
+        while (pipeline.delivered() < expected) {
+            if (!pipeline.running()) {
+                throw new IllegalStateException("the Kafka-only pipeline stopped");
+            }
+            if (pipeline.delivered() != seen) {
+                seen = pipeline.delivered();
+                lastProgress = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - lastProgress > STALL_MILLIS) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** (d)'s figures: records acknowledged, failed, delivered to both readers, seconds. */
+    record KafkaOnlyResult(long acked, long failed, long delivered, double seconds) {
+
+        double eventsPerSecond() {
+            return acked / Math.max(1e-3, seconds);
+        }
+    }
+
+    private static void printThroughput(final PrintWriter out, final PhaseResult raw, final PhaseResult pipeline,
+                                        final KafkaOnlyResult kafkaOnly) {
         out.println();
         out.println("(a)/(c) sustained throughput, records produced as fast as the broker takes them:");
         out.println();
@@ -273,6 +336,12 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.println("|---|---|---|---|---|---|---|");
         out.println(throughputRow("raw produce -> consume", raw, raw));
         out.println(throughputRow("producer -> teacher -> server + trainer", pipeline, raw));
+        out.println(String.format(Locale.ROOT, "| the same topology, Kafka only (bytes passed through) | %,d | "
+                + "delivered to both readers %,d | %.1f | **%,.0f** | %.2f | %s |", kafkaOnly.acked(),
+                kafkaOnly.delivered(), kafkaOnly.seconds(), kafkaOnly.eventsPerSecond(),
+                kafkaOnly.eventsPerSecond() / raw.eventsPerSecond(),
+                kafkaOnly.delivered() >= kafkaOnly.acked() && kafkaOnly.failed() == 0 ? "0"
+                        : Math.max(0, kafkaOnly.acked() - kafkaOnly.delivered()) + " lost"));
     }
 
     private static String throughputRow(final String label, final PhaseResult r, final PhaseResult raw) {
