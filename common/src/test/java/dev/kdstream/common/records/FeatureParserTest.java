@@ -65,6 +65,23 @@ class FeatureParserTest {
     }
 
     @Test
+    void extraFieldsNullsAndRepeatsReadAsTheTreeReadsThem() {
+        // valid records take the streaming path: unknown fields (nested too) are skipped, null means
+        // absent, and a repeated field's last value wins, as in the tree
+        final FeatureRecord r = parse("{\"meta\":{\"x\":[1,{\"y\":[2]}]},\"id\":\"a\",\"ts\":null,"
+                + "\"features\":[9,9,9],\"split\":null,\"label\":1,\"features\":[1,2,3],\"label\":null}");
+        assertThat(r.id()).isEqualTo("a");
+        assertThat(r.ts()).isEqualTo(1234L);
+        assertThat(r.features()).containsExactly(1, 2, 3);
+        assertThat(r.label()).isNull();
+        assertThat(r.split()).isEqualTo(FeatureRecord.TRAIN);
+        // a bad value that a later repeat replaces: the tree keeps the last, so the record is valid
+        assertThat(parse("{\"id\":\"b\",\"features\":[1,\"x\",3],\"features\":[4,5,6]}").features())
+                .containsExactly(4, 5, 6);
+        assertThat(parse("{\"id\":-0,\"features\":[1,2,3]}").id()).isEqualTo("0");
+    }
+
+    @Test
     void oversizeAndTombstonesAreRefusedUnread() {
         final String big = "{\"id\":\"a\",\"features\":[1,2,3],\"pad\":\"" + "x".repeat(300) + "\"}";
         assertThatThrownBy(() -> parse(big)).hasMessageContaining("limit is 200")
