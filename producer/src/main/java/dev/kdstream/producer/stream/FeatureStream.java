@@ -148,6 +148,9 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
 
         private final Random shuffle = new Random(salted(options.seed(), SHUFFLE_SALT));
         private final int[] order = new int[train.size()];
+        /** Each row's features printed as JSON once, for every later pass (lazily). */
+        private final byte[][] trainJson = new byte[train.size()][];
+        private final byte[][] holdoutJson = holdout == null ? null : new byte[holdout.size()][];
         private int pass;
         private int position;
         private boolean inHoldout;
@@ -178,16 +181,23 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
             if (inHoldout) {
                 final int row = position++;
                 m = new FeatureMessage("h" + pass + "-" + row, holdout.features()[row], holdout.labels()[row],
-                        FeatureRecord.HOLDOUT);
+                        FeatureRecord.HOLDOUT, printed(holdoutJson, holdout.features(), row));
             } else {
                 final int row = order[position++];
                 final boolean h = heldOut[row];
                 m = new FeatureMessage((h ? "h" : "p") + pass + "-" + row, train.features()[row],
                         h || labelled[row] ? Integer.valueOf(train.labels()[row]) : null,
-                        h ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN);
+                        h ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN, printed(trainJson, train.features(), row));
             }
             emitted++;
             return m;
+        }
+
+        private static byte[] printed(final byte[][] cache, final double[][] rows, final int row) {
+            if (cache[row] == null) {
+                cache[row] = FeatureMessage.featuresJson(rows[row]);
+            }
+            return cache[row];
         }
 
         /** Moves past a finished training phase or holdout phase (or an empty holdout set). */

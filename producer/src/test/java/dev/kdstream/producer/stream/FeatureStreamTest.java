@@ -227,6 +227,29 @@ class FeatureStreamTest {
     }
 
     @Test
+    void preprintedFeaturesGiveJacksonsBytes() {
+        final double[] features = {1.5, -2.0, 1e-300, 123456789.125, 0.1};
+        final byte[] printed = FeatureMessage.featuresJson(features);
+        for (final FeatureMessage m : List.of(
+                new FeatureMessage("p0-3", features, 1, FeatureRecord.TRAIN),
+                new FeatureMessage("q\"uo\\te-é-\n", features, null, FeatureRecord.HOLDOUT))) {
+            final FeatureMessage cached = new FeatureMessage(m.id(), m.features(), m.label(), m.split(), printed);
+            assertThat(new String(cached.value(42L), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(m.value(42L), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void everyPassOfARowCarriesItsFeaturesPrintedOnce() {
+        final List<FeatureMessage> messages = new ArrayList<>();
+        FeatureStream.of(data("train", 4), null, StreamOptions.defaults().withRepeat(2)).forEach(messages::add);
+        assertThat(messages).hasSize(8).allSatisfy(m -> assertThat(m.featuresJson())
+                .isEqualTo(FeatureMessage.featuresJson(m.features())));
+        // the same row in both passes shares one printed array
+        assertThat(messages.stream().map(FeatureMessage::featuresJson).distinct().count()).isEqualTo(4);
+    }
+
+    @Test
     void refusesInconsistentInput() {
         assertThatThrownBy(() -> FeatureStream.of(data("train", 10), data("test", 3),
                 StreamOptions.defaults().withHoldoutFraction(0.1)))

@@ -51,7 +51,7 @@ final class BenchStack {
             @Override
             public FeatureMessage next() {
                 final FeatureMessage m = rows.next();
-                return new FeatureMessage(prefix + m.id(), m.features(), m.label(), m.split());
+                return new FeatureMessage(prefix + m.id(), m.features(), m.label(), m.split(), m.featuresJson());
             }
         };
     }
