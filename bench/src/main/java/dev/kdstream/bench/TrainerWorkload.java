@@ -18,13 +18,13 @@ import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.LabelMatrix;
+import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.StudentModel;
 import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
 import dev.kdstream.student.trainer.MicroBatch;
-import dev.kdstream.student.trainer.OnlineTrainer;
 import dev.kdstream.student.trainer.SoftTargetDecoder;
 
 /**
@@ -35,7 +35,7 @@ import dev.kdstream.student.trainer.SoftTargetDecoder;
  * in plain Java ({@link FastStudentTrainer}) as the trainer does, then the DL4J networks synced.
  *
  * <p>{@link SoftTargetDecoder}, {@link PrequentialEvaluator}, {@link MicroBatch} and
- * {@link OnlineTrainer#rows} are the trainer's own classes, so the same calls are measured.
+ * {@link LogitRows#of} are the trainer's own classes, so the same calls are measured.
  * Checkpoints (Kafka, every few seconds) are not part of the loop measured here.
  *
  * <p>Soft targets are synthetic: teacher logits are Gaussian noise plus {@link #MARGIN} on the
@@ -141,8 +141,8 @@ public final class TrainerWorkload {
 
         // test before train, as the trainer: both students predict the whole poll first
         final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = OnlineTrainer.rows(distilled.logits(input), n, classes);
-        final double[][] zb = OnlineTrainer.rows(baseline.logits(input), n, classes);
+        final double[][] zd = LogitRows.of(distilled.logits(input), n, classes);
+        final double[][] zb = LogitRows.of(baseline.logits(input), n, classes);
         for (int i = 0; i < n; i++) {
             final SoftTargetRecord r = polled[i];
             evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),

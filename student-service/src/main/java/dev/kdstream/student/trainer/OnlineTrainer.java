@@ -35,6 +35,7 @@ import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.LabelMatrix;
+import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.StudentFile;
 import dev.kdstream.common.model.StudentManifest;
 import dev.kdstream.common.model.StudentModel;
@@ -343,8 +344,8 @@ public final class OnlineTrainer implements Runnable {
         }
         // test before train: both students predict the whole poll before either learns from it
         final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = rows(distilled.logits(input), n, setup.classes());
-        final double[][] zb = rows(baseline.logits(input), n, setup.classes());
+        final double[][] zd = LogitRows.of(distilled.logits(input), n, setup.classes());
+        final double[][] zb = LogitRows.of(baseline.logits(input), n, setup.classes());
         final double temperature = setup.temperature();
         for (int i = 0; i < n; i++) {
             final SoftTargetRecord r = valid.get(i);
@@ -376,21 +377,6 @@ public final class OnlineTrainer implements Runnable {
             ensembleVersion = newest;
         }
         recordsTrained += n;
-    }
-
-    /**
-     * Logits as Java rows with one bulk copy: {@code INDArray.toDoubleMatrix()} copies row by row
-     * through ND4J and cost ten times the forward pass itself (measured, 500-record polls).
-     */
-    public static double[][] rows(final INDArray logits, final int n, final int classes) {
-        final float[] flat = logits.reshape('c', new long[] {(long) n * classes}).toFloatVector();
-        final double[][] rows = new double[n][classes];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < classes; c++) {
-                rows[i][c] = flat[i * classes + c];
-            }
-        }
-        return rows;
     }
 
     private void step(final FastStudentTrainer steps, final MicroBatch batch, final String tag) {

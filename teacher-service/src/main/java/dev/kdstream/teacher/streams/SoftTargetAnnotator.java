@@ -20,6 +20,7 @@ import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.model.EnsembleManifest;
 import dev.kdstream.common.model.FusedEnsembleForward;
+import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.SoftTargetRecord;
@@ -178,7 +179,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         final INDArray logits = forward.logits(Nd4j.createFromArray(scaled));
         // one bulk copy, then softmax(z / T) per row in Java: INDArray.toDoubleMatrix() copies
         // element by element and was a fifth of the teacher thread's time (JFR, ./kd bench e2e)
-        final double[][] teacherLogits = rows(logits, scaled.length);
+        final double[][] teacherLogits = LogitRows.of(logits, scaled.length, manifest.numClasses());
         final double[][] softTargets = new double[scaled.length][];
         for (int i = 0; i < scaled.length; i++) {
             softTargets[i] = Probabilities.softmax(teacherLogits[i], manifest.temperature());
@@ -195,19 +196,6 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             buffer.put(batch.get(i).key, null);
         }
         metrics.annotated(batch.size());
-    }
-
-    /** The [n x classes] logits as Java rows, through one bulk copy of the buffer. */
-    static double[][] rows(final INDArray logits, final int n) {
-        final int classes = (int) logits.size(1);
-        final float[] flat = logits.reshape('c', new long[] {(long) n * classes}).toFloatVector();
-        final double[][] rows = new double[n][classes];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < classes; c++) {
-                rows[i][c] = flat[i * classes + c];
-            }
-        }
-        return rows;
     }
 
     private int countEntries() {
