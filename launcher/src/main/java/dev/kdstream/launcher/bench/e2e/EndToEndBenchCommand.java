@@ -43,14 +43,17 @@ import picocli.CommandLine.Spec;
  *   <li>(b) at each fixed rate, raw then pipeline: event time to the record visible to a
  *       read_committed consumer (raw features, or predictions), p50/p99/p99.9 after a warm-up;
  *       for predictions also event time to {@code servedAt}, what the server's
- *       {@code kd.prediction.latency} timer measures.</li>
+ *       {@code kd.prediction.latency} timer measures;</li>
+ *   <li>(d) the same topology with the work taken out ({@link KafkaOnlyPipeline}): what Kafka
+ *       alone costs per event here, so (a) can be read against it.</li>
  * </ol>
  * Each phase writes to topics of its own name prefix, so none sees another's data.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true, sortOptions = false,
         description = "End to end on the embedded broker: sustained events/s through producer -> teacher -> "
                 + "student server and trainer, and event-to-prediction latency at fixed rates, each side by side "
-                + "with a raw Kafka produce -> consume of the same records.",
+                + "with a raw Kafka produce -> consume of the same records; then the same topology with the work "
+                + "taken out (Kafka only).",
         footer = {"", "Examples:",
             "  ./kd bench e2e",
             "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10",
