@@ -12,13 +12,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +25,10 @@ import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
 import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.kafka.TopicNames;
 import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.common.records.FeatureParser;
 import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.StreamOptions;
@@ -80,23 +76,8 @@ class ProducerServiceIT {
     /** Every committed record of the topic, read to its end. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(final KdConfig config, final String topic,
                                                                final int expected) {
-        final Properties p = config.kafkaProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            // anything beyond the expected count would show up now
-            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-        }
-        return out;
+        return CommittedRecords.atLeast(expected, config.kafkaProperties(), topic, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), Duration.ofSeconds(60), Duration.ofMillis(500));
     }
 
     @Test

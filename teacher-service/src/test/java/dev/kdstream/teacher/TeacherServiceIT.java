@@ -10,21 +10,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +44,7 @@ import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.common.model.EnsembleFile;
 import dev.kdstream.common.records.InvalidRecordException.Reason;
 import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.teacher.streams.TeacherApp;
 
@@ -214,23 +211,7 @@ class TeacherServiceIT {
     private static <K, V> List<ConsumerRecord<K, V>> readCommitted(final KdConfig config, final String topic,
                                                                  final Deserializer<K> keys,
                                                                  final Deserializer<V> values, final int expected) {
-        final Properties p = config.kafkaProperties();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
-            consumer.subscribe(List.of(topic));
-            final long deadline = System.nanoTime() + DEADLINE.toNanos();
-            long quietUntil = expected == 0 ? System.nanoTime() + QUIET.toNanos() : Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + QUIET.toNanos();
-                }
-            }
-        }
-        return out;
+        return CommittedRecords.atLeast(expected, config.kafkaProperties(), topic, keys, values, DEADLINE, QUIET);
     }
 
     private static void awaitCommittedInput(final KdConfig config, final String applicationId, final String topic,

@@ -12,11 +12,9 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -29,6 +27,7 @@ import dev.kdstream.common.json.Json;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /** A tiny ensemble, a fast-checkpointing configuration and raw Kafka I/O, for pipeline tests. */
@@ -110,26 +109,8 @@ final class PipelineFixture {
     static List<ConsumerRecord<byte[], byte[]>> readUntil(final KdConfig config, final String topic,
                                                           final Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
                                                           final Duration timeout) {
-        final Properties p = config.kafkaProperties();
-        p.put("isolation.level", "read_committed");
-        final List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(read) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-            // a little longer, to catch records that should NOT be there
-            final long grace = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < grace) {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-        }
-        return read;
+        return CommittedRecords.read(config.kafkaProperties(), topic, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), done, timeout, Duration.ofSeconds(2));
     }
 
     static String key(final ConsumerRecord<byte[], byte[]> r) {

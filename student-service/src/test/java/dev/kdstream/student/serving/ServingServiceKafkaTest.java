@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +32,7 @@ import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.common.model.StudentModel;
 import dev.kdstream.common.records.Prediction;
 import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 
 /** The server against a real broker: held records, a checkpoint, exactly-once output. */
@@ -138,27 +136,11 @@ class ServingServiceKafkaTest {
 
     private static List<Prediction> readPredictions(final KdConfig config, final TopicNames topics,
                                                     final int wanted) {
-        final Properties props = clientProps(config);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final List<Prediction> out = new ArrayList<>();
-        try (KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                JsonSerde.serdeFor(Prediction.class).deserializer())) {
-            consumer.subscribe(List.of(topics.predictions()));
-            final long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (out.size() < wanted && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(r.key()).isEqualTo(r.value().id());
-                    out.add(r.value());
-                }
-            }
-            // anything more would be a duplicate
-            for (final ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofSeconds(1))) {
-                out.add(r.value());
-            }
-        }
-        return out;
+        final List<ConsumerRecord<String, Prediction>> read = CommittedRecords.atLeast(wanted, clientProps(config),
+                topics.predictions(), new StringDeserializer(), JsonSerde.serdeFor(Prediction.class).deserializer(),
+                DEADLINE, Duration.ofSeconds(1));
+        read.forEach(r -> assertThat(r.key()).isEqualTo(r.value().id()));
+        return read.stream().map(ConsumerRecord::value).toList();
     }
 
     private static Properties clientProps(final KdConfig config) {
