@@ -25,22 +25,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
 import dev.kdstream.common.data.SyntheticDataset;
 import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.metrics.MetricsServer;
 import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.monitoring.DashboardQueries.PanelQuery;
 import dev.kdstream.launcher.stack.Pipeline;
+import dev.kdstream.launcher.stack.PipelineFixture;
 import dev.kdstream.producer.ProducerService;
 import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.StreamOptions;
-import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**
  * Every PromQL expression of every dashboard, evaluated by a real Prometheus scraping the real
@@ -67,8 +64,8 @@ class DashboardQueriesIT {
         final Dataset data = SyntheticDataset.generate(new SyntheticSpec(600, FEATURES, 4, 1, 0, 2, 1, 1.5, 0.0, 5));
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            final KdConfig config = config(broker.bootstrapServers(), dir.resolve("state"));
-            try (Pipeline pipeline = Pipeline.startOnFreePorts(config, ensemble(data));
+            final KdConfig config = PipelineFixture.config(broker.bootstrapServers(), dir.resolve("state"));
+            try (Pipeline pipeline = Pipeline.startOnFreePorts(config, PipelineFixture.ensemble(data));
                  ServiceMetrics producerMetrics = new ServiceMetrics(ProducerService.SERVICE);
                  MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics.registry(), () -> true);
                  ProducerService producer = ProducerService.start(config, endless(data), 200, producerMetrics, null)) {
@@ -220,26 +217,6 @@ class DashboardQueriesIT {
             }
         }
         return true;
-    }
-
-    /** Two small teachers: seconds to train. */
-    private static TeacherEnsemble ensemble(final Dataset data) {
-        final Hyperparameters hp = Hyperparameters.defaults()
-                .withTeacher(new Hyperparameters.Teacher(2, List.of(16, 8), 0.3, 1e-2, 3, 32, 2));
-        return EnsembleTrainer.train(data, hp, 1, EnsembleTrainer.Progress.NONE);
-    }
-
-    /** Checkpoints every second and small windows: a stream of a few hundred records moves every meter. */
-    private static KdConfig config(final String bootstrap, final Path stateDir) {
-        return KdConfig.load(null, Map.of(), Map.of(
-                ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap,
-                ConfigKey.STATE_DIR.key(), stateDir.toString(),
-                ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "100",
-                ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1",
-                ConfigKey.STUDENT_BATCH_SIZE.key(), "16",
-                ConfigKey.TEACHER_BATCH_SIZE.key(), "64",
-                ConfigKey.METRICS_WINDOW.key(), "100",
-                KdConfig.KAFKA_PREFIX + "commit.interval.ms", "100"));
     }
 
     /** Endless passes, a fifth of the rows as holdout records and a tenth unlabelled, until closed. */

@@ -31,7 +31,7 @@ import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /** A tiny ensemble, a fast-checkpointing configuration and raw Kafka I/O, for pipeline tests. */
-final class PipelineFixture {
+public final class PipelineFixture {
 
     static final int FEATURES = 6;
 
@@ -42,14 +42,14 @@ final class PipelineFixture {
         return SyntheticDataset.generate(new SyntheticSpec(600, FEATURES, 4, 1, 0, 2, 1, 1.5, 0.0, 5));
     }
 
-    static TeacherEnsemble ensemble(final Dataset train) {
+    public static TeacherEnsemble ensemble(final Dataset train) {
         final Hyperparameters hp = Hyperparameters.defaults()
                 .withTeacher(new Hyperparameters.Teacher(2, List.of(16, 8), 0.3, 1e-2, 3, 32, 2));
         return EnsembleTrainer.train(train, hp, 1, EnsembleTrainer.Progress.NONE);
     }
 
     /** Checkpoints often, small batches: a test stream of hundreds of records exercises everything. */
-    static KdConfig config(final String bootstrap, final Path stateDir) {
+    public static KdConfig config(final String bootstrap, final Path stateDir) {
         return KdConfig.load(null, Map.of(), Map.of(
                 ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap,
                 ConfigKey.STATE_DIR.key(), stateDir.toString(),
