@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import dev.kdstream.common.config.ConfigKey;
+
 /** Creates the project's topics when they are missing (the checkpoints topic compacted). */
 public final class TopicAdmin {
 
@@ -29,6 +31,13 @@ public final class TopicAdmin {
     /** @return the names created (existing topics are left as they are) */
     public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
                                             final int partitions, final short replication) {
+        // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException
+        if (partitions < 1 || replication < 1) {
+            throw new IllegalArgumentException("topics need at least 1 partition and a replication factor of at "
+                    + "least 1, got " + partitions + " and " + replication + " (" + ConfigKey.TOPIC_PARTITIONS.key()
+                    + " / " + ConfigKey.TOPIC_PARTITIONS.env() + ", " + ConfigKey.TOPIC_REPLICATION_FACTOR.key()
+                    + " / " + ConfigKey.TOPIC_REPLICATION_FACTOR.env() + ", or a command's --partitions)");
+        }
         try (Admin admin = Admin.create(clientProperties)) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
