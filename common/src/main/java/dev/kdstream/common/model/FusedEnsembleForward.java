@@ -6,11 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -302,26 +298,14 @@ public final class FusedEnsembleForward {
     private static void checkActivations(final ComputationGraph group, final int branch) {
         final String prefix = Networks.outputName(branch);
         for (int l = 0; group.getConfiguration().getVertices().containsKey(prefix + "_h" + l); l++) {
-            final IActivation fn = activation(group, prefix + "_h" + l);
-            if (!(fn instanceof ActivationReLU relu && relu.getMax() == null
-                    && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
-                    && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0))) {
-                throw new IllegalArgumentException("layer " + prefix + "_h" + l + " has activation " + fn
-                        + "; expected ReLU as in Networks.teacherGroup");
-            }
+            ReproducedLayers.requireDense(group.getLayer(prefix + "_h" + l).conf().getLayer(), "layer " + prefix
+                    + "_h" + l, false, "Networks.teacherGroup");
         }
-        final IActivation out = activation(group, prefix);
-        if (!(out instanceof ActivationIdentity)) {
-            throw new IllegalArgumentException("output layer " + prefix + " has activation " + out
-                    + "; expected identity (logits) as in Networks.teacherGroup");
+        if (!group.getConfiguration().getVertices().containsKey(prefix)) {
+            throw new IllegalArgumentException("the teacher group has no layer " + prefix);
         }
-    }
-
-    private static IActivation activation(final ComputationGraph group, final String layer) {
-        if (!group.getConfiguration().getVertices().containsKey(layer)) {
-            throw new IllegalArgumentException("the teacher group has no layer " + layer);
-        }
-        return group.getLayer(layer).conf().getLayer() instanceof BaseLayer base ? base.getActivationFn() : null;
+        ReproducedLayers.requireDense(group.getLayer(prefix).conf().getLayer(), "output layer " + prefix, true,
+                "Networks.teacherGroup");
     }
 
     public int teacherCount() {

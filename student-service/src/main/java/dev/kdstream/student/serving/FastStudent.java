@@ -4,16 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.model.ReproducedLayers;
 import dev.kdstream.common.model.StudentModel;
 
 /**
@@ -81,7 +78,8 @@ public final class FastStudent {
         final double[][] biases = new double[layers][];
         final int[] widths = new int[layers + 1];
         for (int l = 0; l < layers; l++) {
-            checkActivation(network, l, l == layers - 1);
+            ReproducedLayers.requireDense(network.getLayerWiseConfigurations().getConf(l).getLayer(), "layer " + l,
+                    l == layers - 1, "Networks.student");
             final INDArray w = params.get(l + "_W");
             final INDArray b = params.get(l + "_b");
             if (w == null || b == null || w.rank() != 2) {
@@ -114,22 +112,6 @@ public final class FastStudent {
                     + widths[0] + " inputs");
         }
         return new FastStudent(version, ensembleVersion, scaler, weights, biases, widths);
-    }
-
-    private static void checkActivation(final MultiLayerNetwork network, final int layer, final boolean output) {
-        final Layer conf = network.getLayerWiseConfigurations().getConf(layer).getLayer();
-        final IActivation fn = conf instanceof BaseLayer base ? base.getActivationFn() : null;
-        final boolean ok = output ? fn instanceof ActivationIdentity : isPlainRelu(fn);
-        if (!ok) {
-            throw new IllegalArgumentException("layer " + layer + " has activation " + fn + "; expected "
-                    + (output ? "identity (logits)" : "ReLU") + " as in Networks.student");
-        }
-    }
-
-    private static boolean isPlainRelu(final IActivation fn) {
-        return fn instanceof ActivationReLU relu && relu.getMax() == null
-                && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
-                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0);
     }
 
     /** The logits for one record of raw (unscaled) features. */
