@@ -2,6 +2,7 @@ package dev.kdstream.launcher;
 
 import java.io.UncheckedIOException;
 
+import dev.kdstream.common.config.EnvironmentException;
 import dev.kdstream.common.data.DataFormatException;
 import dev.kdstream.common.model.ModelFileException;
 import picocli.CommandLine;
@@ -29,7 +30,8 @@ final class UserErrors implements IExecutionExceptionHandler {
 
     private static boolean isUserError(final Throwable e) {
         return e instanceof DataFormatException || e instanceof ModelFileException
-                || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof EnvironmentException
+                || e instanceof UncheckedIOException
                 || e instanceof java.nio.file.NoSuchFileException;
     }
 }

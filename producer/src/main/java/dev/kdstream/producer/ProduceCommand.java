@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.EnvironmentException;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.CsvDatasetReader;
 import dev.kdstream.common.data.Dataset;
@@ -108,7 +109,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 ", %,.0f records/s", rate) : ", as fast as possible"));
         out.flush();
         if (createTopics) {
-            final List<String> created = ensureTopics(config);
+            final List<String> created = TopicAdmin.ensureTopics(config);
             if (!created.isEmpty()) {
                 out.println("created topics " + String.join(", ", created));
             }
@@ -172,23 +173,13 @@ public final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** A broker that cannot be reached is the user's to fix: one clear line, no stack trace. */
-    private static List<String> ensureTopics(final KdConfig config) {
-        try {
-            return TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(),
-                    config.getInt(ConfigKey.TOPIC_PARTITIONS), (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
     private static MetricsServer metricsServer(final KdConfig config, final ServiceMetrics metrics,
                                                final BooleanSupplier healthy) {
         try {
             return MetricsServer.start(config.metricsPort(ProducerService.DEFAULT_METRICS_PORT), metrics.registry(),
                     healthy);
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(e.getMessage() + ", or run with --no-metrics", e);
+        } catch (EnvironmentException e) {
+            throw new EnvironmentException(e.getMessage() + ", or run with --no-metrics", e);
         }
     }
 

@@ -51,8 +51,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
-        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
-                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        TopicAdmin.ensureTopics(config);
         final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics.registry());
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.metrics.MetricsServer;
@@ -61,8 +60,7 @@ public final class TeacherService implements AutoCloseable {
      */
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
-        final List<String> created = TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(),
-                config.getInt(ConfigKey.TOPIC_PARTITIONS), (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        final List<String> created = TopicAdmin.ensureTopics(config);
         final TeacherApp app = TeacherApp.start(config, ensemble.manifest(), EnsembleCopies.of(ensemble),
                 metrics.registry(), applicationId);
         try {

@@ -1,5 +1,6 @@
 package dev.kdstream.common.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import dev.kdstream.common.config.ConfigKey;
+import dev.kdstream.common.config.EnvironmentException;
+import dev.kdstream.common.config.KdConfig;
 
 /** Creates the project's topics when they are missing (the checkpoints topic compacted). */
 public final class TopicAdmin {
@@ -29,6 +32,12 @@ public final class TopicAdmin {
     }
 
     /** @return the names created (existing topics are left as they are) */
+    /** The topics of {@code config}, with its partitions and replication factor. */
+    public static List<String> ensureTopics(final KdConfig config) {
+        return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+    }
+
     public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
                                             final int partitions, final short replication) {
         // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException
@@ -38,7 +47,8 @@ public final class TopicAdmin {
                     + " / " + ConfigKey.TOPIC_PARTITIONS.env() + ", " + ConfigKey.TOPIC_REPLICATION_FACTOR.key()
                     + " / " + ConfigKey.TOPIC_REPLICATION_FACTOR.env() + ", or a command's --partitions)");
         }
-        try (Admin admin = Admin.create(clientProperties)) {
+        final Admin admin = Admin.create(clientProperties);
+        try {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
             for (final String t : List.of(names.features(), names.softTargets(), names.predictions())) {
@@ -63,7 +73,7 @@ public final class TopicAdmin {
                     created.add(t.name());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name() + ": "
+                        throw new EnvironmentException("cannot create topic " + t.name() + ": "
                                 + e.getCause().getMessage(), e.getCause());
                     }
                 }
@@ -73,8 +83,13 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
-                    + " to create topics: " + e.getMessage(), e);
+            throw new EnvironmentException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
+                    + " within 30 s to create topics (is the broker running? see " + ConfigKey.BOOTSTRAP_SERVERS.key()
+                    + " / " + ConfigKey.BOOTSTRAP_SERVERS.env() + ")" + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage()), e);
+        } finally {
+            // not close()'s default wait: a call still pending on an unreachable broker would hold it a minute more
+            admin.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
@@ -12,6 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import dev.kdstream.common.config.EnvironmentException;
+
 /**
  * {@code /metrics} (Prometheus text format) and {@code /health} on a port, with the JDK's own
  * HTTP server: no web framework for two endpoints.
@@ -19,8 +22,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class MetricsServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final ExecutorService executor;
 
-    private MetricsServer(final HttpServer server) {
+    private MetricsServer(final HttpServer server, final ExecutorService executor) {
+        this.executor = executor;
         this.server = server;
     }
 
@@ -39,15 +44,16 @@ public final class MetricsServer implements AutoCloseable {
                 respond(exchange, up ? 200 : 503, "application/json",
                         "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
             });
-            server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
                 final Thread t = new Thread(r, "metrics-http-" + port);
                 t.setDaemon(true);
                 return t;
-            }));
+            });
+            server.setExecutor(executor);
             server.start();
-            return new MetricsServer(server);
+            return new MetricsServer(server, executor);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serve metrics on port " + port + ": " + e.getMessage()
+            throw new EnvironmentException("cannot serve metrics on port " + port + ": " + e.getMessage()
                     + " (set metrics.port / KD_METRICS_PORT)", e);
         }
     }
@@ -59,6 +65,8 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        // HttpServer.stop leaves the executor it was given running
+        executor.shutdown();
     }
 
     private static void respond(final HttpExchange exchange, final int status, final String contentType,

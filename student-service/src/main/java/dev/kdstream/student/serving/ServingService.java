@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
-import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.metrics.MetricNames;
@@ -51,8 +50,7 @@ public final class ServingService implements AutoCloseable {
      */
     public static ServingService start(final KdConfig config, final ServiceMetrics metrics,
                                        final String applicationId) {
-        TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
-                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        TopicAdmin.ensureTopics(config);
         final CurrentModel model = new CurrentModel();
         final KafkaStreams streams = new KafkaStreams(ServingApp.topology(config, model, metrics.registry()),
                 ServingApp.streamsConfig(config, applicationId));
