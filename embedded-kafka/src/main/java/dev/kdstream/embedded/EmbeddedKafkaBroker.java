@@ -9,7 +9,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -28,6 +30,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final int port;
     private final Path logDir;
+    /** Set for {@link #startTemporary()}: the directory is the broker's own, removed on close. */
+    private boolean deleteOnClose;
 
     private EmbeddedKafkaBroker(final KafkaRaftServer server, final int port, final Path logDir) {
         this.server = server;
@@ -57,10 +61,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A broker on a free port with a fresh temporary log directory (tests). */
+    /** A broker on a free port with a fresh temporary log directory, deleted on close (tests, benchmarks). */
     public static EmbeddedKafkaBroker startTemporary() {
         try {
-            return start(0, Files.createTempDirectory("kd-kafka-"));
+            final EmbeddedKafkaBroker broker = start(0, Files.createTempDirectory("kd-kafka-"));
+            broker.deleteOnClose = true;
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -116,18 +122,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return "localhost:" + port;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public Path logDir() {
-        return logDir;
-    }
-
     @Override
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+        if (deleteOnClose) {
+            deleteQuietly(logDir);
+        }
+    }
+
+    /** Best effort: a leftover temporary directory is harmless, a failed close is not. */
+    private static void deleteQuietly(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // left for the OS's temp cleaning
+        }
     }
 
     private static int freePort() {
