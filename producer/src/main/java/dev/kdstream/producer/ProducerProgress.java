@@ -7,9 +7,4 @@ package dev.kdstream.producer;
  * @param elapsedNanos since the service started
  */
 public record ProducerProgress(long sent, long acked, long failed, long total, long elapsedNanos) {
-
-    /** Mean send rate since the start, records per second. */
-    public double meanRate() {
-        return elapsedNanos <= 0 ? 0 : sent * 1e9 / elapsedNanos;
-    }
 }

@@ -156,11 +156,6 @@ public final class ProducerService implements AutoCloseable {
         return producer.failed();
     }
 
-    /** Mean send rate since the start, records per second. */
-    public double rate() {
-        return progress().meanRate();
-    }
-
     public ProducerProgress progress() {
         final long end = endNanos;
         return new ProducerProgress(producer.sent(), producer.acked(), producer.failed(), total,

@@ -1,6 +1,5 @@
 package dev.kdstream.common.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -20,12 +19,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class ServiceMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** The one binder here that holds resources (GC notification listeners). */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public ServiceMetrics(final String service) {
         registry.config().commonTags(MetricNames.SERVICE, service);
-        final JvmGcMetrics gc = new JvmGcMetrics();
-        closeables.add(gc);
         for (final MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
                 new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
             binder.bindTo(registry);
@@ -36,20 +34,9 @@ public final class ServiceMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Binders that must be closed with the service (e.g. Kafka client metrics). */
-    public void closeWithService(final AutoCloseable closeable) {
-        closeables.add(closeable);
-    }
-
     @Override
     public void close() {
-        for (final AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // shutting down: nothing useful to do with a failure to unregister a listener
-            }
-        }
+        gc.close();
         registry.close();
     }
 }

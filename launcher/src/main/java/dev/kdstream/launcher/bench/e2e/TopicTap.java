@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +28,6 @@ final class TopicTap implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final boolean predictions;
     private final Thread thread;
-    private final AtomicLong stray = new AtomicLong();
     private volatile LatencyRecorder phase;
     private volatile boolean stop;
     private volatile RuntimeException failure;
@@ -68,11 +66,6 @@ final class TopicTap implements AutoCloseable {
         this.phase = recorder;
     }
 
-    /** Records that belonged to no current phase (late arrivals of an earlier one). */
-    long stray() {
-        return stray.get();
-    }
-
     void requireAlive() {
         if (failure != null) {
             throw failure;
@@ -93,8 +86,9 @@ final class TopicTap implements AutoCloseable {
                         served = p.servedAt();
                     }
                     final LatencyRecorder current = phase;
-                    if (current == null || !current.record(key, event, served, now)) {
-                        stray.incrementAndGet();
+                    // a record of no current phase (a late arrival of an earlier one) is not counted
+                    if (current != null) {
+                        current.record(key, event, served, now);
                     }
                 }
             }
