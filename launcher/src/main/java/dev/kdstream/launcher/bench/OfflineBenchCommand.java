@@ -85,8 +85,12 @@ public final class OfflineBenchCommand implements Callable<Integer> {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         final long t0 = System.nanoTime();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            // exitValue() of a process still running would throw instead of saying this
             p.destroyForcibly();
+            throw new IllegalStateException("benchmark process took over 30 min: " + String.join(" ", command));
+        }
+        if (p.exitValue() != 0) {
             throw new IllegalStateException("benchmark process failed (exit " + p.exitValue() + "): "
                     + String.join(" ", command));
         }
