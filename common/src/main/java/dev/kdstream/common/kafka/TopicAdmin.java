@@ -28,6 +28,9 @@ public final class TopicAdmin {
      */
     public static final int DLQ_MAX_BYTES = 2 * 1024 * 1024;
 
+    /** Largest checkpoint (both students, Adam state, offsets): the checkpoint topic's limit, and its clients'. */
+    public static final int CHECKPOINT_MAX_BYTES = 8 * 1024 * 1024;
+
     private TopicAdmin() {
     }
 
@@ -64,7 +67,7 @@ public final class TopicAdmin {
                 // compacted: only the newest checkpoint per trainer matters
                 wanted.add(new NewTopic(names.checkpoints(), 1, replication).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024))));
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CHECKPOINT_MAX_BYTES))));
             }
             final List<String> created = new ArrayList<>();
             for (final NewTopic t : wanted) {

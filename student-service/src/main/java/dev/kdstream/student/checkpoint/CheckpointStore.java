@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.Topic;
+import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.kafka.Topics;
 import dev.kdstream.common.records.StudentCheckpoint;
 
@@ -117,7 +118,7 @@ public final class CheckpointStore {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "checkpoint-store-" + Long.toHexString(System.nanoTime()));
         // a checkpoint holds two networks with their optimiser state: let one fetch carry it
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(CheckpointWriter.MAX_REQUEST_BYTES));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(TopicAdmin.CHECKPOINT_MAX_BYTES));
         return p;
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.Topic;
+import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.kafka.Topics;
 import dev.kdstream.common.records.StudentCheckpoint;
 
@@ -20,9 +21,6 @@ import dev.kdstream.common.records.StudentCheckpoint;
  * and synchronously: the trainer only counts a checkpoint once the broker has acknowledged it.
  */
 public final class CheckpointWriter implements AutoCloseable {
-
-    /** The topic accepts 8 MiB values (TopicAdmin); a checkpoint of two default students is ~100 KiB. */
-    static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
     private final Topic<String, StudentCheckpoint> topic;
     private final Producer<String, StudentCheckpoint> producer;
@@ -39,7 +37,7 @@ public final class CheckpointWriter implements AutoCloseable {
         // a retried send never writes a checkpoint twice, and a lost leader never loses one
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicAdmin.CHECKPOINT_MAX_BYTES));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // bounded waits: the trainer thread blocks on each send
