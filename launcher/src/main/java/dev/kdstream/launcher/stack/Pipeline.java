@@ -2,14 +2,20 @@ package dev.kdstream.launcher.stack;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.metrics.MetricsServer;
 import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.student.TrainerService;
+import dev.kdstream.student.serving.ServingMeters;
 import dev.kdstream.student.serving.ServingService;
 import dev.kdstream.teacher.TeacherService;
+import dev.kdstream.teacher.streams.TeacherMetrics;
 
 /**
  * The three services of the data path in one JVM, wired to one Kafka cluster: teacher-service
@@ -84,6 +90,34 @@ public final class Pipeline implements AutoCloseable {
 
     public String studentMetricsUrl() {
         return "http://localhost:" + studentEndpoint.port() + "/metrics";
+    }
+
+    /** Records the teacher has annotated (published to soft-targets), from its metrics. */
+    public long annotated() {
+        return count(teacherMetrics.registry(), TeacherMetrics.ANNOTATED);
+    }
+
+    /** Records the server has answered with a prediction, from its metrics. */
+    public long predicted() {
+        return count(studentMetrics.registry(), ServingMeters.PREDICTED);
+    }
+
+    /** Records the current trainer has consumed, restored from its checkpoint included. */
+    public long trained() {
+        return trainer.status().recordsTrained();
+    }
+
+    /** Whether every stage has taken at least {@code records}. */
+    public boolean caughtUp(final long records) {
+        return annotated() >= records && trained() >= records && predicted() >= records;
+    }
+
+    private static long count(final MeterRegistry registry, final String stage) {
+        double sum = 0;
+        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
     }
 
     public boolean healthy() {

@@ -3,13 +3,10 @@ package dev.kdstream.launcher.stack;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.producer.ProducerService;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The live status line of {@code ./kd stack}: events/s per stage, lag, the three accuracies and
@@ -40,18 +37,6 @@ final class StackStatus {
         this.total = total;
     }
 
-    long annotated() {
-        return count(pipeline.teacherMetrics().registry(), "annotated");
-    }
-
-    long predicted() {
-        return count(pipeline.studentMetrics().registry(), "predicted");
-    }
-
-    long trained() {
-        return pipeline.trainer().status().recordsTrained();
-    }
-
     long peakThroughput() {
         return peakThroughput;
     }
@@ -63,7 +48,7 @@ final class StackStatus {
     /** Every record produced has been annotated, trained on and answered. */
     boolean drained() {
         final long acked = producer.acked();
-        return !producer.running() && annotated() >= acked && trained() >= acked && predicted() >= acked;
+        return !producer.running() && pipeline.caughtUp(acked);
     }
 
     /**
@@ -112,9 +97,9 @@ final class StackStatus {
 
     private String line(final int tick) {
         final long produced = producer.sent();
-        final long annotated = annotated();
-        final long trained = trained();
-        final long predicted = predicted();
+        final long annotated = pipeline.annotated();
+        final long trained = pipeline.trained();
+        final long predicted = pipeline.predicted();
         final long seconds = TICK_MILLIS / 1000;
         final long rateProduced = (produced - lastProduced) / seconds;
         final long rateAnnotated = (annotated - lastAnnotated) / seconds;
@@ -142,11 +127,4 @@ final class StackStatus {
         return Double.isNaN(v) ? "  -   " : String.format(Locale.ROOT, "%5.1f%%", 100 * v);
     }
 
-    private static long count(final MeterRegistry registry, final String stage) {
-        double sum = 0;
-        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
-            sum += c.count();
-        }
-        return (long) sum;
-    }
 }

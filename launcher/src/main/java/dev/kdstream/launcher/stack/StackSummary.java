@@ -53,11 +53,11 @@ final class StackSummary {
                 teacherParams, teacherParams * hp.teacher().count(), studentParams,
                 (double) teacherParams * hp.teacher().count() / studentParams);
         out.printf(Locale.ROOT, "records: produced %,d (failed %d), annotated %,d, trained %,d, predicted %,d; "
-                        + "student v%d%n", produced.acked(), produced.failed(), status.annotated(), status.trained(),
-                status.predicted(), t.version());
+                        + "student v%d%n", produced.acked(), produced.failed(), status.pipeline().annotated(), status.pipeline().trained(),
+                status.pipeline().predicted(), t.version());
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
                         + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
-                status.predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
+                status.pipeline().predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
         final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
         if (latency != null && latency.count() > 0) {
             final StringBuilder s = new StringBuilder("event-to-prediction latency:");

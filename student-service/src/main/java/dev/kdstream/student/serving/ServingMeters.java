@@ -14,10 +14,10 @@ import dev.kdstream.common.metrics.MetricNames;
  * @param held      records held because no model existed yet (each is counted again when predicted)
  * @param rejected  invalid records skipped (the teacher-service dead-letters them)
  */
-record ServingMeters(Timer latency, Counter predicted, Counter held, Counter rejected) {
+public record ServingMeters(Timer latency, Counter predicted, Counter held, Counter rejected) {
 
     /** {@link MetricNames#STAGE} values of {@link MetricNames#RECORDS}. */
-    static final String PREDICTED = "predicted";
+    public static final String PREDICTED = "predicted";
     static final String HELD = "held";
     static final String REJECTED = "rejected";
 

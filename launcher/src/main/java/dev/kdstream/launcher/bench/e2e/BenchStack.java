@@ -16,18 +16,14 @@ import java.util.stream.Stream;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.model.EnsembleFile;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.ModelFileException;
 import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.producer.stream.FeatureMessage;
 import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.StreamOptions;
 import dev.kdstream.teacher.training.EnsembleTrainer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /** What the end-to-end benchmarks share: the ensemble, the records, topic names, the stages' counts. */
 final class BenchStack {
@@ -64,26 +60,6 @@ final class BenchStack {
             topics.put(key.key(), prefix + key.defaultValue());
         }
         return base.with(topics);
-    }
-
-    static long annotated(final Pipeline pipeline) {
-        return count(pipeline.teacherMetrics().registry(), "annotated");
-    }
-
-    static long predicted(final Pipeline pipeline) {
-        return count(pipeline.studentMetrics().registry(), "predicted");
-    }
-
-    static long trained(final Pipeline pipeline) {
-        return pipeline.trainer().status().recordsTrained();
-    }
-
-    static long count(final MeterRegistry registry, final String stage) {
-        double sum = 0;
-        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
-            sum += c.count();
-        }
-        return (long) sum;
     }
 
     /** The newest ensemble {@code ./kd stack} cached that fits the seed data, else one trained now. */

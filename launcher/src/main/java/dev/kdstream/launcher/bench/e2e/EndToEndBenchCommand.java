@@ -225,9 +225,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private PhaseResult pipelinePhase(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
                                       final Dataset train, final String name, final long count, final double rate,
                                       final int warmup) throws Exception {
-        final long annotated0 = BenchStack.annotated(pipeline);
-        final long trained0 = BenchStack.trained(pipeline);
-        final long predicted0 = BenchStack.predicted(pipeline);
+        final long annotated0 = pipeline.annotated();
+        final long trained0 = pipeline.trained();
+        final long predicted0 = pipeline.predicted();
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
         tap.phase(recorder);
@@ -244,9 +244,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 if (pipeline.trainer().failure().isPresent()) {
                     throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
                 }
-                final long a = BenchStack.annotated(pipeline) - annotated0;
-                final long t = BenchStack.trained(pipeline) - trained0;
-                final long p = BenchStack.predicted(pipeline) - predicted0;
+                final long a = pipeline.annotated() - annotated0;
+                final long t = pipeline.trained() - trained0;
+                final long p = pipeline.predicted() - predicted0;
                 final long now = System.currentTimeMillis();
                 if (drainedAt < 0 && a >= produced.acked() && t >= produced.acked() && p >= produced.acked()) {
                     drainedAt = now;
@@ -264,8 +264,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 Thread.sleep(20);
             }
             final long end = drainedAt >= 0 ? drainedAt : System.currentTimeMillis();
-            return new PhaseResult("pipeline", rate, produced, BenchStack.annotated(pipeline) - annotated0,
-                    BenchStack.trained(pipeline) - trained0, BenchStack.predicted(pipeline) - predicted0,
+            return new PhaseResult("pipeline", rate, produced, pipeline.annotated() - annotated0,
+                    pipeline.trained() - trained0, pipeline.predicted() - predicted0,
                     recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
                     recorder.arrivalLatency(), recorder.servedLatency(), recorder.received());
         }

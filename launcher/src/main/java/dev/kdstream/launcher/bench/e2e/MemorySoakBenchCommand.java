@@ -127,8 +127,8 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
                 }
                 final MemorySample sample = MemorySample.now((System.nanoTime() - start) / 1e9);
                 samples.add(sample);
-                printRow(out, sample, producer.acked(), BenchStack.annotated(pipeline),
-                        BenchStack.predicted(pipeline), BenchStack.trained(pipeline));
+                printRow(out, sample, producer.acked(), pipeline.annotated(),
+                        pipeline.predicted(), pipeline.trained());
             }
             final ProduceSummary produced = producer.awaitCompletion();
             producer.close();
