@@ -191,7 +191,7 @@ public final class StackCommand implements Callable<Integer> {
         out.flush();
     }
 
-    static void deleteRecursively(final Path dir) throws IOException {
+    public static void deleteRecursively(final Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.kdstream.launcher.bench.e2e;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
@@ -20,6 +20,7 @@ import dev.kdstream.common.model.EnsembleFile;
 import dev.kdstream.common.model.Hyperparameters;
 import dev.kdstream.common.model.ModelFileException;
 import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.producer.stream.FeatureMessage;
 import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.StreamOptions;
@@ -90,11 +91,9 @@ final class BenchStack {
     }
 
     static void deleteQuietly(final Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
+        try {
+            StackCommand.deleteRecursively(dir);
+        } catch (IOException | UncheckedIOException e) {
             // a temp directory left behind is harmless
         }
     }

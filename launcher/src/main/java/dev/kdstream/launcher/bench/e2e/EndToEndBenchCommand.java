@@ -120,7 +120,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
-            final KdConfig base = KdConfig.load(null, System.getenv(), overrides);
+            final KdConfig base = KdConfig.fromEnvironment(null, overrides);
             out.println("kafka: embedded KRaft broker " + broker.bootstrapServers() + ", " + partitions
                     + " partitions per topic; records: the seed's training split (" + train.size()
                     + " rows) repeated");

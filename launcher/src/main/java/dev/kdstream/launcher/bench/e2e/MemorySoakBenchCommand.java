@@ -80,7 +80,6 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
-        out.println("heap max " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         out.flush();
         final Dataset train = SeedData.split().train();
         final TeacherEnsemble ensemble = BenchStack.ensemble(train, out);
@@ -90,7 +89,7 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
-            final KdConfig config = BenchStack.prefixed(KdConfig.load(null, System.getenv(), overrides), "soak-");
+            final KdConfig config = BenchStack.prefixed(KdConfig.fromEnvironment(null, overrides), "soak-");
             final List<MemorySample> samples = soak(config, train, ensemble, out);
             printVerdict(out, samples);
         } finally {
@@ -153,11 +152,11 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
                 warmupMinutes);
         out.println("| quantity | first minute MB | last minute MB | growth | min .. max MB |");
         out.println("|---|---|---|---|---|");
-        row(out, "resident (RSS)", MemoryDrift.of(samples, warmup, 60, MemorySample::residentBytes));
+        final MemoryDrift rss = MemoryDrift.of(samples, warmup, 60, MemorySample::residentBytes);
+        row(out, "resident (RSS)", rss);
         row(out, "heap used", MemoryDrift.of(samples, warmup, 60, MemorySample::heapUsed));
         row(out, "heap committed", MemoryDrift.of(samples, warmup, 60, MemorySample::heapCommitted));
         row(out, "off-heap (JavaCPP)", MemoryDrift.of(samples, warmup, 60, MemorySample::offHeap));
-        final MemoryDrift rss = MemoryDrift.of(samples, warmup, 60, MemorySample::residentBytes);
         out.printf(Locale.ROOT, "%nresident memory %s: %+.1f %% from the first to the last minute (target: within 10 %%)%n",
                 Math.abs(rss.growth()) <= 0.10 ? "FLAT" : "NOT FLAT", rss.growth() * 100);
     }
