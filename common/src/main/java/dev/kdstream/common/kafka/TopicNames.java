@@ -1,10 +1,13 @@
 package dev.kdstream.common.kafka;
 
+import dev.kdstream.common.config.KdConfig;
+
 /** The topic names in use (configurable: see {@code ConfigKey.TOPIC_*}). */
 public record TopicNames(String features, String softTargets, String predictions, String checkpoints,
                          String featuresDlq) {
 
+    /** The defaults of {@code ConfigKey.TOPIC_*}, where they are declared. */
     public static TopicNames defaults() {
-        return new TopicNames("features", "soft-targets", "predictions", "student-checkpoints", "features-dlq");
+        return KdConfig.defaults().topics();
     }
 }
