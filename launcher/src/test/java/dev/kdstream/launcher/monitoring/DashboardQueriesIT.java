@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +22,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.metrics.MetricsServer;
 import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
@@ -48,7 +41,6 @@ import dev.kdstream.producer.stream.StreamOptions;
  */
 class DashboardQueriesIT {
 
-    private static final int FEATURES = 6;
     /** Long enough for a few scrapes after the first checkpoint; a slow machine just takes longer. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
@@ -61,7 +53,7 @@ class DashboardQueriesIT {
         final Path binary = prometheusBinary();
         final List<PanelQuery> queries = DashboardQueries.all(RepoFiles.dashboards());
         assertThat(queries).isNotEmpty();
-        final Dataset data = SyntheticDataset.generate(new SyntheticSpec(600, FEATURES, 4, 1, 0, 2, 1, 1.5, 0.0, 5));
+        final Dataset data = PipelineFixture.data();
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             final KdConfig config = PipelineFixture.config(broker.bootstrapServers(), dir.resolve("state"));
@@ -69,7 +61,7 @@ class DashboardQueriesIT {
                  ServiceMetrics producerMetrics = new ServiceMetrics(ProducerService.SERVICE);
                  MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics.registry(), () -> true);
                  ProducerService producer = ProducerService.start(config, endless(data), 200, producerMetrics, null)) {
-                produceInvalid(config);
+                PipelineFixture.produceInvalid(config);
                 final Map<String, Integer> ports = Map.of(
                         "teacher-service", URI.create(pipeline.teacherMetricsUrl()).getPort(),
                         "student-service", URI.create(pipeline.studentMetricsUrl()).getPort(),
@@ -222,18 +214,5 @@ class DashboardQueriesIT {
     /** Endless passes, a fifth of the rows as holdout records and a tenth unlabelled, until closed. */
     private static FeatureStream endless(final Dataset data) {
         return FeatureStream.of(data, new StreamOptions(0, 0.9, 0.2, 0, StreamOptions.DEFAULT_SEED));
-    }
-
-    /** Two records the teacher dead-letters (malformed JSON, wrong feature count). */
-    private static void produceInvalid(final KdConfig config) {
-        final Properties p = config.kafkaProperties();
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (final String value : List.of("{\"id\":\"bad-json\",\"features\":[1,2", "{\"id\":\"bad-count\",\"features\":[1]}")) {
-                producer.send(new ProducerRecord<>(config.topics().features(), "bad".getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
     }
 }

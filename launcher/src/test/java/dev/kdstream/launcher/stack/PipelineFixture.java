@@ -38,7 +38,7 @@ public final class PipelineFixture {
     private PipelineFixture() {
     }
 
-    static Dataset data() {
+    public static Dataset data() {
         return SyntheticDataset.generate(new SyntheticSpec(600, FEATURES, 4, 1, 0, 2, 1, 1.5, 0.0, 5));
     }
 
@@ -84,7 +84,7 @@ public final class PipelineFixture {
     }
 
     /** One record per kind of bad input; the map is id -> expected reason tag. */
-    static Map<String, String> produceInvalid(final KdConfig config) {
+    public static Map<String, String> produceInvalid(final KdConfig config) {
         final Map<String, String> bad = Map.of(
                 "{\"id\":\"bad-json\",\"features\":[1,2", "malformed_json",
                 "{\"id\":\"bad-count\",\"features\":[1,2,3]}", "wrong_feature_count",
