@@ -66,14 +66,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--records", paramLabel = "N", defaultValue = "200000",
+    @Option(names = "--records", paramLabel = "N", defaultValue = "500000",
             description = "Records for the throughput part (the seed's training split repeated; default: "
                     + "${DEFAULT-VALUE}).")
     long records;
 
-    @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "50000",
+    @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "1000000",
             description = "Records through each path before the throughput part, not measured: JIT, first "
-                    + "checkpoints, the broker's first segments (default: ${DEFAULT-VALUE}).")
+                    + "checkpoints, the broker's first segments; the JIT is still recompiling the stack after 300,000 (default: ${DEFAULT-VALUE}).")
     long warmupRecords;
 
     @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
@@ -99,8 +99,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     Integer commitIntervalMs;
 
     @Option(names = "--jfr", paramLabel = "FILE",
-            description = "Record part (a) with Java Flight Recorder (profile settings) into FILE.")
+            description = "Record part (a) with Java Flight Recorder (profile settings) into FILE. JFR is "
+                    + "switched on before the pipeline's warm-up: starting it instruments JDK classes, which "
+                    + "throws away compiled code, and (a) would measure the JIT recompiling.")
     Path jfr;
+
+    /** Part (a)'s and part (d)'s CPU: the snapshots at their start and end. */
+    private ThreadCpu[] cpuOfPipeline;
+    private ThreadCpu[] cpuOfKafkaOnly;
 
     @Override
     public Integer call() throws Exception {
@@ -151,7 +157,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 + (commitIntervalMs == null ? "the server's default" : commitIntervalMs));
         final PhaseResult pipelineMax;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
-             TopicTap tap = TopicTap.predictions(pipelineConfig)) {
+             TopicTap tap = TopicTap.predictions(pipelineConfig);
+             Recording instrumented = jfr == null ? null : startJfr()) {
             if (warmupRecords > 0) {
                 out.printf(Locale.ROOT, "warm-up: pipeline, %,d records, not measured ...%n", warmupRecords);
                 out.flush();
@@ -159,16 +166,16 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "(a) pipeline, %,d records as fast as it takes them ...%n", records);
             out.flush();
-            final Recording recording = jfr == null ? null : new Recording(Configuration.getConfiguration("profile"));
-            if (recording != null) {
-                recording.start();
-            }
-            pipelineMax = pipelinePhase(pipelineConfig, pipeline, tap, train, "a", records, 0, 0);
-            if (recording != null) {
-                recording.stop();
-                recording.dump(jfr);
-                recording.close();
-                out.println("    JFR recording of part (a): " + jfr);
+            // a second recording holds only (a)'s events; the first one keeps JFR's instrumentation in place
+            try (Recording recording = jfr == null ? null : startJfr();
+                 ThreadCpu.Recorder cpu = new ThreadCpu.Recorder(100)) {
+                pipelineMax = pipelinePhase(pipelineConfig, pipeline, tap, train, "a", records, 0, 0);
+                cpuOfPipeline = cpu.stop();
+                if (recording != null) {
+                    recording.stop();
+                    recording.dump(jfr);
+                    out.println("    JFR recording of part (a): " + jfr);
+                }
             }
             for (final int rate : rates) {
                 final long count = (long) rate * (warmupSeconds + secondsPerRate);
@@ -186,8 +193,15 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.flush();
         final KafkaOnlyResult kafkaOnly = kafkaOnlyPhase(base, train);
         printThroughput(out, rawMax, pipelineMax, kafkaOnly);
+        printCpu(out);
         printLatency(out, atRates);
         out.flush();
+    }
+
+    private static Recording startJfr() throws Exception {
+        final Recording recording = new Recording(Configuration.getConfiguration("profile"));
+        recording.start();
+        return recording;
     }
 
     /** The producer's records into a fresh topic, read back by a plain consumer. */
@@ -286,9 +300,13 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 awaitDelivered(pipeline, expected);
             }
             final long start = System.currentTimeMillis();
-            final ProduceSummary produced = produce(config, train, "k-", records, metrics);
-            expected += produced.acked();
-            awaitDelivered(pipeline, expected);
+            final ProduceSummary produced;
+            try (ThreadCpu.Recorder cpu = new ThreadCpu.Recorder(100)) {
+                produced = produce(config, train, "k-", records, metrics);
+                expected += produced.acked();
+                awaitDelivered(pipeline, expected);
+                cpuOfKafkaOnly = cpu.stop();
+            }
             return new KafkaOnlyResult(produced.acked(), produced.failed(),
                     pipeline.delivered() - (expected - produced.acked()), (System.currentTimeMillis() - start) / 1e3);
         }
@@ -355,6 +373,36 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 r.produced().acked(), counts, r.seconds(), r.eventsPerSecond(),
                 r.eventsPerSecond() / raw.eventsPerSecond(), r.lost() == 0 && r.duplicates() == 0 ? "0"
                         : r.lost() + " lost, " + r.duplicates() + " duplicates");
+    }
+
+    /**
+     * Where the CPU of parts (a) and (d) went, native time (the teacher's GEMMs) included, per
+     * record: the two moved the same records at different speeds.
+     */
+    private void printCpu(final PrintWriter out) {
+        printCpu(out, "(a) the pipeline", cpuOfPipeline);
+        printCpu(out, "(d) the same topology, Kafka only", cpuOfKafkaOnly);
+    }
+
+    private void printCpu(final PrintWriter out, final String label, final ThreadCpu[] span) {
+        final ThreadCpu before = span[0];
+        final ThreadCpu after = span[1];
+        final double process = after.processCoresSince(before);
+        final double seconds = after.secondsSince(before);
+        out.println();
+        out.printf(Locale.ROOT, "%s, CPU by thread (the process: %.2f cores of %d; GC pauses %.0f %% of the time; "
+                        + "JIT compiling %.2f cores):%n%n", label, process,
+                Runtime.getRuntime().availableProcessors(), 100 * after.gcShareSince(before),
+                after.jitCoresSince(before));
+        out.println("| thread | cores | us of CPU per record | of the process |");
+        out.println("|---|---|---|---|");
+        after.coresSince(before).forEach((role, cores) -> {
+            if (cores >= 0.005) {
+                out.printf(Locale.ROOT, "| %s | %.2f | %.1f | %.0f %% |%n", role, cores,
+                        1e6 * cores * seconds / records, 100 * cores / process);
+            }
+        });
+        out.printf(Locale.ROOT, "| all | %.2f | %.1f | 100 %% |%n", process, 1e6 * process * seconds / records);
     }
 
     private void printLatency(final PrintWriter out, final List<PhaseResult[]> atRates) {
