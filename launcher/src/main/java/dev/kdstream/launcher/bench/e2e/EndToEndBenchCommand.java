@@ -73,7 +73,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "1000000",
             description = "Records through each path before the throughput part, not measured: JIT, first "
-                    + "checkpoints, the broker's first segments; the JIT is still recompiling the stack after 300,000 (default: ${DEFAULT-VALUE}).")
+                    + "checkpoints, the broker's first segments; the JIT was still recompiling the stack after "
+                    + "300,000 (default: ${DEFAULT-VALUE}).")
     long warmupRecords;
 
     @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
@@ -391,7 +392,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         final double seconds = after.secondsSince(before);
         out.println();
         out.printf(Locale.ROOT, "%s, CPU by thread (the process: %.2f cores of %d; GC pauses %.0f %% of the time; "
-                        + "JIT compiling %.2f cores):%n%n", label, process,
+                        + "JIT compile time %.2f s per s):%n%n", label, process,
                 Runtime.getRuntime().availableProcessors(), 100 * after.gcShareSince(before),
                 after.jitCoresSince(before));
         out.println("| thread | cores | us of CPU per record | of the process |");

@@ -150,7 +150,10 @@ final class ThreadCpu {
         return (gcMillis - before.gcMillis) * 1e6 / Math.max(1, wallNanos - before.wallNanos);
     }
 
-    /** Time the JIT compilers spent compiling between the two snapshots, in cores. */
+    /**
+     * The JIT compilers' time in compilations between the two snapshots over the wall time: their
+     * elapsed time (what the JVM reports), so an upper bound on the cores they used.
+     */
     double jitCoresSince(final ThreadCpu before) {
         return (jitMillis - before.jitMillis) * 1e6 / Math.max(1, wallNanos - before.wallNanos);
     }
