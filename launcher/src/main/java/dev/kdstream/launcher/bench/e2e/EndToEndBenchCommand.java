@@ -55,8 +55,10 @@ import picocli.CommandLine.Spec;
                 + "with a raw Kafka produce -> consume of the same records; then the same topology with the work "
                 + "taken out (Kafka only).",
         footer = {"", "Examples:",
-            "  ./kd bench e2e",
-            "  ./kd bench e2e --records 20000 --rates 1000,5000 --seconds-per-rate 10",
+            "  ./kd bench e2e                                       # ~5 minutes",
+            "  ./kd bench e2e --warmup-records 50000 --records 20000 --rates 1000,5000 --seconds-per-rate 10"
+                + "   # a quick look, JIT not settled",
+            "  OPENBLAS_CORETYPE=SKYLAKEX ./kd bench e2e            # OpenBLAS's AVX-512 kernels (avx512f CPUs)",
             "  KD_SERVER_PROCESSING_GUARANTEE=at_least_once ./kd bench e2e   # KD_* settings apply, as in ./kd stack"})
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
