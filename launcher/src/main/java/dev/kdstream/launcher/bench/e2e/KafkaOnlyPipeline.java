@@ -1,14 +1,9 @@
 package dev.kdstream.launcher.bench.e2e;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -64,7 +59,7 @@ final class KafkaOnlyPipeline implements AutoCloseable {
 
     boolean running() {
         return teacher.state().isRunningOrRebalancing() && server.state().isRunningOrRebalancing()
-                && trainer.failure == null && reader.failure == null;
+                && trainer.reader.alive() && reader.reader.alive();
     }
 
     private static Properties streamsConfig(final KdConfig config, final String applicationId) {
@@ -118,52 +113,20 @@ final class KafkaOnlyPipeline implements AutoCloseable {
         }
     }
 
-    /** A read_committed consumer of every partition of a topic, from the beginning, counting. */
-    private static final class Counting implements Runnable {
+    /** A read_committed reader of a topic from the beginning, counting its records. */
+    private static final class Counting implements AutoCloseable {
 
         final AtomicLong count = new AtomicLong();
-        final KafkaConsumer<byte[], byte[]> consumer;
-        final Thread thread;
-        volatile boolean stop;
-        volatile RuntimeException failure;
+        final TopicReader reader;
 
         Counting(final KdConfig config, final String topic) {
-            final Properties p = config.kafkaProperties();
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kd-bench-kafka-only-" + topic);
-            this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            this.thread = new Thread(this, "kd-bench-kafka-only-" + topic);
-            thread.setDaemon(true);
-            thread.start();
+            this.reader = new TopicReader(config, topic, "kd-bench-kafka-only-" + topic,
+                    records -> count.addAndGet(records.count()));
         }
 
         @Override
-        public void run() {
-            try {
-                while (!stop) {
-                    count.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                consumer.close(Duration.ofSeconds(5));
-            }
-        }
-
-        void close() {
-            stop = true;
-            consumer.wakeup();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        public void close() {
+            reader.close();
         }
     }
 
