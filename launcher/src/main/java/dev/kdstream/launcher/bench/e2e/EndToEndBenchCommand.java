@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.common.config.ConfigKey;
@@ -220,18 +222,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     BenchStack.messages(train, count, name + "-"), count, rate, metrics, null);
             final ProduceSummary produced = producer.awaitCompletion();
             producer.close();
-            long lastProgress = System.currentTimeMillis();
-            long seen = -1;
-            while (recorder.received() < produced.acked()) {
-                tap.requireAlive();
-                if (recorder.received() != seen) {
-                    seen = recorder.received();
-                    lastProgress = System.currentTimeMillis();
-                } else if (System.currentTimeMillis() - lastProgress > STALL_MILLIS) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            awaitDone(tap::requireAlive, () -> recorder.received() >= produced.acked(), recorder::received);
             return new PhaseResult("raw", rate, produced, recorder.received(), recorder.received(),
                     recorder.received(), recorder.duplicates(), (recorder.lastArrivalMillis() - start) / 1e3,
                     recorder.arrivalLatency(), Percentiles.NONE, recorder.received());
@@ -253,34 +244,23 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     BenchStack.messages(train, count, name + "-"), count, rate, metrics, null);
             final ProduceSummary produced = producer.awaitCompletion();
             producer.close();
-            long lastProgress = System.currentTimeMillis();
-            long progress = -1;
-            long drainedAt = -1;
-            while (true) {
+            // when every stage had every record: the phase's end, whenever the reader catches up
+            final long[] drainedAt = {-1};
+            final LongSupplier annotated = () -> pipeline.annotated() - annotated0;
+            final LongSupplier trained = () -> pipeline.trained() - trained0;
+            final LongSupplier predicted = () -> pipeline.predicted() - predicted0;
+            awaitDone(() -> {
                 tap.requireAlive();
                 if (pipeline.trainer().failure().isPresent()) {
                     throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
                 }
-                final long a = pipeline.annotated() - annotated0;
-                final long t = pipeline.trained() - trained0;
-                final long p = pipeline.predicted() - predicted0;
-                final long now = System.currentTimeMillis();
-                if (drainedAt < 0 && a >= produced.acked() && t >= produced.acked() && p >= produced.acked()) {
-                    drainedAt = now;
+                if (drainedAt[0] < 0 && annotated.getAsLong() >= produced.acked()
+                        && trained.getAsLong() >= produced.acked() && predicted.getAsLong() >= produced.acked()) {
+                    drainedAt[0] = System.currentTimeMillis();
                 }
-                if (drainedAt >= 0 && recorder.received() >= produced.acked()) {
-                    break;
-                }
-                final long moved = a + t + p + recorder.received();
-                if (moved != progress) {
-                    progress = moved;
-                    lastProgress = now;
-                } else if (now - lastProgress > STALL_MILLIS) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
-            final long end = drainedAt >= 0 ? drainedAt : System.currentTimeMillis();
+            }, () -> drainedAt[0] >= 0 && recorder.received() >= produced.acked(),
+                    () -> annotated.getAsLong() + trained.getAsLong() + predicted.getAsLong() + recorder.received());
+            final long end = drainedAt[0] >= 0 ? drainedAt[0] : System.currentTimeMillis();
             return new PhaseResult("pipeline", rate, produced, pipeline.annotated() - annotated0,
                     pipeline.trained() - trained0, pipeline.predicted() - predicted0,
                     recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
@@ -326,16 +306,33 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     private static void awaitDelivered(final KafkaOnlyPipeline pipeline, final long expected)
             throws InterruptedException {
-        long seen = -1;
-        long lastProgress = System.currentTimeMillis();
-        while (pipeline.delivered() < expected) {
+        awaitDone(() -> {
             if (!pipeline.running()) {
                 throw new IllegalStateException("the Kafka-only pipeline stopped");
             }
-            if (pipeline.delivered() != seen) {
-                seen = pipeline.delivered();
-                lastProgress = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - lastProgress > STALL_MILLIS) {
+        }, () -> pipeline.delivered() >= expected, pipeline::delivered);
+    }
+
+    /**
+     * Polls every 20 ms, {@code check} first (it throws when a part has failed), until {@code done};
+     * gives up quietly once {@code progress} has not moved for {@link #STALL_MILLIS}, and the caller
+     * reports the counts reached.
+     */
+    private static void awaitDone(final Runnable check, final BooleanSupplier done, final LongSupplier progress)
+            throws InterruptedException {
+        long seen = -1;
+        long lastProgress = System.currentTimeMillis();
+        while (true) {
+            check.run();
+            if (done.getAsBoolean()) {
+                return;
+            }
+            final long moved = progress.getAsLong();
+            final long now = System.currentTimeMillis();
+            if (moved != seen) {
+                seen = moved;
+                lastProgress = now;
+            } else if (now - lastProgress > STALL_MILLIS) {
                 return;
             }
             Thread.sleep(20);
