@@ -2,7 +2,6 @@ package dev.kdstream.bench;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -106,8 +105,8 @@ public final class TeacherTrainingBenchCommand implements Callable<Integer> {
         }
         trainer.writeTo(gemm);
 
-        final double dl4jMedian = median(dl4jMs);
-        final double gemmMedian = median(gemmMs);
+        final double dl4jMedian = Median.of(dl4jMs);
+        final double gemmMedian = Median.of(gemmMs);
         final double flopsPerStep = trainingFlopsPerRecord(train.width(), t, train.numClasses()) * teachers
                 * t.batchSize();
         out.printf(Locale.ROOT, "%-22s %12s %10s %10s %12s%n", "trainer", "ms/epoch", "steps/s", "ms/step",
@@ -149,13 +148,6 @@ public final class TeacherTrainingBenchCommand implements Callable<Integer> {
         final double msPerStep = msPerEpoch / steps;
         out.printf(Locale.ROOT, "%-22s %12.0f %10.0f %10.2f %12.1f%n", name, msPerEpoch, 1e3 / msPerStep, msPerStep,
                 flopsPerStep / msPerStep / 1e6);
-    }
-
-    private static double median(final double[] values) {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        final int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double meanAccuracy(final ComputationGraph group, final INDArray x, final int[] labels) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +121,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
                 }
             }
             for (final Map.Entry<Integer, List<Double>> e : ratios.entrySet()) {
-                final double m = median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+                final double m = Median.of(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
                 out.printf(Locale.ROOT, "batch %d: median fused/pytorch %.2fx (target >= %.1fx: %s)%n", e.getKey(), m,
                         TARGET, m >= TARGET ? "met" : "not met");
             }
@@ -191,7 +190,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
             fused.logits(x);
             times.add(System.nanoTime() - t0);
         }
-        final double med = median(times.stream().mapToDouble(Long::doubleValue).toArray());
+        final double med = Median.of(times.stream().mapToDouble(Long::doubleValue).toArray());
         return batch / (med / 1e9);
     }
 
@@ -203,13 +202,6 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
         while (System.nanoTime() - end < 0) {
             inputs.forEach(fused::logits);
         }
-    }
-
-    static double median(final double[] values) {
-        final double[] v = values.clone();
-        Arrays.sort(v);
-        final int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** Runs the command outside the launcher: {@code java -cp ... dev.kdstream.bench.TeacherVsPytorchBenchCommand}. */

@@ -31,8 +31,8 @@ class TrainerWorkloadTest {
 
     @Test
     void medianOfOddAndEvenCounts() {
-        assertThat(TeacherVsPytorchBenchCommand.median(new double[] {3, 1, 2})).isEqualTo(2.0);
-        assertThat(TeacherVsPytorchBenchCommand.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(Median.of(new double[] {3, 1, 2})).isEqualTo(2.0);
+        assertThat(Median.of(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     }
 
     @Test
