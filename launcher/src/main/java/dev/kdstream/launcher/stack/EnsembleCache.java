@@ -17,14 +17,14 @@ import dev.kdstream.teacher.training.EnsembleTrainer;
  * The stack's ensemble: trained once per dataset and hyper-parameters, then loaded from
  * {@code <dir>/ensemble-<key>.kdm}. The key covers everything the training depends on.
  */
-final class EnsembleCache {
+public final class EnsembleCache {
 
     private static final long SEED = 0;
 
     private EnsembleCache() {
     }
 
-    static TeacherEnsemble loadOrTrain(final Path dir, final Dataset train, final Hyperparameters hp,
+    public static TeacherEnsemble loadOrTrain(final Path dir, final Dataset train, final Hyperparameters hp,
                                        final PrintWriter out) {
         final String key = Integer.toHexString((train.source() + train.size() + "x" + train.width() + "/"
                 + train.numClasses() + hp + SEED).hashCode());

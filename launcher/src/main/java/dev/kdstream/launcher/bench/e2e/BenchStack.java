@@ -3,11 +3,7 @@ package dev.kdstream.launcher.bench.e2e;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,20 +12,18 @@ import java.util.Map;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.model.EnsembleFile;
 import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.ModelFileException;
 import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.launcher.stack.EnsembleCache;
 import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.producer.stream.FeatureMessage;
 import dev.kdstream.producer.stream.FeatureStream;
 import dev.kdstream.producer.stream.StreamOptions;
-import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /** What the end-to-end benchmarks share: the ensemble, the records, topic names, the stages' counts. */
 final class BenchStack {
 
-    /** The trained ensemble is cached here by {@code ./kd stack}. */
+    /** Where {@code ./kd stack} caches its ensemble, with its default {@code --data-dir}. */
     private static final Path MODEL_DIR = Path.of(".kd", "models");
 
     private BenchStack() {
@@ -63,31 +57,12 @@ final class BenchStack {
         return base.with(topics);
     }
 
-    /** The newest ensemble {@code ./kd stack} cached that fits the seed data, else one trained now. */
-    static TeacherEnsemble ensemble(final Dataset train, final PrintWriter out) throws IOException {
-        if (Files.isDirectory(MODEL_DIR)) {
-            final List<Path> files = new ArrayList<>();
-            try (DirectoryStream<Path> dir = Files.newDirectoryStream(MODEL_DIR, "ensemble-*.kdm")) {
-                dir.forEach(files::add);
-            }
-            files.sort(Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
-            for (final Path file : files) {
-                try {
-                    final TeacherEnsemble cached = EnsembleFile.load(file);
-                    cached.requireFits(train.width(), train.numClasses(), train.source());
-                    out.println("ensemble: " + cached.manifest().versionId() + " (" + file + ")");
-                    return cached;
-                } catch (ModelFileException | IllegalArgumentException e) {
-                    out.println("ensemble: " + file + " unusable (" + e.getMessage() + ")");
-                }
-            }
-        }
-        out.println("ensemble: none cached in " + MODEL_DIR + ", training one (default hyper-parameters) ...");
-        out.flush();
-        final TeacherEnsemble trained = EnsembleTrainer.train(train, Hyperparameters.defaults(), 0,
-                EnsembleTrainer.Progress.NONE);
-        out.println("ensemble: " + trained.manifest().versionId() + " (trained now, not cached)");
-        return trained;
+    /**
+     * The ensemble {@code ./kd stack} trains on the same data with the default hyper-parameters:
+     * loaded from its cache, or trained now and cached for both.
+     */
+    static TeacherEnsemble ensemble(final Dataset train, final PrintWriter out) {
+        return EnsembleCache.loadOrTrain(MODEL_DIR, train, Hyperparameters.defaults(), out);
     }
 
     static void deleteQuietly(final Path dir) {
