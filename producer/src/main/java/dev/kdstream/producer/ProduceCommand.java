@@ -22,7 +22,6 @@ import dev.kdstream.common.kafka.TopicAdmin;
 import dev.kdstream.common.metrics.MetricsServer;
 import dev.kdstream.common.metrics.ServiceMetrics;
 import dev.kdstream.producer.stream.FeatureStream;
-import dev.kdstream.producer.stream.SeedData;
 import dev.kdstream.producer.stream.StreamOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -206,7 +205,7 @@ public final class ProduceCommand implements Callable<Integer> {
         final StreamOptions options = new StreamOptions(passes, labelledFraction,
                 holdoutFraction == null ? 0 : holdoutFraction, count, seed);
         if (train == null) {
-            final TrainTestSplit.Split split = SeedData.split();
+            final TrainTestSplit.Split split = TrainTestSplit.seedDefault();
             return holdoutFraction != null ? FeatureStream.of(split.train(), options)
                     : FeatureStream.of(split.train(), split.test(), options);
         }

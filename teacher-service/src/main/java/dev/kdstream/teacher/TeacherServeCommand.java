@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
+import dev.kdstream.common.data.TrainTestSplit;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.common.kafka.TopicNames;
@@ -115,7 +116,7 @@ public final class TeacherServeCommand implements Callable<Integer> {
         console.println("no ensemble at " + file + ": training one on the default data first ("
                 + hp.teacher().count() + " teachers x " + hp.teacher().epochs() + " epochs)");
         console.flush();
-        final TeacherTraining.Result result = TeacherTraining.trainAndSave(TeacherTraining.defaultData(), hp, 0L,
+        final TeacherTraining.Result result = TeacherTraining.trainAndSave(TrainTestSplit.seedDefault(), hp, 0L,
                 file, TeacherTrainCommand.progress(hp, false));
         console.printf(Locale.ROOT, "ensemble %s: held-out accuracy %.4f; saved %s%n",
                 result.ensemble().manifest().versionId(), result.heldOutAccuracy(), file);

@@ -70,7 +70,7 @@ public final class TeacherTrainCommand implements Callable<Integer> {
         final KdConfig config = KdConfig.fromEnvironment(configFile, Map.of());
         final Path file = out != null ? out : config.ensembleFile();
         final Hyperparameters hp = TeacherTraining.hyperparameters(teachers, epochs);
-        final TrainTestSplit.Split data = train != null ? TeacherTraining.csvData(train) : TeacherTraining.defaultData();
+        final TrainTestSplit.Split data = train != null ? TeacherTraining.csvData(train) : TrainTestSplit.seedDefault();
         final Dataset trainSet = data.train();
         console.printf(Locale.ROOT, "kd teacher train: %d teachers x %d epochs on %s (%d x %d, %d classes)%n",
                 teachers, epochs, trainSet.source(), trainSet.size(), trainSet.width(), trainSet.numClasses());

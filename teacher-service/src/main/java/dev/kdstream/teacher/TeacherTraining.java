@@ -26,11 +26,6 @@ public final class TeacherTraining {
     private TeacherTraining() {
     }
 
-    /** The seed's synthetic data (the producer streams the same rows by default), split 80/20. */
-    public static TrainTestSplit.Split defaultData() {
-        return TrainTestSplit.seedDefault();
-    }
-
     /** A CSV file with a header row and a {@code label} column, split 80/20. */
     public static TrainTestSplit.Split csvData(final Path file) {
         return TrainTestSplit.seedSplit(CsvDatasetReader.read(file));

@@ -8,16 +8,12 @@ public final class SeedData {
     private SeedData() {
     }
 
-    public static TrainTestSplit.Split split() {
-        return TrainTestSplit.seedDefault();
-    }
-
     /**
      * The {@code ./kd stack} default: the train split replayed {@value StreamOptions#STACK_REPEAT}
      * times, each pass followed by the test split as holdout.
      */
     public static FeatureStream stackStream() {
-        final TrainTestSplit.Split split = split();
+        final TrainTestSplit.Split split = TrainTestSplit.seedDefault();
         return FeatureStream.of(split.train(), split.test(),
                 StreamOptions.defaults().withRepeat(StreamOptions.STACK_REPEAT));
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import dev.kdstream.common.data.TrainTestSplit;
 import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
@@ -23,7 +24,6 @@ import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.producer.ProduceSummary;
 import dev.kdstream.producer.ProducerService;
-import dev.kdstream.producer.stream.SeedData;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import picocli.CommandLine;
@@ -123,7 +123,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
         out.flush();
-        final Dataset train = SeedData.split().train();
+        final Dataset train = TrainTestSplit.seedDefault().train();
         final TeacherEnsemble ensemble = BenchStack.ensemble(train, out);
         final Path stateDir = Files.createTempDirectory("kd-bench-e2e-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.kdstream.common.data.TrainTestSplit;
 import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
@@ -20,7 +21,6 @@ import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.producer.ProduceSummary;
 import dev.kdstream.producer.ProducerService;
-import dev.kdstream.producer.stream.SeedData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +81,7 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
         out.flush();
-        final Dataset train = SeedData.split().train();
+        final Dataset train = TrainTestSplit.seedDefault().train();
         final TeacherEnsemble ensemble = BenchStack.ensemble(train, out);
         final Path stateDir = Files.createTempDirectory("kd-bench-memory-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
