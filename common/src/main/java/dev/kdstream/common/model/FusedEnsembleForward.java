@@ -129,7 +129,7 @@ public final class FusedEnsembleForward {
         final Map<String, INDArray> first = tables.get(0);
         final String p0 = prefixes.get(0);
         int layers = 0;
-        while (first.containsKey(p0 + "_h" + layers + "_W")) {
+        while (first.containsKey(Networks.hiddenName(p0, layers) + "_W")) {
             layers++;
         }
         if (layers == 0) {
@@ -137,10 +137,10 @@ public final class FusedEnsembleForward {
         }
         final int[] hidden = new int[layers];
         for (int l = 0; l < layers; l++) {
-            hidden[l] = (int) first.get(p0 + "_h" + l + "_W").size(1);
+            hidden[l] = (int) first.get(Networks.hiddenName(p0, l) + "_W").size(1);
         }
         final int inputs = (int) first.get(p0 + "_h0_W").size(0);
-        final int classes = (int) param(first, p0, "_W").size(1);
+        final int classes = (int) param(first, p0, p0 + "_W").size(1);
 
         final INDArray firstWeights = Nd4j.create(DataType.FLOAT, new long[] {inputs, (long) teachers * hidden[0]}, 'f');
         final INDArray[] hiddenBiases = new INDArray[layers];
@@ -156,8 +156,9 @@ public final class FusedEnsembleForward {
             final String p = prefixes.get(t);
             int in = inputs;
             for (int l = 0; l < layers; l++) {
-                final INDArray w = shaped(param(params, p, "_h" + l + "_W"), in, hidden[l], p + "_h" + l + "_W");
-                final INDArray b = bias(param(params, p, "_h" + l + "_b"), hidden[l], p + "_h" + l + "_b");
+                final String layer = Networks.hiddenName(p, l);
+                final INDArray w = shaped(param(params, p, layer + "_W"), in, hidden[l], layer + "_W");
+                final INDArray b = bias(param(params, p, layer + "_b"), hidden[l], layer + "_b");
                 if (l == 0) {
                     firstWeights.get(NDArrayIndex.all(), block(t, hidden[0])).assign(w);
                 } else {
@@ -166,8 +167,8 @@ public final class FusedEnsembleForward {
                 hiddenBiases[l].get(NDArrayIndex.all(), block(t, hidden[l])).assign(b);
                 in = hidden[l];
             }
-            outputWeights.get(block(t, in), NDArrayIndex.all()).assign(shaped(param(params, p, "_W"), in, classes, p + "_W"));
-            meanOutputBias.addi(bias(param(params, p, "_b"), classes, p + "_b").castTo(DataType.FLOAT));
+            outputWeights.get(block(t, in), NDArrayIndex.all()).assign(shaped(param(params, p, p + "_W"), in, classes, p + "_W"));
+            meanOutputBias.addi(bias(param(params, p, p + "_b"), classes, p + "_b").castTo(DataType.FLOAT));
         }
         meanOutputBias.divi(teachers);
         if (teachers != ensemble.manifest().teacherCount()) {
@@ -268,10 +269,10 @@ public final class FusedEnsembleForward {
         return NDArrayIndex.interval((long) t * width, (long) (t + 1) * width);
     }
 
-    private static INDArray param(final Map<String, INDArray> params, final String prefix, final String suffix) {
-        final INDArray p = params.get(prefix + suffix);
+    private static INDArray param(final Map<String, INDArray> params, final String teacher, final String name) {
+        final INDArray p = params.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("teacher " + prefix + " has no parameter " + prefix + suffix
+            throw new IllegalArgumentException("teacher " + teacher + " has no parameter " + name
                     + " (parameters: " + params.keySet() + ")");
         }
         return p;
@@ -297,9 +298,9 @@ public final class FusedEnsembleForward {
     /** Hidden layers must be plain ReLU and the output identity (logits), as in Networks.teacherGroup. */
     private static void checkActivations(final ComputationGraph group, final int branch) {
         final String prefix = Networks.outputName(branch);
-        for (int l = 0; group.getConfiguration().getVertices().containsKey(prefix + "_h" + l); l++) {
-            ReproducedLayers.requireDense(group.getLayer(prefix + "_h" + l).conf().getLayer(), "layer " + prefix
-                    + "_h" + l, false, "Networks.teacherGroup");
+        for (int l = 0; group.getConfiguration().getVertices().containsKey(Networks.hiddenName(prefix, l)); l++) {
+            ReproducedLayers.requireDense(group.getLayer(Networks.hiddenName(prefix, l)).conf().getLayer(), "layer "
+                    + Networks.hiddenName(prefix, l), false, "Networks.teacherGroup");
         }
         if (!group.getConfiguration().getVertices().containsKey(prefix)) {
             throw new IllegalArgumentException("the teacher group has no layer " + prefix);

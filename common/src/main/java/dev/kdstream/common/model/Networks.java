@@ -87,7 +87,7 @@ public final class Networks {
                     // this is "dropout p after the previous hidden layer".
                     dense.dropOut(1.0 - config.dropout());
                 }
-                final String name = "t" + b + "_h" + layer;
+                final String name = hiddenName(b, layer);
                 graph.addLayer(name, dense.build(), previous);
                 previous = name;
                 in = hidden.get(layer);
@@ -126,7 +126,18 @@ public final class Networks {
         return inputs;
     }
 
+    /** A teacher branch's output layer, and the prefix of its hidden layers' names. */
     public static String outputName(final int branch) {
         return "t" + branch;
+    }
+
+    /** Hidden layer {@code layer} of teacher {@code branch}: "t3_h1". */
+    public static String hiddenName(final int branch, final int layer) {
+        return hiddenName(outputName(branch), layer);
+    }
+
+    /** Hidden layer {@code layer} of the teacher whose output layer is {@code teacher}: "t3_h1". */
+    public static String hiddenName(final String teacher, final int layer) {
+        return teacher + "_h" + layer;
     }
 }

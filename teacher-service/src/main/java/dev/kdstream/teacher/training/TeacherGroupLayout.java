@@ -43,11 +43,11 @@ record TeacherGroupLayout(int teachers, int[] widths, double[] retain, Adam adam
         final ComputationGraphConfiguration conf = graph.getConfiguration();
         final int teachers = conf.getNetworkOutputs().size();
         int hidden = 0;
-        while (conf.getVertices().containsKey(hiddenName(0, hidden))) {
+        while (conf.getVertices().containsKey(Networks.hiddenName(0, hidden))) {
             hidden++;
         }
         if (hidden == 0) {
-            throw new IllegalArgumentException("the teacher group has no layer " + hiddenName(0, 0)
+            throw new IllegalArgumentException("the teacher group has no layer " + Networks.hiddenName(0, 0)
                     + " (layers: " + conf.getVertices().keySet() + ")");
         }
         final int layers = hidden + 1;
@@ -102,11 +102,7 @@ record TeacherGroupLayout(int teachers, int[] widths, double[] retain, Adam adam
     }
 
     private static String layerName(final int t, final int l, final int layers) {
-        return l == layers - 1 ? Networks.outputName(t) : hiddenName(t, l);
-    }
-
-    private static String hiddenName(final int t, final int l) {
-        return Networks.outputName(t) + "_h" + l;
+        return l == layers - 1 ? Networks.outputName(t) : Networks.hiddenName(t, l);
     }
 
     /** A parameter view of the graph ("W" or "b"). */
