@@ -423,15 +423,7 @@ public final class FastStudentTrainer {
         final float b1 = (float) beta1;
         final float b2 = (float) beta2;
         final float eps = (float) epsilon;
-        final float t = iteration + 1;
-        final float beta1T = (float) Math.pow(b1, t);
-        final float beta2T = (float) Math.pow(b2, t);
-        // libnd4j: lr * sqrt<float>(1. - beta2T) / (1.0 - beta1T), the literals double, the result float
-        final float sqrt = (float) Math.sqrt((float) (1.0 - beta2T));
-        float stepSize = (float) (((float) learningRate * sqrt) / (1.0 - beta1T));
-        if (Float.isNaN(stepSize) || stepSize == 0.0f || Float.isInfinite(stepSize)) {
-            stepSize = eps;
-        }
+        final float stepSize = ReproducedLayers.adamStepSize((float) learningRate, b1, b2, eps, iteration);
         final float batch = n;
         for (int l = 0; l < layers; l++) {
             for (int k = 0; k < weights[l].length; k++) {

@@ -59,4 +59,20 @@ public final class ReproducedLayers {
         }
         return adam;
     }
+
+    /**
+     * Adam's step size for iteration {@code iteration} (0-based), computed as libnd4j's kernel does:
+     * {@code lr * sqrt<float>(1. - beta2^t) / (1.0 - beta1^t)}, the literals double, the result
+     * float, and epsilon where that is NaN, zero or infinite. Both hand-written trainers use it, so
+     * their updates stay bit-compatible with DL4J's.
+     */
+    public static float adamStepSize(final float learningRate, final float beta1, final float beta2,
+                                     final float epsilon, final int iteration) {
+        final float t = iteration + 1;
+        final float beta1T = (float) Math.pow(beta1, t);
+        final float beta2T = (float) Math.pow(beta2, t);
+        final float sqrt = (float) Math.sqrt((float) (1.0 - beta2T));
+        final float stepSize = (float) ((learningRate * sqrt) / (1.0 - beta1T));
+        return Float.isNaN(stepSize) || stepSize == 0.0f || Float.isInfinite(stepSize) ? epsilon : stepSize;
+    }
 }

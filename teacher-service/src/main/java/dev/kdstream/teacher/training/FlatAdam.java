@@ -2,6 +2,8 @@ package dev.kdstream.teacher.training;
 
 import org.nd4j.linalg.learning.config.Adam;
 
+import dev.kdstream.common.model.ReproducedLayers;
+
 /**
  * Adam over one flat float vector, computed as libnd4j's {@code adam_updater} kernel (the op DL4J's
  * {@code AdamUpdater} runs) computes it in float:
@@ -37,15 +39,7 @@ final class FlatAdam {
 
     /** One step: {@code params -= update(gradient)}; the gradient is the minibatch mean. */
     void step(final float[] params, final float[] gradient, final int iteration) {
-        final float t = iteration + 1;
-        final float beta1T = (float) Math.pow(beta1, t);
-        final float beta2T = (float) Math.pow(beta2, t);
-        // libnd4j: lr * sqrt<float>(1. - beta2T) / (1.0 - beta1T), the literals double, the result float
-        final float sqrt = (float) Math.sqrt((float) (1.0 - beta2T));
-        float stepSize = (float) ((learningRate * sqrt) / (1.0 - beta1T));
-        if (Float.isNaN(stepSize) || stepSize == 0.0f || Float.isInfinite(stepSize)) {
-            stepSize = epsilon;
-        }
+        final float stepSize = ReproducedLayers.adamStepSize(learningRate, beta1, beta2, epsilon, iteration);
         final float oneMinusB1 = 1.0f - beta1;
         final float oneMinusB2 = 1.0f - beta2;
         for (int i = 0; i < params.length; i++) {
