@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.kdstream.common.data.Dataset;
@@ -15,27 +12,20 @@ import dev.kdstream.common.data.SyntheticDataset;
 import dev.kdstream.common.data.SyntheticSpec;
 import dev.kdstream.common.json.Json;
 import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.StudentModel;
 import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
-import dev.kdstream.student.metrics.PrequentialEvaluator;
-import dev.kdstream.student.trainer.MicroBatch;
 import dev.kdstream.student.trainer.SoftTargetDecoder;
+import dev.kdstream.student.trainer.StudentPair;
 
 /**
- * The per-poll work of the student trainer ({@code OnlineTrainer.process}) without Kafka: decode
- * the soft-target JSON bytes, scale, predict the poll with both students (one batched
- * {@code output()} each), score the predictions, then fill the micro-batches and take one
- * optimiser step per full batch (distilled: every non-holdout record; baseline: the labelled ones),
- * in plain Java ({@link FastStudentTrainer}) as the trainer does, then the DL4J networks synced.
- *
- * <p>{@link SoftTargetDecoder}, {@link PrequentialEvaluator}, {@link MicroBatch} and
- * {@link LogitRows#of} are the trainer's own classes, so the same calls are measured.
+ * The per-poll work of the student trainer ({@code OnlineTrainer.process}) without Kafka, through
+ * the trainer's own {@link SoftTargetDecoder} and {@link StudentPair}, so the same calls are
+ * measured: decode the soft-target JSON bytes and scale; score (both students predict the poll,
+ * the evaluator scores it); train (one plain-Java optimiser step per full micro-batch, then the
+ * DL4J networks take the weights).
  * Checkpoints (Kafka, every few seconds) are not part of the loop measured here.
  *
  * <p>Soft targets are synthetic: teacher logits are Gaussian noise plus {@link #MARGIN} on the
@@ -50,17 +40,8 @@ public final class TrainerWorkload {
 
     private final List<byte[]> records;
     private final int batch;
-    private final int classes;
-    private final double temperature;
-    private final Standardizer scaler;
     private final SoftTargetDecoder decoder;
-    private final PrequentialEvaluator evaluator;
-    private final StudentModel distilled;
-    private final StudentModel baseline;
-    private final FastStudentTrainer distilledSteps;
-    private final FastStudentTrainer baselineSteps;
-    private final MicroBatch distilledBatch;
-    private final MicroBatch baselineBatch;
+    private final StudentPair students;
 
     private long decodeNanos;
     private long predictNanos;
@@ -74,19 +55,13 @@ public final class TrainerWorkload {
                             final Standardizer scaler) {
         this.records = records;
         this.batch = batch;
-        this.classes = classes;
-        this.temperature = temperature;
-        this.scaler = scaler;
         this.decoder = new SoftTargetDecoder(scaler.width(), classes);
-        this.evaluator = new PrequentialEvaluator(1000);
         final Hyperparameters hp = Hyperparameters.defaults();
         // as OnlineTrainer.create, fresh: the same initial weights for both arms
-        this.distilled = StudentModel.create("distilled", scaler.width(), classes, hp, scaler, "bench", SEED);
-        this.baseline = StudentModel.create("baseline", scaler.width(), classes, hp, scaler, "bench", SEED);
-        this.distilledSteps = FastStudentTrainer.from(distilled);
-        this.baselineSteps = FastStudentTrainer.from(baseline);
-        this.distilledBatch = new MicroBatch(batch, classes, true);
-        this.baselineBatch = new MicroBatch(batch, classes, false);
+        this.students = new StudentPair(
+                StudentModel.create("distilled", scaler.width(), classes, hp, scaler, "bench", SEED),
+                StudentModel.create("baseline", scaler.width(), classes, hp, scaler, "bench", SEED),
+                scaler, classes, temperature, batch, 1000, (student, n) -> steps++);
     }
 
     /**
@@ -130,49 +105,21 @@ public final class TrainerWorkload {
     /** Processes records [from, from + n) of the list (wrapping around) as one poll. */
     public void poll(final int from, final int n) {
         long t0 = System.nanoTime();
-        final SoftTargetRecord[] polled = new SoftTargetRecord[n];
-        final float[][] x = new float[n][];
+        final List<SoftTargetRecord> polled = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            polled[i] = decoder.decode(records.get((from + i) % records.size()));
-            x[i] = scaler.transform(polled[i].features());
+            polled.add(decoder.decode(records.get((from + i) % records.size())));
         }
+        final float[][] x = students.scale(polled);
         long t1 = System.nanoTime();
         decodeNanos += t1 - t0;
 
-        // test before train, as the trainer: both students predict the whole poll first
-        final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = LogitRows.of(distilled.logits(input), n, classes);
-        final double[][] zb = LogitRows.of(baseline.logits(input), n, classes);
-        for (int i = 0; i < n; i++) {
-            final SoftTargetRecord r = polled[i];
-            evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
-                    Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
-                    Probabilities.klDivergenceToLogits(r.softTargets(), zd[i], temperature));
-        }
-        evaluation = evaluator.snapshot();
+        // test before train, as the trainer
+        evaluation = students.score(polled, x);
         t0 = System.nanoTime();
         predictNanos += t0 - t1;
 
-        for (int i = 0; i < n; i++) {
-            final SoftTargetRecord r = polled[i];
-            if (r.holdout()) {
-                continue;
-            }
-            trained++;
-            distilledBatch.add(x[i], r.softTargets(), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
-            if (distilledBatch.full()) {
-                step(distilledSteps, distilledBatch);
-            }
-            if (r.labelled()) {
-                baselineBatch.add(x[i], null, r.label());
-                if (baselineBatch.full()) {
-                    step(baselineSteps, baselineBatch);
-                }
-            }
-        }
-        // the trainer syncs the DL4J networks after each poll's steps, so this is part of fitting
-        distilledSteps.writeTo(distilled);
-        baselineSteps.writeTo(baseline);
+        students.train(polled, x);
+        trained += polled.stream().filter(r -> !r.holdout()).count();
         fitNanos += System.nanoTime() - t0;
         processed += n;
     }
@@ -222,10 +169,4 @@ public final class TrainerWorkload {
         return evaluation;
     }
 
-    /** As the trainer: a plain-Java step; the DL4J networks take the weights after the poll. */
-    private void step(final FastStudentTrainer trainer, final MicroBatch b) {
-        trainer.fit(b.featureRows(), b.softTargetRows(), b.labelArray());
-        steps++;
-        b.clear();
-    }
 }

@@ -22,8 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +29,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.model.FastStudentTrainer;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.StudentFile;
 import dev.kdstream.common.model.StudentManifest;
 import dev.kdstream.common.model.StudentModel;
@@ -47,7 +40,6 @@ import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointStore;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
 import dev.kdstream.student.metrics.Evaluation;
-import dev.kdstream.student.metrics.PrequentialEvaluator;
 import dev.kdstream.student.metrics.TrainerMetrics;
 import dev.kdstream.student.trainer.TrainerStatus.State;
 
@@ -79,21 +71,14 @@ public final class OnlineTrainer implements Runnable {
     private final TrainerSetup setup;
     private final Consumer<byte[], byte[]> consumer;
     private final CheckpointWriter writer;
-    private final StudentModel distilled;
-    private final StudentModel baseline;
     /**
      * The optimiser steps run in plain Java: DL4J's fixed cost per fit() (~1 ms) was 62 % of the
      * trainer's time at micro-batch 64, and FastStudentTrainer is the same step (loss, L2, Adam)
      * to float rounding. The DL4J networks stay the models' home: they predict, and they carry
      * the weights and Adam state into checkpoints, synced after each poll's steps.
      */
-    private final FastStudentTrainer distilledSteps;
-    private final FastStudentTrainer baselineSteps;
-    private boolean networksBehind;
-    private final MicroBatch distilledBatch;
-    private final MicroBatch baselineBatch;
+    private final StudentPair students;
     private final SoftTargetDecoder decoder;
-    private final PrequentialEvaluator evaluator;
     private final CheckpointSchedule schedule;
     private final List<TopicPartition> partitions;
     private final Map<TopicPartition, Long> next;
@@ -125,22 +110,15 @@ public final class OnlineTrainer implements Runnable {
         this.setup = setup;
         this.consumer = consumer;
         this.writer = writer;
-        this.distilled = distilled;
-        this.baseline = baseline;
-        this.distilledSteps = FastStudentTrainer.from(distilled);
-        this.baselineSteps = FastStudentTrainer.from(baseline);
         final int batch = config.getInt(ConfigKey.STUDENT_BATCH_SIZE);
         if (batch < 1) {
             throw new IllegalArgumentException(ConfigKey.STUDENT_BATCH_SIZE.key() + " must be >= 1, got " + batch);
         }
-        this.distilledBatch = new MicroBatch(batch, setup.classes(), true);
-        this.baselineBatch = new MicroBatch(batch, setup.classes(), false);
         this.decoder = new SoftTargetDecoder(setup.inputWidth(), setup.classes());
         final int window = config.getInt(ConfigKey.METRICS_WINDOW);
         if (window < 1) {
             throw new IllegalArgumentException(ConfigKey.METRICS_WINDOW.key() + " must be >= 1, got " + window);
         }
-        this.evaluator = new PrequentialEvaluator(window);
         this.schedule = CheckpointSchedule.of(config);
         this.partitions = List.copyOf(partitions);
         this.next = new HashMap<>(start);
@@ -150,6 +128,8 @@ public final class OnlineTrainer implements Runnable {
         this.ensembleVersion = restored.map(StudentCheckpoint::ensembleVersion).orElse(setup.ensembleVersion());
         this.status = TrainerStatus.starting(trainerId, version, recordsTrained);
         this.metrics = new TrainerMetrics(registry, () -> evaluation, () -> version);
+        this.students = new StudentPair(distilled, baseline, setup.scaler(), setup.classes(), setup.temperature(),
+                batch, window, metrics::trained);
         metrics.bindKafkaClient(consumer);
         metrics.bindKafkaClient(writer.producer());
     }
@@ -338,61 +318,14 @@ public final class OnlineTrainer implements Runnable {
             return;
         }
         final int n = valid.size();
-        final float[][] x = new float[n][];
-        for (int i = 0; i < n; i++) {
-            x[i] = setup.scaler().transform(valid.get(i).features());
-        }
-        // test before train: both students predict the whole poll before either learns from it
-        final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = LogitRows.of(distilled.logits(input), n, setup.classes());
-        final double[][] zb = LogitRows.of(baseline.logits(input), n, setup.classes());
-        final double temperature = setup.temperature();
-        for (int i = 0; i < n; i++) {
-            final SoftTargetRecord r = valid.get(i);
-            evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
-                    Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
-                    Probabilities.klDivergenceToLogits(r.softTargets(), zd[i], temperature));
-        }
-        evaluation = evaluator.snapshot();
-
-        for (int i = 0; i < n; i++) {
-            final SoftTargetRecord r = valid.get(i);
-            if (r.holdout()) {
-                continue;
-            }
-            distilledBatch.add(x[i], r.softTargets(), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
-            if (distilledBatch.full()) {
-                step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
-            }
-            if (r.labelled()) {
-                baselineBatch.add(x[i], null, r.label());
-                if (baselineBatch.full()) {
-                    step(baselineSteps, baselineBatch, MetricNames.BASELINE);
-                }
-            }
-        }
-        syncNetworks();
+        final float[][] x = students.scale(valid);
+        evaluation = students.score(valid, x);
+        students.train(valid, x);
         final String newest = valid.get(n - 1).ensembleVersion();
         if (newest != null) {
             ensembleVersion = newest;
         }
         recordsTrained += n;
-    }
-
-    private void step(final FastStudentTrainer steps, final MicroBatch batch, final String tag) {
-        steps.fit(batch.featureRows(), batch.softTargetRows(), batch.labelArray());
-        networksBehind = true;
-        metrics.trained(tag, batch.size());
-        batch.clear();
-    }
-
-    /** The DL4J networks take the plain-Java steps' weights and Adam state (before predicting or saving). */
-    private void syncNetworks() {
-        if (networksBehind) {
-            distilledSteps.writeTo(distilled);
-            baselineSteps.writeTo(baseline);
-            networksBehind = false;
-        }
     }
 
     private void skip(final ConsumerRecord<byte[], byte[]> r, final InvalidRecordException e) {
@@ -410,20 +343,15 @@ public final class OnlineTrainer implements Runnable {
      * then publishes both students with the next offsets and waits for the acknowledgement.
      */
     private void checkpoint() {
-        if (!distilledBatch.isEmpty()) {
-            step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
-        }
-        if (!baselineBatch.isEmpty()) {
-            step(baselineSteps, baselineBatch, MetricNames.BASELINE);
-        }
-        syncNetworks();
+        students.trainPartialBatches();
         // A failed publish still uses up its number: the broker may have written it without the
         // ack arriving, and a later, different checkpoint must not reuse the version.
         final long v = ++lastAssigned;
-        distilled.setVersion(v);
-        baseline.setVersion(v);
+        students.distilled().setVersion(v);
+        students.baseline().setVersion(v);
         final StudentCheckpoint c = new StudentCheckpoint(trainerId, v, recordsTrained, offsets(), ensembleVersion,
-                System.currentTimeMillis(), StudentFile.toBytes(distilled), StudentFile.toBytes(baseline));
+                System.currentTimeMillis(), StudentFile.toBytes(students.distilled()),
+                StudentFile.toBytes(students.baseline()));
         lastCheckpointNanos = System.nanoTime();
         try {
             writer.publish(c);

@@ -1,0 +1,151 @@
+package dev.kdstream.student.trainer;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.common.data.Standardizer;
+import dev.kdstream.common.math.Probabilities;
+import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.common.model.FastStudentTrainer;
+import dev.kdstream.common.model.LabelMatrix;
+import dev.kdstream.common.model.LogitRows;
+import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.student.metrics.Evaluation;
+import dev.kdstream.student.metrics.PrequentialEvaluator;
+
+/**
+ * The trainer's learning without Kafka: the distilled student and the hard-label baseline, their
+ * plain-Java optimisers ({@link FastStudentTrainer}) and micro-batches, and the prequential
+ * evaluator. A poll of soft targets goes through {@link #scale}, {@link #score} (test: both
+ * students predict the whole poll first) and {@link #train} (then: the distilled student on every
+ * non-holdout record, the baseline on the labelled ones, one optimiser step per full micro-batch).
+ * {@link OnlineTrainer} wraps it with the consumer and the checkpoints; the trainer benchmark
+ * times the three steps.
+ *
+ * <p>The DL4J networks (what is predicted with and checkpointed) take the optimisers' weights after
+ * every {@link #train} and {@link #trainPartialBatches}. Not thread-safe.
+ */
+public final class StudentPair {
+
+    /** Told of every optimiser step: which student ({@link MetricNames#DISTILLED} or baseline), on how many records. */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepped(String student, int records);
+    }
+
+    private final StudentModel distilled;
+    private final StudentModel baseline;
+    private final Standardizer scaler;
+    private final int classes;
+    private final double temperature;
+    private final FastStudentTrainer distilledSteps;
+    private final FastStudentTrainer baselineSteps;
+    private final MicroBatch distilledBatch;
+    private final MicroBatch baselineBatch;
+    private final PrequentialEvaluator evaluator;
+    private final StepListener listener;
+    private boolean networksBehind;
+
+    /**
+     * @param batch  records per optimiser step
+     * @param window records in the evaluator's rolling window
+     */
+    public StudentPair(final StudentModel distilled, final StudentModel baseline, final Standardizer scaler,
+                       final int classes, final double temperature, final int batch, final int window,
+                       final StepListener listener) {
+        this.distilled = distilled;
+        this.baseline = baseline;
+        this.scaler = scaler;
+        this.classes = classes;
+        this.temperature = temperature;
+        this.distilledSteps = FastStudentTrainer.from(distilled);
+        this.baselineSteps = FastStudentTrainer.from(baseline);
+        this.distilledBatch = new MicroBatch(batch, classes, true);
+        this.baselineBatch = new MicroBatch(batch, classes, false);
+        this.evaluator = new PrequentialEvaluator(window);
+        this.listener = listener;
+    }
+
+    /** The records' features, standardised as the students take them. */
+    public float[][] scale(final List<SoftTargetRecord> records) {
+        final float[][] x = new float[records.size()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = scaler.transform(records.get(i).features());
+        }
+        return x;
+    }
+
+    /** Test: both students predict the whole poll, before either learns from it; the evaluator scores it. */
+    public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
+        final int n = records.size();
+        final INDArray input = Nd4j.createFromArray(x);
+        final double[][] zd = LogitRows.of(distilled.logits(input), n, classes);
+        final double[][] zb = LogitRows.of(baseline.logits(input), n, classes);
+        for (int i = 0; i < n; i++) {
+            final SoftTargetRecord r = records.get(i);
+            evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
+                    Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
+                    Probabilities.klDivergenceToLogits(r.softTargets(), zd[i], temperature));
+        }
+        return evaluator.snapshot();
+    }
+
+    /** Then train: holdout records are skipped, unlabelled ones train the distilled student only. */
+    public void train(final List<SoftTargetRecord> records, final float[][] x) {
+        for (int i = 0; i < records.size(); i++) {
+            final SoftTargetRecord r = records.get(i);
+            if (r.holdout()) {
+                continue;
+            }
+            distilledBatch.add(x[i], r.softTargets(), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
+            if (distilledBatch.full()) {
+                step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
+            }
+            if (r.labelled()) {
+                baselineBatch.add(x[i], null, r.label());
+                if (baselineBatch.full()) {
+                    step(baselineSteps, baselineBatch, MetricNames.BASELINE);
+                }
+            }
+        }
+        syncNetworks();
+    }
+
+    /** Steps on the partial micro-batches, so that the networks include every record given so far. */
+    public void trainPartialBatches() {
+        if (!distilledBatch.isEmpty()) {
+            step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
+        }
+        if (!baselineBatch.isEmpty()) {
+            step(baselineSteps, baselineBatch, MetricNames.BASELINE);
+        }
+        syncNetworks();
+    }
+
+    public StudentModel distilled() {
+        return distilled;
+    }
+
+    public StudentModel baseline() {
+        return baseline;
+    }
+
+    private void step(final FastStudentTrainer steps, final MicroBatch batch, final String student) {
+        steps.fit(batch.featureRows(), batch.softTargetRows(), batch.labelArray());
+        networksBehind = true;
+        listener.stepped(student, batch.size());
+        batch.clear();
+    }
+
+    /** The DL4J networks take the plain-Java steps' weights and Adam state (before predicting or saving). */
+    private void syncNetworks() {
+        if (networksBehind) {
+            distilledSteps.writeTo(distilled);
+            baselineSteps.writeTo(baseline);
+            networksBehind = false;
+        }
+    }
+}
