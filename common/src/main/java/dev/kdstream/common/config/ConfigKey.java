@@ -33,10 +33,10 @@ public enum ConfigKey {
     METRICS_WINDOW("metrics.window", "1000", "records in the rolling accuracy windows"),
     TRAINER_ID("trainer.id", "student", "key of this trainer's checkpoints"),
 
-    SERVER_GUARANTEE("server.processing.guarantee", "exactly_once_v2",
-            "the prediction server's guarantee: exactly_once_v2 (one prediction per record, visible when its "
-                    + "transaction commits) or at_least_once (visible at once; after a crash some records are "
-                    + "predicted twice)");
+    SERVER_GUARANTEE("server.processing.guarantee", "at_least_once",
+            "the prediction server's guarantee: at_least_once (visible at once; after a crash some records are "
+                    + "predicted twice) or exactly_once_v2 (one prediction per record, visible when its "
+                    + "transaction commits)");
 
     private final String key;
     private final String defaultValue;

@@ -19,19 +19,19 @@ class ServingAppConfigTest {
     }
 
     @Test
-    void exactlyOnceByDefaultWithKafkasCommitInterval() {
+    void atLeastOnceByDefaultSendsAtOnceAndCommitsEverySecond() {
         final Properties p = streamsConfig(Map.of());
-        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        assertThat(p).doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-        assertThat(p).doesNotContainKey("producer.linger.ms");
-    }
-
-    @Test
-    void atLeastOnceSendsAtOnceAndCommitsEverySecond() {
-        final Properties p = streamsConfig(Map.of(ConfigKey.SERVER_GUARANTEE.key(), "at_least_once"));
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
         assertThat(p.get("producer.linger.ms")).isEqualTo("1");
         assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
+    }
+
+    @Test
+    void exactlyOnceOnRequestWithKafkasCommitInterval() {
+        final Properties p = streamsConfig(Map.of(ConfigKey.SERVER_GUARANTEE.key(), "exactly_once_v2"));
+        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(p).doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        assertThat(p).doesNotContainKey("producer.linger.ms");
     }
 
     @Test

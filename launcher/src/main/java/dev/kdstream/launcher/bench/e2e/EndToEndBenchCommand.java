@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
             "  ./kd bench e2e --warmup-records 50000 --records 20000 --rates 1000,5000 --seconds-per-rate 10"
                 + "   # a quick look, JIT not settled",
             "  OPENBLAS_CORETYPE=SKYLAKEX ./kd bench e2e            # OpenBLAS's AVX-512 kernels (avx512f CPUs)",
-            "  KD_SERVER_PROCESSING_GUARANTEE=at_least_once ./kd bench e2e   # KD_* settings apply, as in ./kd stack"})
+            "  KD_SERVER_PROCESSING_GUARANTEE=exactly_once_v2 ./kd bench e2e # KD_* settings apply, as in ./kd stack"})
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
     /** A phase that makes no progress for this long is reported as stuck, not waited on. */
@@ -98,9 +98,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--commit-interval-ms", paramLabel = "MS",
-            description = "Kafka Streams commit.interval.ms of the teacher and the server (default: Kafka's, 100 ms "
-                    + "under exactly-once): under exactly-once a prediction is visible only once its transaction "
-                    + "commits.")
+            description = "Kafka Streams commit.interval.ms of the teacher and the server (default: each one's "
+                    + "own, 100 ms for the exactly-once teacher, 1 s for the at-least-once server): under "
+                    + "exactly-once a record's output is visible only once its transaction commits.")
     Integer commitIntervalMs;
 
     @Option(names = "--jfr", paramLabel = "FILE",
