@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -58,43 +61,97 @@ final class BufferedFeatureSerde {
 
     static byte[] toBytes(final BufferedFeature value) {
         final FeatureRecord f = value.feature();
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * f.features().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeUTF(f.id());
-            out.writeLong(f.ts());
-            out.writeInt(f.features().length);
-            for (final double x : f.features()) {
-                out.writeDouble(x);
-            }
-            out.writeInt(f.label() == null ? -1 : f.label());
-            out.writeByte(f.holdout() ? 1 : 0);
-            out.writeLong(value.timestamp());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        final byte[] id = modifiedUtf8(f.id());
+        final double[] features = f.features();
+        // a ByteBuffer, not a DataOutputStream: that one writes a long byte by byte through a
+        // synchronized stream, and was most of this method in the teacher's profile
+        final ByteBuffer out = ByteBuffer.allocate(1 + 2 + id.length + 8 + 4 + 8 * features.length + 4 + 1 + 8);
+        out.put(FORMAT);
+        out.putShort((short) id.length);
+        out.put(id);
+        out.putLong(f.ts());
+        out.putInt(features.length);
+        for (final double x : features) {
+            out.putDouble(x);
         }
-        return bytes.toByteArray();
+        out.putInt(f.label() == null ? -1 : f.label());
+        out.put((byte) (f.holdout() ? 1 : 0));
+        out.putLong(value.timestamp());
+        return out.array();
     }
 
     static BufferedFeature fromBytes(final byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            final byte format = in.readByte();
+        try {
+            final ByteBuffer in = ByteBuffer.wrap(bytes);
+            final byte format = in.get();
             if (format != FORMAT) {
                 throw new SerializationException("unknown buffered-feature format " + format);
             }
-            final String id = in.readUTF();
-            final long ts = in.readLong();
-            final double[] features = new double[in.readInt()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = in.readDouble();
+            final String id = readModifiedUtf8(in);
+            final long ts = in.getLong();
+            final int count = in.getInt();
+            if (count < 0 || count > in.remaining() / Double.BYTES) {
+                throw new SerializationException("a corrupt buffered feature (" + bytes.length + " bytes, "
+                        + count + " features)");
             }
-            final int label = in.readInt();
-            final String split = in.readByte() == 1 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
-            final long timestamp = in.readLong();
+            final double[] features = new double[count];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = in.getDouble();
+            }
+            final int label = in.getInt();
+            final String split = in.get() == 1 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
+            final long timestamp = in.getLong();
             return new BufferedFeature(new FeatureRecord(id, ts, features, label < 0 ? null : label, split),
                     timestamp);
-        } catch (IOException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new SerializationException("a corrupt buffered feature (" + bytes.length + " bytes)", e);
         }
+    }
+
+    /**
+     * The id as {@link DataOutputStream#writeUTF} encodes it, without its length: the layout of
+     * changelogs already written. ASCII ids (the usual) are their own bytes.
+     */
+    private static byte[] modifiedUtf8(final String s) {
+        final int n = s.length();
+        final byte[] ascii = new byte[n];
+        for (int i = 0; i < n; i++) {
+            final char c = s.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                return modifiedUtf8ByTheJdk(s);
+            }
+            ascii[i] = (byte) c;
+        }
+        return ascii;
+    }
+
+    private static byte[] modifiedUtf8ByTheJdk(final String s) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + 3 * s.length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(s);
+        } catch (IOException e) {
+            // also an id longer than writeUTF's 65,535 bytes, which FeatureParser's size cap rules out
+            throw new SerializationException("cannot buffer the id of a feature record", e);
+        }
+        final byte[] withLength = bytes.toByteArray();
+        return Arrays.copyOfRange(withLength, 2, withLength.length);
+    }
+
+    private static String readModifiedUtf8(final ByteBuffer in) {
+        final int length = Short.toUnsignedInt(in.getShort());
+        final int from = in.position();
+        in.position(from + length);
+        final byte[] bytes = in.array();
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] <= 0) {
+                try {
+                    return DataInputStream.readUTF(new DataInputStream(new ByteArrayInputStream(bytes, from - 2,
+                            length + 2)));
+                } catch (IOException e) {
+                    throw new SerializationException("a corrupt id in a buffered feature", e);
+                }
+            }
+        }
+        return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
     }
 }

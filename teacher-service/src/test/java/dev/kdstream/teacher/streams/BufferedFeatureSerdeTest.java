@@ -3,6 +3,10 @@ package dev.kdstream.teacher.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,28 @@ class BufferedFeatureSerdeTest {
         assertSame(roundTrip(unlabelled), unlabelled);
         assertThat(BufferedFeatureSerde.serializer().serialize("t", null)).isNull();
         assertThat(BufferedFeatureSerde.deserializer().deserialize("t", null)).isNull();
+    }
+
+    @Test
+    void writesTheDataOutputStreamLayoutThatEarlierChangelogsHold() throws IOException {
+        for (final String id : new String[] {"rec-17", "r-é-\u0000-✓"}) {
+            final BufferedFeature value = new BufferedFeature(new FeatureRecord(id, 11L, new double[] {0.25, -3.0},
+                    1, FeatureRecord.HOLDOUT), 12L);
+            final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(expected)) {
+                out.writeByte(1);
+                out.writeUTF(id);
+                out.writeLong(11L);
+                out.writeInt(2);
+                out.writeDouble(0.25);
+                out.writeDouble(-3.0);
+                out.writeInt(1);
+                out.writeByte(1);
+                out.writeLong(12L);
+            }
+            assertThat(BufferedFeatureSerde.toBytes(value)).containsExactly(expected.toByteArray());
+            assertSame(BufferedFeatureSerde.fromBytes(expected.toByteArray()), value);
+        }
     }
 
     @Test
