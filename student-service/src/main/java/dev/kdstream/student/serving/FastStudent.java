@@ -35,8 +35,14 @@ public final class FastStudent {
     private final double[][] biases;
     private final int[] widths;
     private final int maxHidden;
-    /** Two hidden-activation buffers per thread, used alternately layer by layer. */
-    private final ThreadLocal<double[][]> scratch;
+    /**
+     * Per thread: the scaled input and two hidden-activation buffers, used alternately layer by
+     * layer; grown to the widest student the thread has served. ONE ThreadLocal for the class, not
+     * one per instance: a server makes a new FastStudent for every checkpoint, and each instance's
+     * own ThreadLocal left a stale entry in the stream thread's ThreadLocalMap, whose lookups then
+     * probed past them (a fifth of the server thread's time in {@code ./kd bench e2e --jfr}).
+     */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
 
     private FastStudent(final long version, final String ensembleVersion, final Standardizer scaler,
                         final double[][] weights, final double[][] biases, final int[] widths) {
@@ -52,8 +58,6 @@ public final class FastStudent {
             widest = Math.max(widest, widths[l]);
         }
         this.maxHidden = widest;
-        this.scratch = ThreadLocal.withInitial(() -> new double[][] {
-            new double[widths[0]], new double[maxHidden], new double[maxHidden]});
     }
 
     /** From a student as loaded from a checkpoint, with the manifest's version and scaler. */
@@ -119,9 +123,9 @@ public final class FastStudent {
         if (rawFeatures.length != widths[0]) {
             throw new IllegalArgumentException("expected " + widths[0] + " features, got " + rawFeatures.length);
         }
-        final double[][] buffers = scratch.get();
+        final double[][] buffers = scratch();
         double[] x = buffers[0];
-        for (int j = 0; j < x.length; j++) {
+        for (int j = 0; j < widths[0]; j++) {
             // rounded to float as Standardizer.transform does: the exact input the trainer fed the network
             x[j] = (float) ((rawFeatures[j] - mean[j]) / std[j]);
         }
@@ -133,6 +137,19 @@ public final class FastStudent {
             x = y;
         }
         return logits;
+    }
+
+    /** This thread's buffers, at least as wide as this student's input and hidden layers. */
+    private double[][] scratch() {
+        final double[][] buffers = SCRATCH.get();
+        if (buffers[0].length < widths[0]) {
+            buffers[0] = new double[widths[0]];
+        }
+        if (buffers[1].length < maxHidden) {
+            buffers[1] = new double[maxHidden];
+            buffers[2] = new double[maxHidden];
+        }
+        return buffers;
     }
 
     /** y = relu?(x W + b), W [in x out] row-major. */

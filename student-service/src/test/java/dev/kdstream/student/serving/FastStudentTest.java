@@ -109,6 +109,20 @@ class FastStudentTest {
     }
 
     @Test
+    void studentsOfDifferentShapesTakeTurnsOnOneThread() {
+        // the per-thread buffers are shared by every instance: a wide student after a narrow one
+        // must not read past (or keep values from) the narrow one's buffers
+        final StudentModel narrow = TestStudents.student(6, 2, List.of(4), 5);
+        final StudentModel wide = TestStudents.student(20, 3, List.of(16, 8), 6);
+        final double[][] rawNarrow = TestStudents.rawFeatures(20, narrow.manifest().scaler(), 7);
+        final double[][] rawWide = TestStudents.rawFeatures(20, wide.manifest().scaler(), 8);
+        for (int round = 0; round < 2; round++) {
+            assertSameAsDl4j(narrow, rawNarrow);
+            assertSameAsDl4j(wide, rawWide);
+        }
+    }
+
+    @Test
     void carriesTheVersionsAndShapeOfTheCheckpoint() {
         final StudentModel student = TestStudents.student(6, 4, List.of(5, 3), 1);
         student.setVersion(7);
