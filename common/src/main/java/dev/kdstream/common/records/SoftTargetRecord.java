@@ -1,5 +1,7 @@
 package dev.kdstream.common.records;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * A record on the {@code soft-targets} topic: the feature record plus what the ensemble made of it.
  *
@@ -7,6 +9,7 @@ package dev.kdstream.common.records;
  * @param softTargets     softmax(teacherLogits / temperature)
  * @param ensembleVersion the ensemble that made them
  */
+@JsonSerialize(using = SoftTargetRecordSerializer.class)
 public record SoftTargetRecord(String id, long ts, double[] features, Integer label, String split,
                                double[] teacherLogits, double[] softTargets, double temperature,
                                String ensembleVersion) {
