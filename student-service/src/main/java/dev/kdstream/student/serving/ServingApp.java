@@ -45,8 +45,8 @@ public final class ServingApp {
         return streamsConfig(config, APPLICATION_ID);
     }
 
-    /** @param applicationId another id runs an independent server (tests; a second model) */
-    static Properties streamsConfig(final KdConfig config, final String applicationId) {
+    /** @param applicationId another id runs an independent server (tests; a second model; benchmarks) */
+    public static Properties streamsConfig(final KdConfig config, final String applicationId) {
         final Properties p = new Properties();
         p.putAll(config.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

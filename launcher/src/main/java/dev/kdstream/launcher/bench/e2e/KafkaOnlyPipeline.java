@@ -1,14 +1,12 @@
 package dev.kdstream.launcher.bench.e2e;
 
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,8 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
-import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.student.serving.ServingApp;
+import dev.kdstream.teacher.streams.TeacherApp;
 
 /**
  * The pipeline's Kafka traffic without its work: the same topology shape on the same broker, with
@@ -26,10 +25,11 @@ import dev.kdstream.common.config.KdConfig;
  * implementation of this topology could reach here.
  *
  * <ul>
- *   <li>"teacher": features -> soft-targets, exactly-once, each record put into a changelogged
- *       in-memory store and deleted again (the teacher's batch buffer: a changelog put and a
- *       tombstone per record);</li>
- *   <li>"server": features -> predictions, exactly-once;</li>
+ *   <li>"teacher": features -> soft-targets, with the teacher-service's Streams settings
+ *       (exactly-once), each record put into a changelogged in-memory store and deleted again (the
+ *       teacher's batch buffer: a changelog put and a tombstone per record);</li>
+ *   <li>"server": features -> predictions, with the prediction server's Streams settings (its
+ *       guarantee as configured);</li>
  *   <li>"trainer" and "reader": plain read_committed consumers of soft-targets and predictions,
  *       counting.</li>
  * </ul>
@@ -44,8 +44,10 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     private final Counting reader;
 
     KafkaOnlyPipeline(final KdConfig config) {
-        this.teacher = new KafkaStreams(teacherTopology(config), streamsConfig(config, "kd-bench-kafka-only-teacher"));
-        this.server = new KafkaStreams(serverTopology(config), streamsConfig(config, "kd-bench-kafka-only-server"));
+        this.teacher = new KafkaStreams(teacherTopology(config), TeacherApp.streamsConfig(config,
+                "kd-bench-kafka-only-teacher"));
+        this.server = new KafkaStreams(serverTopology(config), ServingApp.streamsConfig(config,
+                "kd-bench-kafka-only-server"));
         this.trainer = new Counting(config, config.topics().softTargets());
         this.reader = new Counting(config, config.topics().predictions());
         teacher.start();
@@ -60,16 +62,6 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     boolean running() {
         return teacher.state().isRunningOrRebalancing() && server.state().isRunningOrRebalancing()
                 && trainer.reader.alive() && reader.reader.alive();
-    }
-
-    private static Properties streamsConfig(final KdConfig config, final String applicationId) {
-        final Properties p = new Properties();
-        p.putAll(config.kafkaProperties());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ConfigKey.STATE_DIR));
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
-        return p;
     }
 
     private static Topology teacherTopology(final KdConfig config) {
