@@ -160,6 +160,51 @@ public final class Probabilities {
         return loss;
     }
 
+    /**
+     * The gradient of {@link #distillationLossAndGradient} alone, for the training loops that discard
+     * the loss: softmax computed directly, without the logs the loss needs, and without allocating.
+     * The same values up to double rounding (tested); the trainer spent a tenth of its time in the
+     * loss's exps and logs ({@code ./kd bench e2e --jfr}).
+     *
+     * @param gradient receives dL/dz (length C)
+     */
+    public static void distillationGradient(final double[] z, final double[] q, final double[] y,
+                                            final double temperature, final double alpha, final double[] gradient) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (final double v : z) {
+            max = Math.max(max, v);
+        }
+        if (alpha > 0) {
+            // softmax(z / T): the exps in the gradient first, then normalised in place
+            double sum = 0;
+            for (int i = 0; i < z.length; i++) {
+                gradient[i] = Math.exp((z[i] - max) / temperature);
+                sum += gradient[i];
+            }
+            for (int i = 0; i < z.length; i++) {
+                gradient[i] = alpha * temperature * (gradient[i] / sum - q[i]);
+            }
+        } else {
+            Arrays.fill(gradient, 0.0);
+        }
+        if (alpha < 1) {
+            double labelled = 0;
+            for (final double v : y) {
+                labelled += v;
+            }
+            if (labelled > 0) {
+                // softmax(z); its exps again rather than a scratch array
+                double sum = 0;
+                for (final double v : z) {
+                    sum += Math.exp(v - max);
+                }
+                for (int i = 0; i < z.length; i++) {
+                    gradient[i] += (1 - alpha) * (labelled * (Math.exp(z[i] - max) / sum) - y[i]);
+                }
+            }
+        }
+    }
+
     private static void checkSameLength(final double[] a, final double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);

@@ -28,7 +28,7 @@ import dev.kdstream.common.math.Probabilities;
  * <p>It reproduces DL4J 1.0.0-M2.1's step, in the order DL4J does it:
  * <ol>
  *   <li>forward: dense layers, ReLU on the hidden ones, identity on the output (logits);</li>
- *   <li>dL/dlogits per example from {@link Probabilities#distillationLossAndGradient}, as
+ *   <li>dL/dlogits per example from {@link Probabilities#distillationGradient}, as
  *       {@link DistillationLoss} computes it (rounded to float as DL4J stores it);</li>
  *   <li>backward through the dense layers and ReLU (derivative 1 where the activation is > 0);</li>
  *   <li>the summed gradient divided by the minibatch size ({@code BaseMultiLayerUpdater.divideByMinibatch});</li>
@@ -342,7 +342,7 @@ public final class FastStudentTrainer {
                 y[labels[r]] = 1.0;
             }
             final double[] g = deltas[layers][r];
-            Probabilities.distillationLossAndGradient(activations[layers][r], q, y, temperature, alpha, g);
+            Probabilities.distillationGradient(activations[layers][r], q, y, temperature, alpha, g);
             for (int c = 0; c < classes; c++) {
                 g[c] = (float) g[c]; // DistillationLoss hands DL4J a float gradient
             }

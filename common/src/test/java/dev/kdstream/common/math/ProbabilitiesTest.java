@@ -3,6 +3,9 @@ package dev.kdstream.common.math;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 
 class ProbabilitiesTest {
@@ -98,6 +101,53 @@ class ProbabilitiesTest {
                         - Probabilities.distillationLossAndGradient(down, q, y, 3.0, alpha, new double[4])) / (2 * h);
                 assertThat(g[i]).as("alpha %s, dz%d", alpha, i).isCloseTo(numeric, within(1e-7));
             }
+        }
+    }
+
+    @Test
+    void gradientAloneOfKnownLogits() {
+        // softmax(0, ln 3) = (1/4, 3/4)
+        final double[] z = {0, Math.log(3)};
+        final double[] g = new double[2];
+        Probabilities.distillationGradient(z, new double[] {0.5, 0.5}, new double[2], 1.0, 1.0, g);
+        assertThat(g).containsExactly(new double[] {-0.25, 0.25}, within(1e-15));
+        Probabilities.distillationGradient(z, new double[2], new double[] {0, 1}, 1.0, 0.0, g);
+        assertThat(g).containsExactly(new double[] {0.25, -0.25}, within(1e-15));
+        // unlabelled, alpha 0.7: the soft term only, alpha * T (softmax(z / T) - q) with T = 2
+        final double s = Math.sqrt(3);
+        Probabilities.distillationGradient(z, new double[] {0.5, 0.5}, new double[2], 2.0, 0.7, g);
+        assertThat(g).containsExactly(new double[] {1.4 * (1 / (1 + s) - 0.5), 1.4 * (s / (1 + s) - 0.5)},
+                within(1e-15));
+    }
+
+    @Test
+    void gradientAloneEqualsTheGradientWithTheLoss() {
+        final Random rng = new Random(5);
+        for (int trial = 0; trial < 1000; trial++) {
+            final int c = 2 + rng.nextInt(9);
+            final double[] z = new double[c];
+            final double[] q = new double[c];
+            final double[] y = new double[c];
+            double sum = 0;
+            for (int i = 0; i < c; i++) {
+                z[i] = rng.nextGaussian() * 8;
+                q[i] = rng.nextDouble();
+                sum += q[i];
+            }
+            for (int i = 0; i < c; i++) {
+                q[i] /= sum;
+            }
+            if (rng.nextBoolean()) {
+                y[rng.nextInt(c)] = 1;
+            }
+            final double alpha = new double[] {0.0, 0.7, 1.0, rng.nextDouble()}[trial % 4];
+            final double temperature = 0.5 + rng.nextDouble() * 5;
+            final double[] expected = new double[c];
+            Probabilities.distillationLossAndGradient(z, q, y, temperature, alpha, expected);
+            final double[] actual = new double[c];
+            Arrays.fill(actual, Double.NaN); // whatever the array held is overwritten
+            Probabilities.distillationGradient(z, q, y, temperature, alpha, actual);
+            assertThat(actual).as("trial %d", trial).containsExactly(expected, within(1e-12));
         }
     }
 }

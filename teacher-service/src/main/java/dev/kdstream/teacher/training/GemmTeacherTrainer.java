@@ -292,7 +292,7 @@ public final class GemmTeacherTrainer {
                     q[c] = labelValues[r * rowWidth + c];
                     y[c] = labelValues[r * rowWidth + classes + c];
                 }
-                Probabilities.distillationLossAndGradient(z, q, y, temperature, alpha, g);
+                Probabilities.distillationGradient(z, q, y, temperature, alpha, g);
                 for (int c = 0; c < classes; c++) {
                     // DistillationLoss hands DL4J a float gradient, which its updater divides by n
                     delta.put(r + n * (t * classes + c), (float) g[c] / n);
