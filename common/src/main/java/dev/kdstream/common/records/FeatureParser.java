@@ -89,7 +89,8 @@ public final class FeatureParser {
                 final JsonToken t = p.nextToken();
                 switch (field) {
                     case "id" -> {
-                        if (t == JsonToken.VALUE_STRING && p.getTextLength() > 0) {
+                        if (t == JsonToken.VALUE_STRING && p.getTextLength() > 0
+                                && p.getTextLength() <= FeatureRecord.MAX_ID_CHARS) {
                             id = p.getText();
                         } else if (t == JsonToken.VALUE_NUMBER_INT && isLong(p)) {
                             id = Long.toString(p.getLongValue());
@@ -171,6 +172,10 @@ public final class FeatureParser {
         }
         if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
             throw new InvalidRecordException(Reason.BAD_FIELD, "'id' must be a non-empty string");
+        }
+        if (id.asText().length() > FeatureRecord.MAX_ID_CHARS) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'id' is " + id.asText().length()
+                    + " characters, the limit is " + FeatureRecord.MAX_ID_CHARS);
         }
         return id.asText();
     }

@@ -15,6 +15,11 @@ public record FeatureRecord(String id, long ts, double[] features, Integer label
 
     public static final String TRAIN = "train";
     public static final String HOLDOUT = "holdout";
+    /**
+     * The longest id accepted, in characters: the teacher's buffer stores an id in at most 65,535
+     * bytes (modified UTF-8, up to 3 bytes a character), and no real id comes near it.
+     */
+    public static final int MAX_ID_CHARS = 10_000;
 
     public boolean labelled() {
         return label != null;

@@ -92,6 +92,18 @@ class FeatureParserTest {
     }
 
     @Test
+    void anIdLongerThanTheLimitIsRefused() {
+        final FeatureParser roomy = new FeatureParser(3, 2, 100_000);
+        final String atLimit = "i".repeat(FeatureRecord.MAX_ID_CHARS);
+        assertThat(roomy.parse(("{\"id\":\"" + atLimit + "\",\"features\":[1,2,3]}").getBytes(StandardCharsets.UTF_8), 0)
+                .id()).isEqualTo(atLimit);
+        final byte[] over = ("{\"id\":\"" + atLimit + "é\",\"features\":[1,2,3]}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> roomy.parse(over, 0))
+                .hasMessage("'id' is 10001 characters, the limit is 10000")
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_FIELD));
+    }
+
+    @Test
     void reasonsHaveLowercaseTags() {
         assertThat(Reason.WRONG_FEATURE_COUNT.tag()).isEqualTo("wrong_feature_count");
     }

@@ -34,6 +34,8 @@ import dev.kdstream.common.records.FeatureRecord;
 final class BufferedFeatureSerde {
 
     private static final byte FORMAT = 1;
+    /** What writeUTF's two-byte length can say. */
+    private static final int MAX_ID_BYTES = 65_535;
     private static final Serde<BufferedFeature> LEGACY_JSON = JsonSerde.serdeFor(BufferedFeature.class);
 
     private BufferedFeatureSerde() {
@@ -62,6 +64,11 @@ final class BufferedFeatureSerde {
     static byte[] toBytes(final BufferedFeature value) {
         final FeatureRecord f = value.feature();
         final byte[] id = modifiedUtf8(f.id());
+        if (id.length > MAX_ID_BYTES) {
+            // FeatureParser refuses such ids first (FeatureRecord.MAX_ID_CHARS); never truncate one
+            throw new SerializationException("an id of " + id.length + " bytes does not fit the buffer's "
+                    + MAX_ID_BYTES);
+        }
         final double[] features = f.features();
         // a ByteBuffer, not a DataOutputStream: that one writes a long byte by byte through a
         // synchronized stream, and was most of this method in the teacher's profile

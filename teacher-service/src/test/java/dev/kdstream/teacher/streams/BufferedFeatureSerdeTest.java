@@ -72,6 +72,15 @@ class BufferedFeatureSerdeTest {
     }
 
     @Test
+    void anIdTooLongForTheLayoutIsAnErrorNotATruncation() {
+        for (final String id : new String[] {"a".repeat(70_000), "é".repeat(40_000)}) {
+            final BufferedFeature value = new BufferedFeature(new FeatureRecord(id, 1L, new double[] {1.0}, null,
+                    FeatureRecord.TRAIN), 2L);
+            assertThatThrownBy(() -> BufferedFeatureSerde.toBytes(value)).isInstanceOf(SerializationException.class);
+        }
+    }
+
+    @Test
     void aCorruptValueIsASerializationError() {
         assertThatThrownBy(() -> BufferedFeatureSerde.deserializer().deserialize("t", new byte[] {1, 0}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("corrupt");
