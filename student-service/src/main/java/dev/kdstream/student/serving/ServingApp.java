@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.common.kafka.StreamsDefaults;
 import dev.kdstream.common.kafka.Topic;
 import dev.kdstream.common.kafka.TopicNames;
 import dev.kdstream.common.kafka.Topics;
@@ -61,9 +62,7 @@ public final class ServingApp {
             // give the latency back; its 30 s commit interval would make the repeats after a crash
             // 30 s of records, so 1 s unless the user set one.
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-            if (!p.containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
-                p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
-            }
+            StreamsDefaults.producerDefault(p, ProducerConfig.LINGER_MS_CONFIG, "1");
             p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         } else if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             // the held records' changelog, the predictions and the input offsets commit together:
