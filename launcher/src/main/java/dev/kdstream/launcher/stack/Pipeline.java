@@ -109,7 +109,37 @@ public final class Pipeline implements AutoCloseable {
 
     /** Whether every stage has taken at least {@code records}. */
     public boolean caughtUp(final long records) {
-        return annotated() >= records && trained() >= records && predicted() >= records;
+        return counts().reached(records);
+    }
+
+    /** What each stage has taken so far, read once. */
+    public Counts counts() {
+        return new Counts(annotated(), trained(), predicted());
+    }
+
+    /** The records each stage has taken: annotated, trained on, predicted. */
+    public record Counts(long annotated, long trained, long predicted) {
+
+        /** Since {@code before}. */
+        public Counts minus(final Counts before) {
+            return new Counts(annotated - before.annotated, trained - before.trained, predicted - before.predicted);
+        }
+
+        /** Whether every stage has taken at least {@code records}. */
+        public boolean reached(final long records) {
+            return annotated >= records && trained >= records && predicted >= records;
+        }
+
+        public long sum() {
+            return annotated + trained + predicted;
+        }
+    }
+
+    /** Throws if the trainer has failed: the stack cannot finish without it. */
+    public void requireTrainerAlive() {
+        if (trainer.failure().isPresent()) {
+            throw new IllegalStateException("the trainer failed: " + trainer.failure().get());
+        }
     }
 
     private static long count(final MeterRegistry registry, final String stage) {

@@ -76,9 +76,7 @@ final class StackStatus {
                 producer.close();
                 stoppedEarly = true;
             }
-            if (pipeline.trainer().failure().isPresent()) {
-                throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
-            }
+            pipeline.requireTrainerAlive();
             // a stage that stops moving for a minute after the producer finished is reported, not waited on forever
             if (!producer.running()) {
                 idleSince = moved ? -1 : idleSince < 0 ? tick : idleSince;

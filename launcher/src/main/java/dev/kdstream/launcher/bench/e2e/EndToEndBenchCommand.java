@@ -233,9 +233,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private PhaseResult pipelinePhase(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
                                       final Dataset train, final String name, final long count, final double rate,
                                       final int warmup) throws Exception {
-        final long annotated0 = pipeline.annotated();
-        final long trained0 = pipeline.trained();
-        final long predicted0 = pipeline.predicted();
+        final Pipeline.Counts before = pipeline.counts();
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
         tap.phase(recorder);
@@ -246,23 +244,19 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             producer.close();
             // when every stage had every record: the phase's end, whenever the reader catches up
             final long[] drainedAt = {-1};
-            final LongSupplier annotated = () -> pipeline.annotated() - annotated0;
-            final LongSupplier trained = () -> pipeline.trained() - trained0;
-            final LongSupplier predicted = () -> pipeline.predicted() - predicted0;
+            final Pipeline.Counts[] taken = {new Pipeline.Counts(0, 0, 0)};
             awaitDone(() -> {
                 tap.requireAlive();
-                if (pipeline.trainer().failure().isPresent()) {
-                    throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
-                }
-                if (drainedAt[0] < 0 && annotated.getAsLong() >= produced.acked()
-                        && trained.getAsLong() >= produced.acked() && predicted.getAsLong() >= produced.acked()) {
+                pipeline.requireTrainerAlive();
+                taken[0] = pipeline.counts().minus(before);
+                if (drainedAt[0] < 0 && taken[0].reached(produced.acked())) {
                     drainedAt[0] = System.currentTimeMillis();
                 }
             }, () -> drainedAt[0] >= 0 && recorder.received() >= produced.acked(),
-                    () -> annotated.getAsLong() + trained.getAsLong() + predicted.getAsLong() + recorder.received());
+                    () -> taken[0].sum() + recorder.received());
             final long end = drainedAt[0] >= 0 ? drainedAt[0] : System.currentTimeMillis();
-            return new PhaseResult("pipeline", rate, produced, pipeline.annotated() - annotated0,
-                    pipeline.trained() - trained0, pipeline.predicted() - predicted0,
+            final Pipeline.Counts counts = pipeline.counts().minus(before);
+            return new PhaseResult("pipeline", rate, produced, counts.annotated(), counts.trained(), counts.predicted(),
                     recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
                     recorder.arrivalLatency(), recorder.servedLatency(), recorder.received());
         }

@@ -121,9 +121,7 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                if (pipeline.trainer().failure().isPresent()) {
-                    throw new IllegalStateException("the trainer failed: " + pipeline.trainer().failure().get());
-                }
+                pipeline.requireTrainerAlive();
                 final MemorySample sample = MemorySample.now((System.nanoTime() - start) / 1e9);
                 samples.add(sample);
                 printRow(out, sample, producer.acked(), pipeline.annotated(),
