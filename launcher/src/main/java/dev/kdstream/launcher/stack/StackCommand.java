@@ -54,6 +54,9 @@ import picocli.CommandLine.Spec;
             "  ./kd stack --rate 5000 --duration 60"})
 public final class StackCommand implements Callable<Integer> {
 
+    /** {@code --data-dir}'s default. */
+    public static final String DEFAULT_DATA_DIR = ".kd";
+
     @Spec
     CommandSpec spec;
 
@@ -64,7 +67,7 @@ public final class StackCommand implements Callable<Integer> {
             description = "Broker port on localhost (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".kd",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR,
             description = "Broker data, Streams state and the cached ensemble (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -130,14 +133,14 @@ public final class StackCommand implements Callable<Integer> {
             final Map<String, String> overrides = new LinkedHashMap<>();
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
-            overrides.put(ConfigKey.MODEL_DIR.key(), dataDir.resolve("models").toString());
+            overrides.put(ConfigKey.MODEL_DIR.key(), modelDir(dataDir).toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
             final KdConfig config = KdConfig.fromEnvironment(null, overrides);
             final var created = TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions,
                     (short) 1);
             out.println("kafka:     " + broker.bootstrapServers() + "  (topics created: " + created + ")");
 
-            final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(dataDir.resolve("models"), split.train(),
+            final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(modelDir(dataDir), split.train(),
                     Hyperparameters.defaults(), out);
             try (Pipeline pipeline = Pipeline.start(config, ensemble);
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
@@ -189,6 +192,11 @@ public final class StackCommand implements Callable<Integer> {
         stopped.await();
         out.println("kd stack: stopping ...");
         out.flush();
+    }
+
+    /** Where the stack caches its ensemble under {@code dataDir}. */
+    public static Path modelDir(final Path dataDir) {
+        return dataDir.resolve("models");
     }
 
     public static void deleteRecursively(final Path dir) throws IOException {

@@ -24,7 +24,7 @@ import dev.kdstream.producer.stream.StreamOptions;
 final class BenchStack {
 
     /** Where {@code ./kd stack} caches its ensemble, with its default {@code --data-dir}. */
-    private static final Path MODEL_DIR = Path.of(".kd", "models");
+    private static final Path MODEL_DIR = StackCommand.modelDir(Path.of(StackCommand.DEFAULT_DATA_DIR));
 
     private BenchStack() {
     }
