@@ -63,19 +63,28 @@ final class BufferedFeatureSerde {
 
     static byte[] toBytes(final BufferedFeature value) {
         final FeatureRecord f = value.feature();
-        final byte[] id = modifiedUtf8(f.id());
-        if (id.length > MAX_ID_BYTES) {
+        final String id = f.id();
+        // ASCII ids (the usual) are their own modified UTF-8 bytes, written char by char below
+        final byte[] encoded = plainAscii(id) ? null : modifiedUtf8ByTheJdk(id);
+        final int idLength = encoded == null ? id.length() : encoded.length;
+        if (idLength > MAX_ID_BYTES) {
             // FeatureParser refuses such ids first (FeatureRecord.MAX_ID_CHARS); never truncate one
-            throw new SerializationException("an id of " + id.length + " bytes does not fit the buffer's "
+            throw new SerializationException("an id of " + idLength + " bytes does not fit the buffer's "
                     + MAX_ID_BYTES);
         }
         final double[] features = f.features();
         // a ByteBuffer, not a DataOutputStream: that one writes a long byte by byte through a
         // synchronized stream, and was most of this method in the teacher's profile
-        final ByteBuffer out = ByteBuffer.allocate(1 + 2 + id.length + 8 + 4 + 8 * features.length + 4 + 1 + 8);
+        final ByteBuffer out = ByteBuffer.allocate(1 + 2 + idLength + 8 + 4 + 8 * features.length + 4 + 1 + 8);
         out.put(FORMAT);
-        out.putShort((short) id.length);
-        out.put(id);
+        out.putShort((short) idLength);
+        if (encoded == null) {
+            for (int i = 0; i < idLength; i++) {
+                out.put((byte) id.charAt(i));
+            }
+        } else {
+            out.put(encoded);
+        }
         out.putLong(f.ts());
         out.putInt(features.length);
         for (final double x : features) {
@@ -115,23 +124,21 @@ final class BufferedFeatureSerde {
         }
     }
 
-    /**
-     * The id as {@link DataOutputStream#writeUTF} encodes it, without its length: the layout of
-     * changelogs already written. ASCII ids (the usual) are their own bytes.
-     */
-    private static byte[] modifiedUtf8(final String s) {
-        final int n = s.length();
-        final byte[] ascii = new byte[n];
-        for (int i = 0; i < n; i++) {
+    /** Whether {@link DataOutputStream#writeUTF} writes {@code s} as one byte per char (1..127). */
+    private static boolean plainAscii(final String s) {
+        for (int i = 0; i < s.length(); i++) {
             final char c = s.charAt(i);
             if (c == 0 || c >= 0x80) {
-                return modifiedUtf8ByTheJdk(s);
+                return false;
             }
-            ascii[i] = (byte) c;
         }
-        return ascii;
+        return true;
     }
 
+    /**
+     * The id as {@link DataOutputStream#writeUTF} encodes it, without its length: the layout of
+     * changelogs already written.
+     */
     private static byte[] modifiedUtf8ByTheJdk(final String s) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + 3 * s.length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
