@@ -134,7 +134,7 @@ public final class Probabilities {
         if (alpha > 0) {
             loss += alpha * temperature * temperature * klDivergenceToLogits(q, z, temperature);
         }
-        if (alpha < 1) {
+        if (alpha < 1 && Arrays.stream(y).sum() > 0) {
             final double[] logP = logSoftmax(z, 1.0);
             double ce = 0;
             for (int i = 0; i < z.length; i++) {
