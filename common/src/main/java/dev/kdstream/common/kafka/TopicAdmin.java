@@ -34,13 +34,13 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** @return the names created (existing topics are left as they are) */
     /** The topics of {@code config}, with its partitions and replication factor. */
     public static List<String> ensureTopics(final KdConfig config) {
         return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
                 (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
     }
 
+    /** @return the names created (existing topics are left as they are) */
     public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
                                             final int partitions, final short replication) {
         // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException

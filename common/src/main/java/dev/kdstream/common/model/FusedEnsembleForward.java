@@ -139,7 +139,7 @@ public final class FusedEnsembleForward {
         for (int l = 0; l < layers; l++) {
             hidden[l] = (int) first.get(Networks.hiddenName(p0, l) + "_W").size(1);
         }
-        final int inputs = (int) first.get(p0 + "_h0_W").size(0);
+        final int inputs = (int) first.get(Networks.hiddenName(p0, 0) + "_W").size(0);
         final int classes = (int) param(first, p0, p0 + "_W").size(1);
 
         final INDArray firstWeights = Nd4j.create(DataType.FLOAT, new long[] {inputs, (long) teachers * hidden[0]}, 'f');
@@ -299,8 +299,9 @@ public final class FusedEnsembleForward {
     private static void checkActivations(final ComputationGraph group, final int branch) {
         final String prefix = Networks.outputName(branch);
         for (int l = 0; group.getConfiguration().getVertices().containsKey(Networks.hiddenName(prefix, l)); l++) {
-            ReproducedLayers.requireDense(group.getLayer(Networks.hiddenName(prefix, l)).conf().getLayer(), "layer "
-                    + Networks.hiddenName(prefix, l), false, "Networks.teacherGroup");
+            final String layer = Networks.hiddenName(prefix, l);
+            ReproducedLayers.requireDense(group.getLayer(layer).conf().getLayer(), "layer " + layer, false,
+                    "Networks.teacherGroup");
         }
         if (!group.getConfiguration().getVertices().containsKey(prefix)) {
             throw new IllegalArgumentException("the teacher group has no layer " + prefix);
