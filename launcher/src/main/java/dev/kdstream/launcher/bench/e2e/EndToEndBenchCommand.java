@@ -109,10 +109,6 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     + "throws away compiled code, and (a) would measure the JIT recompiling.")
     Path jfr;
 
-    /** Part (a)'s and part (d)'s CPU: the snapshots at their start and end. */
-    private ThreadCpu[] cpuOfPipeline;
-    private ThreadCpu[] cpuOfKafkaOnly;
-
     @Override
     public Integer call() throws Exception {
         if (records <= 0 || warmupRecords < 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
@@ -161,6 +157,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 + ConfigKey.SERVER_GUARANTEE.env() + "), commit.interval.ms "
                 + (commitIntervalMs == null ? "the server's default" : commitIntervalMs));
         final PhaseResult pipelineMax;
+        final ThreadCpu[] pipelineCpu;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig);
              Recording instrumented = jfr == null ? null : startJfr()) {
@@ -175,7 +172,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             try (Recording recording = jfr == null ? null : startJfr();
                  ThreadCpu.Recorder cpu = new ThreadCpu.Recorder(100)) {
                 pipelineMax = pipelinePhase(pipelineConfig, pipeline, tap, train, "a", records, 0, 0);
-                cpuOfPipeline = cpu.stop();
+                pipelineCpu = cpu.stop();
                 if (recording != null) {
                     recording.stop();
                     recording.dump(jfr);
@@ -198,7 +195,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.flush();
         final KafkaOnlyResult kafkaOnly = kafkaOnlyPhase(base, train);
         printThroughput(out, rawMax, pipelineMax, kafkaOnly);
-        printCpu(out);
+        printCpu(out, "(a) the pipeline", pipelineCpu);
+        printCpu(out, "(d) the same topology, Kafka only", kafkaOnly.cpu());
         printLatency(out, atRates);
         out.flush();
     }
@@ -278,14 +276,16 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             }
             final long start = System.currentTimeMillis();
             final ProduceSummary produced;
+            final ThreadCpu[] span;
             try (ThreadCpu.Recorder cpu = new ThreadCpu.Recorder(100)) {
                 produced = produce(config, train, "k-", records, metrics);
                 expected += produced.acked();
                 awaitDelivered(pipeline, expected);
-                cpuOfKafkaOnly = cpu.stop();
+                span = cpu.stop();
             }
             return new KafkaOnlyResult(produced.acked(), produced.failed(),
-                    pipeline.delivered() - (expected - produced.acked()), (System.currentTimeMillis() - start) / 1e3);
+                    pipeline.delivered() - (expected - produced.acked()), (System.currentTimeMillis() - start) / 1e3,
+                    span);
         }
     }
 
@@ -333,8 +333,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** (d)'s figures: records acknowledged, failed, delivered to both readers, seconds. */
-    record KafkaOnlyResult(long acked, long failed, long delivered, double seconds) {
+    /** (d)'s figures: records acknowledged, failed, delivered to both readers, seconds; its CPU span. */
+    record KafkaOnlyResult(long acked, long failed, long delivered, double seconds, ThreadCpu[] cpu) {
 
         double eventsPerSecond() {
             return acked / Math.max(1e-3, seconds);
@@ -373,11 +373,6 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
      * Where the CPU of parts (a) and (d) went, native time (the teacher's GEMMs) included, per
      * record: the two moved the same records at different speeds.
      */
-    private void printCpu(final PrintWriter out) {
-        printCpu(out, "(a) the pipeline", cpuOfPipeline);
-        printCpu(out, "(d) the same topology, Kafka only", cpuOfKafkaOnly);
-    }
-
     private void printCpu(final PrintWriter out, final String label, final ThreadCpu[] span) {
         final ThreadCpu before = span[0];
         final ThreadCpu after = span[1];
