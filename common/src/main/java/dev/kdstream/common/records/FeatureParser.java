@@ -1,6 +1,7 @@
 package dev.kdstream.common.records;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -44,6 +45,18 @@ public final class FeatureParser {
      * @param kafkaTimestamp the record's timestamp, the event time when the value has no {@code ts}
      */
     public FeatureRecord parse(final byte[] value, final long kafkaTimestamp) {
+        return parse(value, kafkaTimestamp, false).record();
+    }
+
+    /**
+     * {@link #parse}, keeping the {@code features} array's text when the record is valid in the
+     * plainest way (see {@link ParsedFeature}).
+     */
+    public ParsedFeature parseKeepingText(final byte[] value, final long kafkaTimestamp) {
+        return parse(value, kafkaTimestamp, true);
+    }
+
+    private ParsedFeature parse(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
         if (value == null) {
             throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
         }
@@ -51,7 +64,7 @@ public final class FeatureParser {
             throw new InvalidRecordException(Reason.OVERSIZE, "record is " + value.length + " bytes, the limit is "
                     + maxBytes);
         }
-        final FeatureRecord valid = parseValid(value, kafkaTimestamp);
+        final ParsedFeature valid = parseValid(value, kafkaTimestamp, keepText);
         if (valid != null) {
             return valid;
         }
@@ -64,7 +77,8 @@ public final class FeatureParser {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException(Reason.MALFORMED_JSON, "value must be a JSON object");
         }
-        return new FeatureRecord(id(root), ts(root, kafkaTimestamp), features(root), label(root), split(root));
+        return new ParsedFeature(new FeatureRecord(id(root), ts(root, kafkaTimestamp), features(root), label(root),
+                split(root)), null);
     }
 
     /**
@@ -73,8 +87,11 @@ public final class FeatureParser {
      * the teacher's and the server's hot paths). Returns null as soon as anything is unusual
      * (an unexpected type, a value out of range, malformed JSON...): the tree path below then
      * decides, with its messages, so both paths accept exactly the same records.
+     *
+     * @param keepText whether to keep the features array's text: it holds only JSON numbers and
+     *                 whitespace here (anything else takes the tree path), so it is ASCII
      */
-    private FeatureRecord parseValid(final byte[] value, final long kafkaTimestamp) {
+    private ParsedFeature parseValid(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
         try (JsonParser p = LENIENT.getFactory().createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -82,6 +99,7 @@ public final class FeatureParser {
             String id = null;
             long ts = kafkaTimestamp;
             double[] features = null;
+            String featuresJson = null;
             Integer label = null;
             String split = FeatureRecord.TRAIN;
             String field;
@@ -108,9 +126,15 @@ public final class FeatureParser {
                         }
                     }
                     case "features" -> {
+                        final long from = keepText ? p.currentTokenLocation().getByteOffset() : -1;
                         features = t == JsonToken.START_ARRAY ? finiteNumbers(p) : null;
                         if (features == null) {
                             return null;
+                        }
+                        if (keepText) {
+                            // from the '[' to the ']' (the current token): a later "features" key wins, as in the tree
+                            final int to = (int) p.currentTokenLocation().getByteOffset() + 1;
+                            featuresJson = new String(value, (int) from, to - (int) from, StandardCharsets.ISO_8859_1);
                         }
                     }
                     case "label" -> {
@@ -136,7 +160,8 @@ public final class FeatureParser {
                     default -> p.skipChildren();
                 }
             }
-            return id == null || features == null ? null : new FeatureRecord(id, ts, features, label, split);
+            return id == null || features == null ? null
+                    : new ParsedFeature(new FeatureRecord(id, ts, features, label, split), featuresJson);
         } catch (IOException e) {
             return null;
         }

@@ -22,10 +22,25 @@ public final class SoftTargetRecordSerializer extends StdSerializer<SoftTargetRe
     @Override
     public void serialize(final SoftTargetRecord r, final JsonGenerator g, final SerializerProvider provider)
             throws IOException {
+        write(r, null, g);
+    }
+
+    /**
+     * Writes {@code r}, taking its features from {@code featuresJson} when given: a JSON array of
+     * the same numbers, written out as it is (the teacher passes on the producer's text, see
+     * {@link ParsedFeature}).
+     */
+    public static void write(final SoftTargetRecord r, final String featuresJson, final JsonGenerator g)
+            throws IOException {
         g.writeStartObject(r);
         g.writeStringField("id", r.id());
         g.writeNumberField("ts", r.ts());
-        array(g, "features", r.features());
+        if (featuresJson == null) {
+            array(g, "features", r.features());
+        } else {
+            g.writeFieldName("features");
+            g.writeRawValue(featuresJson);
+        }
         if (r.label() == null) {
             g.writeNullField("label");
         } else {

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.common.kafka.DeadLetters;
 import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.InvalidRecordException;
 import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.common.records.ParsedFeature;
 
 /**
  * First step of the teacher: parses the raw bytes of a {@code features} record. A valid record
- * goes on to the annotator as {@code (id, FeatureRecord)}; an invalid one goes to the dead-letter
+ * goes on to the annotator as {@code (id, ParsedFeature)}; an invalid one goes to the dead-letter
  * sink byte for byte (original key, value and headers) with the error headers added, and the app
  * keeps going.
  *
@@ -54,14 +54,14 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     @Override
     public void process(final Record<byte[], byte[]> record) {
         metrics.received();
-        final FeatureRecord feature;
+        final ParsedFeature feature;
         try {
-            feature = parser.parse(record.value(), record.timestamp());
+            feature = parser.parseKeepingText(record.value(), record.timestamp());
         } catch (InvalidRecordException e) {
             deadLetter(record, e);
             return;
         }
-        context.forward(record.withKey(feature.id()).withValue(feature), validChild);
+        context.forward(record.withKey(feature.record().id()).withValue(feature), validChild);
     }
 
     private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {

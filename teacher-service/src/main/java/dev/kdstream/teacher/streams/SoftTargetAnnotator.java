@@ -2,7 +2,9 @@ package dev.kdstream.teacher.streams;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,6 +25,7 @@ import dev.kdstream.common.model.FusedEnsembleForward;
 import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.ParsedFeature;
 import dev.kdstream.common.records.SoftTargetRecord;
 
 /**
@@ -66,7 +69,8 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * <p>What follows for the code. Nothing but the store holds records: the only other state is a
  * count of the store's entries, recomputed from the store in {@link #init}, which Kafka Streams
  * calls after restoration (also when it revives a corrupted task), so the count cannot drift from
- * the store. {@link #close} does not flush: it runs after the task's last commit (the task is
+ * the store; and the features' text of records read by this instance, a shortcut for printing
+ * them that a restored record does without. {@link #close} does not flush: it runs after the task's last commit (the task is
  * being suspended for a rebalance or closed for shutdown), so soft targets and deletes written
  * there would belong to no commit of this task and could race its next owner; the changelog
  * already carries what is left to that owner. A soft target carries its input's Kafka timestamp
@@ -77,7 +81,7 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * <p>One ensemble and one {@link FusedEnsembleForward} per processor, so per task: neither is
  * thread-safe, and a task runs on one stream thread at a time.
  */
-final class SoftTargetAnnotator implements Processor<String, FeatureRecord, String, SoftTargetRecord> {
+final class SoftTargetAnnotator implements Processor<String, ParsedFeature, String, OutgoingSoftTarget> {
 
     /** Rows the forward pass's buffers hold: ~22 MB per task for the default ensemble. */
     static final int MAX_FORWARD_BATCH = 1024;
@@ -89,8 +93,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final Supplier<TeacherEnsemble> ensembles;
     private final TeacherMetrics metrics;
 
-    private ProcessorContext<String, SoftTargetRecord> context;
+    private ProcessorContext<String, OutgoingSoftTarget> context;
     private KeyValueStore<Long, BufferedFeature> buffer;
+    /**
+     * The features' text of buffered records, by input offset, for the soft targets to copy (see
+     * {@link ParsedFeature}). Only a shortcut: a record restored from the changelog has none and
+     * its features are printed, so this map is kept out of the store and its changelog.
+     */
+    private final Map<Long, String> featuresJson = new HashMap<>();
     private TeacherEnsemble ensemble;
     /** This task's forward pass, built from {@link #ensemble}'s weights; not thread-safe. */
     private FusedEnsembleForward forward;
@@ -113,9 +123,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     }
 
     @Override
-    public void init(final ProcessorContext<String, SoftTargetRecord> context) {
+    public void init(final ProcessorContext<String, OutgoingSoftTarget> context) {
         this.context = context;
         this.buffer = context.getStateStore(storeName);
+        featuresJson.clear();
         if (ensemble == null) {
             ensemble = ensembles.get();
             if (!ensemble.manifest().versionId().equals(manifest.versionId())) {
@@ -135,11 +146,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     }
 
     @Override
-    public void process(final Record<String, FeatureRecord> record) {
+    public void process(final Record<String, ParsedFeature> record) {
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
-        buffer.put(offset, new BufferedFeature(record.value(), record.timestamp()));
+        buffer.put(offset, new BufferedFeature(record.value().record(), record.timestamp()));
+        if (record.value().featuresJson() != null) {
+            featuresJson.put(offset, record.value().featuresJson());
+        }
         buffered++;
         if (buffered >= batchSize) {
             flush();
@@ -189,9 +203,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         for (int i = 0; i < scaled.length; i++) {
             final BufferedFeature waiting = batch.get(i).value;
             final FeatureRecord feature = waiting.feature();
-            context.forward(new Record<>(feature.id(), SoftTargetRecord.of(feature, teacherLogits[i],
-                    softTargets[i], manifest.temperature(), manifest.versionId()), waiting.timestamp(),
-                    new RecordHeaders()));
+            final SoftTargetRecord softTarget = SoftTargetRecord.of(feature, teacherLogits[i], softTargets[i],
+                    manifest.temperature(), manifest.versionId());
+            context.forward(new Record<>(feature.id(), new OutgoingSoftTarget(softTarget,
+                    featuresJson.remove(batch.get(i).key)), waiting.timestamp(), new RecordHeaders()));
             // put(key, null) deletes without reading the old value back (delete() deserialises it)
             buffer.put(batch.get(i).key, null);
         }

@@ -160,8 +160,9 @@ public final class TeacherApp implements AutoCloseable {
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(BUFFER_STORE, batchSize, linger, manifest,
                 ensembles, metrics), VALIDATE);
         topology.addStateStore(bufferStore(), ANNOTATE);
+        // the JSON of topics.softTargets()' value serde, with the features copied from the input
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
-                topics.softTargets().valueSerde().serializer(), ANNOTATE);
+                new OutgoingSoftTargetSerializer(), ANNOTATE);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
         return topology;

@@ -23,7 +23,7 @@ import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.model.EnsembleManifest;
 import dev.kdstream.common.model.TeacherEnsemble;
 import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.common.records.ParsedFeature;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**
@@ -40,7 +40,7 @@ class SoftTargetAnnotatorTest {
     private final EnsembleManifest manifest = ensemble.manifest();
     private final Dataset data = TinyEnsemble.data();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private MockProcessorContext<String, SoftTargetRecord> context;
+    private MockProcessorContext<String, OutgoingSoftTarget> context;
     private KeyValueStore<Long, BufferedFeature> store;
 
     @BeforeEach
@@ -75,7 +75,7 @@ class SoftTargetAnnotatorTest {
         annotator.init(context);
 
         context.setRecordMetadata("features", 0, 8);
-        annotator.process(new Record<>("r8", feature(8), 1008L));
+        annotator.process(new Record<>("r8", new ParsedFeature(feature(8), null), 1008L));
         assertThat(forwardedIds()).as("3 restored + 1 new = a full batch, oldest first")
                 .containsExactly("r5", "r6", "r7", "r8");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(1);
@@ -100,10 +100,27 @@ class SoftTargetAnnotatorTest {
         final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
         annotator.init(context);
         context.setRecordMetadata("features", 0, 3);
-        annotator.process(new Record<>("r3", feature(3), 1003L));
+        annotator.process(new Record<>("r3", new ParsedFeature(feature(3), null), 1003L));
         annotator.close();
         assertThat(context.forwarded()).isEmpty();
         assertThat(store.get(3L).feature().id()).as("left for the task's next owner").isEqualTo("r3");
+    }
+
+    @Test
+    void passesOnTheFeaturesTextOfRecordsItReadAndPrintsTheRestoredOnes() {
+        restored(5);
+        final SoftTargetAnnotator annotator = annotator(3, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        context.setRecordMetadata("features", 0, 6);
+        annotator.process(new Record<>("r6", new ParsedFeature(feature(6), "[6.0]"), 1006L));
+        context.setRecordMetadata("features", 0, 7);
+        annotator.process(new Record<>("r7", new ParsedFeature(feature(7), null), 1007L));
+
+        assertThat(context.forwarded()).extracting(f -> ((OutgoingSoftTarget) f.record().value()).featuresJson())
+                .as("restored: no text; read with text; read without (the parser's slow path)")
+                .containsExactly(null, "[6.0]", null);
+        assertThat(context.forwarded()).extracting(f -> ((OutgoingSoftTarget) f.record().value()).record().features())
+                .containsExactly(data.features()[5], data.features()[6], data.features()[7]);
     }
 
     @Test

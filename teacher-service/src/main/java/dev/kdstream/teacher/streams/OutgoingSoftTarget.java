@@ -1,0 +1,13 @@
+package dev.kdstream.teacher.streams;
+
+import dev.kdstream.common.records.SoftTargetRecord;
+
+/**
+ * A soft target on its way to the {@code soft-targets} topic, with its features as the producer
+ * wrote them when the annotator still has that text (not for a record restored from the buffer's
+ * changelog): {@link OutgoingSoftTargetSerializer} copies the text instead of printing the doubles.
+ *
+ * @param featuresJson the input's {@code features} array, or null to print {@code record.features()}
+ */
+record OutgoingSoftTarget(SoftTargetRecord record, String featuresJson) {
+}

@@ -1,0 +1,34 @@
+package dev.kdstream.teacher.streams;
+
+import java.io.IOException;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+
+import dev.kdstream.common.json.Json;
+import dev.kdstream.common.records.SoftTargetRecordSerializer;
+
+/**
+ * The teacher's serializer for {@code soft-targets}: the JSON of {@code Topics}' serde for
+ * {@code SoftTargetRecord}, with the features copied from the input when it has them.
+ */
+final class OutgoingSoftTargetSerializer implements Serializer<OutgoingSoftTarget> {
+
+    @Override
+    public byte[] serialize(final String topic, final OutgoingSoftTarget value) {
+        if (value == null) {
+            return null;
+        }
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder()) {
+            try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
+                SoftTargetRecordSerializer.write(value.record(), value.featuresJson(), g);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new SerializationException("cannot write a soft target to " + topic, e);
+        }
+    }
+}
