@@ -1,6 +1,8 @@
 package dev.kdstream.launcher.bench.e2e;
 
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +66,9 @@ import picocli.CommandLine.Spec;
             "  KD_SERVER_PROCESSING_GUARANTEE=exactly_once_v2 ./kd bench e2e # KD_* settings apply, as in ./kd stack"})
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
+    /** Records per round of the pipeline's warm-up. */
+    private static final long WARMUP_ROUND = 500_000;
+
     /** A phase that makes no progress for this long is reported as stuck, not waited on. */
     private static final long STALL_MILLIS = 60_000;
 
@@ -77,9 +82,20 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "1000000",
             description = "Records through each path before the throughput part, not measured: JIT, first "
-                    + "checkpoints, the broker's first segments; the JIT was still recompiling the stack after "
-                    + "300,000 (default: ${DEFAULT-VALUE}).")
+                    + "checkpoints, the broker's first segments (default: ${DEFAULT-VALUE}). The pipeline's "
+                    + "warm-up goes on past it, in rounds, until the JIT settles (--jit-settled).")
     long warmupRecords;
+
+    @Option(names = "--jit-settled", paramLabel = "FRACTION", defaultValue = "0.05",
+            description = "The pipeline is warm when the JIT compiled for less than this fraction of a warm-up "
+                    + "round's wall time: after 1,000,000 records it still compiled for 40 %% of it, and each "
+                    + "compilation takes CPU from the stages (default: ${DEFAULT-VALUE}).")
+    double jitSettled;
+
+    @Option(names = "--warmup-max-records", paramLabel = "N", defaultValue = "6000000",
+            description = "The pipeline's warm-up stops here even if the JIT has not settled, and the report "
+                    + "says so (default: ${DEFAULT-VALUE}).")
+    long warmupMaxRecords;
 
     @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
             description = "Fixed rates, events/s, for the latency part (default: ${DEFAULT-VALUE}).")
@@ -111,6 +127,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(jitSettled > 0) || warmupMaxRecords < 0) {
+            throw new IllegalArgumentException("--jit-settled must be positive, --warmup-max-records >= 0");
+        }
         if (records <= 0 || warmupRecords < 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
                 || rates.stream().anyMatch(r -> r <= 0) || commitIntervalMs != null && commitIntervalMs <= 0) {
             throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions, --rates and "
@@ -162,9 +181,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
              TopicTap tap = TopicTap.predictions(pipelineConfig);
              Recording instrumented = jfr == null ? null : startJfr()) {
             if (warmupRecords > 0) {
-                out.printf(Locale.ROOT, "warm-up: pipeline, %,d records, not measured ...%n", warmupRecords);
-                out.flush();
-                pipelinePhase(pipelineConfig, pipeline, tap, train, "w", warmupRecords, 0, 0);
+                warmUpPipeline(pipelineConfig, pipeline, tap, train, out);
             }
             out.printf(Locale.ROOT, "(a) pipeline, %,d records as fast as it takes them ...%n", records);
             out.flush();
@@ -199,6 +216,37 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         printCpu(out, "(d) the same topology, Kafka only", kafkaOnly.cpu());
         printLatency(out, atRates);
         out.flush();
+    }
+
+    /**
+     * Rounds of records at full speed through the pipeline until at least {@code --warmup-records}
+     * went through and the JIT has settled, or {@code --warmup-max-records}: on two cores the
+     * compiler threads compete with the stages, so the JIT keeps compiling the stack for minutes,
+     * and a throughput measured before it settles is the warm-up's, not the sustained one.
+     */
+    private void warmUpPipeline(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
+                                final Dataset train, final PrintWriter out) throws Exception {
+        final long round = Math.min(WARMUP_ROUND, warmupRecords);
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        out.printf(Locale.ROOT, "warm-up: pipeline, rounds of %,d records until the JIT compiles for less than "
+                + "%.0f %% of a round (at least %,d records, at most %,d), not measured:%n", round,
+                100 * jitSettled, warmupRecords, Math.max(warmupRecords, warmupMaxRecords));
+        out.flush();
+        long done = 0;
+        double compiling = 1;
+        for (int i = 1; done < warmupRecords || compiling >= jitSettled && done < warmupMaxRecords; i++) {
+            final long jitBefore = jit.getTotalCompilationTime();
+            final long start = System.nanoTime();
+            final PhaseResult r = pipelinePhase(config, pipeline, tap, train, "w" + i, round, 0, 0);
+            compiling = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - start) / 1e6);
+            done += round;
+            out.printf(Locale.ROOT, "    round %d: %,.0f events/s, the JIT compiling %.0f %% of the time%n", i,
+                    r.eventsPerSecond(), 100 * compiling);
+            out.flush();
+        }
+        if (compiling >= jitSettled) {
+            out.printf(Locale.ROOT, "    the JIT had not settled after %,d records: (a) includes its work%n", done);
+        }
     }
 
     private static Recording startJfr() throws Exception {
