@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.records.FeatureRecord;
 
 import dev.kdstream.common.records.InvalidRecordException;
 import dev.kdstream.common.records.InvalidRecordException.Reason;
@@ -62,37 +56,6 @@ class SoftTargetDecoderTest {
                 Reason.LABEL_OUT_OF_RANGE);
         assertReason(json("{\"features\":[1,2,1e400],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
                 Reason.NON_FINITE);
-    }
-
-    @Test
-    void readsWhatTheTeacherWritesAsJacksonsDeserializerReadsIt() throws Exception {
-        final Random random = new Random(7);
-        for (int i = 0; i < 500; i++) {
-            final double[] features = {random.nextGaussian(), random.nextDouble() * 1e-9, -random.nextInt(1000)};
-            final Integer label = i % 3 == 0 ? null : i % 2;
-            final SoftTargetRecord r = new SoftTargetRecord("id-" + i, random.nextLong() >>> 20, features, label,
-                    i % 5 == 0 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN,
-                    new double[] {random.nextGaussian(), random.nextGaussian()},
-                    new double[] {random.nextDouble(), random.nextDouble()}, 1 + i % 4, "ens-" + i % 2);
-            final byte[] bytes = Json.MAPPER.writeValueAsBytes(r);
-            assertThat(decoder.decode(bytes)).usingRecursiveComparison()
-                    .isEqualTo(Json.MAPPER.readValue(bytes, SoftTargetRecord.class));
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        // unusual but valid: each read as Jackson's deserializer reads it
-        "{\"id\":7,\"ts\":\"5\",\"features\":[1,2,3],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}",
-        "{\"features\":[9,9,9],\"features\":[1,2,3],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}",
-        "{\"extra\":{\"a\":[1,{\"b\":[2]}]},\"features\":[1,2,3],\"teacherLogits\":[-1,1],\"softTargets\":[0,1]}",
-        " { \"features\" : [ 1 , 2.5E0 , -0 ] , \"label\" : null , \"teacherLogits\":[-1,1],\"softTargets\":[0,1],"
-                + "\"temperature\":2,\"ts\":12345678901234,\"split\":null,\"ensembleVersion\":null,\"id\":null } ",
-        "{\"features\":[1,2,3],\"teacherLogits\":[-1,1],\"softTargets\":[0,1],\"temperature\":\"3\",\"ts\":5.0}",
-    })
-    void unusualRecordsReadAsJacksonsDeserializerReadsThem(final String text) throws Exception {
-        assertThat(decoder.decode(json(text))).usingRecursiveComparison()
-                .isEqualTo(Json.MAPPER.readValue(json(text), SoftTargetRecord.class));
     }
 
     private void assertReason(final byte[] value, final Reason reason) {
