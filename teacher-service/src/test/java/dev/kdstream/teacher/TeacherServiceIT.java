@@ -19,12 +19,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -179,6 +182,16 @@ class TeacherServiceIT {
                     JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), records);
             assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(records)
                     .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6");
+        }
+        try (Admin admin = Admin.create(patient.kafkaProperties())) {
+            final ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,
+                    applicationId + "-" + TeacherApp.BUFFER_STORE + "-changelog");
+            final Config topic = admin.describeConfigs(List.of(changelog)).all().get(30, TimeUnit.SECONDS)
+                    .get(changelog);
+            assertThat(topic.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+            assertThat(topic.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value())
+                    .as("a tombstone per record, kept minutes, not Kafka's 24 hours")
+                    .isEqualTo(Long.toString(Duration.ofMinutes(5).toMillis()));
         }
     }
 

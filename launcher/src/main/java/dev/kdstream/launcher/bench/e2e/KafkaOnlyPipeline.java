@@ -69,7 +69,8 @@ final class KafkaOnlyPipeline implements AutoCloseable {
         t.addSource("features", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().features());
         t.addProcessor("buffer", BufferThrough::new, "features");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.Long(),
-                Serdes.ByteArray()).withCachingDisabled(), "buffer");
+                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(TeacherApp.BUFFER_CHANGELOG_CONFIG),
+                "buffer");
         t.addSink("soft-targets", config.topics().softTargets(), new ByteArraySerializer(), new ByteArraySerializer(),
                 "buffer");
         return t;
