@@ -1,5 +1,6 @@
 package dev.kdstream.launcher.bench;
 
+import dev.kdstream.bench.SoftTargetBenchCommand;
 import dev.kdstream.bench.StudentBenchCommand;
 import dev.kdstream.bench.TeacherBenchCommand;
 import dev.kdstream.bench.TeacherTrainingBenchCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
             TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class,
-            MemorySoakBenchCommand.class, OfflineBenchCommand.class})
+            MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,0 +1,57 @@
+package dev.kdstream.bench;
+
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.RunnerException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The teacher's soft-target JSON, features printed vs copied from the input, in one run (JMH). */
+@Command(name = "soft-target", mixinStandardHelpOptions = true,
+        description = "The teacher's output for one record written as JSON: the 20 features printed from "
+                + "their doubles vs copied from the input's text, in one run (JMH, mean time per record).",
+        footer = {"", "Example:", "  ./kd bench soft-target"})
+public final class SoftTargetBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JmhOptions jmh;
+
+    @Override
+    public Integer call() throws RunnerException {
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(MachineInfo.describe());
+        out.printf(Locale.ROOT, "running 2 benchmarks with JMH, about %d s...%n", jmh.estimatedSeconds(2));
+        out.flush();
+        final Collection<RunResult> results = jmh.run(List.of(SoftTargetWriteBenchmark.class), null, List.of());
+        double print = Double.NaN;
+        double copy = Double.NaN;
+        for (final RunResult r : results) {
+            final double mean = r.getPrimaryResult().getScore();
+            if (r.getParams().getBenchmark().endsWith(".printFeatures")) {
+                print = mean;
+            } else {
+                copy = mean;
+            }
+        }
+        if (Double.isNaN(print) || Double.isNaN(copy)) {
+            throw new IllegalStateException("a benchmark did not report: " + results.size() + " results");
+        }
+        out.printf(Locale.ROOT, "%-28s %10s%n", "per soft target, us", "mean");
+        out.printf(Locale.ROOT, "%-28s %10.3f%n", "features printed", print);
+        out.printf(Locale.ROOT, "%-28s %10.3f%n", "features copied", copy);
+        out.printf(Locale.ROOT, "%-28s %9.2fx%n", "printed / copied", print / copy);
+        out.flush();
+        return 0;
+    }
+}
