@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
                 + "with a raw Kafka produce -> consume of the same records; then the same topology with the work "
                 + "taken out (Kafka only).",
         footer = {"", "Examples:",
-            "  ./kd bench e2e                                       # ~5 minutes",
+            "  ./kd bench e2e                                       # ~7 minutes",
             "  ./kd bench e2e --warmup-records 50000 --records 20000 --rates 1000,5000 --seconds-per-rate 10"
                 + "   # a quick look, JIT not settled",
             "  OPENBLAS_CORETYPE=SKYLAKEX ./kd bench e2e            # OpenBLAS's AVX-512 kernels (avx512f CPUs)",
@@ -86,7 +86,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     + "warm-up goes on past it, in rounds, until the JIT settles (--jit-settled).")
     long warmupRecords;
 
-    @Option(names = "--jit-settled", paramLabel = "FRACTION", defaultValue = "0.05",
+    @Option(names = "--jit-settled", paramLabel = "FRACTION", defaultValue = "0.10",
             description = "The pipeline is warm when the JIT compiled for less than this fraction of a warm-up "
                     + "round's wall time: after 1,000,000 records it still compiled for 40 %% of it, and each "
                     + "compilation takes CPU from the stages (default: ${DEFAULT-VALUE}).")
