@@ -132,9 +132,11 @@ public final class FeatureParser {
                             return null;
                         }
                         if (keepText) {
-                            // from the '[' to the ']' (the current token): a later "features" key wins, as in the tree
-                            final int to = (int) p.currentTokenLocation().getByteOffset() + 1;
-                            featuresJson = new String(value, (int) from, to - (int) from, StandardCharsets.ISO_8859_1);
+                            // from the '[' to the ']', the current token; a later "features" key
+                            // replaces both, as in the tree
+                            final int start = (int) from;
+                            final int end = (int) p.currentTokenLocation().getByteOffset() + 1;
+                            featuresJson = new String(value, start, end - start, StandardCharsets.ISO_8859_1);
                         }
                     }
                     case "label" -> {

@@ -70,10 +70,10 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * count of the store's entries, recomputed from the store in {@link #init}, which Kafka Streams
  * calls after restoration (also when it revives a corrupted task), so the count cannot drift from
  * the store; and the features' text of records read by this instance, a shortcut for printing
- * them that a restored record does without. {@link #close} does not flush: it runs after the task's last commit (the task is
- * being suspended for a rebalance or closed for shutdown), so soft targets and deletes written
- * there would belong to no commit of this task and could race its next owner; the changelog
- * already carries what is left to that owner. A soft target carries its input's Kafka timestamp
+ * them that a restored record does without. {@link #close} does not flush: it runs after the
+ * task's last commit (the task is being suspended for a rebalance or closed for shutdown), so soft
+ * targets and deletes written there would belong to no commit of this task and could race its
+ * next owner; the changelog already carries what is left to that owner. A soft target carries its input's Kafka timestamp
  * (kept in the store with the record) and no headers, since a restored record has none to give.
  * Consumers of {@code soft-targets} must read with {@code isolation.level=read_committed}: aborted
  * flushes stay in the log.
