@@ -12,9 +12,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-
 import dev.kdstream.common.json.Json;
 import dev.kdstream.common.records.FeatureParser;
 import dev.kdstream.common.records.FeatureRecord;
@@ -23,7 +20,7 @@ import dev.kdstream.common.records.SoftTargetRecord;
 import dev.kdstream.common.records.SoftTargetRecordSerializer;
 
 /**
- * The teacher's output for one record, written to JSON bytes as its serializer does it: with the
+ * The teacher's output for one record, written to JSON bytes by its serializer's function: with the
  * 20 features printed from their doubles, or with the input's text of them copied
  * ({@link ParsedFeature}). The record is a parsed producer record (20 Gaussian features, as
  * {@code FeatureRecord} JSON), so the copied text is what the teacher would copy.
@@ -65,21 +62,12 @@ public class SoftTargetWriteBenchmark {
     @Benchmark
     public byte[] printFeatures() throws IOException {
         final int i = next++ & (RECORDS - 1);
-        return write(softTargets[i], null);
+        return SoftTargetRecordSerializer.toBytes(softTargets[i], null);
     }
 
     @Benchmark
     public byte[] copyFeatures() throws IOException {
         final int i = next++ & (RECORDS - 1);
-        return write(softTargets[i], featuresJson[i]);
-    }
-
-    private static byte[] write(final SoftTargetRecord r, final String featuresJson) throws IOException {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder()) {
-            try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
-                SoftTargetRecordSerializer.write(r, featuresJson, g);
-            }
-            return bytes.toByteArray();
-        }
+        return SoftTargetRecordSerializer.toBytes(softTargets[i], featuresJson[i]);
     }
 }

@@ -3,8 +3,11 @@ package dev.kdstream.common.records;
 import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
+import dev.kdstream.common.json.Json;
 
 /**
  * Writes a {@link SoftTargetRecord} field by field: the same JSON as Jackson's bean serializer
@@ -26,11 +29,20 @@ public final class SoftTargetRecordSerializer extends StdSerializer<SoftTargetRe
     }
 
     /**
-     * Writes {@code r}, taking its features from {@code featuresJson} when given: a JSON array of
-     * the same numbers, written out as it is (the teacher passes on the producer's text, see
-     * {@link ParsedFeature}).
+     * {@code r} as JSON bytes, taking its features from {@code featuresJson} when given: a JSON
+     * array of the same numbers, written out as it is (the teacher passes on the producer's text,
+     * see {@link ParsedFeature}).
      */
-    public static void write(final SoftTargetRecord r, final String featuresJson, final JsonGenerator g)
+    public static byte[] toBytes(final SoftTargetRecord r, final String featuresJson) throws IOException {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder()) {
+            try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
+                write(r, featuresJson, g);
+            }
+            return bytes.toByteArray();
+        }
+    }
+
+    private static void write(final SoftTargetRecord r, final String featuresJson, final JsonGenerator g)
             throws IOException {
         g.writeStartObject(r);
         g.writeStringField("id", r.id());

@@ -5,10 +5,6 @@ import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-
-import dev.kdstream.common.json.Json;
 import dev.kdstream.common.records.SoftTargetRecordSerializer;
 
 /**
@@ -22,11 +18,8 @@ final class OutgoingSoftTargetSerializer implements Serializer<OutgoingSoftTarge
         if (value == null) {
             return null;
         }
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder()) {
-            try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
-                SoftTargetRecordSerializer.write(value.record(), value.featuresJson(), g);
-            }
-            return bytes.toByteArray();
+        try {
+            return SoftTargetRecordSerializer.toBytes(value.record(), value.featuresJson());
         } catch (IOException e) {
             throw new SerializationException("cannot write a soft target to " + topic, e);
         }
