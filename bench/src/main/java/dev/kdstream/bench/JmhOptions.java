@@ -1,8 +1,10 @@
 package dev.kdstream.bench;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -38,6 +40,20 @@ public final class JmhOptions {
 
     @Option(names = "--jmh-output", description = "Show JMH's own progress output.")
     boolean verbose;
+
+    /**
+     * Prints the machine and how long the run will take, then runs the benchmarks (as {@link #run}).
+     *
+     * @param count how many benchmarks the run holds (methods x parameter values), for the estimate
+     */
+    Collection<RunResult> runAnnounced(final PrintWriter out, final int count, final List<Class<?>> benchmarks,
+                                       final String paramName, final List<String> paramValues)
+            throws RunnerException {
+        out.println(MachineInfo.describe());
+        out.printf(Locale.ROOT, "running %d benchmarks with JMH, about %d s...%n", count, estimatedSeconds(count));
+        out.flush();
+        return run(benchmarks, paramName, paramValues);
+    }
 
     /** Runs the benchmarks of these classes (and parameters, as name=value lists) with these settings. */
     Collection<RunResult> run(final List<Class<?>> benchmarks, final String paramName, final List<String> paramValues)

@@ -30,10 +30,8 @@ public final class SoftTargetBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RunnerException {
         final PrintWriter out = spec.commandLine().getOut();
-        out.println(MachineInfo.describe());
-        out.printf(Locale.ROOT, "running 2 benchmarks with JMH, about %d s...%n", jmh.estimatedSeconds(2));
-        out.flush();
-        final Collection<RunResult> results = jmh.run(List.of(SoftTargetWriteBenchmark.class), null, List.of());
+        final Collection<RunResult> results = jmh.runAnnounced(out, 2, List.of(SoftTargetWriteBenchmark.class), null,
+                List.of());
         double print = Double.NaN;
         double copy = Double.NaN;
         for (final RunResult r : results) {

@@ -32,10 +32,8 @@ public final class StudentBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws RunnerException {
         final PrintWriter out = spec.commandLine().getOut();
-        out.println(MachineInfo.describe());
-        out.printf(Locale.ROOT, "running 2 benchmarks with JMH, about %d s...%n", jmh.estimatedSeconds(2));
-        out.flush();
-        final Collection<RunResult> results = jmh.run(List.of(StudentServingBenchmark.class), null, List.of());
+        final Collection<RunResult> results = jmh.runAnnounced(out, 2, List.of(StudentServingBenchmark.class), null,
+                List.of());
         Statistics fast = null;
         Statistics dl4j = null;
         for (final RunResult r : results) {

@@ -46,12 +46,9 @@ public final class TeacherBenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("batch sizes must be in 1..1024, got " + b);
             }
         }
-        out.println(MachineInfo.describe());
-        out.printf(Locale.ROOT, "running %d benchmarks with JMH, about %d s...%n", 2 * batches.size() + 1,
-                jmh.estimatedSeconds(2 * batches.size() + 1));
-        out.flush();
-        final Collection<RunResult> results = jmh.run(List.of(TeacherInferenceBenchmark.class, SingleGemmBenchmark.class),
-                "batch", batches.stream().map(String::valueOf).toList());
+        final Collection<RunResult> results = jmh.runAnnounced(out, 2 * batches.size() + 1,
+                List.of(TeacherInferenceBenchmark.class, SingleGemmBenchmark.class), "batch",
+                batches.stream().map(String::valueOf).toList());
         double gemm = Double.NaN;
         final Map<Integer, double[]> perBatch = new LinkedHashMap<>();
         batches.forEach(b -> perBatch.put(b, new double[] {Double.NaN, Double.NaN}));
