@@ -26,6 +26,12 @@ public final class FeatureParser {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
+    /**
+     * Characters per feature (a number, a comma and spaces) up to which a kept array's text is
+     * used: the longest double Java prints is 24 characters, {@code -2.2250738585072014E-308}.
+     */
+    private static final int MAX_CHARS_PER_FEATURE = 32;
+
     private final int width;
     private final int classes;
     private final int maxBytes;
@@ -89,7 +95,8 @@ public final class FeatureParser {
      * decides, with its messages, so both paths accept exactly the same records.
      *
      * @param keepText whether to keep the features array's text: it holds only JSON numbers and
-     *                 whitespace here (anything else takes the tree path), so it is ASCII
+     *                 whitespace here (anything else takes the tree path), so it is ASCII; see
+     *                 {@link #text} for when it is not kept
      */
     private ParsedFeature parseValid(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
         try (JsonParser p = LENIENT.getFactory().createParser(value)) {
@@ -131,13 +138,10 @@ public final class FeatureParser {
                         if (features == null) {
                             return null;
                         }
-                        if (keepText) {
-                            // from the '[' to the ']', the current token; a later "features" key
-                            // replaces both, as in the tree
-                            final int start = (int) from;
-                            final int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-                            featuresJson = new String(value, start, end - start, StandardCharsets.ISO_8859_1);
-                        }
+                        // from the '[' to the ']', the current token; a later "features" key
+                        // replaces both, as in the tree
+                        featuresJson = keepText ? text(value, from, p.currentTokenLocation().getByteOffset())
+                                : null;
                     }
                     case "label" -> {
                         if (t == JsonToken.VALUE_NULL) {
@@ -167,6 +171,19 @@ public final class FeatureParser {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * The bytes from {@code from} to {@code last} as text, or null (the features are then printed):
+     * when the parser read characters (UTF-16 or UTF-32 input, whose byte offsets it does not
+     * know), and when the text is longer than the features printed could be (long digit strings,
+     * padding), so that a soft target stays the size printed doubles would give it.
+     */
+    private String text(final byte[] value, final long from, final long last) {
+        if (from < 0 || last < from || last - from + 1 > (long) MAX_CHARS_PER_FEATURE * width + 2) {
+            return null;
+        }
+        return new String(value, (int) from, (int) (last - from + 1), StandardCharsets.ISO_8859_1);
     }
 
     /** The array's elements as doubles if they are exactly {@code width} finite numbers, else null. */

@@ -100,6 +100,21 @@ class FeatureParserTest {
     }
 
     @Test
+    void keepsNoTextItCannotPlaceOrThatIsLongerThanPrintedNumbers() {
+        // UTF-16: Jackson reads characters and knows no byte offsets; the record is still valid
+        final String json = "{\"id\":\"a\",\"features\":[1,2,3]}";
+        final ParsedFeature utf16 = parser.parseKeepingText(json.getBytes(StandardCharsets.UTF_16BE), 1L);
+        assertThat(utf16.record().features()).containsExactly(1, 2, 3);
+        assertThat(utf16.featuresJson()).isNull();
+
+        final String digits = "1." + "0".repeat(120);
+        final ParsedFeature padded = new FeatureParser(3, 2, 1000).parseKeepingText(
+                ("{\"id\":\"a\",\"features\":[" + digits + ",2,3]}").getBytes(StandardCharsets.UTF_8), 1L);
+        assertThat(padded.record().features()).containsExactly(1, 2, 3);
+        assertThat(padded.featuresJson()).as("printed instead: 3 numbers of at most 32 characters").isNull();
+    }
+
+    @Test
     void oversizeAndTombstonesAreRefusedUnread() {
         final String big = "{\"id\":\"a\",\"features\":[1,2,3],\"pad\":\"" + "x".repeat(300) + "\"}";
         assertThatThrownBy(() -> parse(big)).hasMessageContaining("limit is 200")
