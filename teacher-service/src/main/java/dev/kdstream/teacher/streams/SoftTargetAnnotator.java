@@ -64,7 +64,10 @@ import dev.kdstream.common.records.SoftTargetRecord;
  *   <li>Its flush was committed: the soft target is published and the changelog holds the
  *       tombstone, so it is neither restored nor read again.</li>
  * </ol>
- * A {@code put} and its {@code delete} in the same transaction are case 1 or 3.
+ * A {@code put} and its {@code delete} in the same transaction are case 1 or 3. One limit: the
+ * changelog drops tombstones after {@code delete.retention.ms} (5 minutes, see
+ * {@link TeacherApp#BUFFER_CHANGELOG_CONFIG}), so a restore that took longer than that could miss
+ * a delete and annotate that record a second time; a restore reads minutes of records, in seconds.
  *
  * <p>What follows for the code. Nothing but the store holds records: the only other state is a
  * count of the store's entries, recomputed from the store in {@link #init}, which Kafka Streams
@@ -73,8 +76,9 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * them that a restored record does without. {@link #close} does not flush: it runs after the
  * task's last commit (the task is being suspended for a rebalance or closed for shutdown), so soft
  * targets and deletes written there would belong to no commit of this task and could race its
- * next owner; the changelog already carries what is left to that owner. A soft target carries its input's Kafka timestamp
- * (kept in the store with the record) and no headers, since a restored record has none to give.
+ * next owner; the changelog already carries what is left to that owner. A soft target carries its
+ * input's Kafka timestamp (kept in the store with the record) and no headers, since a restored
+ * record has none to give.
  * Consumers of {@code soft-targets} must read with {@code isolation.level=read_committed}: aborted
  * flushes stay in the log.
  *

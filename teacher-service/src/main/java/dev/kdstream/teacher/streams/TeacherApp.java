@@ -190,7 +190,9 @@ public final class TeacherApp implements AutoCloseable {
      * the whole topic, would read a day of them before the teacher could go on. A reader from
      * offset 0 must finish within that time to see every delete (Kafka's documentation); a restore
      * of five minutes of tombstones and the segments not yet cleaned takes seconds, and one that
-     * took longer could only annotate a record twice.
+     * took longer could only annotate a record twice. Kafka Streams sets these when it creates the
+     * topic: a changelog created by an earlier version keeps 24 hours until altered
+     * ({@code kafka-configs --alter --entity-type topics --add-config delete.retention.ms=300000}).
      */
     public static final Map<String, String> BUFFER_CHANGELOG_CONFIG = Map.of(
             TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
