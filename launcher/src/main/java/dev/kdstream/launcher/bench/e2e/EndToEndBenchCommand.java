@@ -1,8 +1,6 @@
 package dev.kdstream.launcher.bench.e2e;
 
 import java.io.PrintWriter;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,14 +85,15 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     long warmupRecords;
 
     @Option(names = "--jit-settled", paramLabel = "FRACTION", defaultValue = "0.10",
-            description = "The pipeline is warm when the JIT compiled for less than this fraction of a warm-up "
-                    + "round's wall time: after 1,000,000 records it still compiled for 40 %% of it, and each "
-                    + "compilation takes CPU from the stages (default: ${DEFAULT-VALUE}).")
+            description = "The pipeline is warm when the JIT's compilations took less than this many seconds "
+                    + "per second of a warm-up round (summed over its threads, so it can pass 1): after "
+                    + "1,000,000 records it was still ~0.4, and each compilation takes CPU from the stages "
+                    + "(default: ${DEFAULT-VALUE}).")
     double jitSettled;
 
     @Option(names = "--warmup-max-records", paramLabel = "N", defaultValue = "6000000",
-            description = "The pipeline's warm-up stops here even if the JIT has not settled, and the report "
-                    + "says so (default: ${DEFAULT-VALUE}).")
+            description = "The pipeline's warm-up stops here even if the JIT has not settled, and says so "
+                    + "(default: ${DEFAULT-VALUE}).")
     long warmupMaxRecords;
 
     @Option(names = "--rates", paramLabel = "R[,R...]", split = ",", defaultValue = "1000,5000,10000",
@@ -227,21 +226,19 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private void warmUpPipeline(final KdConfig config, final Pipeline pipeline, final TopicTap tap,
                                 final Dataset train, final PrintWriter out) throws Exception {
         final long round = Math.min(WARMUP_ROUND, warmupRecords);
-        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        out.printf(Locale.ROOT, "warm-up: pipeline, rounds of %,d records until the JIT compiles for less than "
-                + "%.0f %% of a round (at least %,d records, at most %,d), not measured:%n", round,
-                100 * jitSettled, warmupRecords, Math.max(warmupRecords, warmupMaxRecords));
+        out.printf(Locale.ROOT, "warm-up: pipeline, rounds of %,d records until the JIT's compilations take less "
+                + "than %.2f s per s of a round (at least %,d records, at most %,d), not measured:%n", round,
+                jitSettled, warmupRecords, Math.max(warmupRecords, warmupMaxRecords));
         out.flush();
         long done = 0;
         double compiling = 1;
         for (int i = 1; done < warmupRecords || compiling >= jitSettled && done < warmupMaxRecords; i++) {
-            final long jitBefore = jit.getTotalCompilationTime();
-            final long start = System.nanoTime();
+            final ThreadCpu before = ThreadCpu.snapshot();
             final PhaseResult r = pipelinePhase(config, pipeline, tap, train, "w" + i, round, 0, 0);
-            compiling = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - start) / 1e6);
+            compiling = ThreadCpu.snapshot().jitCoresSince(before);
             done += round;
-            out.printf(Locale.ROOT, "    round %d: %,.0f events/s, the JIT compiling %.0f %% of the time%n", i,
-                    r.eventsPerSecond(), 100 * compiling);
+            out.printf(Locale.ROOT, "    round %d: %,.0f events/s, JIT compilations %.2f s per s%n", i,
+                    r.eventsPerSecond(), compiling);
             out.flush();
         }
         if (compiling >= jitSettled) {
