@@ -76,6 +76,15 @@ public final class JmhOptions {
         return new ArrayList<>(new Runner(options.build()).run());
     }
 
+    /** The result of the benchmark method {@code method} (its simple name); throws if it did not report. */
+    static RunResult resultOf(final Collection<RunResult> results, final String method) {
+        return results.stream()
+                .filter(r -> r.getParams().getBenchmark().endsWith("." + method))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("a benchmark did not report: " + results.size()
+                        + " results"));
+    }
+
     /** Roughly how long a run of this many benchmarks takes, for the user waiting on it. */
     int estimatedSeconds(final int benchmarks) {
         return benchmarks * ((warmupIterations + iterations) * seconds + (forks > 0 ? 4 : 0));

@@ -32,19 +32,8 @@ public final class SoftTargetBenchCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final Collection<RunResult> results = jmh.runAnnounced(out, 2, List.of(SoftTargetWriteBenchmark.class), null,
                 List.of());
-        double print = Double.NaN;
-        double copy = Double.NaN;
-        for (final RunResult r : results) {
-            final double mean = r.getPrimaryResult().getScore();
-            if (r.getParams().getBenchmark().endsWith(".printFeatures")) {
-                print = mean;
-            } else {
-                copy = mean;
-            }
-        }
-        if (Double.isNaN(print) || Double.isNaN(copy)) {
-            throw new IllegalStateException("a benchmark did not report: " + results.size() + " results");
-        }
+        final double print = JmhOptions.resultOf(results, "printFeatures").getPrimaryResult().getScore();
+        final double copy = JmhOptions.resultOf(results, "copyFeatures").getPrimaryResult().getScore();
         out.printf(Locale.ROOT, "%-28s %10s%n", "per soft target, us", "mean");
         out.printf(Locale.ROOT, "%-28s %10.3f%n", "features printed", print);
         out.printf(Locale.ROOT, "%-28s %10.3f%n", "features copied", copy);

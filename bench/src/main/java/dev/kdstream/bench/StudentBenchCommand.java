@@ -34,18 +34,8 @@ public final class StudentBenchCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final Collection<RunResult> results = jmh.runAnnounced(out, 2, List.of(StudentServingBenchmark.class), null,
                 List.of());
-        Statistics fast = null;
-        Statistics dl4j = null;
-        for (final RunResult r : results) {
-            if (r.getParams().getBenchmark().endsWith(".fastStudent")) {
-                fast = r.getPrimaryResult().getStatistics();
-            } else {
-                dl4j = r.getPrimaryResult().getStatistics();
-            }
-        }
-        if (fast == null || dl4j == null) {
-            throw new IllegalStateException("a benchmark did not report: " + results.size() + " results");
-        }
+        final Statistics fast = JmhOptions.resultOf(results, "fastStudent").getPrimaryResult().getStatistics();
+        final Statistics dl4j = JmhOptions.resultOf(results, "dl4jOutput").getPrimaryResult().getStatistics();
         out.printf(Locale.ROOT, "%-22s %12s %12s %12s %14s%n", "per record, us", "median", "p99", "p99.9", "samples");
         row(out, "FastStudent.logits", fast);
         row(out, "DL4J output()", dl4j);
