@@ -146,22 +146,23 @@ class TeacherServiceIT {
     }
 
     /**
-     * Records buffered but not annotated when a teacher stops are annotated by the next one, from
-     * the buffer's changelog: the input offsets were committed with them, so the next teacher never
-     * reads them again, and nothing else could bring them back.
+     * Records buffered but not annotated when a teacher stops are annotated by the next one: their
+     * input offsets were committed with them, so Kafka Streams never reads them again; the next
+     * teacher finds its position in the changelog and reads them again from the input itself.
      */
     @Test
     void aRestartedTeacherAnnotatesWhatItsPredecessorLeftInTheBuffer() throws Exception {
         final String applicationId = "kd-teacher-restart";
         final int records = 7;
-        // a batch that never fills and a linger that never ends: everything stays in the buffer
-        final KdConfig patient = config("b", "1000", Long.toString(TimeUnit.HOURS.toMillis(1)));
+        // a batch of 5 and a linger that never ends: 5 records annotated, 2 left in the buffer
+        final KdConfig patient = config("b", "5", Long.toString(TimeUnit.HOURS.toMillis(1)));
         final TopicNames topics = patient.topics();
         try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
              TeacherService first = TeacherService.start(patient, TinyEnsemble.ensemble(), metrics, applicationId)) {
             try (KafkaProducer<byte[], byte[]> producer = producer(patient)) {
                 for (int i = 0; i < records; i++) {
-                    producer.send(new ProducerRecord<>(topics.features(), utf8("rec-" + i),
+                    // one partition, so that its task fills a batch
+                    producer.send(new ProducerRecord<>(topics.features(), 0, utf8("rec-" + i),
                             featureJson("rec-" + i, (long) i, data.features()[i], data.labels()[i], "train")));
                 }
             }
@@ -169,10 +170,11 @@ class TeacherServiceIT {
             first.close();
         }
         assertThat(readCommitted(patient, topics.softTargets(), new StringDeserializer(),
-                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 0))
-                .as("the first teacher annotated nothing").isEmpty();
+                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 5)).extracting(ConsumerRecord::key)
+                .as("the first teacher annotated one batch").containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2",
+                        "rec-3", "rec-4");
 
-        // a fresh state directory: the buffer can only come back from its changelog
+        // a fresh state directory: the position can only come back from its changelog
         final KdConfig prompt = patient.with(Map.of("teacher.linger.ms", "50",
                 "state.dir", dir.resolve("state-2").toString()));
         try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
@@ -185,13 +187,13 @@ class TeacherServiceIT {
         }
         try (Admin admin = Admin.create(patient.kafkaProperties())) {
             final ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,
-                    applicationId + "-" + TeacherApp.BUFFER_STORE + "-changelog");
+                    applicationId + "-" + TeacherApp.POSITION_STORE + "-changelog");
             final Config topic = admin.describeConfigs(List.of(changelog)).all().get(30, TimeUnit.SECONDS)
                     .get(changelog);
             assertThat(topic.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            assertThat(topic.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value())
-                    .as("a tombstone per record, kept minutes, not Kafka's 24 hours")
-                    .isEqualTo(Long.toString(Duration.ofMinutes(5).toMillis()));
+            assertThat(topic.get(TopicConfig.SEGMENT_BYTES_CONFIG).value())
+                    .as("small segments: compaction keeps the positions' topic small")
+                    .isEqualTo(Integer.toString(1024 * 1024));
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.kdstream.teacher.streams;
 
-import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.ParsedFeature;
 
 /**
- * A valid feature record waiting in the annotator's buffer store. The Kafka timestamp is kept
- * beside it because the soft target is published with its input's timestamp, also when the
- * record was restored from the changelog and annotated by another instance.
+ * A valid feature record waiting in the annotator's buffer for its batch.
  *
- * @param feature   the parsed record (raw features)
- * @param timestamp the input record's Kafka timestamp
+ * @param offset    its input offset, what the annotator's position is made of
+ * @param feature   the parsed record
+ * @param timestamp the input record's Kafka timestamp, which its soft target is published with
  */
-public record BufferedFeature(FeatureRecord feature, long timestamp) {
+record BufferedFeature(long offset, ParsedFeature feature, long timestamp) {
 }

@@ -2,21 +2,21 @@ package dev.kdstream.teacher.streams;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.math.Probabilities;
@@ -24,7 +24,9 @@ import dev.kdstream.common.model.EnsembleManifest;
 import dev.kdstream.common.model.FusedEnsembleForward;
 import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.records.FeatureParser;
 import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.common.records.InvalidRecordException;
 import dev.kdstream.common.records.ParsedFeature;
 import dev.kdstream.common.records.SoftTargetRecord;
 
@@ -36,51 +38,53 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
  * (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
- * <h2>The buffer is a state store, not a list</h2>
+ * <h2>The buffer is in memory; the input topic is its log</h2>
  * A record waiting for its batch has been consumed: once the stream thread commits, its input
- * offset is committed and it is never read again. A Java list would lose it in a crash. So the
- * buffer is a changelogged key-value store, keyed by the record's input offset. A task reads one
- * partition of one topic, so offsets are unique within a task's store, and big-endian longs sort
- * in offset order, so a batch keeps arrival order.
+ * offset is committed and Kafka Streams never reads it again. So beside the in-memory buffer the
+ * annotator keeps one number per task in a changelogged store, its <em>position</em>: every valid
+ * record of its input partition before that offset has been annotated. A task's next owner reads
+ * the records from the position up to the committed input offset again, from the input topic
+ * itself ({@link InputReplay}), and annotates them first.
  * <ul>
- *   <li>{@link #process}: {@code put(offset, record)}; when the store holds a full batch, flush.</li>
- *   <li>every linger interval of wall-clock time: flush whatever the store holds.</li>
- *   <li>flush: read the store in offset order, run the ensemble once per batch, forward each soft
- *       target and {@code delete} its key.</li>
+ *   <li>{@link #process}: append to the buffer; when it holds a full batch, flush. The first
+ *       record a task ever sees sets the position to its own offset.</li>
+ *   <li>every linger interval of wall-clock time: flush whatever the buffer holds.</li>
+ *   <li>flush: run the ensemble once per batch, oldest first, forward each soft target, then
+ *       move the position past the last record annotated.</li>
  * </ul>
+ * A changelog record per flush, not two per record (a put and a tombstone, as when the records
+ * themselves were kept in a changelogged store): those cost the stream thread, the broker's
+ * request handlers and its log cleaner ~12 us of CPU per record of ~73 (docs/benchmarks.md,
+ * "The input topic as the buffer's log").
  *
  * <h2>Why no record is lost or duplicated</h2>
  * Under {@code exactly_once_v2} the output records of a stream thread, the changelog writes of its
- * stores and its input offset commits go to Kafka in one transaction. After any crash, each input
- * record is therefore in exactly one of three situations:
+ * stores and its input offset commits go to Kafka in one transaction. At every commit, the valid
+ * records before the committed position are annotated in committed transactions, and those from
+ * the position up to the committed input offset are annotated in none (a flush moves the position
+ * past exactly what it annotated). After any crash, each input record is therefore in exactly one
+ * of three situations:
  * <ol>
- *   <li>It was processed in no committed transaction: its offset is not committed, so it is read
- *       and buffered again; its aborted {@code put} is never restored.</li>
- *   <li>Its buffering was committed but its flush was not: the committed changelog holds the
- *       {@code put} without the {@code delete}, so the task's next owner (this instance after a
- *       restart, or another one after a rebalance) restores it into the store and annotates it on
- *       its first punctuation. The soft target of the crashed flush was aborted: read_committed
- *       consumers never see it.</li>
- *   <li>Its flush was committed: the soft target is published and the changelog holds the
- *       tombstone, so it is neither restored nor read again.</li>
+ *   <li>It was processed in no committed transaction: its offset is not committed, so Kafka
+ *       Streams reads it again.</li>
+ *   <li>Its offset was committed but not its annotation: it lies between the restored position
+ *       and the committed offset, so the next owner reads it again (a {@code read_committed}
+ *       consumer sees what the stream thread saw) and annotates it on its first punctuation. The
+ *       soft target of a crashed flush was aborted: read_committed consumers never see it.</li>
+ *   <li>Its annotation was committed: the position is past it, so it is not read again.</li>
  * </ol>
- * A {@code put} and its {@code delete} in the same transaction are case 1 or 3. One limit: the
- * changelog drops tombstones after {@code delete.retention.ms} (5 minutes, see
- * {@link TeacherApp#BUFFER_CHANGELOG_CONFIG}), so a restore that took longer than that could miss
- * a delete and annotate that record a second time; a restore reads minutes of records, in seconds.
+ * Records read again are parsed again; those invalid now were dead-lettered when first read and
+ * are only counted in a log line. What the input topic's retention has deleted cannot be read
+ * again: a teacher down for longer than that loses its unannotated records with the rest of the
+ * input it never read.
  *
- * <p>What follows for the code. Nothing but the store holds records: the only other state is a
- * count of the store's entries, recomputed from the store in {@link #init}, which Kafka Streams
- * calls after restoration (also when it revives a corrupted task), so the count cannot drift from
- * the store; and the features' text of records read by this instance, a shortcut for printing
- * them that a restored record does without. {@link #close} does not flush: it runs after the
- * task's last commit (the task is being suspended for a rebalance or closed for shutdown), so soft
- * targets and deletes written there would belong to no commit of this task and could race its
- * next owner; the changelog already carries what is left to that owner. A soft target carries its
- * input's Kafka timestamp (kept in the store with the record) and no headers, since a restored
- * record has none to give.
- * Consumers of {@code soft-targets} must read with {@code isolation.level=read_committed}: aborted
- * flushes stay in the log.
+ * <p>What follows for the code. {@link #init} (Kafka Streams calls it after restoring the store,
+ * also when it revives a corrupted task) starts from an empty buffer and the restored position.
+ * {@link #close} does not flush: it runs after the task's last commit (the task is being suspended
+ * for a rebalance or closed for shutdown), so soft targets written there would belong to no commit
+ * of this task and could race its next owner, which reads the records again anyway. A soft target
+ * carries its input's Kafka timestamp and no headers. Consumers of {@code soft-targets} must read
+ * with {@code isolation.level=read_committed}: aborted flushes stay in the log.
  *
  * <p>One ensemble and one {@link FusedEnsembleForward} per processor, so per task: neither is
  * thread-safe, and a task runs on one stream thread at a time.
@@ -89,48 +93,57 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
 
     /** Rows the forward pass's buffers hold: ~22 MB per task for the default ensemble. */
     static final int MAX_FORWARD_BATCH = 1024;
+    /** The position store's one key: each task has a store of its own. */
+    static final String POSITION = "annotated-before";
 
-    private final String storeName;
+    private static final Logger LOG = LoggerFactory.getLogger(SoftTargetAnnotator.class);
+
+    private final String inputTopic;
+    private final String positionStoreName;
     private final int batchSize;
     private final Duration linger;
     private final EnsembleManifest manifest;
     private final Supplier<TeacherEnsemble> ensembles;
+    private final FeatureParser parser;
+    private final InputReplay replay;
     private final TeacherMetrics metrics;
 
     private ProcessorContext<String, OutgoingSoftTarget> context;
-    private KeyValueStore<Long, BufferedFeature> buffer;
-    /**
-     * The features' text of buffered records, by input offset, for the soft targets to copy (see
-     * {@link ParsedFeature}). Only a shortcut: a record restored from the changelog has none and
-     * its features are printed, so this map is kept out of the store and its changelog.
-     */
-    private final Map<Long, String> featuresJson = new HashMap<>();
+    private KeyValueStore<String, Long> position;
+    /** Set once a position exists: from the store, or from this task's first record. */
+    private boolean positioned;
+    /** Valid records read and not yet annotated, in offset order. */
+    private final List<BufferedFeature> buffer = new ArrayList<>();
     private TeacherEnsemble ensemble;
     /** This task's forward pass, built from {@link #ensemble}'s weights; not thread-safe. */
     private FusedEnsembleForward forward;
-    /** Entries in {@link #buffer}; a mirror of the store, never the other way round. */
-    private int buffered;
 
     /**
-     * @param manifest  the ensemble every task must use (its version is stamped on the output)
-     * @param ensembles makes this processor's own ensemble, a copy of the one {@code manifest} describes
+     * @param inputTopic the topic a task's partition number refers to, read again through {@code replay}
+     * @param manifest   the ensemble every task must use (its version is stamped on the output)
+     * @param ensembles  makes this processor's own ensemble, a copy of the one {@code manifest} describes
+     * @param parser     the validator's parser, for records read again
      */
-    SoftTargetAnnotator(final String storeName, final int batchSize, final Duration linger,
-                        final EnsembleManifest manifest, final Supplier<TeacherEnsemble> ensembles,
-                        final TeacherMetrics metrics) {
-        this.storeName = storeName;
+    SoftTargetAnnotator(final String inputTopic, final String positionStoreName, final int batchSize,
+                        final Duration linger, final EnsembleManifest manifest,
+                        final Supplier<TeacherEnsemble> ensembles, final FeatureParser parser,
+                        final InputReplay replay, final TeacherMetrics metrics) {
+        this.inputTopic = inputTopic;
+        this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
         this.linger = linger;
         this.manifest = manifest;
         this.ensembles = ensembles;
+        this.parser = parser;
+        this.replay = replay;
         this.metrics = metrics;
     }
 
     @Override
     public void init(final ProcessorContext<String, OutgoingSoftTarget> context) {
         this.context = context;
-        this.buffer = context.getStateStore(storeName);
-        featuresJson.clear();
+        this.position = context.getStateStore(positionStoreName);
+        buffer.clear();
         if (ensemble == null) {
             ensemble = ensembles.get();
             if (!ensemble.manifest().versionId().equals(manifest.versionId())) {
@@ -140,13 +153,35 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = FusedEnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
-        // after restoration: whatever a previous owner buffered and did not flush is here
-        buffered = countEntries();
+        final Long from = position.get(POSITION);
+        positioned = from != null;
+        if (positioned) {
+            readAgain(new TopicPartition(inputTopic, context.taskId().partition()), from);
+        }
         context.schedule(linger, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (buffered > 0) {
+            if (!buffer.isEmpty()) {
                 flush();
             }
         });
+    }
+
+    /** What a previous owner of this task consumed and did not annotate, into the buffer. */
+    private void readAgain(final TopicPartition input, final long from) {
+        final List<ConsumerRecord<byte[], byte[]>> records = replay.read(context.applicationId(), input, from);
+        int invalid = 0;
+        for (final ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                buffer.add(new BufferedFeature(r.offset(), parser.parseKeepingText(r.value(), r.timestamp()),
+                        r.timestamp()));
+            } catch (InvalidRecordException e) {
+                invalid++;
+            }
+        }
+        if (!records.isEmpty()) {
+            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before; {} to annotate, "
+                    + "{} invalid (dead-lettered when first read)", input, records.size(), from, buffer.size(),
+                    invalid);
+        }
     }
 
     @Override
@@ -154,44 +189,32 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
-        buffer.put(offset, new BufferedFeature(record.value().record(), record.timestamp()));
-        if (record.value().featuresJson() != null) {
-            featuresJson.put(offset, record.value().featuresJson());
+        if (!positioned) {
+            // the task's first record ever: nothing before it is this task's to annotate
+            position.put(POSITION, offset);
+            positioned = true;
         }
-        buffered++;
-        if (buffered >= batchSize) {
+        buffer.add(new BufferedFeature(offset, record.value(), record.timestamp()));
+        if (buffer.size() >= batchSize) {
             flush();
         }
     }
 
-    /** Annotates everything in the store, oldest first, in batches of at most {@code batchSize}. */
+    /** Annotates the whole buffer, oldest first, in batches of at most {@code batchSize}. */
     private void flush() {
-        List<KeyValue<Long, BufferedFeature>> batch = nextBatch();
-        while (!batch.isEmpty()) {
-            annotate(batch);
-            buffered -= batch.size();
-            batch = batch.size() < batchSize ? List.of() : nextBatch();
+        for (int from = 0; from < buffer.size(); from += batchSize) {
+            annotate(buffer.subList(from, Math.min(buffer.size(), from + batchSize)));
         }
-        // the store is empty now, whatever the count said
-        buffered = 0;
+        position.put(POSITION, buffer.get(buffer.size() - 1).offset() + 1);
+        buffer.clear();
     }
 
-    private List<KeyValue<Long, BufferedFeature>> nextBatch() {
-        final List<KeyValue<Long, BufferedFeature>> batch = new ArrayList<>(Math.min(batchSize, buffered));
-        try (KeyValueIterator<Long, BufferedFeature> it = buffer.all()) {
-            while (it.hasNext() && batch.size() < batchSize) {
-                batch.add(it.next());
-            }
-        }
-        return batch;
-    }
-
-    private void annotate(final List<KeyValue<Long, BufferedFeature>> batch) {
+    private void annotate(final List<BufferedFeature> batch) {
         final long start = System.nanoTime();
         final Standardizer scaler = manifest.scaler();
         final float[][] scaled = new float[batch.size()][];
         for (int i = 0; i < scaled.length; i++) {
-            scaled[i] = scaler.transform(batch.get(i).value.feature().features());
+            scaled[i] = scaler.transform(batch.get(i).feature().record().features());
         }
         // a view of the forward pass's buffer: read here, before its next call
         final INDArray logits = forward.logits(Nd4j.createFromArray(scaled));
@@ -205,26 +228,13 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         metrics.batch(batch.size(), System.nanoTime() - start);
 
         for (int i = 0; i < scaled.length; i++) {
-            final BufferedFeature waiting = batch.get(i).value;
-            final FeatureRecord feature = waiting.feature();
+            final BufferedFeature waiting = batch.get(i);
+            final FeatureRecord feature = waiting.feature().record();
             final SoftTargetRecord softTarget = SoftTargetRecord.of(feature, teacherLogits[i], softTargets[i],
                     manifest.temperature(), manifest.versionId());
             context.forward(new Record<>(feature.id(), new OutgoingSoftTarget(softTarget,
-                    featuresJson.remove(batch.get(i).key)), waiting.timestamp(), new RecordHeaders()));
-            // put(key, null) deletes without reading the old value back (delete() deserialises it)
-            buffer.put(batch.get(i).key, null);
+                    waiting.feature().featuresJson()), waiting.timestamp(), new RecordHeaders()));
         }
         metrics.annotated(batch.size());
-    }
-
-    private int countEntries() {
-        int n = 0;
-        try (KeyValueIterator<Long, BufferedFeature> it = buffer.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
     }
 }

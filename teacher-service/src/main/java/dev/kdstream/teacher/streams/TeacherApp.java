@@ -39,11 +39,12 @@ import dev.kdstream.common.records.FeatureParser;
  * The teacher's Kafka Streams app: {@code features} (raw JSON bytes) to {@code soft-targets}
  * (id, SoftTargetRecord), invalid records to {@code features-dlq} byte for byte.
  * <pre>
- *   features ──► validate ──► annotate (buffer store, batched ensemble) ──► soft-targets
+ *   features ──► validate ──► annotate (batched ensemble, position store) ──► soft-targets
  *                    └──────► features-dlq
  * </pre>
- * Written with the Processor API because the annotator batches through a state store across
- * records and punctuations; see {@link SoftTargetAnnotator} for why that is exactly-once.
+ * Written with the Processor API because the annotator batches across records and punctuations
+ * and keeps its position in a state store; see {@link SoftTargetAnnotator} for why that is
+ * exactly-once.
  */
 public final class TeacherApp implements AutoCloseable {
 
@@ -51,8 +52,11 @@ public final class TeacherApp implements AutoCloseable {
     public static final String APPLICATION_ID = "kd-teacher";
     /** The service name on dead-letter headers and metrics. */
     public static final String SERVICE = "teacher";
-    /** The annotator's buffer; its changelog is {@code <application id>-teacher-buffer-changelog}. */
-    public static final String BUFFER_STORE = "teacher-buffer";
+    /**
+     * The annotator's position, one offset per task (see {@link SoftTargetAnnotator}); its changelog
+     * is {@code <application id>-teacher-position-changelog}.
+     */
+    public static final String POSITION_STORE = "teacher-position";
 
     static final String SOURCE = "features-source";
     static final String VALIDATE = "validate";
@@ -62,6 +66,8 @@ public final class TeacherApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeacherApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a task's start may take to read its unannotated input again (Kafka's default API timeout). */
+    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
     /** The producer's batch.size unless the user sets one (see {@link #streamsConfig}). */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
@@ -157,9 +163,10 @@ public final class TeacherApp implements AutoCloseable {
                 topics.features().valueSerde().deserializer(), topics.features().name());
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK),
                 SOURCE);
-        topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(BUFFER_STORE, batchSize, linger, manifest,
-                ensembles, metrics), VALIDATE);
-        topology.addStateStore(bufferStore(), ANNOTATE);
+        final InputReplay replay = new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT);
+        topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), POSITION_STORE,
+                batchSize, linger, manifest, ensembles, parser, replay, metrics), VALIDATE);
+        topology.addStateStore(positionStore(), ANNOTATE);
         // the JSON of topics.softTargets()' value serde, with the features copied from the input
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
                 new OutgoingSoftTargetSerializer(), ANNOTATE);
@@ -169,35 +176,24 @@ public final class TeacherApp implements AutoCloseable {
     }
 
     /**
-     * The annotator's buffer: in memory (it holds at most about a batch per task), changelogged so
-     * a task's next owner restores what was buffered and not yet annotated, keyed by input offset
-     * (Serdes.Long is big-endian, so iteration is in offset order).
+     * The annotator's position: in memory (a key per task), changelogged so that a task's next
+     * owner knows where the records it must read again begin.
      */
-    static StoreBuilder<KeyValueStore<Long, BufferedFeature>> bufferStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
-                        BufferedFeatureSerde.serde())
+    static StoreBuilder<KeyValueStore<String, Long>> positionStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POSITION_STORE), Serdes.String(),
+                        Serdes.Long())
                 .withCachingDisabled()
-                .withLoggingEnabled(BUFFER_CHANGELOG_CONFIG);
+                .withLoggingEnabled(POSITION_CHANGELOG_CONFIG);
     }
 
     /**
-     * The buffer's changelog topic. Compaction only cleans closed segments: small ones keep the
-     * changelog (and so a restore) near the size of what is buffered, not of everything ever
-     * buffered. Every annotated record leaves a tombstone, and compaction keeps tombstones for
-     * {@code delete.retention.ms}: at Kafka's default of 24 hours a cleaned segment held nothing
-     * else (859,776 tombstones and 614 transaction markers in 16 MB, {@code ./kd bench e2e}), the
-     * topic grew by ~19 bytes per record, ~40 GB a day at 25k events/s, and a restore, which reads
-     * the whole topic, would read a day of them before the teacher could go on. A reader from
-     * offset 0 must finish within that time to see every delete (Kafka's documentation); a restore
-     * of five minutes of tombstones and the segments not yet cleaned takes seconds, and one that
-     * took longer could only annotate a record twice. Kafka Streams sets these when it creates the
-     * topic: a changelog created by an earlier version keeps 24 hours until altered
-     * ({@code kafka-configs --alter --entity-type topics --add-config delete.retention.ms=300000}).
+     * The position's changelog: a record per flush (a few dozen a second at 25k events/s).
+     * Compaction only cleans closed segments: 1 MB ones keep the topic, and so a restore, at a few
+     * MB, not at the default's 1 GB of positions already superseded.
      */
-    public static final Map<String, String> BUFFER_CHANGELOG_CONFIG = Map.of(
-            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
-            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()),
-            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofMinutes(5).toMillis()));
+    public static final Map<String, String> POSITION_CHANGELOG_CONFIG = Map.of(
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(1024 * 1024),
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
 
     private static long lingerMs(final KdConfig config) {
         final long linger = config.getLong(ConfigKey.TEACHER_LINGER_MS);
@@ -230,8 +226,8 @@ public final class TeacherApp implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            // leave the group: the remaining instances take over this one's partitions (and restore its
-            // buffers) at once, rather than after the session timeout
+            // leave the group: the remaining instances take over this one's partitions (and read its
+            // unannotated input again) at once, rather than after the session timeout
             streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             streamsMetrics.close();

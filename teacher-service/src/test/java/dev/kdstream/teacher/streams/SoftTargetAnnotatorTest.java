@@ -1,12 +1,19 @@
 package dev.kdstream.teacher.streams;
 
+import static dev.kdstream.teacher.TinyEnsemble.featureJson;
+import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,36 +25,41 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.kafka.JsonSerde;
 import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.model.EnsembleManifest;
 import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.common.records.FeatureParser;
 import dev.kdstream.common.records.FeatureRecord;
 import dev.kdstream.common.records.ParsedFeature;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**
- * The annotator on its own, with a store that already holds records when the processor starts:
- * what Kafka Streams hands a task's next owner after restoring the buffer from its changelog
- * (TopologyTestDriver cannot restore a store, so the restore is simulated here; TeacherServiceIT
- * does it for real).
+ * The annotator on its own, started with a position in its store and records to read again: what
+ * a task's next owner finds after a crash (TopologyTestDriver cannot restore a store or read a
+ * topic again, so both are simulated here; TeacherServiceIT does it for real).
  */
 class SoftTargetAnnotatorTest {
 
     private static final Duration LINGER = Duration.ofMillis(100);
+    private static final String INPUT = "features";
 
     private final TeacherEnsemble ensemble = TinyEnsemble.ensemble();
     private final EnsembleManifest manifest = ensemble.manifest();
     private final Dataset data = TinyEnsemble.data();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(), 1024);
+    /** What the fake input topic holds for the annotator to read again, and what it was asked. */
+    private final List<ConsumerRecord<byte[], byte[]>> committedInput = new ArrayList<>();
+    private final List<String> replayCalls = new ArrayList<>();
     private MockProcessorContext<String, OutgoingSoftTarget> context;
-    private KeyValueStore<Long, BufferedFeature> store;
+    private KeyValueStore<String, Long> store;
+    private SoftTargetAnnotator annotatorUnderTest;
 
     @BeforeEach
     void createStore() {
         context = new MockProcessorContext<>();
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TeacherApp.BUFFER_STORE), Serdes.Long(),
-                        JsonSerde.serdeFor(BufferedFeature.class))
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TeacherApp.POSITION_STORE), Serdes.String(),
+                        Serdes.Long())
                 .withLoggingDisabled()
                 .build();
         store.init(context.getStateStoreContext(), store);
@@ -55,36 +67,40 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
-    void annotatesRecordsRestoredIntoTheStoreOnTheFirstPunctuation() {
-        restored(5, 6, 7);
+    void readsAgainWhatThePreviousOwnerLeftAndAnnotatesItOnTheFirstPunctuation() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5, 6, 7);
         final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
         annotator.init(context);
+        assertThat(replayCalls).containsExactly(context.applicationId() + " " + INPUT + "-0 from 5");
         assertThat(context.forwarded()).as("never forwards from init").isEmpty();
 
         punctuate();
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7");
         assertThat(context.forwarded()).extracting(f -> f.record().timestamp())
-                .as("the stored input timestamps").containsExactly(1005L, 1006L, 1007L);
-        assertThat(store.approximateNumEntries()).isZero();
+                .as("the input timestamps").containsExactly(1005L, 1006L, 1007L);
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("past the last annotated").isEqualTo(8L);
     }
 
     @Test
-    void countsRestoredRecordsTowardsTheNextBatch() {
-        restored(5, 6, 7);
+    void countsRecordsReadAgainTowardsTheNextBatch() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5, 6, 7);
         final SoftTargetAnnotator annotator = annotator(4, EnsembleCopies.of(ensemble));
         annotator.init(context);
 
-        context.setRecordMetadata("features", 0, 8);
-        annotator.process(new Record<>("r8", new ParsedFeature(feature(8), null), 1008L));
-        assertThat(forwardedIds()).as("3 restored + 1 new = a full batch, oldest first")
+        process(8, null);
+        assertThat(forwardedIds()).as("3 read again + 1 new = a full batch, oldest first")
                 .containsExactly("r5", "r6", "r7", "r8");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(1);
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(9L);
     }
 
     @Test
     void drainsMoreThanABatchInBatchSizedInferences() {
         // e.g. the batch size was lowered between two runs
-        restored(1, 2, 3, 4, 5);
+        store.put(SoftTargetAnnotator.POSITION, 1L);
+        committed(1, 2, 3, 4, 5);
         final SoftTargetAnnotator annotator = annotator(2, EnsembleCopies.of(ensemble));
         annotator.init(context);
 
@@ -92,33 +108,62 @@ class SoftTargetAnnotatorTest {
         assertThat(forwardedIds()).containsExactly("r1", "r2", "r3", "r4", "r5");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(3);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().max()).isEqualTo(2);
-        assertThat(store.approximateNumEntries()).isZero();
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(6L);
+    }
+
+    @Test
+    void skipsRecordsReadAgainThatAreInvalidNow() {
+        store.put(SoftTargetAnnotator.POSITION, 4L);
+        committed(4);
+        committedInput.add(new ConsumerRecord<>(INPUT, 0, 5, utf8("bad"), utf8("{}")));
+        committed(6);
+        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+
+        punctuate();
+        assertThat(forwardedIds()).as("the invalid one was dead-lettered when first read").containsExactly("r4", "r6");
+    }
+
+    @Test
+    void aTasksFirstRecordSetsThePositionAndNothingIsReadAgainWithoutOne() {
+        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        assertThat(replayCalls).as("a task that never saw a record has nothing to read again").isEmpty();
+
+        process(3, null);
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("buffered, not annotated: read again from here")
+                .isEqualTo(3L);
+        process(4, null);
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(3L);
+        punctuate();
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(5L);
     }
 
     @Test
     void closingDoesNotFlush() {
         final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
         annotator.init(context);
-        context.setRecordMetadata("features", 0, 3);
-        annotator.process(new Record<>("r3", new ParsedFeature(feature(3), null), 1003L));
+        process(3, null);
         annotator.close();
         assertThat(context.forwarded()).isEmpty();
-        assertThat(store.get(3L).feature().id()).as("left for the task's next owner").isEqualTo("r3");
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("left for the task's next owner to read again")
+                .isEqualTo(3L);
     }
 
     @Test
-    void passesOnTheFeaturesTextOfRecordsItReadAndPrintsTheRestoredOnes() {
-        restored(5);
+    void passesOnTheFeaturesTextTheParserKept() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5);
         final SoftTargetAnnotator annotator = annotator(3, EnsembleCopies.of(ensemble));
         annotator.init(context);
-        context.setRecordMetadata("features", 0, 6);
-        annotator.process(new Record<>("r6", new ParsedFeature(feature(6), "[6.0]"), 1006L));
-        context.setRecordMetadata("features", 0, 7);
-        annotator.process(new Record<>("r7", new ParsedFeature(feature(7), null), 1007L));
+        process(6, "[6.0]");
+        process(7, null);
 
-        assertThat(context.forwarded()).extracting(f -> ((OutgoingSoftTarget) f.record().value()).featuresJson())
-                .as("restored: no text; read with text; read without (the parser's slow path)")
-                .containsExactly(null, "[6.0]", null);
+        final List<String> texts = context.forwarded().stream()
+                .map(f -> ((OutgoingSoftTarget) f.record().value()).featuresJson()).toList();
+        assertThat(texts.get(0)).as("read again: parsed here, keeping its text").startsWith("[").endsWith("]");
+        assertThat(texts.subList(1, 3)).as("read with text; read without (the parser's slow path)")
+                .containsExactly("[6.0]", null);
         assertThat(context.forwarded()).extracting(f -> ((OutgoingSoftTarget) f.record().value()).record().features())
                 .containsExactly(data.features()[5], data.features()[6], data.features()[7]);
     }
@@ -137,14 +182,28 @@ class SoftTargetAnnotatorTest {
     }
 
     private SoftTargetAnnotator annotator(final int batchSize, final Supplier<TeacherEnsemble> ensembles) {
-        return new SoftTargetAnnotator(TeacherApp.BUFFER_STORE, batchSize, LINGER, manifest, ensembles,
-                new TeacherMetrics(registry));
+        final InputReplay replay = (groupId, partition, from) -> {
+            replayCalls.add(groupId + " " + partition + " from " + from);
+            return committedInput.stream().filter(r -> r.offset() >= from).toList();
+        };
+        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherApp.POSITION_STORE, batchSize, LINGER, manifest,
+                ensembles, parser, replay, new TeacherMetrics(registry));
+        return annotatorUnderTest;
     }
 
-    private void restored(final long... offsets) {
-        for (final long offset : offsets) {
-            store.put(offset, new BufferedFeature(feature((int) offset), 1000L + offset));
+    /** Rows at these offsets of partition 0, consumed and committed by a previous owner. */
+    private void committed(final int... rows) {
+        for (final int row : rows) {
+            committedInput.add(new ConsumerRecord<>(INPUT, 0, row, 1000L + row, TimestampType.CREATE_TIME, 0, 0,
+                    utf8("r" + row), featureJson("r" + row, (long) row, data.features()[row], data.labels()[row],
+                    "train"), new RecordHeaders(), Optional.empty()));
         }
+    }
+
+    private void process(final int row, final String featuresJson) {
+        context.setRecordMetadata(INPUT, 0, row);
+        annotatorUnderTest.process(new Record<>("r" + row, new ParsedFeature(feature(row), featuresJson),
+                1000L + row));
     }
 
     private FeatureRecord feature(final int row) {

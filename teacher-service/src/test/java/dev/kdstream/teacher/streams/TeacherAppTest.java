@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -133,11 +130,11 @@ class TeacherAppTest {
         pipeValid(0);
         pipeValid(1);
         assertThat(softTargets.isEmpty()).as("a batch of 3 is not full with 2").isTrue();
-        assertThat(bufferedOffsets()).containsExactly(0L, 1L);
+        assertThat(position()).as("buffered from offset 0 on").isEqualTo(0L);
 
         pipeValid(2);
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r1", "r2");
-        assertThat(bufferedOffsets()).isEmpty();
+        assertThat(position()).isEqualTo(3L);
     }
 
     @Test
@@ -150,7 +147,7 @@ class TeacherAppTest {
 
         driver.advanceWallClockTime(linger);
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r1");
-        assertThat(bufferedOffsets()).isEmpty();
+        assertThat(position()).isEqualTo(2L);
 
         // an empty buffer: the punctuation annotates nothing and records no batch
         driver.advanceWallClockTime(linger);
@@ -247,38 +244,32 @@ class TeacherAppTest {
     }
 
     /**
-     * What makes the buffer survive a crash: every buffered record is in the store and in its
-     * changelog, and annotating it writes a tombstone. (TopologyTestDriver cannot restore a store
-     * from its changelog; SoftTargetAnnotatorTest shows what a restored store leads to, and
-     * TeacherServiceIT restores one on a real broker.)
+     * What makes the buffer survive a crash: the position in a changelogged store, written when a
+     * task reads its first record and after each flush; the records themselves are read again from
+     * the input. (TopologyTestDriver can neither restore a store nor read a topic again;
+     * SoftTargetAnnotatorTest shows what a restored position leads to, and TeacherServiceIT
+     * restarts a teacher on a real broker.)
      */
     @Test
-    void bufferedRecordsWaitInTheChangeloggedStoreUntilAnnotated() {
+    void theChangelogHoldsThePositionNotTheRecords() {
         start(10, LONG_LINGER);
         pipeValid(0);
         features.pipeInput(utf8("bad"), utf8("{}"));
         pipeValid(2);
         assertThat(softTargets.isEmpty()).isTrue();
 
-        final KeyValueStore<Long, BufferedFeature> store = driver.getKeyValueStore(TeacherApp.BUFFER_STORE);
-        assertThat(bufferedOffsets()).as("keyed by input offset").containsExactly(0L, 2L);
-        assertThat(store.get(2L).feature().id()).isEqualTo("r2");
-        assertThat(store.get(2L).feature().features()).containsExactly(data.features()[2]);
-        assertThat(store.get(2L).timestamp()).isEqualTo(2L);
-
-        final String changelog = APP_ID + "-" + TeacherApp.BUFFER_STORE + "-changelog";
-        final TestOutputTopic<Long, BufferedFeature> changes = driver.createOutputTopic(changelog,
-                new LongDeserializer(), BufferedFeatureSerde.deserializer());
-        final List<KeyValue<Long, BufferedFeature>> puts = changes.readKeyValuesToList();
-        assertThat(puts).extracting(kv -> kv.key).containsExactly(0L, 2L);
-        assertThat(puts).extracting(kv -> kv.value.feature().id()).containsExactly("r0", "r2");
+        final String changelog = APP_ID + "-" + TeacherApp.POSITION_STORE + "-changelog";
+        final TestOutputTopic<String, Long> changes = driver.createOutputTopic(changelog, new StringDeserializer(),
+                new LongDeserializer());
+        assertThat(changes.readValuesToList()).as("the task's first record; nothing per record after it")
+                .containsExactly(0L);
 
         driver.advanceWallClockTime(LONG_LINGER);
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r2");
-        assertThat(bufferedOffsets()).isEmpty();
-        final List<KeyValue<Long, BufferedFeature>> deletes = changes.readKeyValuesToList();
-        assertThat(deletes).extracting(kv -> kv.key).containsExactly(0L, 2L);
-        assertThat(deletes).extracting(kv -> kv.value).containsOnlyNulls();
+        assertThat(changes.readValuesToList()).as("one write per flush, past the last record annotated")
+                .containsExactly(3L);
+        final KeyValueStore<String, Long> store = driver.getKeyValueStore(TeacherApp.POSITION_STORE);
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(3L);
     }
 
     private void pipeValid(final int row) {
@@ -286,13 +277,9 @@ class TeacherAppTest {
                 data.labels()[row], "train"), row);
     }
 
-    private List<Long> bufferedOffsets() {
-        final KeyValueStore<Long, BufferedFeature> store = driver.getKeyValueStore(TeacherApp.BUFFER_STORE);
-        final List<Long> keys = new ArrayList<>();
-        try (KeyValueIterator<Long, BufferedFeature> it = store.all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        return keys;
+    private Long position() {
+        final KeyValueStore<String, Long> store = driver.getKeyValueStore(TeacherApp.POSITION_STORE);
+        return store.get(SoftTargetAnnotator.POSITION);
     }
 
     /** The ensemble's mean logits for raw rows, one record at a time, outside the app. */

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
+import dev.kdstream.common.config.ConfigKey;
 import dev.kdstream.common.config.KdConfig;
 import dev.kdstream.student.serving.ServingApp;
 import dev.kdstream.teacher.streams.TeacherApp;
@@ -26,8 +27,8 @@ import dev.kdstream.teacher.streams.TeacherApp;
  *
  * <ul>
  *   <li>"teacher": features -> soft-targets, with the teacher-service's Streams settings
- *       (exactly-once), each record put into a changelogged in-memory store and deleted again (the
- *       teacher's batch buffer: a changelog put and a tombstone per record);</li>
+ *       (exactly-once) and the annotator's changelogged position, written once per
+ *       {@code teacher.batch.size} records;</li>
  *   <li>"server": features -> predictions, with the prediction server's Streams settings (its
  *       guarantee as configured);</li>
  *   <li>"trainer" and "reader": plain read_committed consumers of soft-targets and predictions,
@@ -36,7 +37,7 @@ import dev.kdstream.teacher.streams.TeacherApp;
  */
 final class KafkaOnlyPipeline implements AutoCloseable {
 
-    private static final String STORE = "buffer";
+    private static final String STORE = "position";
 
     private final KafkaStreams teacher;
     private final KafkaStreams server;
@@ -67,12 +68,13 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     private static Topology teacherTopology(final KdConfig config) {
         final Topology t = new Topology();
         t.addSource("features", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().features());
-        t.addProcessor("buffer", BufferThrough::new, "features");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.Long(),
-                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(TeacherApp.BUFFER_CHANGELOG_CONFIG),
-                "buffer");
+        final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
+        t.addProcessor("annotate", () -> new PositionThrough(batchSize), "features");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+                Serdes.Long()).withCachingDisabled().withLoggingEnabled(TeacherApp.POSITION_CHANGELOG_CONFIG),
+                "annotate");
         t.addSink("soft-targets", config.topics().softTargets(), new ByteArraySerializer(), new ByteArraySerializer(),
-                "buffer");
+                "annotate");
         return t;
     }
 
@@ -84,12 +86,17 @@ final class KafkaOnlyPipeline implements AutoCloseable {
         return t;
     }
 
-    /** Put, forward, delete: the store traffic of the teacher's buffer, one record at a time. */
-    private static final class BufferThrough implements Processor<byte[], byte[], byte[], byte[]> {
+    /** Forward, and write a position per batch: the store traffic of the teacher's annotator. */
+    private static final class PositionThrough implements Processor<byte[], byte[], byte[], byte[]> {
 
+        private final int batchSize;
         private ProcessorContext<byte[], byte[]> context;
-        private KeyValueStore<Long, byte[]> store;
-        private long next;
+        private KeyValueStore<String, Long> store;
+        private long records;
+
+        PositionThrough(final int batchSize) {
+            this.batchSize = batchSize;
+        }
 
         @Override
         public void init(final ProcessorContext<byte[], byte[]> context) {
@@ -99,10 +106,10 @@ final class KafkaOnlyPipeline implements AutoCloseable {
 
         @Override
         public void process(final Record<byte[], byte[]> record) {
-            final long key = next++;
-            store.put(key, record.value());
             context.forward(record);
-            store.delete(key);
+            if (++records % batchSize == 0) {
+                store.put("position", records);
+            }
         }
     }
 
