@@ -68,8 +68,12 @@ final class FeatureProducer implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
-        // JSON of 20 doubles compresses about 2x; lz4 costs little CPU on a shared 2-core box
-        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // none, not lz4: JSON of 20 doubles compresses about 2x, but the broker decompresses every
+        // batch to validate it and each consumer again, and lz4's writer allocates two 64 KB buffers
+        // per batch. With everything on one 2-core box, lz4 cost ~5 us of CPU per record of ~70
+        // (./kd bench e2e side by side, docs/benchmarks.md). Across a slow network, set
+        // kafka.compression.type=lz4.
+        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
