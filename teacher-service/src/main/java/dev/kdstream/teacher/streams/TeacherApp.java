@@ -54,7 +54,9 @@ public final class TeacherApp implements AutoCloseable {
     public static final String SERVICE = "teacher";
     /**
      * The annotator's position, one offset per task (see {@link SoftTargetAnnotator}); its changelog
-     * is {@code <application id>-teacher-position-changelog}.
+     * is {@code <application id>-teacher-position-changelog}. Versions before it kept the waiting
+     * records themselves in a {@code teacher-buffer} store, which this one does not read: upgrade
+     * with the input drained (producers stopped, the teacher's lag 0, one linger interval later).
      */
     public static final String POSITION_STORE = "teacher-position";
 
