@@ -174,6 +174,14 @@ class TeacherServiceIT {
                 .as("the first teacher annotated one batch").containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2",
                         "rec-3", "rec-4");
 
+        // and 3 more the first teacher never read: what is read again must stop at the committed offset
+        try (KafkaProducer<byte[], byte[]> producer = producer(patient)) {
+            for (int i = records; i < records + 3; i++) {
+                producer.send(new ProducerRecord<>(topics.features(), 0, utf8("rec-" + i),
+                        featureJson("rec-" + i, (long) i, data.features()[i], data.labels()[i], "train")));
+            }
+        }
+
         // a fresh state directory: the position can only come back from its changelog
         final KdConfig prompt = patient.with(Map.of("teacher.linger.ms", "50",
                 "state.dir", dir.resolve("state-2").toString()));
@@ -181,9 +189,10 @@ class TeacherServiceIT {
              TeacherService second = TeacherService.start(prompt, TinyEnsemble.ensemble(), metrics, applicationId)) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(prompt,
                     topics.softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), records);
-            assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(records)
-                    .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6");
+                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), records + 3);
+            assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(records + 3)
+                    .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6",
+                            "rec-7", "rec-8", "rec-9");
         }
         try (Admin admin = Admin.create(patient.kafkaProperties())) {
             final ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,

@@ -20,8 +20,8 @@ import dev.kdstream.common.records.ParsedFeature;
 /**
  * First step of the teacher: parses the raw bytes of a {@code features} record. A valid record
  * goes on to the annotator as {@code (id, ParsedFeature)}; an invalid one goes to the dead-letter
- * sink byte for byte (original key, value and headers) with the error headers added, and the app
- * keeps going.
+ * sink byte for byte (original key, value and headers) with the error headers added, then to the
+ * annotator as {@code (null, null)}, only its offset, and the app keeps going.
  *
  * <p>The two children take different types, so the output types are {@code Object}: the sinks
  * carry their own serializers and each child is named explicitly on forward.
@@ -69,6 +69,8 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
                 .orElseThrow(() -> new IllegalStateException("no source metadata for a record being processed"));
         context.forward(record.withHeaders(DeadLetters.headers(record.headers(), error, source.topic(),
                 source.partition(), source.offset(), TeacherApp.SERVICE)), deadLetterChild);
+        // the annotator's position moves past dead letters too (see SoftTargetAnnotator)
+        context.forward(record.withKey(null).withValue(null), validChild);
         metrics.deadLetter(error.reason());
         if (warned.add(error.reason())) {
             LOG.warn("invalid record {}-{}@{} sent to the dead-letter topic ({}: {}); further records with this "

@@ -47,10 +47,14 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * itself ({@link InputReplay}), and annotates them first.
  * <ul>
  *   <li>{@link #process}: append to the buffer; when it holds a full batch, flush. The first
- *       record a task ever sees sets the position to its own offset.</li>
- *   <li>every linger interval of wall-clock time: flush whatever the buffer holds.</li>
+ *       record a task ever sees sets the position to its own offset. The validator passes on
+ *       the offsets of the records it dead-letters too (as null values), which only count as
+ *       processed.</li>
+ *   <li>every linger interval of wall-clock time: flush whatever the buffer holds; with an empty
+ *       buffer, move the position past the dead-lettered records since the last flush, so that
+ *       a long run of bad input is never read again in one go.</li>
  *   <li>flush: run the ensemble once per batch, oldest first, forward each soft target, then
- *       move the position past the last record annotated.</li>
+ *       move the position past the last record processed.</li>
  * </ul>
  * A changelog record per flush, not two per record (a put and a tombstone, as when the records
  * themselves were kept in a changelogged store): those cost the stream thread, the broker's
@@ -61,9 +65,9 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * Under {@code exactly_once_v2} the output records of a stream thread, the changelog writes of its
  * stores and its input offset commits go to Kafka in one transaction. At every commit, the valid
  * records before the committed position are annotated in committed transactions, and those from
- * the position up to the committed input offset are annotated in none (a flush moves the position
- * past exactly what it annotated). After any crash, each input record is therefore in exactly one
- * of three situations:
+ * the position up to the committed input offset are annotated in none (the position only moves
+ * past records annotated or dead-lettered in the same transaction). After any crash, each input
+ * record is therefore in exactly one of three situations:
  * <ol>
  *   <li>It was processed in no committed transaction: its offset is not committed, so Kafka
  *       Streams reads it again.</li>
@@ -73,8 +77,9 @@ import dev.kdstream.common.records.SoftTargetRecord;
  *       soft target of a crashed flush was aborted: read_committed consumers never see it.</li>
  *   <li>Its annotation was committed: the position is past it, so it is not read again.</li>
  * </ol>
- * Records read again are parsed again; those invalid now were dead-lettered when first read and
- * are only counted in a log line. What the input topic's retention has deleted cannot be read
+ * Records read again are parsed again; those invalid now were dead-lettered when first read
+ * (unless the teacher's input settings changed since: a warning says so). What the input topic's
+ * retention has deleted cannot be read
  * again: a teacher down for longer than that loses its unannotated records with the rest of the
  * input it never read.
  *
@@ -109,9 +114,11 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final TeacherMetrics metrics;
 
     private ProcessorContext<String, OutgoingSoftTarget> context;
-    private KeyValueStore<String, Long> position;
-    /** Set once a position exists: from the store, or from this task's first record. */
-    private boolean positioned;
+    private KeyValueStore<String, Long> positionStore;
+    /** The position as last written, -1 before this task's first record ever. */
+    private long position;
+    /** One past the last input offset this task has processed, valid or dead-lettered. */
+    private long processedUpTo;
     /** Valid records read and not yet annotated, in offset order. */
     private final List<BufferedFeature> buffer = new ArrayList<>();
     private TeacherEnsemble ensemble;
@@ -142,7 +149,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     @Override
     public void init(final ProcessorContext<String, OutgoingSoftTarget> context) {
         this.context = context;
-        this.position = context.getStateStore(positionStoreName);
+        this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
         if (ensemble == null) {
             ensemble = ensembles.get();
@@ -153,14 +160,19 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = FusedEnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
-        final Long from = position.get(POSITION);
-        positioned = from != null;
-        if (positioned) {
-            readAgain(new TopicPartition(inputTopic, context.taskId().partition()), from);
+        final Long stored = positionStore.get(POSITION);
+        position = stored == null ? -1 : stored;
+        processedUpTo = position;
+        if (stored != null) {
+            readAgain(new TopicPartition(inputTopic, context.taskId().partition()), stored);
         }
         context.schedule(linger, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (!buffer.isEmpty()) {
                 flush();
+            } else if (processedUpTo > position) {
+                // only dead-lettered records since the last flush: move past them, so that a next
+                // owner does not read a long run of bad input again
+                movePosition(processedUpTo);
             }
         });
     }
@@ -170,6 +182,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         final List<ConsumerRecord<byte[], byte[]>> records = replay.read(context.applicationId(), input, from);
         int invalid = 0;
         for (final ConsumerRecord<byte[], byte[]> r : records) {
+            processedUpTo = r.offset() + 1;
             try {
                 buffer.add(new BufferedFeature(r.offset(), parser.parseKeepingText(r.value(), r.timestamp()),
                         r.timestamp()));
@@ -177,22 +190,40 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
                 invalid++;
             }
         }
+        if (invalid > 0) {
+            // with the same settings these were dead-lettered when first read; a changed input width,
+            // class count or max.record.bytes since then can make a record valid then invalid now
+            LOG.warn("{}: {} of the records read again from offset {} are invalid now and are not annotated; "
+                    + "they were dead-lettered when first read unless the teacher's input settings changed since",
+                    input, invalid, from);
+        }
         if (!records.isEmpty()) {
-            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before; {} to annotate, "
-                    + "{} invalid (dead-lettered when first read)", input, records.size(), from, buffer.size(),
-                    invalid);
+            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before; {} to annotate",
+                    input, records.size(), from, buffer.size());
         }
     }
 
+    /**
+     * A valid record to annotate, or, with a null value, the offset of one the validator
+     * dead-lettered: it only moves the position.
+     */
     @Override
     public void process(final Record<String, ParsedFeature> record) {
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
-        if (!positioned) {
+        if (offset < position) {
+            // annotated already: Kafka Streams reads from the earliest offset again when the group's
+            // committed offsets have expired while this changelog kept the position
+            return;
+        }
+        if (position < 0) {
             // the task's first record ever: nothing before it is this task's to annotate
-            position.put(POSITION, offset);
-            positioned = true;
+            movePosition(offset);
+        }
+        processedUpTo = offset + 1;
+        if (record.value() == null) {
+            return;
         }
         buffer.add(new BufferedFeature(offset, record.value(), record.timestamp()));
         if (buffer.size() >= batchSize) {
@@ -205,8 +236,14 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         for (int from = 0; from < buffer.size(); from += batchSize) {
             annotate(buffer.subList(from, Math.min(buffer.size(), from + batchSize)));
         }
-        position.put(POSITION, buffer.get(buffer.size() - 1).offset() + 1);
         buffer.clear();
+        // everything processed is annotated or dead-lettered now
+        movePosition(processedUpTo);
+    }
+
+    private void movePosition(final long to) {
+        positionStore.put(POSITION, to);
+        position = to;
     }
 
     private void annotate(final List<BufferedFeature> batch) {

@@ -56,7 +56,8 @@ public final class TeacherApp implements AutoCloseable {
      * The annotator's position, one offset per task (see {@link SoftTargetAnnotator}); its changelog
      * is {@code <application id>-teacher-position-changelog}. Versions before it kept the waiting
      * records themselves in a {@code teacher-buffer} store, which this one does not read: upgrade
-     * with the input drained (producers stopped, the teacher's lag 0, one linger interval later).
+     * with the input drained (producers stopped, the teacher's lag 0, one linger interval later);
+     * its changelog topic can be deleted then.
      */
     public static final String POSITION_STORE = "teacher-position";
 
@@ -68,8 +69,12 @@ public final class TeacherApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeacherApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    /** How long a task's start may take to read its unannotated input again (Kafka's default API timeout). */
-    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long a task's start may take to read its unannotated input again (at most a linger and a
+     * commit interval of records). Well under the 10 s transaction timeout Kafka Streams sets under
+     * exactly-once: the stream thread blocks meanwhile, with its transaction open.
+     */
+    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(5);
     /** The producer's batch.size unless the user sets one (see {@link #streamsConfig}). */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
@@ -189,13 +194,16 @@ public final class TeacherApp implements AutoCloseable {
     }
 
     /**
-     * The position's changelog: a record per flush (a few dozen a second at 25k events/s).
-     * Compaction only cleans closed segments: 1 MB ones keep the topic, and so a restore, at a few
-     * MB, not at the default's 1 GB of positions already superseded.
+     * The position's changelog: a record per flush, up to one per linger interval and task, and a
+     * transaction marker per commit. Compaction only cleans closed segments: 1 MB ones keep the
+     * topic, and so a restore, small, not at the default's 1 GB of positions already superseded.
+     * Compaction keeps transaction markers (and tombstones) for {@code delete.retention.ms}: 5
+     * minutes of them, not Kafka's default 24 hours (~10 markers a second per partition).
      */
     public static final Map<String, String> POSITION_CHANGELOG_CONFIG = Map.of(
             TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(1024 * 1024),
-            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofMinutes(5).toMillis()));
 
     private static long lingerMs(final KdConfig config) {
         final long linger = config.getLong(ConfigKey.TEACHER_LINGER_MS);

@@ -140,6 +140,57 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
+    void startingAgainOnTheSameProcessorForgetsTheBufferAndReadsItAgain() {
+        // a task suspended and resumed, or revived after corruption: Kafka Streams calls init again
+        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        process(3, null);
+        process(4, null);
+        committed(3, 4);
+        annotator.init(context);
+
+        punctuate();
+        assertThat(forwardedIds()).as("each once: read again, not also kept").containsExactly("r3", "r4");
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(5L);
+    }
+
+    @Test
+    void movesThePositionPastDeadLettersSoThatARunOfThemIsNotReadAgain() {
+        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        process(3, null);
+        punctuate();
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(4L);
+
+        for (int offset = 4; offset < 9; offset++) {
+            deadLettered(offset);
+        }
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("no write per dead letter").isEqualTo(4L);
+        punctuate();
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(9L);
+        assertThat(forwardedIds()).containsExactly("r3");
+
+        process(9, null);
+        deadLettered(10);
+        punctuate();
+        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("past the dead letter after the last valid record")
+                .isEqualTo(11L);
+    }
+
+    @Test
+    void skipsRecordsBeforeThePositionWhenTheInputIsReadFromTheStartAgain() {
+        // the group's committed offsets expired, the changelog did not: Kafka Streams starts from earliest
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        process(3, null);
+        process(4, null);
+        process(5, null);
+        punctuate();
+        assertThat(forwardedIds()).as("3 and 4 were annotated before").containsExactly("r5");
+    }
+
+    @Test
     void closingDoesNotFlush() {
         final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
         annotator.init(context);
@@ -204,6 +255,12 @@ class SoftTargetAnnotatorTest {
         context.setRecordMetadata(INPUT, 0, row);
         annotatorUnderTest.process(new Record<>("r" + row, new ParsedFeature(feature(row), featuresJson),
                 1000L + row));
+    }
+
+    /** What the validator forwards for a record it dead-lettered: only the offset. */
+    private void deadLettered(final int offset) {
+        context.setRecordMetadata(INPUT, 0, offset);
+        annotatorUnderTest.process(new Record<>(null, null, 1000L + offset));
     }
 
     private FeatureRecord feature(final int row) {

@@ -268,8 +268,12 @@ class TeacherAppTest {
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r2");
         assertThat(changes.readValuesToList()).as("one write per flush, past the last record annotated")
                 .containsExactly(3L);
-        final KeyValueStore<String, Long> store = driver.getKeyValueStore(TeacherApp.POSITION_STORE);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(3L);
+        assertThat(position()).isEqualTo(3L);
+
+        features.pipeInput(utf8("bad"), utf8("{}"));
+        features.pipeInput(utf8("bad"), utf8("{}"));
+        driver.advanceWallClockTime(LONG_LINGER);
+        assertThat(changes.readValuesToList()).as("past dead letters too, once a linger").containsExactly(5L);
     }
 
     private void pipeValid(final int row) {
