@@ -72,7 +72,7 @@ final class FeatureProducer implements AutoCloseable {
         // batch to validate it and each consumer again, and lz4's writer allocates two 64 KB buffers
         // per batch. With everything on one 2-core box, lz4 cost ~5 us of CPU per record of ~70
         // (./kd bench e2e side by side, docs/benchmarks.md). Across a slow network, set
-        // kafka.compression.type=lz4.
+        // kafka.compression.type=lz4 (every client gets it; only producers read it).
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

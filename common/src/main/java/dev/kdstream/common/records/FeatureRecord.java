@@ -16,8 +16,8 @@ public record FeatureRecord(String id, long ts, double[] features, Integer label
     public static final String TRAIN = "train";
     public static final String HOLDOUT = "holdout";
     /**
-     * The longest id accepted, in characters: the teacher's buffer stores an id in at most 65,535
-     * bytes (modified UTF-8, up to 3 bytes a character), and no real id comes near it.
+     * The longest id accepted, in characters: an id is a record's Kafka key and is copied into every
+     * soft target and prediction, and no real id comes near it.
      */
     public static final int MAX_ID_CHARS = 10_000;
 

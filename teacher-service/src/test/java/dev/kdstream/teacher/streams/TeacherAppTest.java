@@ -244,9 +244,9 @@ class TeacherAppTest {
     }
 
     /**
-     * What makes the buffer survive a crash: the position in a changelogged store, written when a
-     * task reads its first record and after each flush; the records themselves are read again from
-     * the input. (TopologyTestDriver can neither restore a store nor read a topic again;
+     * What lets a crashed teacher's buffer be rebuilt: the position in a changelogged store, written
+     * when a task reads its first record, after each flush and past dead letters; the records
+     * themselves are read again from the input. (TopologyTestDriver can neither restore a store nor read a topic again;
      * SoftTargetAnnotatorTest shows what a restored position leads to, and TeacherServiceIT
      * restarts a teacher on a real broker.)
      */
