@@ -226,6 +226,38 @@ public final class FastStudentTrainer {
         if (n == 0 || labels.length != n || (softTargets != null && softTargets.length != n)) {
             throw new IllegalArgumentException("need one label (and soft-target row) per feature row, n >= 1");
         }
+        forwardPass(scaledFeatures);
+        lossGradient(n, softTargets, labels);
+        for (int l = layers - 1; l >= 0; l--) {
+            backward(l, n);
+        }
+        adamStep(n);
+        transpose();
+        iteration++;
+    }
+
+    /**
+     * The logits of the current parameters, as the network's {@code output()} gives them once
+     * {@link #writeTo} has run, up to float rounding in the sums. The trainer scores with this:
+     * a DL4J {@code output()} call costs more than this whole forward pass for a poll of records,
+     * and crashed once in native code (a SIGSEGV in a broadcast op, docs/benchmarks.md).
+     *
+     * @param scaledFeatures standardised features, one row per record
+     * @return one row of logits per record
+     */
+    public double[][] logits(final float[][] scaledFeatures) {
+        forwardPass(scaledFeatures);
+        final double[][] out = activations[layers];
+        final double[][] logits = new double[scaledFeatures.length][];
+        for (int r = 0; r < logits.length; r++) {
+            logits[r] = out[r].clone();
+        }
+        return logits;
+    }
+
+    /** The rows into the input activations, then every layer forward. */
+    private void forwardPass(final float[][] scaledFeatures) {
+        final int n = scaledFeatures.length;
         ensureCapacity(n);
         final int inputs = widths[0];
         final double[][] x = activations[0];
@@ -240,13 +272,6 @@ public final class FastStudentTrainer {
         for (int l = 0; l < layers; l++) {
             forward(activations[l], n, weights[l], biases[l], activations[l + 1], l < layers - 1);
         }
-        lossGradient(n, softTargets, labels);
-        for (int l = layers - 1; l >= 0; l--) {
-            backward(l, n);
-        }
-        adamStep(n);
-        transpose();
-        iteration++;
     }
 
     /** Puts the parameters, the Adam state and the iteration count back into the student's network. */

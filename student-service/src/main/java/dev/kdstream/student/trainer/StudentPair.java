@@ -2,15 +2,12 @@ package dev.kdstream.student.trainer;
 
 import java.util.List;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.metrics.MetricNames;
 import dev.kdstream.common.model.FastStudentTrainer;
 import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.LogitRows;
 import dev.kdstream.common.model.StudentModel;
 import dev.kdstream.common.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
@@ -78,12 +75,15 @@ public final class StudentPair {
         return x;
     }
 
-    /** Test: both students predict the whole poll, before either learns from it; the evaluator scores it. */
+    /**
+     * Test: both students predict the whole poll, before either learns from it; the evaluator
+     * scores it. The predictions come from the optimisers' own forward pass, the networks' weights
+     * in plain Java, not from DL4J.
+     */
     public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
         final int n = records.size();
-        final INDArray input = Nd4j.createFromArray(x);
-        final double[][] zd = LogitRows.of(distilled.logits(input), n, classes);
-        final double[][] zb = LogitRows.of(baseline.logits(input), n, classes);
+        final double[][] zd = distilledSteps.logits(x);
+        final double[][] zb = baselineSteps.logits(x);
         for (int i = 0; i < n; i++) {
             final SoftTargetRecord r = records.get(i);
             evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
