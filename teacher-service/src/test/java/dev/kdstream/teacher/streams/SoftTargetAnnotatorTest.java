@@ -70,8 +70,7 @@ class SoftTargetAnnotatorTest {
     void readsAgainWhatThePreviousOwnerLeftAndAnnotatesItOnTheFirstPunctuation() {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5, 6, 7);
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(10);
         assertThat(replayCalls).containsExactly(context.applicationId() + " " + INPUT + "-0 from 5");
         assertThat(context.forwarded()).as("never forwards from init").isEmpty();
 
@@ -79,21 +78,20 @@ class SoftTargetAnnotatorTest {
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7");
         assertThat(context.forwarded()).extracting(f -> f.record().timestamp())
                 .as("the input timestamps").containsExactly(1005L, 1006L, 1007L);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("past the last annotated").isEqualTo(8L);
+        assertThat(position()).as("past the last annotated").isEqualTo(8L);
     }
 
     @Test
     void countsRecordsReadAgainTowardsTheNextBatch() {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5, 6, 7);
-        final SoftTargetAnnotator annotator = annotator(4, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(4);
 
         process(8, null);
         assertThat(forwardedIds()).as("3 read again + 1 new = a full batch, oldest first")
                 .containsExactly("r5", "r6", "r7", "r8");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(1);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(9L);
+        assertThat(position()).isEqualTo(9L);
     }
 
     @Test
@@ -101,14 +99,13 @@ class SoftTargetAnnotatorTest {
         // e.g. the batch size was lowered between two runs
         store.put(SoftTargetAnnotator.POSITION, 1L);
         committed(1, 2, 3, 4, 5);
-        final SoftTargetAnnotator annotator = annotator(2, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(2);
 
         punctuate();
         assertThat(forwardedIds()).containsExactly("r1", "r2", "r3", "r4", "r5");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(3);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().max()).isEqualTo(2);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(6L);
+        assertThat(position()).isEqualTo(6L);
     }
 
     @Test
@@ -117,8 +114,7 @@ class SoftTargetAnnotatorTest {
         committed(4);
         committedInput.add(new ConsumerRecord<>(INPUT, 0, 5, utf8("bad"), utf8("{}")));
         committed(6);
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(10);
 
         punctuate();
         assertThat(forwardedIds()).as("the invalid one was dead-lettered when first read").containsExactly("r4", "r6");
@@ -126,24 +122,22 @@ class SoftTargetAnnotatorTest {
 
     @Test
     void aTasksFirstRecordSetsThePositionAndNothingIsReadAgainWithoutOne() {
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(10);
         assertThat(replayCalls).as("a task that never saw a record has nothing to read again").isEmpty();
 
         process(3, null);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("buffered, not annotated: read again from here")
+        assertThat(position()).as("buffered, not annotated: read again from here")
                 .isEqualTo(3L);
         process(4, null);
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(3L);
+        assertThat(position()).isEqualTo(3L);
         punctuate();
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(5L);
+        assertThat(position()).isEqualTo(5L);
     }
 
     @Test
     void startingAgainOnTheSameProcessorForgetsTheBufferAndReadsItAgain() {
         // a task suspended and resumed, or revived after corruption: Kafka Streams calls init again
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        final SoftTargetAnnotator annotator = started(10);
         process(3, null);
         process(4, null);
         committed(3, 4);
@@ -151,29 +145,28 @@ class SoftTargetAnnotatorTest {
 
         punctuate();
         assertThat(forwardedIds()).as("each once: read again, not also kept").containsExactly("r3", "r4");
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(5L);
+        assertThat(position()).isEqualTo(5L);
     }
 
     @Test
     void movesThePositionPastDeadLettersSoThatARunOfThemIsNotReadAgain() {
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(10);
         process(3, null);
         punctuate();
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(4L);
+        assertThat(position()).isEqualTo(4L);
 
         for (int offset = 4; offset < 9; offset++) {
             deadLettered(offset);
         }
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("no write per dead letter").isEqualTo(4L);
+        assertThat(position()).as("no write per dead letter").isEqualTo(4L);
         punctuate();
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).isEqualTo(9L);
+        assertThat(position()).isEqualTo(9L);
         assertThat(forwardedIds()).containsExactly("r3");
 
         process(9, null);
         deadLettered(10);
         punctuate();
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("past the dead letter after the last valid record")
+        assertThat(position()).as("past the dead letter after the last valid record")
                 .isEqualTo(11L);
     }
 
@@ -181,8 +174,7 @@ class SoftTargetAnnotatorTest {
     void skipsRecordsBeforeThePositionWhenTheInputIsReadFromTheStartAgain() {
         // the group's committed offsets expired, the changelog did not: Kafka Streams starts from earliest
         store.put(SoftTargetAnnotator.POSITION, 5L);
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(10);
         process(3, null);
         process(4, null);
         process(5, null);
@@ -192,12 +184,11 @@ class SoftTargetAnnotatorTest {
 
     @Test
     void closingDoesNotFlush() {
-        final SoftTargetAnnotator annotator = annotator(10, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        final SoftTargetAnnotator annotator = started(10);
         process(3, null);
         annotator.close();
         assertThat(context.forwarded()).isEmpty();
-        assertThat(store.get(SoftTargetAnnotator.POSITION)).as("left for the task's next owner to read again")
+        assertThat(position()).as("left for the task's next owner to read again")
                 .isEqualTo(3L);
     }
 
@@ -205,8 +196,7 @@ class SoftTargetAnnotatorTest {
     void passesOnTheFeaturesTextTheParserKept() {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5);
-        final SoftTargetAnnotator annotator = annotator(3, EnsembleCopies.of(ensemble));
-        annotator.init(context);
+        started(3);
         process(6, "[6.0]");
         process(7, null);
 
@@ -230,6 +220,17 @@ class SoftTargetAnnotatorTest {
         assertThatThrownBy(() -> annotator.init(context))
                 .hasMessageContaining("another-version")
                 .hasMessageContaining(manifest.versionId());
+    }
+
+    /** An annotator of the test's ensemble, initialised: the position read, the input read again. */
+    private SoftTargetAnnotator started(final int batchSize) {
+        final SoftTargetAnnotator annotator = annotator(batchSize, EnsembleCopies.of(ensemble));
+        annotator.init(context);
+        return annotator;
+    }
+
+    private Long position() {
+        return store.get(SoftTargetAnnotator.POSITION);
     }
 
     private SoftTargetAnnotator annotator(final int batchSize, final Supplier<TeacherEnsemble> ensembles) {
