@@ -58,6 +58,11 @@ public final class FastStudentTrainer {
      */
     private final double[][][] weights;
     private final double[][] biases;
+    /** {@link #logits}' float copies of the parameters, taken again after each step, and its activations. */
+    private final float[][][] scoringWeights;
+    private final float[][] scoringBiases;
+    private final float[][] scoringActivations;
+    private boolean scoringStale = true;
     private final double[][][] mW;
     private final double[][][] vW;
     private final double[][] mB;
@@ -206,6 +211,14 @@ public final class FastStudentTrainer {
         }
         transpose();
         this.activations = new double[layers + 1][0][];
+        this.scoringWeights = new float[layers][][];
+        this.scoringBiases = new float[layers][];
+        this.scoringActivations = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            scoringWeights[l] = new float[widths[l]][widths[l + 1]];
+            scoringBiases[l] = new float[widths[l + 1]];
+            scoringActivations[l] = new float[widths[l + 1]];
+        }
         this.deltas = new double[layers + 1][0][];
     }
 
@@ -226,38 +239,6 @@ public final class FastStudentTrainer {
         if (n == 0 || labels.length != n || (softTargets != null && softTargets.length != n)) {
             throw new IllegalArgumentException("need one label (and soft-target row) per feature row, n >= 1");
         }
-        forwardPass(scaledFeatures);
-        lossGradient(n, softTargets, labels);
-        for (int l = layers - 1; l >= 0; l--) {
-            backward(l, n);
-        }
-        adamStep(n);
-        transpose();
-        iteration++;
-    }
-
-    /**
-     * The logits of the current parameters, as the network's {@code output()} gives them once
-     * {@link #writeTo} has run, up to float rounding in the sums. The trainer scores with this:
-     * a DL4J {@code output()} call costs more than this whole forward pass for a poll of records,
-     * and crashed once in native code (a SIGSEGV in a broadcast op, docs/benchmarks.md).
-     *
-     * @param scaledFeatures standardised features, one row per record
-     * @return one row of logits per record
-     */
-    public double[][] logits(final float[][] scaledFeatures) {
-        forwardPass(scaledFeatures);
-        final double[][] out = activations[layers];
-        final double[][] logits = new double[scaledFeatures.length][];
-        for (int r = 0; r < logits.length; r++) {
-            logits[r] = out[r].clone();
-        }
-        return logits;
-    }
-
-    /** The rows into the input activations, then every layer forward. */
-    private void forwardPass(final float[][] scaledFeatures) {
-        final int n = scaledFeatures.length;
         ensureCapacity(n);
         final int inputs = widths[0];
         final double[][] x = activations[0];
@@ -271,6 +252,77 @@ public final class FastStudentTrainer {
         }
         for (int l = 0; l < layers; l++) {
             forward(activations[l], n, weights[l], biases[l], activations[l + 1], l < layers - 1);
+        }
+        lossGradient(n, softTargets, labels);
+        for (int l = layers - 1; l >= 0; l--) {
+            backward(l, n);
+        }
+        adamStep(n);
+        transpose();
+        scoringStale = true;
+        iteration++;
+    }
+
+    /**
+     * The logits of the current parameters, as the network's {@code output()} gives them once
+     * {@link #writeTo} has run, up to float rounding in the sums. The trainer scores with this
+     * instead of DL4J's {@code output()}, which crashed once in native code (a SIGSEGV in a
+     * broadcast op, docs/benchmarks.md). In float, as DL4J computes: the inner loops vectorise
+     * twice as wide as {@link #fit}'s doubles.
+     *
+     * @param scaledFeatures standardised features, one row per record
+     * @return one row of logits per record
+     */
+    public double[][] logits(final float[][] scaledFeatures) {
+        if (scoringStale) {
+            for (int l = 0; l < layers; l++) {
+                for (int k = 0; k < weights[l].length; k++) {
+                    toFloats(weights[l][k], scoringWeights[l][k]);
+                }
+                toFloats(biases[l], scoringBiases[l]);
+            }
+            scoringStale = false;
+        }
+        final double[][] logits = new double[scaledFeatures.length][];
+        for (int r = 0; r < logits.length; r++) {
+            if (scaledFeatures[r].length != widths[0]) {
+                throw new IllegalArgumentException("expected " + widths[0] + " features, got "
+                        + scaledFeatures[r].length);
+            }
+            float[] in = scaledFeatures[r];
+            for (int l = 0; l < layers; l++) {
+                final float[] out = scoringActivations[l];
+                final float[][] w = scoringWeights[l];
+                System.arraycopy(scoringBiases[l], 0, out, 0, out.length);
+                for (int k = 0; k < w.length; k++) {
+                    final float xk = in[k];
+                    if (xk == 0.0f) {
+                        continue;
+                    }
+                    final float[] wk = w[k];
+                    for (int j = 0; j < out.length; j++) {
+                        out[j] += xk * wk[j];
+                    }
+                }
+                if (l < layers - 1) {
+                    for (int j = 0; j < out.length; j++) {
+                        out[j] = Math.max(out[j], 0.0f);
+                    }
+                }
+                in = out;
+            }
+            final double[] row = new double[in.length];
+            for (int j = 0; j < row.length; j++) {
+                row[j] = in[j];
+            }
+            logits[r] = row;
+        }
+        return logits;
+    }
+
+    private static void toFloats(final double[] from, final float[] to) {
+        for (int i = 0; i < from.length; i++) {
+            to[i] = (float) from[i];
         }
     }
 
