@@ -63,7 +63,7 @@ final class KafkaInputReplay implements InputReplay {
             final long first = consumer.beginningOffsets(List.of(partition), left(deadline)).get(partition);
             if (first > from) {
                 LOG.warn("{}: offsets {} to {} were deleted by the topic's retention before they were annotated",
-                        partition, from, first - 1);
+                        partition, from, Math.min(first, to) - 1);
             }
             consumer.seek(partition, Math.max(from, first));
             final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

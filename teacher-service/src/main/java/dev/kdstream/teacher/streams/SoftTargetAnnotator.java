@@ -56,7 +56,8 @@ import dev.kdstream.common.records.SoftTargetRecord;
  *   <li>flush: run the ensemble once per batch, oldest first, forward each soft target, then
  *       move the position past the last record processed.</li>
  * </ul>
- * A changelog record per flush, not two per record (a put and a tombstone, as when the records
+ * A changelog record per flush (and one for a task's first record, and one a linger past dead
+ * letters), not two per record (a put and a tombstone, as when the records
  * themselves were kept in a changelogged store): those cost the stream thread, the broker's
  * request handlers and its log cleaner ~12 us of CPU per record of ~73 (docs/benchmarks.md,
  * "The input topic as the buffer's log").
@@ -66,7 +67,7 @@ import dev.kdstream.common.records.SoftTargetRecord;
  * stores and its input offset commits go to Kafka in one transaction. At every commit, the valid
  * records before the committed position are annotated in committed transactions, and those from
  * the position up to the committed input offset are annotated in none (the position only moves
- * past records annotated or dead-lettered in the same transaction). After any crash, each input
+ * past records annotated or dead-lettered in the same transaction or an earlier one). After any crash, each input
  * record is therefore in exactly one of three situations:
  * <ol>
  *   <li>It was processed in no committed transaction: its offset is not committed, so Kafka
@@ -78,7 +79,7 @@ import dev.kdstream.common.records.SoftTargetRecord;
  *   <li>Its annotation was committed: the position is past it, so it is not read again.</li>
  * </ol>
  * Records read again are parsed again; those invalid now were dead-lettered when first read
- * (unless the teacher's input settings changed since: a warning says so). What the input topic's
+ * (unless the teacher's input settings changed since: the log line counts them). What the input topic's
  * retention has deleted cannot be read
  * again: a teacher down for longer than that loses its unannotated records with the rest of the
  * input it never read.
@@ -119,6 +120,8 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private long position;
     /** One past the last input offset this task has processed, valid or dead-lettered. */
     private long processedUpTo;
+    /** Whether this task has said it skips records before its position. */
+    private boolean skippedBefore;
     /** Valid records read and not yet annotated, in offset order. */
     private final List<BufferedFeature> buffer = new ArrayList<>();
     private TeacherEnsemble ensemble;
@@ -190,16 +193,12 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
                 invalid++;
             }
         }
-        if (invalid > 0) {
-            // with the same settings these were dead-lettered when first read; a changed input width,
-            // class count or max.record.bytes since then can make a record valid then invalid now
-            LOG.warn("{}: {} of the records read again from offset {} are invalid now and are not annotated; "
-                    + "they were dead-lettered when first read unless the teacher's input settings changed since",
-                    input, invalid, from);
-        }
         if (!records.isEmpty()) {
-            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before; {} to annotate",
-                    input, records.size(), from, buffer.size());
+            // the invalid ones were dead-lettered when first read, unless the teacher's input width,
+            // class count or max.record.bytes changed since (then a record valid then is invalid now)
+            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before: {} to annotate, "
+                    + "{} invalid (dead-lettered when first read, unless the input settings changed)",
+                    input, records.size(), from, buffer.size(), invalid);
         }
     }
 
@@ -214,7 +213,13 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
                 .offset();
         if (offset < position) {
             // annotated already: Kafka Streams reads from the earliest offset again when the group's
-            // committed offsets have expired while this changelog kept the position
+            // committed offsets have expired while this changelog kept the position (or after an
+            // offset reset); the validator has dead-lettered the invalid ones among them again
+            if (!skippedBefore) {
+                skippedBefore = true;
+                LOG.info("{}-{}: skipping records before offset {}, annotated before (the group's committed "
+                        + "offsets were lost or reset)", inputTopic, context.taskId().partition(), position);
+            }
             return;
         }
         if (position < 0) {
