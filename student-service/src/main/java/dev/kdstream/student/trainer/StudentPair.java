@@ -2,7 +2,6 @@ package dev.kdstream.student.trainer;
 
 import java.util.List;
 
-
 import dev.kdstream.common.data.Standardizer;
 import dev.kdstream.common.math.Probabilities;
 import dev.kdstream.common.metrics.MetricNames;
@@ -22,8 +21,9 @@ import dev.kdstream.student.metrics.PrequentialEvaluator;
  * {@link OnlineTrainer} wraps it with the consumer and the checkpoints; the trainer benchmark
  * times the three steps.
  *
- * <p>The DL4J networks (what is predicted with and checkpointed) take the optimisers' weights after
- * every {@link #train} and {@link #trainPartialBatches}. Not thread-safe.
+ * <p>The DL4J networks (what is checkpointed and served from) take the optimisers' weights after
+ * every {@link #train} and {@link #trainPartialBatches}; the optimisers predict for {@link #score}
+ * themselves. Not thread-safe.
  */
 public final class StudentPair {
 
@@ -36,7 +36,6 @@ public final class StudentPair {
     private final StudentModel distilled;
     private final StudentModel baseline;
     private final Standardizer scaler;
-    private final int classes;
     private final double temperature;
     private final FastStudentTrainer distilledSteps;
     private final FastStudentTrainer baselineSteps;
@@ -56,7 +55,6 @@ public final class StudentPair {
         this.distilled = distilled;
         this.baseline = baseline;
         this.scaler = scaler;
-        this.classes = classes;
         this.temperature = temperature;
         this.distilledSteps = FastStudentTrainer.from(distilled);
         this.baselineSteps = FastStudentTrainer.from(baseline);
@@ -140,7 +138,7 @@ public final class StudentPair {
         batch.clear();
     }
 
-    /** The DL4J networks take the plain-Java steps' weights and Adam state (before predicting or saving). */
+    /** The DL4J networks take the plain-Java steps' weights and Adam state (before saving). */
     private void syncNetworks() {
         if (networksBehind) {
             distilledSteps.writeTo(distilled);
