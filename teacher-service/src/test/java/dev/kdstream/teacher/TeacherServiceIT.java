@@ -203,6 +203,9 @@ class TeacherServiceIT {
             assertThat(topic.get(TopicConfig.SEGMENT_BYTES_CONFIG).value())
                     .as("small segments: compaction keeps the positions' topic small")
                     .isEqualTo(Integer.toString(1024 * 1024));
+            assertThat(topic.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value())
+                    .as("a transaction marker per commit, kept minutes, not Kafka's 24 hours")
+                    .isEqualTo(Long.toString(Duration.ofMinutes(5).toMillis()));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.kdstream.common.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -142,25 +142,32 @@ class FastStudentTrainerTest {
     }
 
     @Test
-    void logitsAreTheNetworksOutputAfterSteps() {
+    void logitsAreTheNetworksOutputBeforeAndAfterEachStep() {
         final StudentModel model = student(distilled(), 41);
         final FastStudentTrainer trainer = FastStudentTrainer.from(model);
         final Random rng = new Random(41);
-        for (int s = 0; s < 5; s++) {
-            Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
-        }
-        trainer.writeTo(model);
         final float[][] x = Batch.random(rng, 7, true, 0).x();
+        assertLogitsMatch(trainer, model, x);
+        for (int s = 0; s < 3; s++) {
+            Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
+            trainer.writeTo(model);
+            // after each step: parameters copied for scoring before a step must not be used after it
+            assertLogitsMatch(trainer, model, x);
+        }
+        assertThat(trainer.logits(new float[0][])).isEmpty();
+    }
+
+    private static void assertLogitsMatch(final FastStudentTrainer trainer, final StudentModel model,
+                                          final float[][] x) {
         final float[][] dl4j = model.logits(Nd4j.createFromArray(x)).toFloatMatrix();
         final double[][] fast = trainer.logits(x);
-        assertThat(fast).hasNumberOfRows(7);
+        assertThat(fast).hasNumberOfRows(x.length);
         for (int r = 0; r < x.length; r++) {
             for (int c = 0; c < CLASSES; c++) {
                 // float sums in another order: a few ulps of values O(1)
                 assertThat(fast[r][c]).as("row %d class %d", r, c).isCloseTo(dl4j[r][c], within(1e-5));
             }
         }
-        assertThat(trainer.logits(new float[0][])).isEmpty();
     }
 
     @Test

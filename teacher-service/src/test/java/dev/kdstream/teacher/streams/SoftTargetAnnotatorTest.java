@@ -118,6 +118,29 @@ class SoftTargetAnnotatorTest {
 
         punctuate();
         assertThat(forwardedIds()).as("the invalid one was dead-lettered when first read").containsExactly("r4", "r6");
+        assertThat(position()).isEqualTo(7L);
+    }
+
+    @Test
+    void movesPastARecordReadAgainThatIsInvalidNowWhenItIsTheLast() {
+        store.put(SoftTargetAnnotator.POSITION, 4L);
+        committed(4);
+        committedInput.add(new ConsumerRecord<>(INPUT, 0, 5, utf8("bad"), utf8("{}")));
+        started(10);
+
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r4");
+        assertThat(position()).isEqualTo(6L);
+    }
+
+    @Test
+    void aDeadLetterAsATasksFirstRecordSetsThePositionToo() {
+        started(10);
+        deadLettered(2);
+        assertThat(position()).isEqualTo(2L);
+        punctuate();
+        assertThat(position()).isEqualTo(3L);
+        assertThat(context.forwarded()).isEmpty();
     }
 
     @Test

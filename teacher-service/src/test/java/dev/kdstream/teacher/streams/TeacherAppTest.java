@@ -274,6 +274,8 @@ class TeacherAppTest {
         features.pipeInput(utf8("bad"), utf8("{}"));
         driver.advanceWallClockTime(LONG_LINGER);
         assertThat(changes.readValuesToList()).as("past dead letters too, once a linger").containsExactly(5L);
+        assertThat(softTargets.isEmpty()).isTrue();
+        assertThat(deadLetters.readValuesToList()).as("the first bad record and these two").hasSize(3);
     }
 
     private void pipeValid(final int row) {
