@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,11 @@ import dev.kdstream.common.records.ParsedFeature;
  * sink byte for byte (original key, value and headers) with the error headers added, then to the
  * annotator as {@code (null, null)}, only its offset, and the app keeps going.
  *
+ * <p>Records before the annotator's position as restored when the task started are skipped
+ * unread: they were annotated or dead-lettered before. They come again only when Kafka Streams
+ * reads from the earliest offset after the group's committed offsets expired (or were reset)
+ * while the position's changelog kept it.
+ *
  * <p>The two children take different types, so the output types are {@code Object}: the sinks
  * carry their own serializers and each child is named explicitly on forward.
  */
@@ -34,25 +40,43 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private final TeacherMetrics metrics;
     private final String validChild;
     private final String deadLetterChild;
+    private final String positionStoreName;
+    /** The annotator's position when this task started, -1 for none. */
+    private long handledBefore;
     // one warning per reason and task; the rest are counted in the metric and kept in the DLQ
     private final Set<Reason> warned = EnumSet.noneOf(Reason.class);
+    /** Whether this task has said it skips records before the position. */
+    private boolean skipping;
     private ProcessorContext<Object, Object> context;
 
     FeatureValidator(final FeatureParser parser, final TeacherMetrics metrics, final String validChild,
-                     final String deadLetterChild) {
+                     final String deadLetterChild, final String positionStoreName) {
         this.parser = parser;
         this.metrics = metrics;
         this.validChild = validChild;
         this.deadLetterChild = deadLetterChild;
+        this.positionStoreName = positionStoreName;
     }
 
     @Override
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
+        final KeyValueStore<String, Long> position = context.getStateStore(positionStoreName);
+        final Long stored = position.get(SoftTargetAnnotator.POSITION);
+        handledBefore = stored == null ? -1 : stored;
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        if (handledBefore >= 0 && source().offset() < handledBefore) {
+            if (!skipping) {
+                skipping = true;
+                LOG.info("{}-{}: skipping records before offset {}, annotated or dead-lettered before (the "
+                        + "group's committed offsets were lost or reset)", source().topic(), source().partition(),
+                        handledBefore);
+            }
+            return;
+        }
         metrics.received();
         final ParsedFeature feature;
         try {
@@ -64,9 +88,13 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
         context.forward(record.withKey(feature.record().id()).withValue(feature), validChild);
     }
 
-    private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
-        final RecordMetadata source = context.recordMetadata()
+    private RecordMetadata source() {
+        return context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source metadata for a record being processed"));
+    }
+
+    private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
+        final RecordMetadata source = source();
         context.forward(record.withHeaders(DeadLetters.headers(record.headers(), error, source.topic(),
                 source.partition(), source.offset(), TeacherApp.SERVICE)), deadLetterChild);
         // the annotator's position moves past dead letters too (see SoftTargetAnnotator)

@@ -120,8 +120,6 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private long position;
     /** One past the last input offset this task has processed, valid or dead-lettered. */
     private long processedUpTo;
-    /** Whether this task has said it skips records before its position. */
-    private boolean skippedBefore;
     /** Valid records read and not yet annotated, in offset order. */
     private final List<BufferedFeature> buffer = new ArrayList<>();
     private TeacherEnsemble ensemble;
@@ -211,17 +209,6 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
-        if (offset < position) {
-            // annotated already: Kafka Streams reads from the earliest offset again when the group's
-            // committed offsets have expired while this changelog kept the position (or after an
-            // offset reset); the validator has dead-lettered the invalid ones among them again
-            if (!skippedBefore) {
-                skippedBefore = true;
-                LOG.info("{}-{}: skipping records before offset {}, annotated before (the group's committed "
-                        + "offsets were lost or reset)", inputTopic, context.taskId().partition(), position);
-            }
-            return;
-        }
         if (position < 0) {
             // the task's first record ever: nothing before it is this task's to annotate
             movePosition(offset);

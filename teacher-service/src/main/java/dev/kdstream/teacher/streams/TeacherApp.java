@@ -168,12 +168,13 @@ public final class TeacherApp implements AutoCloseable {
         // earliest: features produced before the teacher first started are annotated too
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, topics.features().keySerde().deserializer(),
                 topics.features().valueSerde().deserializer(), topics.features().name());
-        topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK),
-                SOURCE);
+        topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
+                POSITION_STORE), SOURCE);
         final InputReplay replay = new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), POSITION_STORE,
                 batchSize, linger, manifest, ensembles, parser, replay, metrics), VALIDATE);
-        topology.addStateStore(positionStore(), ANNOTATE);
+        // the validator only reads it: records before the position are not validated again
+        topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         // the JSON of topics.softTargets()' value serde, with the features copied from the input
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
                 new OutgoingSoftTargetSerializer(), ANNOTATE);

@@ -194,18 +194,6 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
-    void skipsRecordsBeforeThePositionWhenTheInputIsReadFromTheStartAgain() {
-        // the group's committed offsets expired, the changelog did not: Kafka Streams starts from earliest
-        store.put(SoftTargetAnnotator.POSITION, 5L);
-        started(10);
-        process(3, null);
-        process(4, null);
-        process(5, null);
-        punctuate();
-        assertThat(forwardedIds()).as("3 and 4 were annotated before").containsExactly("r5");
-    }
-
-    @Test
     void closingDoesNotFlush() {
         final SoftTargetAnnotator annotator = started(10);
         process(3, null);
