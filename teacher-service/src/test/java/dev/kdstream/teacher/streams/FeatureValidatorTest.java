@@ -5,11 +5,9 @@ import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +35,7 @@ class FeatureValidatorTest {
     @BeforeEach
     void createStore() {
         context = new MockProcessorContext<>();
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TeacherApp.POSITION_STORE), Serdes.String(),
-                        Serdes.Long())
-                .withLoggingDisabled()
-                .build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        store = MockedPositionStore.in(context);
     }
 
     @Test
