@@ -41,7 +41,10 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private final String validChild;
     private final String deadLetterChild;
     private final String positionStoreName;
-    /** The annotator's position when this task started, -1 for none. */
+    /**
+     * The annotator's position when this task started, until a record at or past it arrives; -1
+     * then (offsets only grow within a task), and for none.
+     */
     private long handledBefore;
     // one warning per reason and task; the rest are counted in the metric and kept in the DLQ
     private final Set<Reason> warned = EnumSet.noneOf(Reason.class);
@@ -68,14 +71,19 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        if (handledBefore >= 0 && source().offset() < handledBefore) {
-            if (!skipping) {
-                skipping = true;
-                LOG.info("{}-{}: skipping records before offset {}, annotated or dead-lettered before (the "
-                        + "group's committed offsets were lost or reset)", source().topic(), source().partition(),
-                        handledBefore);
+        if (handledBefore >= 0) {
+            final RecordMetadata source = source();
+            if (source.offset() < handledBefore) {
+                if (!skipping) {
+                    skipping = true;
+                    LOG.info("{}-{}: skipping records before offset {}, annotated or dead-lettered before (the "
+                            + "group's committed offsets were lost or reset)", source.topic(), source.partition(),
+                            handledBefore);
+                }
+                return;
             }
-            return;
+            // past the position: no later record of this task can be before it
+            handledBefore = -1;
         }
         metrics.received();
         final ParsedFeature feature;
