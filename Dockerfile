@@ -13,7 +13,7 @@ COPY . .
 # The launcher's package phase writes runtime-classpath.txt (the classpath ./kd runs with): copy
 # those jars out of the cache, and keep their order in a java @argfile.
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -ntp -DskipTests package \
+    ./mvnw -B -ntp -DskipTests -pl launcher -am package \
  && mkdir -p /app/lib \
  && launcher_jar="$(ls launcher/target/launcher-*.jar)" \
  && cp "$launcher_jar" /app/lib/ \

@@ -1,5 +1,8 @@
 package dev.kdstream.bench;
 
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,5 +23,15 @@ public final class MachineInfo {
                 Runtime.getRuntime().maxMemory() >> 20, Nd4j.getBackend().getClass().getSimpleName(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
                 System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"), env.getOrDefault("blas.vendor", "?"));
+    }
+
+    /** The command that started this JVM (java, its flags and classpath), to start a sibling. */
+    public static List<String> javaCommand() {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        return cmd;
     }
 }

@@ -8,13 +8,13 @@ import java.util.SplittableRandom;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.MlpShape;
-import dev.kdstream.common.model.Networks;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.MlpShape;
+import dev.kdstream.model.Networks;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.TeacherEnsemble;
 
 /**
  * The benchmarked models: the seed's shapes (20 features, 2 classes, default hyper-parameters),

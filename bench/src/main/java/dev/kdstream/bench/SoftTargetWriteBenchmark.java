@@ -12,12 +12,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.ParsedFeature;
-import dev.kdstream.common.records.SoftTargetRecord;
-import dev.kdstream.common.records.SoftTargetRecordSerializer;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.contracts.records.SoftTargetRecordSerializer;
 
 /**
  * The teacher's output for one record, written to JSON bytes by its serializer's function: with the

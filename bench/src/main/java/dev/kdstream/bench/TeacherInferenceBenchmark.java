@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.kdstream.common.model.FusedEnsembleForward;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.model.FusedEnsembleForward;
+import dev.kdstream.model.TeacherEnsemble;
 
 /**
  * Ensemble inference, one batch per call: DL4J's {@link TeacherEnsemble#logits} (two fused graphs

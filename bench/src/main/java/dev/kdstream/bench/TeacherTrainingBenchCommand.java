@@ -10,15 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.data.CsvDatasetReader;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.data.TrainTestSplit;
-import dev.kdstream.common.eval.Accuracy;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.Networks;
-import dev.kdstream.common.training.EpochLoop;
+import dev.kdstream.contracts.data.CsvDatasetReader;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.Networks;
+import dev.kdstream.model.training.EpochLoop;
 import dev.kdstream.teacher.training.GemmTeacherTrainer;
 
 import picocli.CommandLine;

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.model.FusedEnsembleForward;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.model.FusedEnsembleForward;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

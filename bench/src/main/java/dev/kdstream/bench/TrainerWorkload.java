@@ -6,16 +6,16 @@ import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.contracts.data.SyntheticDataset;
+import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.SoftTargetDecoder;
 import dev.kdstream.student.trainer.StudentPair;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.model.FusedEnsembleForward;
+import dev.kdstream.model.FusedEnsembleForward;
 
 /** The benchmarked pairs compute the same thing, so their times compare like with like. */
 class BenchmarksTest {

@@ -1,10 +1,9 @@
 package dev.kdstream.launcher;
 
-import dev.kdstream.launcher.bench.BenchCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
 import dev.kdstream.launcher.stack.StackCommand;
-import dev.kdstream.producer.ProduceCommand;
-import dev.kdstream.producer.query.QueryCommand;
+import dev.kdstream.client.produce.ProduceCommand;
+import dev.kdstream.client.query.QueryCommand;
 import dev.kdstream.student.StudentCommand;
 import dev.kdstream.teacher.TeacherCommand;
 import picocli.CommandLine;
@@ -14,8 +13,9 @@ import picocli.CommandLine.Command;
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
         subcommands = {StackCommand.class, OfflineCommand.class, ProduceCommand.class, TeacherCommand.class,
-            StudentCommand.class, QueryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Run './kd COMMAND --help' for a command's options."})
+            StudentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "  bench    Benchmarks that print figures (docs/benchmarks.md); './kd bench --help' lists them.",
+            "", "Run './kd COMMAND --help' for a command's options."})
 public final class Kd implements Runnable {
 
     @CommandLine.Spec

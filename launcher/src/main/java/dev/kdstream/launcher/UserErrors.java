@@ -2,9 +2,9 @@ package dev.kdstream.launcher;
 
 import java.io.UncheckedIOException;
 
-import dev.kdstream.common.config.EnvironmentException;
-import dev.kdstream.common.data.DataFormatException;
-import dev.kdstream.common.model.ModelFileException;
+import dev.kdstream.contracts.config.EnvironmentException;
+import dev.kdstream.contracts.data.DataFormatException;
+import dev.kdstream.model.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -13,7 +13,7 @@ import picocli.CommandLine.ParseResult;
  * Turns the errors a user can cause (bad data, bad model file, bad option value) into one clear
  * line and exit code 1; anything else is a bug: its stack trace and exit code 3.
  */
-final class UserErrors implements IExecutionExceptionHandler {
+public final class UserErrors implements IExecutionExceptionHandler {
 
     static final int USER_ERROR = 1;
     static final int INTERNAL_ERROR = 3;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kdstream.common.json.Json;
+import dev.kdstream.contracts.json.Json;
 import picocli.CommandLine;
 
 class KdTest {

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.metrics.MetricsServer;
-import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.metrics.MetricsServer;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.student.serving.ServingService;
 import dev.kdstream.student.trainer.TrainerSetup;
 import picocli.CommandLine.Command;

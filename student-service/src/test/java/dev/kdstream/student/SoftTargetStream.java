@@ -9,13 +9,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.trainer.TrainerSetup;
 
 /**

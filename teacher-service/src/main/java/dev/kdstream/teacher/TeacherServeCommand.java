@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import dev.kdstream.common.data.TrainTestSplit;
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.TopicNames;
-import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.teacher.streams.TeacherApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

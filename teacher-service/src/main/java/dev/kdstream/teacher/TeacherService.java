@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.metrics.MetricsServer;
-import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.ModelFileException;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.metrics.MetricsServer;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.ModelFileException;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.teacher.streams.EnsembleCopies;
 import dev.kdstream.teacher.streams.TeacherApp;
 

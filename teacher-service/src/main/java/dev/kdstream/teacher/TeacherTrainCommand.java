@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.console.ProgressBar;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.TrainTestSplit;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.Hyperparameters;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.console.ProgressBar;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.Hyperparameters;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,13 +4,13 @@ import java.nio.file.Path;
 
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.data.CsvDatasetReader;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.TrainTestSplit;
-import dev.kdstream.common.eval.Accuracy;
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.data.CsvDatasetReader;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

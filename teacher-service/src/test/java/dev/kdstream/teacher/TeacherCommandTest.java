@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.ModelFileException;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.ModelFileException;
+import dev.kdstream.model.TeacherEnsemble;
 import picocli.CommandLine;
 
 class TeacherCommandTest {

@@ -7,12 +7,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.SyntheticDataset;
+import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

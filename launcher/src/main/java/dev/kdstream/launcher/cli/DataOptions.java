@@ -2,11 +2,11 @@ package dev.kdstream.launcher.cli;
 
 import java.nio.file.Path;
 
-import dev.kdstream.common.data.CsvDatasetReader;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
-import dev.kdstream.common.data.TrainTestSplit;
+import dev.kdstream.contracts.data.CsvDatasetReader;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.SyntheticDataset;
+import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.contracts.data.TrainTestSplit;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from: CSV files, or the synthetic generator (the seed's data by default). */

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.kdstream.common.data.TrainTestSplit;
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.MlpShape;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.MlpShape;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.cli.HyperparameterOptions;
 import picocli.CommandLine.Command;

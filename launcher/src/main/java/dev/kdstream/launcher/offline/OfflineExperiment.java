@@ -8,19 +8,19 @@ import java.util.concurrent.Executors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.console.ProgressBar;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.eval.Accuracy;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.FastStudentTrainer;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.StudentFile;
-import dev.kdstream.common.model.StudentManifest;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.training.EpochLoop;
+import dev.kdstream.contracts.console.ProgressBar;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.FastStudentTrainer;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.StudentFile;
+import dev.kdstream.model.StudentManifest;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.training.EpochLoop;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

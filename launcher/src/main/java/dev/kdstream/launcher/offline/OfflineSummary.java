@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-import dev.kdstream.common.eval.Accuracy;
-import dev.kdstream.common.eval.Stats;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.eval.Stats;
 
 /**
  * The runs of the offline experiment, summarised the seed's way: mean and spread of every metric

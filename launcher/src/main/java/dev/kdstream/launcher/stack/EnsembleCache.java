@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.kdstream.common.console.ProgressBar;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.model.EnsembleFile;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.ModelFileException;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.console.ProgressBar;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.ModelFileException;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

@@ -5,12 +5,12 @@ import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.metrics.MetricsServer;
-import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.MetricsServer;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.student.TrainerService;
 import dev.kdstream.student.serving.ServingMeters;
 import dev.kdstream.student.serving.ServingService;

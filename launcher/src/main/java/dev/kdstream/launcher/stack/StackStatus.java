@@ -3,7 +3,7 @@ package dev.kdstream.launcher.stack;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-import dev.kdstream.producer.ProducerService;
+import dev.kdstream.client.produce.ProducerService;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;

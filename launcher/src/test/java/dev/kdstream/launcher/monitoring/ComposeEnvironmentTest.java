@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.launcher.Kd;
 
 /**

@@ -20,17 +20,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.metrics.MetricsServer;
-import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.metrics.MetricsServer;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.monitoring.DashboardQueries.PanelQuery;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.launcher.stack.PipelineFixture;
-import dev.kdstream.producer.ProducerService;
-import dev.kdstream.producer.stream.FeatureStream;
-import dev.kdstream.producer.stream.StreamOptions;
+import dev.kdstream.client.produce.ProducerService;
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.client.produce.stream.StreamOptions;
 
 /**
  * Every PromQL expression of every dashboard, evaluated by a real Prometheus scraping the real

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.eval.Stats;
+import dev.kdstream.model.eval.Stats;
 
 class OfflineSummaryTest {
 

@@ -18,15 +18,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.records.FeatureRecord;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.SyntheticDataset;
+import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.kafka.DeadLetters;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.kafka.DeadLetters;
 
 /**
  * The end-to-end contract of the data path, against whatever broker a subclass provides: M valid

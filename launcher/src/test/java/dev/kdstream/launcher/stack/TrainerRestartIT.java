@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Dataset;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.student.trainer.TrainerStatus;
 

@@ -1,7 +1,7 @@
 package dev.kdstream.student.checkpoint;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
 
 /**
  * When the trainer publishes a checkpoint: after {@code everyRecords} records or

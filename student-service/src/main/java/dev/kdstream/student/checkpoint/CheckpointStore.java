@@ -19,11 +19,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.Topic;
-import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.Topic;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * Reads checkpoints back from the compacted checkpoints topic: the whole topic from the

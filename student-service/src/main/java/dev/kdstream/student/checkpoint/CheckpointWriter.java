@@ -10,11 +10,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.Topic;
-import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.Topic;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * Publishes checkpoints to the compacted checkpoints topic, keyed by trainer id, one at a time

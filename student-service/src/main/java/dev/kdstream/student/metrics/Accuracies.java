@@ -1,6 +1,6 @@
 package dev.kdstream.student.metrics;
 
-import dev.kdstream.common.eval.Accuracy;
+import dev.kdstream.model.eval.Accuracy;
 
 /**
  * The accuracy of the three models on the same records, and the knowledge the distilled student

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
-import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 
 /**
  * The trainer's meters. Gauges read the newest immutable {@link Evaluation} the trainer thread

@@ -8,10 +8,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.common.kafka.JsonSerde;
-import dev.kdstream.common.model.StudentFile;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.model.StudentFile;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * The processor of the global checkpoint store: every replica sees every checkpoint, turns the

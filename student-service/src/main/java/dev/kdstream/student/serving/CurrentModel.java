@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 
 /**
  * The student a server replica is serving now. The checkpoint loader (the global thread) swaps it;

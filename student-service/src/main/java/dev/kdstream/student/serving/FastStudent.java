@@ -7,10 +7,10 @@ import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.ReproducedLayers;
-import dev.kdstream.common.model.StudentModel;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.ReproducedLayers;
+import dev.kdstream.model.StudentModel;
 
 /**
  * The student's forward pass in plain Java arrays, for serving one record at a time: ND4J's fixed

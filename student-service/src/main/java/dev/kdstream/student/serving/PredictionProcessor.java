@@ -16,11 +16,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.Prediction;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.Prediction;
 
 /**
  * Answers each feature record with the current student's prediction, stamped with its version.

@@ -10,13 +10,13 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.StreamsDefaults;
-import dev.kdstream.common.kafka.Topic;
-import dev.kdstream.common.kafka.TopicNames;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.records.Prediction;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.StreamsDefaults;
+import dev.kdstream.contracts.kafka.Topic;
+import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.records.Prediction;
 
 /**
  * The student's prediction server: {@code features} (raw JSON bytes) in, {@code predictions} out, one

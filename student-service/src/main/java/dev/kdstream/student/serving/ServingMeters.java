@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 
 /**
  * The server's own meters. The service tag comes from the registry's common tags.

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.metrics.ServiceMetrics;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 
 /**
  * A running prediction server: {@link #start} creates missing topics and starts {@link ServingApp};

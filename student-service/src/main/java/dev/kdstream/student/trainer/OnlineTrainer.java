@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.model.StudentFile;
-import dev.kdstream.common.model.StudentManifest;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.SoftTargetRecord;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.model.StudentFile;
+import dev.kdstream.model.StudentManifest;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.student.checkpoint.CheckpointException;
 import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointStore;

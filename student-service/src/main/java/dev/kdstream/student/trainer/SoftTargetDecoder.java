@@ -2,10 +2,10 @@ package dev.kdstream.student.trainer;
 
 import java.io.IOException;
 
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.InvalidRecordException.Reason;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**
  * Decodes and checks the bytes of a {@code soft-targets} record. The trainer reads the topic as

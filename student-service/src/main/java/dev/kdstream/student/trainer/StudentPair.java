@@ -2,13 +2,13 @@ package dev.kdstream.student.trainer;
 
 import java.util.List;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.model.FastStudentTrainer;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.FastStudentTrainer;
+import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
 

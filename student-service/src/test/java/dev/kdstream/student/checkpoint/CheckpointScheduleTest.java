@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.contracts.config.KdConfig;
 
 class CheckpointScheduleTest {
 

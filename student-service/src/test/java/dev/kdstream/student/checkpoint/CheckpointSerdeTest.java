@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.StudentFile;
-import dev.kdstream.common.model.StudentManifest;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.StudentFile;
+import dev.kdstream.model.StudentManifest;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 class CheckpointSerdeTest {
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.kdstream.common.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 
 class TrainerMetricsTest {
 

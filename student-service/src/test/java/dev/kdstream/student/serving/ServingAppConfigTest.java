@@ -9,8 +9,8 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
 
 class ServingAppConfigTest {
 

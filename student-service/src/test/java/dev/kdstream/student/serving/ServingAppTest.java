@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.JsonSerde;
-import dev.kdstream.common.kafka.TopicNames;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.Prediction;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 class ServingAppTest {
 

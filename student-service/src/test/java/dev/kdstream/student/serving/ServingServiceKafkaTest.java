@@ -24,14 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.JsonSerde;
-import dev.kdstream.common.kafka.TopicNames;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.metrics.ServiceMetrics;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.Prediction;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 

@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.StudentFile;
-import dev.kdstream.common.model.StudentManifest;
-import dev.kdstream.common.model.StudentModel;
-import dev.kdstream.common.records.StudentCheckpoint;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.StudentFile;
+import dev.kdstream.model.StudentManifest;
+import dev.kdstream.model.StudentModel;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /** Small students, scalers, checkpoints and feature records for the serving tests. */
 final class TestStudents {

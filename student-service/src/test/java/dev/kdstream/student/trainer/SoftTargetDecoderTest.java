@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.InvalidRecordException.Reason;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 
 class SoftTargetDecoderTest {
 

@@ -1,6 +1,6 @@
 package dev.kdstream.teacher.streams;
 
-import dev.kdstream.common.records.ParsedFeature;
+import dev.kdstream.contracts.records.ParsedFeature;
 
 /**
  * A valid feature record waiting in the annotator's buffer for its batch.

@@ -11,12 +11,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.common.kafka.DeadLetters;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.InvalidRecordException.Reason;
-import dev.kdstream.common.records.ParsedFeature;
+import dev.kdstream.contracts.kafka.DeadLetters;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.ParsedFeature;
 
 /**
  * First step of the teacher: parses the raw bytes of a {@code features} record. A valid record

@@ -1,6 +1,6 @@
 package dev.kdstream.teacher.streams;
 
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**
  * A soft target on its way to the {@code soft-targets} topic, with its features as the producer

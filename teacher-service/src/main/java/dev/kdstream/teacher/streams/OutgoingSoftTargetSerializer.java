@@ -5,7 +5,7 @@ import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-import dev.kdstream.common.records.SoftTargetRecordSerializer;
+import dev.kdstream.contracts.records.SoftTargetRecordSerializer;
 
 /**
  * The teacher's serializer for {@code soft-targets}: the JSON of {@code Topics}' serde for

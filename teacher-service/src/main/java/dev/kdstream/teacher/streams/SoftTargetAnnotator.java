@@ -18,17 +18,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.FusedEnsembleForward;
-import dev.kdstream.common.model.LogitRows;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.InvalidRecordException;
-import dev.kdstream.common.records.ParsedFeature;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.FusedEnsembleForward;
+import dev.kdstream.model.LogitRows;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused

@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
-import dev.kdstream.common.config.ConfigKey;
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.kafka.StreamsDefaults;
-import dev.kdstream.common.kafka.TopicAdmin;
-import dev.kdstream.common.kafka.Topics;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.records.FeatureParser;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.StreamsDefaults;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.contracts.records.FeatureParser;
 
 /**
  * The teacher's Kafka Streams app: {@code features} (raw JSON bytes) to {@code soft-targets}

@@ -9,8 +9,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 
 /**
  * The teacher's own meters. Shared by every task's processors: Micrometer meters are

@@ -15,15 +15,15 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.Standardizer;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.LabelMatrix;
-import dev.kdstream.common.model.MlpShape;
-import dev.kdstream.common.model.Networks;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.training.EpochLoop;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.MlpShape;
+import dev.kdstream.model.Networks;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.training.EpochLoop;
 
 /**
  * Trains the teacher ensemble: the teachers are split into fused groups (one ComputationGraph

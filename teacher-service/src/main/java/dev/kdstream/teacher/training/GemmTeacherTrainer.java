@@ -11,9 +11,10 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.model.DistillationLoss;
-import dev.kdstream.common.model.Networks;
+import dev.kdstream.model.kernel.Adam;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.DistillationLoss;
+import dev.kdstream.model.Networks;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
@@ -33,7 +34,7 @@ import dev.kdstream.common.model.Networks;
  *   <li>the gradients summed over the minibatch and divided by its size: here the division is
  *       folded into dL/dlogits, which the backward pass is linear in (exact for a power-of-two
  *       batch, float rounding otherwise);</li>
- *   <li>Adam as the ND4J op DL4J runs computes it, bit for bit ({@link FlatAdam}), then
+ *   <li>Adam as the ND4J op DL4J runs computes it, bit for bit ({@link Adam}), then
  *       {@code params -= update}.</li>
  * </ol>
  * Without dropout, it leaves the parameters {@code fit} leaves, to float rounding (~1e-5 relative
@@ -76,7 +77,7 @@ public final class GemmTeacherTrainer {
     private final int layers;
     private final int maxBatch;
     private final SplittableRandom rng;
-    private final FlatAdam adam;
+    private final Adam adam;
     private int iteration;
 
     /** The flat parameters and gradient in native memory, where the GEMMs read and write them... */
@@ -155,7 +156,7 @@ public final class GemmTeacherTrainer {
         this.paramValues = new float[(int) numParams];
         this.gradientValues = new float[(int) numParams];
         floats(paramStore).get(0, paramValues);
-        this.adam = new FlatAdam(layout.adam(), (int) numParams);
+        this.adam = Adam.of(layout.adam(), (int) numParams);
         this.iteration = graph.getIterationCount();
 
         this.outputStore = new INDArray[layers];

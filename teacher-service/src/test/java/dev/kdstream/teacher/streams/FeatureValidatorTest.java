@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.records.FeatureParser;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**

@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.json.Json;
-import dev.kdstream.common.kafka.JsonSerde;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.ParsedFeature;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 
 class OutgoingSoftTargetSerializerTest {
 

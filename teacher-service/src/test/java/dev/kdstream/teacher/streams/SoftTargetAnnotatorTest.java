@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.records.FeatureParser;
-import dev.kdstream.common.records.FeatureRecord;
-import dev.kdstream.common.records.ParsedFeature;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.ParsedFeature;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**

@@ -8,7 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.common.config.KdConfig;
+import dev.kdstream.contracts.config.KdConfig;
 
 class TeacherAppConfigTest {
 

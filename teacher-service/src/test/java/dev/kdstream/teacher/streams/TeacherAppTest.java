@@ -33,16 +33,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.kdstream.common.config.KdConfig;
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.kafka.DeadLetters;
-import dev.kdstream.common.kafka.JsonSerde;
-import dev.kdstream.common.math.Probabilities;
-import dev.kdstream.common.metrics.MetricNames;
-import dev.kdstream.common.model.EnsembleManifest;
-import dev.kdstream.common.model.TeacherEnsemble;
-import dev.kdstream.common.records.InvalidRecordException.Reason;
-import dev.kdstream.common.records.SoftTargetRecord;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.kafka.DeadLetters;
+import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.teacher.TinyEnsemble;
 
 class TeacherAppTest {

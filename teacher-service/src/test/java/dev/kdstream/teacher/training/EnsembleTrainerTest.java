@@ -8,12 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.common.data.Dataset;
-import dev.kdstream.common.data.SyntheticDataset;
-import dev.kdstream.common.data.SyntheticSpec;
-import dev.kdstream.common.eval.Accuracy;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.TeacherEnsemble;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.SyntheticDataset;
+import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.TeacherEnsemble;
 
 class EnsembleTrainerTest {
 

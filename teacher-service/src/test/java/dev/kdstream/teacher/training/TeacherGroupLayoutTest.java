@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 
-import dev.kdstream.common.model.DistillationLoss;
-import dev.kdstream.common.model.Hyperparameters;
-import dev.kdstream.common.model.MlpShape;
-import dev.kdstream.common.model.Networks;
+import dev.kdstream.model.DistillationLoss;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.MlpShape;
+import dev.kdstream.model.Networks;
 
 class TeacherGroupLayoutTest {
 

@@ -1,0 +1,47 @@
+package dev.kdstream.bench;
+
+import dev.kdstream.bench.SoftTargetBenchCommand;
+import dev.kdstream.bench.StudentBenchCommand;
+import dev.kdstream.bench.TeacherBenchCommand;
+import dev.kdstream.bench.TeacherTrainingBenchCommand;
+import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
+import dev.kdstream.bench.TrainerBenchCommand;
+import dev.kdstream.bench.e2e.EndToEndBenchCommand;
+import dev.kdstream.launcher.UserErrors;
+import dev.kdstream.bench.e2e.MemorySoakBenchCommand;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./kd bench ...}: benchmarks that print figures, each compared side by side in one run. Its
+ * own entry point, so that JMH and the benchmarks stay off the services' classpath and image: the
+ * {@code kd} script starts this class for {@code ./kd bench}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
+        subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
+            TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class,
+            MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class})
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(final String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new BenchCommand()).setCommandName("kd bench")
+                .setExecutionExceptionHandler(new UserErrors());
+    }
+}

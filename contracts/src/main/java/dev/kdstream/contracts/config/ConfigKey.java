@@ -1,0 +1,68 @@
+package dev.kdstream.contracts.config;
+
+/**
+ * Every setting of the services, in one place: its key in a properties file, the environment
+ * variable that overrides it, and its default. Kafka client properties pass through separately
+ * (see {@link KdConfig#kafkaProperties()}).
+ */
+public enum ConfigKey {
+
+    BOOTSTRAP_SERVERS("bootstrap.servers", "localhost:9092", "Kafka bootstrap servers"),
+
+    TOPIC_FEATURES("topic.features", "features", "input feature records"),
+    TOPIC_SOFT_TARGETS("topic.soft-targets", "soft-targets", "feature records with the ensemble's soft targets"),
+    TOPIC_PREDICTIONS("topic.predictions", "predictions", "the student's predictions, one per feature record"),
+    TOPIC_CHECKPOINTS("topic.checkpoints", "student-checkpoints", "student weights + trainer offsets (compacted)"),
+    TOPIC_FEATURES_DLQ("topic.features-dlq", "features-dlq", "invalid feature records, with the reason in headers"),
+    TOPIC_PARTITIONS("topic.partitions", "2", "partitions of the topics created on start"),
+    TOPIC_REPLICATION_FACTOR("topic.replication-factor", "1", "replication factor of the topics created on start"),
+
+    STATE_DIR("state.dir", ".kd/state", "Kafka Streams state directory"),
+    MODEL_DIR("model.dir", ".kd/models", "where the ensemble is saved and loaded"),
+    ENSEMBLE_FILE("ensemble.file", "", "the ensemble model file (default: <model.dir>/ensemble.kdm)"),
+    METRICS_PORT("metrics.port", "", "HTTP port of /metrics and /health (each service has its own default)"),
+    MAX_RECORD_BYTES("max.record.bytes", "262144", "larger feature records go to the dead-letter topic"),
+
+    TEACHER_BATCH_SIZE("teacher.batch.size", "512", "records per batched ensemble inference"),
+    TEACHER_LINGER_MS("teacher.linger.ms", "20", "longest wait for a batch to fill before it is annotated"),
+    TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
+
+    STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),
+    CHECKPOINT_EVERY_RECORDS("checkpoint.every.records", "5000", "publish a checkpoint after this many records"),
+    CHECKPOINT_EVERY_SECONDS("checkpoint.every.seconds", "5", "... or after this many seconds, whichever comes first"),
+    METRICS_WINDOW("metrics.window", "1000", "records in the rolling accuracy windows"),
+    TRAINER_ID("trainer.id", "student", "key of this trainer's checkpoints"),
+
+    SERVER_GUARANTEE("server.processing.guarantee", "at_least_once",
+            "the prediction server's guarantee: at_least_once (visible at once; after a crash some records are "
+                    + "predicted twice) or exactly_once_v2 (one prediction per record, visible when its "
+                    + "transaction commits)");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(final String key, final String defaultValue, final String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The key in a properties file, e.g. {@code topic.features}. */
+    public String key() {
+        return key;
+    }
+
+    /** The environment variable, e.g. {@code KD_TOPIC_FEATURES}. */
+    public String env() {
+        return "KD_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

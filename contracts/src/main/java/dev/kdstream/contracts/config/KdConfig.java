@@ -1,0 +1,164 @@
+package dev.kdstream.contracts.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.kdstream.contracts.kafka.TopicNames;
+
+/**
+ * A service's configuration, resolved once at start. Later sources win:
+ * defaults, then a properties file, then {@code KD_*} environment variables, then command-line
+ * overrides. So the same service runs unchanged against the embedded broker, docker compose, or
+ * a user's own cluster.
+ *
+ * <p>Kafka client properties (security settings and the like) pass straight through: a file key
+ * {@code kafka.security.protocol=SSL} or an environment variable
+ * {@code KD_KAFKA_SECURITY_PROTOCOL=SSL} becomes the client property {@code security.protocol}.
+ */
+public final class KdConfig {
+
+    /** File keys with this prefix are Kafka client properties. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Environment variables with this prefix are Kafka client properties. */
+    public static final String KAFKA_ENV_PREFIX = "KD_KAFKA_";
+    /** The environment variable naming the properties file. */
+    public static final String CONFIG_FILE_ENV = "KD_CONFIG";
+
+    private final Map<ConfigKey, String> values;
+    private final Properties kafka;
+
+    private KdConfig(final Map<ConfigKey, String> values, final Properties kafka) {
+        this.values = values;
+        this.kafka = kafka;
+    }
+
+    /** Defaults only (tests). */
+    public static KdConfig defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /** From the process environment, {@code KD_CONFIG} (or {@code file}) and overrides. */
+    public static KdConfig fromEnvironment(final Path file, final Map<String, String> overrides) {
+        final Map<String, String> env = System.getenv();
+        final Path resolved = file != null ? file
+                : env.containsKey(CONFIG_FILE_ENV) ? Path.of(env.get(CONFIG_FILE_ENV)) : null;
+        return load(resolved, env, overrides);
+    }
+
+    /**
+     * @param file      a properties file, or null
+     * @param env       environment variables
+     * @param overrides file-style keys ({@code topic.features}, {@code kafka.acks}) that win over all
+     */
+    public static KdConfig load(final Path file, final Map<String, String> env, final Map<String, String> overrides) {
+        final Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            merged.putAll(readFile(file));
+        }
+        for (final ConfigKey k : ConfigKey.values()) {
+            if (env.containsKey(k.env())) {
+                merged.put(k.key(), env.get(k.env()));
+            }
+        }
+        for (final Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_ENV_PREFIX)) {
+                merged.put(KAFKA_PREFIX + e.getKey().substring(KAFKA_ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT).replace('_', '.'), e.getValue());
+            }
+        }
+        merged.putAll(overrides);
+
+        final Map<ConfigKey, String> values = new LinkedHashMap<>();
+        for (final ConfigKey k : ConfigKey.values()) {
+            values.put(k, merged.getOrDefault(k.key(), k.defaultValue()).trim());
+        }
+        final Properties kafka = new Properties();
+        for (final Map.Entry<String, String> e : merged.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_PREFIX)) {
+                kafka.put(e.getKey().substring(KAFKA_PREFIX.length()), e.getValue());
+            }
+        }
+        return new KdConfig(values, kafka);
+    }
+
+    private static Map<String, String> readFile(final Path file) {
+        final Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        final Map<String, String> m = new LinkedHashMap<>();
+        for (final String name : p.stringPropertyNames()) {
+            m.put(name, p.getProperty(name));
+        }
+        return m;
+    }
+
+    public String get(final ConfigKey key) {
+        return values.get(key);
+    }
+
+    public int getInt(final ConfigKey key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be an integer, got '"
+                    + get(key) + "'");
+        }
+    }
+
+    public long getLong(final ConfigKey key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be an integer, got '"
+                    + get(key) + "'");
+        }
+    }
+
+    public boolean getBoolean(final ConfigKey key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    /** The port, or {@code serviceDefault} when none is configured. */
+    public int metricsPort(final int serviceDefault) {
+        return get(ConfigKey.METRICS_PORT).isEmpty() ? serviceDefault : getInt(ConfigKey.METRICS_PORT);
+    }
+
+    public Path ensembleFile() {
+        final String file = get(ConfigKey.ENSEMBLE_FILE);
+        return file.isEmpty() ? Path.of(get(ConfigKey.MODEL_DIR), "ensemble.kdm") : Path.of(file);
+    }
+
+    public TopicNames topics() {
+        return new TopicNames(get(ConfigKey.TOPIC_FEATURES), get(ConfigKey.TOPIC_SOFT_TARGETS),
+                get(ConfigKey.TOPIC_PREDICTIONS), get(ConfigKey.TOPIC_CHECKPOINTS), get(ConfigKey.TOPIC_FEATURES_DLQ));
+    }
+
+    /** Client properties for any Kafka client: bootstrap servers plus every pass-through property. */
+    public Properties kafkaProperties() {
+        final Properties p = new Properties();
+        p.putAll(kafka);
+        p.put("bootstrap.servers", get(ConfigKey.BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /** A copy with some file-style keys replaced (the embedded stack sets ports and directories). */
+    public KdConfig with(final Map<String, String> overrides) {
+        final Map<String, String> merged = new LinkedHashMap<>();
+        values.forEach((k, v) -> merged.put(k.key(), v));
+        kafka.forEach((k, v) -> merged.put(KAFKA_PREFIX + k, String.valueOf(v)));
+        merged.putAll(overrides);
+        return load(null, Map.of(), merged);
+    }
+}

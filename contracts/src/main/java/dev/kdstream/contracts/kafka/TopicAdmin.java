@@ -1,0 +1,98 @@
+package dev.kdstream.contracts.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.EnvironmentException;
+import dev.kdstream.contracts.config.KdConfig;
+
+/** Creates the project's topics when they are missing (the checkpoints topic compacted). */
+public final class TopicAdmin {
+
+    /**
+     * Largest dead letter: a maximal input record (the broker's default limit, 1 MiB) plus its
+     * headers. The dead-letter topic is created with this limit and the writers allow it.
+     */
+    public static final int DLQ_MAX_BYTES = 2 * 1024 * 1024;
+
+    /** Largest checkpoint (both students, Adam state, offsets): the checkpoint topic's limit, and its clients'. */
+    public static final int CHECKPOINT_MAX_BYTES = 8 * 1024 * 1024;
+
+    private TopicAdmin() {
+    }
+
+    /** The topics of {@code config}, with its partitions and replication factor. */
+    public static List<String> ensureTopics(final KdConfig config) {
+        return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+    }
+
+    /** @return the names created (existing topics are left as they are) */
+    public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
+                                            final int partitions, final short replication) {
+        // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException
+        if (partitions < 1 || replication < 1) {
+            throw new IllegalArgumentException("topics need at least 1 partition and a replication factor of at "
+                    + "least 1, got " + partitions + " and " + replication + " (" + ConfigKey.TOPIC_PARTITIONS.key()
+                    + " / " + ConfigKey.TOPIC_PARTITIONS.env() + ", " + ConfigKey.TOPIC_REPLICATION_FACTOR.key()
+                    + " / " + ConfigKey.TOPIC_REPLICATION_FACTOR.env() + ", or a command's --partitions)");
+        }
+        final Admin admin = Admin.create(clientProperties);
+        try {
+            final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            final List<NewTopic> wanted = new ArrayList<>();
+            for (final String t : List.of(names.features(), names.softTargets(), names.predictions())) {
+                if (!existing.contains(t)) {
+                    wanted.add(new NewTopic(t, partitions, replication));
+                }
+            }
+            if (!existing.contains(names.featuresDlq())) {
+                wanted.add(new NewTopic(names.featuresDlq(), partitions, replication).configs(Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_BYTES))));
+            }
+            if (!existing.contains(names.checkpoints())) {
+                // compacted: only the newest checkpoint per trainer matters
+                wanted.add(new NewTopic(names.checkpoints(), 1, replication).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CHECKPOINT_MAX_BYTES))));
+            }
+            final List<String> created = new ArrayList<>();
+            for (final NewTopic t : wanted) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                    created.add(t.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new EnvironmentException("cannot create topic " + t.name() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new EnvironmentException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
+                    + " within 30 s to create topics (is the broker running? see " + ConfigKey.BOOTSTRAP_SERVERS.key()
+                    + " / " + ConfigKey.BOOTSTRAP_SERVERS.env() + ")" + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage()), e);
+        } finally {
+            // not close()'s default wait: a call still pending on an unreachable broker would hold it a minute more
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kdstream.contracts.kafka;
+
+import org.apache.kafka.common.serialization.Serdes;
+
+import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.contracts.records.StudentCheckpoint;
+
+/**
+ * The typed topic registry: every service reads and writes a topic the same way.
+ * {@code features} and its dead-letter topic carry raw bytes, because the value is validated by
+ * the reader ({@code FeatureParser}) and, when invalid, forwarded byte for byte.
+ */
+public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRecord> softTargets,
+                     Topic<String, Prediction> predictions, Topic<String, StudentCheckpoint> checkpoints,
+                     Topic<byte[], byte[]> featuresDlq) {
+
+    public static Topics of(final TopicNames names) {
+        return new Topics(
+                new Topic<>(names.features(), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(names.softTargets(), Serdes.String(), JsonSerde.serdeFor(SoftTargetRecord.class)),
+                new Topic<>(names.predictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
+                new Topic<>(names.checkpoints(), Serdes.String(), JsonSerde.serdeFor(StudentCheckpoint.class)),
+                new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()));
+    }
+
+    public static Topics defaults() {
+        return of(TopicNames.defaults());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kdstream.contracts.metrics;
+
+/**
+ * Every meter name and tag of the project, in one place. Names are Micrometer's dotted lowercase
+ * words; Prometheus renders {@code kd.accuracy} as {@code kd_accuracy}, counters with {@code _total}.
+ * Tags are low-cardinality: never a record id.
+ */
+public final class MetricNames {
+
+    /** Gauge, fraction 0..1. Tags: {@link #MODEL}, {@link #EVAL}. */
+    public static final String ACCURACY = "kd.accuracy";
+    /** Gauge: (student - baseline) / (ensemble - baseline). Tag: {@link #EVAL}. */
+    public static final String KNOWLEDGE_RECOVERED = "kd.knowledge.recovered";
+    /** Gauge: fraction of records where student and ensemble pick the same class (rolling window). */
+    public static final String AGREEMENT = "kd.student.agreement";
+    /** Gauge: mean KL(teacher soft targets || student at T), rolling window. */
+    public static final String KL_TO_TEACHER = "kd.student.kl.divergence";
+    /** Counter: records a model was trained on. Tag: {@link #MODEL}. */
+    public static final String RECORDS_TRAINED = "kd.trainer.records.trained";
+    /** Gauge: the newest model version (trainer: written; server: serving). Tags: {@link #MODEL}, {@link #SERVICE}. */
+    public static final String MODEL_VERSION = "kd.model.version";
+    /** Counter: checkpoints written. */
+    public static final String CHECKPOINTS = "kd.trainer.checkpoints";
+    /** Timer: event time (record ts) to prediction published. */
+    public static final String PREDICTION_LATENCY = "kd.prediction.latency";
+    /** Counter: records each stage handled. Tags: {@link #SERVICE}, {@link #STAGE}. */
+    public static final String RECORDS = "kd.records";
+    /** Counter: dead-lettered records. Tags: {@link #SERVICE}, {@link #REASON}. */
+    public static final String DEAD_LETTERS = "kd.dead.letters";
+    /** Timer: one batched ensemble inference. */
+    public static final String TEACHER_BATCH_LATENCY = "kd.teacher.batch.latency";
+    /** Distribution summary: records per ensemble batch. */
+    public static final String TEACHER_BATCH_SIZE = "kd.teacher.batch.size";
+    /** Timer: producer send to broker acknowledgement. */
+    public static final String PRODUCER_ACK_LATENCY = "kd.producer.ack.latency";
+
+    public static final String MODEL = "model";
+    public static final String EVAL = "eval";
+    public static final String SERVICE = "service";
+    public static final String STAGE = "stage";
+    public static final String REASON = "reason";
+
+    /** Values of {@link #MODEL}. */
+    public static final String TEACHER = "teacher";
+    public static final String DISTILLED = "distilled";
+    public static final String BASELINE = "baseline";
+
+    /** Values of {@link #EVAL}. */
+    public static final String PREQUENTIAL_WINDOW = "prequential_window";
+    public static final String PREQUENTIAL_CUMULATIVE = "prequential_cumulative";
+    public static final String HOLDOUT = "holdout";
+
+    private MetricNames() {
+    }
+}

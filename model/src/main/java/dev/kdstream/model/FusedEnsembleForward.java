@@ -1,0 +1,338 @@
+package dev.kdstream.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The teacher ensemble's inference written directly on ND4J GEMMs: the same mean logits as
+ * {@link TeacherEnsemble#logits}, about twice as fast. DL4J's own dense layers cap near 35-45
+ * GFLOP/s here, whatever the BLAS kernels (FINDINGS.md, "Speed levers").
+ *
+ * <p>How, for T teachers of hidden widths h1, h2, ..., all with the same shape:
+ * <ul>
+ *   <li>The first layer of all teachers is ONE GEMM: their W1 side by side, [in x T*h1], since
+ *       every teacher reads the same features.</li>
+ *   <li>Each later hidden layer is one GEMM per teacher, reading that teacher's column block of
+ *       the previous layer's activations and writing its own column block of the next.</li>
+ *   <li>The output layer is ONE GEMM again: the mean of the teachers' logits is
+ *       (1/T) * [H_1 .. H_T] * [W_1; ..; W_T] + mean(b), so the last hidden activations of all
+ *       teachers, side by side, times their output weights stacked.</li>
+ *   <li>Bias and ReLU are one in-place op each per layer, over all teachers' columns at once.</li>
+ * </ul>
+ * Every activation buffer is preallocated, COLUMN-MAJOR ('f'): in column-major order a column
+ * block of an [n x T*h] matrix is one contiguous [n x h] matrix, so the per-teacher GEMMs read and
+ * write their blocks in place, with no copy. Row-major outputs measured 6x slower here, a 3-D
+ * batched matmul 10x slower (FINDINGS.md).
+ *
+ * <p>A buffer holds {@code maxBatch} rows; a smaller batch uses the first n*width elements of it
+ * as an [n x width] column-major matrix (still contiguous). Larger batches are cut into chunks.
+ *
+ * <p>The weights are COPIED when this is built: later training of the ensemble's networks does
+ * not reach it. Dropout is inference-time identity, as in {@code output(false, ...)}.
+ *
+ * <p>NOT thread-safe: the buffers are shared by every call. One instance per thread (per Kafka
+ * Streams task), like the DL4J networks it replaces.
+ */
+public final class FusedEnsembleForward {
+
+    private static final int RECENT_VIEWS = 32;
+
+    private final int teachers;
+    private final int inputs;
+    private final int classes;
+    private final int maxBatch;
+    /** Hidden widths of ONE teacher. */
+    private final int[] hidden;
+    /** First layer of all teachers side by side: [inputs x T*h1], 'f'. */
+    private final INDArray firstWeights;
+    /** Per hidden layer, the biases of all teachers side by side: [1 x T*h]. */
+    private final INDArray[] hiddenBiases;
+    /** Per hidden layer l >= 1, per teacher: [h(l-1) x h(l)], 'f'. Index 0 unused. */
+    private final INDArray[][] innerWeights;
+    /** Output weights of all teachers stacked: [T*h_last x classes], 'f'. */
+    private final INDArray outputWeights;
+    /** The mean of the teachers' output biases: [1 x classes]. */
+    private final INDArray meanOutputBias;
+    /** Per hidden layer, maxBatch * T * h floats; plus one for the logits. */
+    private final INDArray[] activationStore;
+    private final INDArray logitStore;
+
+    /**
+     * Views per batch size, the most recently used kept: a streaming batcher flushes many partial
+     * batches of recurring sizes, and building views allocates ND4J objects (whose deallocator
+     * registration showed in the teacher's profile). A full batch has its own, always kept.
+     */
+    private final Map<Integer, Views> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<Integer, Views> eldest) {
+            return size() > RECENT_VIEWS;
+        }
+    };
+    private Views full;
+
+    private FusedEnsembleForward(final int teachers, final int inputs, final int classes, final int maxBatch,
+                                 final int[] hidden, final INDArray firstWeights, final INDArray[] hiddenBiases,
+                                 final INDArray[][] innerWeights, final INDArray outputWeights,
+                                 final INDArray meanOutputBias) {
+        this.teachers = teachers;
+        this.inputs = inputs;
+        this.classes = classes;
+        this.maxBatch = maxBatch;
+        this.hidden = hidden;
+        this.firstWeights = firstWeights;
+        this.hiddenBiases = hiddenBiases;
+        this.innerWeights = innerWeights;
+        this.outputWeights = outputWeights;
+        this.meanOutputBias = meanOutputBias;
+        this.activationStore = new INDArray[hidden.length];
+        for (int l = 0; l < hidden.length; l++) {
+            activationStore[l] = Nd4j.create(DataType.FLOAT, (long) maxBatch * teachers * hidden[l]);
+        }
+        this.logitStore = Nd4j.create(DataType.FLOAT, (long) maxBatch * classes);
+        this.full = new Views(maxBatch);
+    }
+
+    /**
+     * Copies the weights of an ensemble's teachers (fused groups as {@link Networks#teacherGroup}
+     * builds them: layers {@code t{b}_h{l}} dense + ReLU, output {@code t{b}} identity).
+     *
+     * @param maxBatch the largest batch processed in one pass; buffers take
+     *                 4 * maxBatch * (T * sum(hidden) + classes) bytes
+     */
+    public static FusedEnsembleForward of(final TeacherEnsemble ensemble, final int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        final List<Map<String, INDArray>> tables = new ArrayList<>();
+        final List<String> prefixes = new ArrayList<>();
+        for (final ComputationGraph group : ensemble.groups()) {
+            final Map<String, INDArray> params = group.paramTable();
+            final int branches = group.getConfiguration().getNetworkOutputs().size();
+            for (int b = 0; b < branches; b++) {
+                checkActivations(group, b);
+                tables.add(params);
+                prefixes.add(Networks.outputName(b));
+            }
+        }
+        final int teachers = tables.size();
+        final Map<String, INDArray> first = tables.get(0);
+        final String p0 = prefixes.get(0);
+        int layers = 0;
+        while (first.containsKey(Networks.hiddenName(p0, layers) + "_W")) {
+            layers++;
+        }
+        if (layers == 0) {
+            throw new IllegalArgumentException("teacher " + p0 + " has no hidden layer (parameters: " + first.keySet() + ")");
+        }
+        final int[] hidden = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            hidden[l] = (int) first.get(Networks.hiddenName(p0, l) + "_W").size(1);
+        }
+        final int inputs = (int) first.get(Networks.hiddenName(p0, 0) + "_W").size(0);
+        final int classes = (int) param(first, p0, p0 + "_W").size(1);
+
+        final INDArray firstWeights = Nd4j.create(DataType.FLOAT, new long[] {inputs, (long) teachers * hidden[0]}, 'f');
+        final INDArray[] hiddenBiases = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            hiddenBiases[l] = Nd4j.create(DataType.FLOAT, 1, (long) teachers * hidden[l]);
+        }
+        final INDArray[][] innerWeights = new INDArray[layers][teachers];
+        final INDArray outputWeights = Nd4j.create(DataType.FLOAT, new long[] {(long) teachers * hidden[layers - 1], classes}, 'f');
+        final INDArray meanOutputBias = Nd4j.create(DataType.FLOAT, 1, classes);
+
+        for (int t = 0; t < teachers; t++) {
+            final Map<String, INDArray> params = tables.get(t);
+            final String p = prefixes.get(t);
+            int in = inputs;
+            for (int l = 0; l < layers; l++) {
+                final String layer = Networks.hiddenName(p, l);
+                final INDArray w = shaped(param(params, p, layer + "_W"), in, hidden[l], layer + "_W");
+                final INDArray b = bias(param(params, p, layer + "_b"), hidden[l], layer + "_b");
+                if (l == 0) {
+                    firstWeights.get(NDArrayIndex.all(), block(t, hidden[0])).assign(w);
+                } else {
+                    innerWeights[l][t] = w.castTo(DataType.FLOAT).dup('f');
+                }
+                hiddenBiases[l].get(NDArrayIndex.all(), block(t, hidden[l])).assign(b);
+                in = hidden[l];
+            }
+            outputWeights.get(block(t, in), NDArrayIndex.all()).assign(shaped(param(params, p, p + "_W"), in, classes, p + "_W"));
+            meanOutputBias.addi(bias(param(params, p, p + "_b"), classes, p + "_b").castTo(DataType.FLOAT));
+        }
+        meanOutputBias.divi(teachers);
+        if (teachers != ensemble.manifest().teacherCount()) {
+            throw new IllegalArgumentException("found " + teachers + " teachers, the manifest says "
+                    + ensemble.manifest().teacherCount());
+        }
+        return new FusedEnsembleForward(teachers, inputs, classes, maxBatch, hidden, firstWeights, hiddenBiases,
+                innerWeights, outputWeights, meanOutputBias);
+    }
+
+    /**
+     * Mean of the teachers' logits for standardised features [n x inputs], as
+     * {@link TeacherEnsemble#logits}: [n x classes].
+     *
+     * <p>For n <= maxBatch the result is a VIEW of an internal buffer, valid until the next call on
+     * this instance: read it (or {@code dup()} it) before calling again.
+     */
+    public INDArray logits(final INDArray scaledFeatures) {
+        if (scaledFeatures.rank() != 2 || scaledFeatures.size(1) != inputs) {
+            throw new IllegalArgumentException("expected features [n x " + inputs + "], got "
+                    + Arrays.toString(scaledFeatures.shape()));
+        }
+        final INDArray x = scaledFeatures.dataType() == DataType.FLOAT
+                ? scaledFeatures : scaledFeatures.castTo(DataType.FLOAT);
+        final int n = (int) x.size(0);
+        if (n == 0) {
+            return Nd4j.create(DataType.FLOAT, 0, classes);
+        }
+        if (n <= maxBatch) {
+            return forward(x, views(n));
+        }
+        // larger than the buffers: in chunks, into a fresh array
+        final INDArray result = Nd4j.create(DataType.FLOAT, new long[] {n, classes}, 'f');
+        for (int from = 0; from < n; from += maxBatch) {
+            final int to = Math.min(n, from + maxBatch);
+            final INDArray chunk = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            result.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(forward(chunk, views(to - from)));
+        }
+        return result;
+    }
+
+    private INDArray forward(final INDArray x, final Views v) {
+        // layer 1, all teachers in one GEMM
+        Nd4j.gemm(x, firstWeights, v.activations[0], false, false, 1.0, 0.0);
+        biasRelu(v.activations[0], hiddenBiases[0]);
+        // later hidden layers: teacher t's block of layer l-1 -> its block of layer l
+        for (int l = 1; l < hidden.length; l++) {
+            for (int t = 0; t < teachers; t++) {
+                Nd4j.gemm(v.blocks[l - 1][t], innerWeights[l][t], v.blocks[l][t], false, false, 1.0, 0.0);
+            }
+            biasRelu(v.activations[l], hiddenBiases[l]);
+        }
+        // output: the mean over teachers in one GEMM, (1/T) * [H_1..H_T] [W_1; ..; W_T]
+        Nd4j.gemm(v.activations[hidden.length - 1], outputWeights, v.logits, false, false, 1.0 / teachers, 0.0);
+        v.logits.addiRowVector(meanOutputBias);
+        return v.logits;
+    }
+
+    private static void biasRelu(final INDArray activations, final INDArray bias) {
+        activations.addiRowVector(bias);
+        Transforms.relu(activations, false);
+    }
+
+    private Views views(final int n) {
+        if (n == maxBatch) {
+            return full;
+        }
+        return recent.computeIfAbsent(n, Views::new);
+    }
+
+    /** [n x width] column-major matrices over the first n*width elements of the buffers. */
+    private final class Views {
+        final int rows;
+        final INDArray[] activations;
+        /** Per hidden layer, per teacher: its [n x h] column block (contiguous in 'f' order). */
+        final INDArray[][] blocks;
+        final INDArray logits;
+
+        Views(final int n) {
+            this.rows = n;
+            this.activations = new INDArray[hidden.length];
+            this.blocks = new INDArray[hidden.length][teachers];
+            for (int l = 0; l < hidden.length; l++) {
+                activations[l] = matrix(activationStore[l], n, (long) teachers * hidden[l]);
+                for (int t = 0; t < teachers; t++) {
+                    blocks[l][t] = activations[l].get(NDArrayIndex.all(), block(t, hidden[l]));
+                }
+            }
+            this.logits = matrix(logitStore, n, classes);
+        }
+    }
+
+    private static INDArray matrix(final INDArray store, final long rows, final long cols) {
+        return store.get(NDArrayIndex.interval(0, rows * cols)).reshape('f', rows, cols);
+    }
+
+    private static INDArrayIndex block(final int t, final int width) {
+        return NDArrayIndex.interval((long) t * width, (long) (t + 1) * width);
+    }
+
+    private static INDArray param(final Map<String, INDArray> params, final String teacher, final String name) {
+        final INDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("teacher " + teacher + " has no parameter " + name
+                    + " (parameters: " + params.keySet() + ")");
+        }
+        return p;
+    }
+
+    private static INDArray shaped(final INDArray p, final long rows, final long cols, final String name) {
+        if (p.rank() != 2 || p.size(0) != rows || p.size(1) != cols) {
+            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(p.shape())
+                    + ", expected [" + rows + ", " + cols + "]: teachers of different shapes cannot be fused");
+        }
+        return p;
+    }
+
+    /** A bias as a [1 x width] row (DL4J keeps them as vectors of that length). */
+    private static INDArray bias(final INDArray p, final long width, final String name) {
+        if (p.length() != width) {
+            throw new IllegalArgumentException(name + " has " + p.length() + " values, expected " + width
+                    + ": teachers of different shapes cannot be fused");
+        }
+        return p.reshape(1, width);
+    }
+
+    /** Hidden layers must be plain ReLU and the output identity (logits), as in Networks.teacherGroup. */
+    private static void checkActivations(final ComputationGraph group, final int branch) {
+        final String prefix = Networks.outputName(branch);
+        for (int l = 0; group.getConfiguration().getVertices().containsKey(Networks.hiddenName(prefix, l)); l++) {
+            final String layer = Networks.hiddenName(prefix, l);
+            ReproducedLayers.requireDense(group.getLayer(layer).conf().getLayer(), "layer " + layer, false,
+                    "Networks.teacherGroup");
+        }
+        if (!group.getConfiguration().getVertices().containsKey(prefix)) {
+            throw new IllegalArgumentException("the teacher group has no layer " + prefix);
+        }
+        ReproducedLayers.requireDense(group.getLayer(prefix).conf().getLayer(), "output layer " + prefix, true,
+                "Networks.teacherGroup");
+    }
+
+    public int teacherCount() {
+        return teachers;
+    }
+
+    public int inputWidth() {
+        return inputs;
+    }
+
+    public int numClasses() {
+        return classes;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Multiply-adds times 2 for one record through all teachers (biases and ReLU not counted). */
+    public long flopsPerRecord() {
+        long macs = (long) inputs * hidden[0];
+        for (int l = 1; l < hidden.length; l++) {
+            macs += (long) hidden[l - 1] * hidden[l];
+        }
+        macs += (long) hidden[hidden.length - 1] * classes;
+        return 2L * teachers * macs;
+    }
+}
