@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How long JMH runs each benchmark, shared by the {@code ./kd bench} subcommands. The defaults
- * give the JIT the 5-8 s of warm-up FINDINGS.md measured it needs for ND4J code paths.
+ * give the JIT the 5-8 s of warm-up ND4J code paths need (docs/platform.md, "JIT warm-up").
  */
 public final class JmhOptions {
 

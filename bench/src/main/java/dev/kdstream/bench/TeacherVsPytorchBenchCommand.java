@@ -194,7 +194,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
         return batch / (med / 1e9);
     }
 
-    /** JIT warm-up over the batch sizes in turn (FINDINGS.md: 5-8 s before the JIT settles). */
+    /** JIT warm-up over the batch sizes in turn (docs/platform.md, "JIT warm-up"). */
     private void warmUp(final FusedEnsembleForward fused, final double forSeconds) {
         final List<INDArray> inputs = batches.stream()
                 .map(b -> Nd4j.randn(DataType.FLOAT, b, Models.FEATURES)).toList();

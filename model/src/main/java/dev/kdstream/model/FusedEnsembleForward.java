@@ -17,7 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The teacher ensemble's inference written directly on ND4J GEMMs: the same mean logits as
  * {@link TeacherEnsemble#logits}, about twice as fast. DL4J's own dense layers cap near 35-45
- * GFLOP/s here, whatever the BLAS kernels (FINDINGS.md, "Speed levers").
+ * GFLOP/s here, whatever the BLAS kernels (docs/platform.md, "DL4J dense layer ceiling").
  *
  * <p>How, for T teachers of hidden widths h1, h2, ..., all with the same shape:
  * <ul>
@@ -33,7 +33,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Every activation buffer is preallocated, COLUMN-MAJOR ('f'): in column-major order a column
  * block of an [n x T*h] matrix is one contiguous [n x h] matrix, so the per-teacher GEMMs read and
  * write their blocks in place, with no copy. Row-major outputs measured 6x slower here, a 3-D
- * batched matmul 10x slower (FINDINGS.md).
+ * batched matmul 10x slower (docs/platform.md, "Fused GEMM layout").
  *
  * <p>A buffer holds {@code maxBatch} rows; a smaller batch uses the first n*width elements of it
  * as an [n x width] column-major matrix (still contiguous). Larger batches are cut into chunks.

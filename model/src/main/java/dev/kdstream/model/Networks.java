@@ -59,7 +59,7 @@ public final class Networks {
 
     /**
      * {@code branches} teachers fused in one graph: one forward/backward pass trains them all, far
-     * cheaper than separate networks for models this small (FINDINGS.md). Each branch has its own
+     * cheaper than separate networks this small (docs/platform.md, "Fused teacher graph"). Each branch has its own
      * input, so that during training each teacher sees its own shuffle of the data, as separately
      * trained teachers would (a shared minibatch order measurably made the ensemble less diverse);
      * for inference every input gets the same features ({@link #teacherInputs}).

@@ -42,7 +42,7 @@ class ComposeEnvironmentTest {
      * below keeps this list equal to what the script reads.
      */
     static final Set<String> RUNTIME_VARIABLES = Set.of(
-            "OMP_NUM_THREADS",    // ND4J's OpenMP threads (one: FINDINGS.md)
+            "OMP_NUM_THREADS",    // ND4J's OpenMP threads (one: docs/platform.md, "ND4J threads")
             "OPENBLAS_CORETYPE",  // OpenBLAS kernel selection
             "KD_HEAP",            // -Xmx
             "KD_LOG_LEVEL",       // SLF4J simple logger level

@@ -15,7 +15,7 @@ import dev.kdstream.model.StudentModel;
 /**
  * The student's forward pass in plain Java arrays, for serving one record at a time: ND4J's fixed
  * cost per call (~100 us for one record through {@code output()}) dwarfs the arithmetic of a
- * 3.5k-parameter MLP, which takes ~1 us here (FINDINGS.md).
+ * 3.5k-parameter MLP, which takes ~1 us here (docs/platform.md, "DL4J fixed cost per call").
  *
  * <p>Takes RAW features: the scaler fitted with the ensemble is applied first. Dense layers, ReLU on
  * the hidden ones, identity on the last, so {@link #logits} equals {@link StudentModel#logits}.

@@ -22,7 +22,7 @@ public record ServingMeters(Timer latency, Counter predicted, Counter held, Coun
     static final String REJECTED = "rejected";
 
     static ServingMeters register(final MeterRegistry registry) {
-        // percentiles only: with SLO buckets as well, Prometheus gets only the histogram (FINDINGS.md)
+        // percentiles only: with SLO buckets as well, Prometheus gets only the histogram (docs/platform.md, "Micrometer")
         final Timer latency = Timer.builder(MetricNames.PREDICTION_LATENCY)
                 .description("event time of a feature record to its prediction")
                 .tag(MetricNames.MODEL, MetricNames.DISTILLED)

@@ -33,7 +33,7 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
  * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
- * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (FINDINGS.md).
+ * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (docs/platform.md, "DL4J fixed cost per call").
  * Inference runs on {@link FusedEnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
  * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
  * (docs/benchmarks.md, {@code ./kd bench teacher}).

@@ -20,7 +20,7 @@ import dev.kdstream.model.Networks;
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
  * shape, teacher t reading graph input t) on ND4J GEMMs, in place of
  * {@code graph.fit(MultiDataSet)}, whose per-fit overhead and dense layers cap near 35-45 GFLOP/s
- * here (FINDINGS.md, "Speed levers"): for six 20-256-128-64-2 teachers at batch 64, ~1.5 ms a step
+ * here (docs/platform.md, "DL4J dense layer ceiling"): for six 20-256-128-64-2 teachers at batch 64, ~1.5 ms a step
  * against ~7-12 ms (measured side by side; {@code ./kd bench teacher-training}).
  *
  * <p>The maths is DL4J 1.0.0-M2.1's step, in its order:
