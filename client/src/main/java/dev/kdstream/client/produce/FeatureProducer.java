@@ -70,9 +70,9 @@ final class FeatureProducer implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
         // none, not lz4: JSON of 20 doubles compresses about 2x, but the broker decompresses every
         // batch to validate it and each consumer again, and lz4's writer allocates two 64 KB buffers
-        // per batch. With everything on one 2-core box, lz4 cost ~5 us of CPU per record of ~70
-        // (./kd bench e2e side by side, docs/benchmarks.md). Across a slow network, set
-        // kafka.compression.type=lz4 (every client gets it; only producers read it).
+        // per batch: on one box that costs more CPU than it saves (docs/benchmarks.md, end to end).
+        // Across a slow network, set kafka.compression.type=lz4 (every client gets it; only
+        // producers read it).
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
