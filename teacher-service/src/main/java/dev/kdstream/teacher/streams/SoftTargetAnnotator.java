@@ -21,20 +21,20 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.FusedEnsembleForward;
-import dev.kdstream.model.LogitRows;
 import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.ParsedFeature;
 import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.teacher.inference.EnsembleForward;
+import dev.kdstream.teacher.inference.LogitRows;
 
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
  * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
  * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (docs/platform.md, "DL4J fixed cost per call").
- * Inference runs on {@link FusedEnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
+ * Inference runs on {@link EnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
  * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
  * (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
@@ -92,7 +92,7 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
  * carries its input's Kafka timestamp and no headers. Consumers of {@code soft-targets} must read
  * with {@code isolation.level=read_committed}: aborted flushes stay in the log.
  *
- * <p>One ensemble and one {@link FusedEnsembleForward} per processor, so per task: neither is
+ * <p>One ensemble and one {@link EnsembleForward} per processor, so per task: neither is
  * thread-safe, and a task runs on one stream thread at a time.
  */
 final class SoftTargetAnnotator implements Processor<String, ParsedFeature, String, OutgoingSoftTarget> {
@@ -124,7 +124,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final List<BufferedFeature> buffer = new ArrayList<>();
     private TeacherEnsemble ensemble;
     /** This task's forward pass, built from {@link #ensemble}'s weights; not thread-safe. */
-    private FusedEnsembleForward forward;
+    private EnsembleForward forward;
 
     /**
      * @param inputTopic the topic a task's partition number refers to, read again through {@code replay}
@@ -159,7 +159,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
                         + " but the topology was built for " + manifest.versionId());
             }
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
-            forward = FusedEnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
+            forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
         final Long stored = positionStore.get(POSITION);
         position = stored == null ? -1 : stored;
