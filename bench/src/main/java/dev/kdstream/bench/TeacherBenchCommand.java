@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "teacher", mixinStandardHelpOptions = true,
         description = "Ensemble inference (12 teachers 20-256-128-64-2): records/s and GFLOP/s of DL4J's "
-                + "TeacherEnsemble.logits vs FusedEnsembleForward at each batch size, against one "
+                + "TeacherEnsemble.logits vs EnsembleForward at each batch size, against one "
                 + "1024^3 SGEMM through the same ND4J backend, in one run (JMH).",
         footer = {"", "Example:", "  ./kd bench teacher", "  ./kd bench teacher --batches 256,1024 --iterations 3"})
 public final class TeacherBenchCommand implements Callable<Integer> {

@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.kdstream.model.FusedEnsembleForward;
 import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.teacher.inference.EnsembleForward;
 
 /**
  * Ensemble inference, one batch per call: DL4J's {@link TeacherEnsemble#logits} (two fused graphs
- * of 6 teachers) against {@link FusedEnsembleForward} (the same weights on raw ND4J GEMMs).
+ * of 6 teachers) against {@link EnsembleForward} (the same weights on raw ND4J GEMMs).
  * Calls per second x batch = records per second.
  *
  * <p>Not final: JMH generates subclasses of benchmark classes.
@@ -33,13 +33,13 @@ public class TeacherInferenceBenchmark {
     public int batch;
 
     private TeacherEnsemble ensemble;
-    private FusedEnsembleForward fused;
+    private EnsembleForward fused;
     private INDArray features;
 
     @Setup
     public void setUp() {
         ensemble = Models.ensemble();
-        fused = FusedEnsembleForward.of(ensemble, 1024);
+        fused = EnsembleForward.of(ensemble, 1024);
         features = Nd4j.randn(DataType.FLOAT, batch, Models.FEATURES);
     }
 

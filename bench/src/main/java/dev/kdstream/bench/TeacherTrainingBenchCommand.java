@@ -19,7 +19,7 @@ import dev.kdstream.model.Hyperparameters;
 import dev.kdstream.model.LabelMatrix;
 import dev.kdstream.model.Networks;
 import dev.kdstream.model.training.EpochLoop;
-import dev.kdstream.teacher.training.GemmTeacherTrainer;
+import dev.kdstream.teacher.training.TeacherGroupTrainer;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,13 +29,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * Teacher training, one fused group on one thread: DL4J's {@code graph.fit} against
- * {@link GemmTeacherTrainer}, epoch by epoch in alternation so that both see the same load on a
+ * {@link TeacherGroupTrainer}, epoch by epoch in alternation so that both see the same load on a
  * shared machine. Both start from the same graph and see the same minibatches. Simple nanoTime
  * accounting, not JMH: one epoch is a tenth of a second or more.
  */
 @Command(name = "teacher-training", mixinStandardHelpOptions = true,
         description = "Teacher training (one fused group of default teachers 20-256-128-64-2, Adam, dropout 0.3): "
-                + "ms per epoch and steps/s of DL4J's graph.fit vs GemmTeacherTrainer, alternating epochs, on the "
+                + "ms per epoch and steps/s of DL4J's graph.fit vs TeacherGroupTrainer, alternating epochs, on the "
                 + "seed data; then both groups' training accuracy.",
         footer = {"", "Example:", "  ./kd bench teacher-training",
             "  ./kd bench teacher-training --teachers 6 --epochs 8 --train ../shared/data/seed_synthetic_train.csv"})
@@ -74,7 +74,7 @@ public final class TeacherTrainingBenchCommand implements Callable<Integer> {
         final Hyperparameters.Teacher t = Hyperparameters.defaults().teacher();
         final ComputationGraph dl4j = Networks.teacherGroup(train.width(), train.numClasses(), t, teachers, 1);
         final ComputationGraph gemm = Networks.teacherGroup(train.width(), train.numClasses(), t, teachers, 1);
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(gemm, t.batchSize(), 1);
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(gemm, t.batchSize(), 1);
         final int steps = (train.size() + t.batchSize() - 1) / t.batchSize();
         out.printf(Locale.ROOT, "%s: %,d x %d, %d classes; %d teachers %d-%s-%d, batch %d, dropout %.2f: %d steps "
                         + "per epoch; %d warm-up + %d measured epochs each, alternating%n", train.source(),
@@ -112,8 +112,8 @@ public final class TeacherTrainingBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-22s %12s %10s %10s %12s%n", "trainer", "ms/epoch", "steps/s", "ms/step",
                 "GFLOP/s");
         row(out, "DL4J graph.fit", dl4jMedian, steps, flopsPerStep);
-        row(out, "GemmTeacherTrainer", gemmMedian, steps, flopsPerStep);
-        out.printf(Locale.ROOT, "GemmTeacherTrainer / DL4J: %.2fx faster per epoch (medians; target >= 2.5x)%n",
+        row(out, "TeacherGroupTrainer", gemmMedian, steps, flopsPerStep);
+        out.printf(Locale.ROOT, "TeacherGroupTrainer / DL4J: %.2fx faster per epoch (medians; target >= 2.5x)%n",
                 dl4jMedian / gemmMedian);
         out.printf(Locale.ROOT, "training accuracy after %d epochs, mean over teachers: dl4j %.4f, gemm %.4f%n",
                 warmup + epochs, meanAccuracy(dl4j, x, train.labels()), meanAccuracy(gemm, x, train.labels()));

@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.kdstream.contracts.json.Json;
-import dev.kdstream.model.FusedEnsembleForward;
+import dev.kdstream.teacher.inference.EnsembleForward;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,13 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Ensemble inference, {@link FusedEnsembleForward} against PyTorch, side by side in one
+ * Ensemble inference, {@link EnsembleForward} against PyTorch, side by side in one
  * invocation: each round runs the PyTorch script (the seed's 12 teachers, one torch thread) as a
  * subprocess, then times the fused forward pass in this JVM (one OpenMP thread) with the same
  * method: warm-up, then single calls timed for a fixed time, median per batch.
  */
 @Command(name = "teacher-vs-pytorch", mixinStandardHelpOptions = true,
-        description = "Ensemble inference records/s (12 teachers 20-256-128-64-2): FusedEnsembleForward vs "
+        description = "Ensemble inference records/s (12 teachers 20-256-128-64-2): EnsembleForward vs "
                 + "PyTorch (mean of 12 nn.Sequential logits, torch.set_num_threads(1)) at the same batches, "
                 + "same warm-up and median method, in one run.",
         footer = {"", "Needs Debian's python3-torch (apt-get install python3-torch).", "", "Example:",
@@ -98,7 +98,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         try {
-            final FusedEnsembleForward fused = FusedEnsembleForward.of(Models.ensemble(), 1024);
+            final EnsembleForward fused = EnsembleForward.of(Models.ensemble(), 1024);
             warmUp(fused, jvmWarmup);
             final Map<Integer, List<Double>> ratios = new LinkedHashMap<>();
             batches.forEach(b -> ratios.put(b, new ArrayList<>()));
@@ -177,7 +177,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
     }
 
     /** The Python script's method: warm up, time single calls for a fixed time (>= 20 calls), median. */
-    private double fusedRecordsPerSecond(final FusedEnsembleForward fused, final int batch) {
+    private double fusedRecordsPerSecond(final EnsembleForward fused, final int batch) {
         final INDArray x = Nd4j.randn(DataType.FLOAT, batch, Models.FEATURES);
         final long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         while (System.nanoTime() - warmEnd < 0) {
@@ -195,7 +195,7 @@ public final class TeacherVsPytorchBenchCommand implements Callable<Integer> {
     }
 
     /** JIT warm-up over the batch sizes in turn (docs/platform.md, "JIT warm-up"). */
-    private void warmUp(final FusedEnsembleForward fused, final double forSeconds) {
+    private void warmUp(final EnsembleForward fused, final double forSeconds) {
         final List<INDArray> inputs = batches.stream()
                 .map(b -> Nd4j.randn(DataType.FLOAT, b, Models.FEATURES)).toList();
         final long end = System.nanoTime() + (long) (forSeconds * 1e9);

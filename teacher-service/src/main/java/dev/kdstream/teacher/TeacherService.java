@@ -16,7 +16,6 @@ import dev.kdstream.model.EnsembleFile;
 import dev.kdstream.model.EnsembleManifest;
 import dev.kdstream.model.ModelFileException;
 import dev.kdstream.model.TeacherEnsemble;
-import dev.kdstream.teacher.streams.EnsembleCopies;
 import dev.kdstream.teacher.streams.TeacherApp;
 
 /**
@@ -54,15 +53,14 @@ public final class TeacherService implements AutoCloseable {
     }
 
     /**
-     * @param ensemble      only copied (one copy per task), never run itself
+     * @param ensemble      shared by the tasks, only read (each copies its weights into its own forward pass)
      * @param metrics       the caller's registry; the caller closes it after this service
      * @param applicationId Kafka Streams application id; instances with the same id share the work
      */
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final List<String> created = TopicAdmin.ensureTopics(config);
-        final TeacherApp app = TeacherApp.start(config, ensemble.manifest(), EnsembleCopies.of(ensemble),
-                metrics.registry(), applicationId);
+        final TeacherApp app = TeacherApp.start(config, ensemble, metrics.registry(), applicationId);
         try {
             final MetricsServer server = MetricsServer.start(config.metricsPort(DEFAULT_METRICS_PORT),
                     metrics.registry(), app::healthy);

@@ -3,7 +3,6 @@ package dev.kdstream.teacher.streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -21,20 +20,20 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.FusedEnsembleForward;
-import dev.kdstream.model.LogitRows;
 import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.ParsedFeature;
 import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.teacher.inference.EnsembleForward;
+import dev.kdstream.teacher.inference.LogitRows;
 
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
  * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
  * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (docs/platform.md, "DL4J fixed cost per call").
- * Inference runs on {@link FusedEnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
+ * Inference runs on {@link EnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
  * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
  * (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
@@ -92,8 +91,9 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
  * carries its input's Kafka timestamp and no headers. Consumers of {@code soft-targets} must read
  * with {@code isolation.level=read_committed}: aborted flushes stay in the log.
  *
- * <p>One ensemble and one {@link FusedEnsembleForward} per processor, so per task: neither is
- * thread-safe, and a task runs on one stream thread at a time.
+ * <p>One {@link EnsembleForward} per processor, so per task: it is not thread-safe, and a task
+ * runs on one stream thread at a time. The tasks share the loaded ensemble: the forward copies its
+ * weights when built and never runs its networks.
  */
 final class SoftTargetAnnotator implements Processor<String, ParsedFeature, String, OutgoingSoftTarget> {
 
@@ -109,7 +109,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final int batchSize;
     private final Duration linger;
     private final EnsembleManifest manifest;
-    private final Supplier<TeacherEnsemble> ensembles;
+    private final TeacherEnsemble ensemble;
     private final FeatureParser parser;
     private final InputReplay replay;
     private final TeacherMetrics metrics;
@@ -122,26 +122,23 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private long processedUpTo;
     /** Valid records read and not yet annotated, in offset order. */
     private final List<BufferedFeature> buffer = new ArrayList<>();
-    private TeacherEnsemble ensemble;
-    /** This task's forward pass, built from {@link #ensemble}'s weights; not thread-safe. */
-    private FusedEnsembleForward forward;
+    /** This task's forward pass, a copy of {@link #ensemble}'s weights; not thread-safe. */
+    private EnsembleForward forward;
 
     /**
      * @param inputTopic the topic a task's partition number refers to, read again through {@code replay}
-     * @param manifest   the ensemble every task must use (its version is stamped on the output)
-     * @param ensembles  makes this processor's own ensemble, a copy of the one {@code manifest} describes
+     * @param ensemble   shared by every task, only read: its version is stamped on the output
      * @param parser     the validator's parser, for records read again
      */
     SoftTargetAnnotator(final String inputTopic, final String positionStoreName, final int batchSize,
-                        final Duration linger, final EnsembleManifest manifest,
-                        final Supplier<TeacherEnsemble> ensembles, final FeatureParser parser,
+                        final Duration linger, final TeacherEnsemble ensemble, final FeatureParser parser,
                         final InputReplay replay, final TeacherMetrics metrics) {
         this.inputTopic = inputTopic;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
         this.linger = linger;
-        this.manifest = manifest;
-        this.ensembles = ensembles;
+        this.manifest = ensemble.manifest();
+        this.ensemble = ensemble;
         this.parser = parser;
         this.replay = replay;
         this.metrics = metrics;
@@ -152,14 +149,9 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         this.context = context;
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
-        if (ensemble == null) {
-            ensemble = ensembles.get();
-            if (!ensemble.manifest().versionId().equals(manifest.versionId())) {
-                throw new IllegalStateException("the ensemble supplier made " + ensemble.manifest().versionId()
-                        + " but the topology was built for " + manifest.versionId());
-            }
+        if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
-            forward = FusedEnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
+            forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
         final Long stored = positionStore.get(POSITION);
         position = stored == null ? -1 : stored;

@@ -6,7 +6,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -93,15 +92,13 @@ public final class TeacherApp implements AutoCloseable {
     /**
      * Builds and starts the app (start is asynchronous: see {@link #state()}).
      *
-     * @param manifest      the ensemble to annotate with; its version is stamped on every soft target
-     * @param ensembles     one new copy of that ensemble per call, one call per task (see {@link EnsembleCopies})
+     * @param ensemble      the ensemble to annotate with, shared by the tasks (see {@link #topology})
      * @param registry      where the teacher's meters and the Kafka Streams client metrics go
      * @param applicationId usually {@link #APPLICATION_ID}
      */
-    public static TeacherApp start(final KdConfig config, final EnsembleManifest manifest,
-                                   final Supplier<TeacherEnsemble> ensembles, final MeterRegistry registry,
-                                   final String applicationId) {
-        final KafkaStreams streams = new KafkaStreams(topology(config, manifest, ensembles, registry),
+    public static TeacherApp start(final KdConfig config, final TeacherEnsemble ensemble,
+                                   final MeterRegistry registry, final String applicationId) {
+        final KafkaStreams streams = new KafkaStreams(topology(config, ensemble, registry),
                 streamsConfig(config, applicationId));
         final CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -150,10 +147,13 @@ public final class TeacherApp implements AutoCloseable {
     }
 
     /**
-     * @param ensembles called once per task; every call must return a new ensemble of {@code manifest}'s version
+     * @param ensemble shared by every task, only read: each task builds its own forward pass from
+     *                 its weights (not thread-safe), so no task runs the ensemble's networks;
+     *                 its version is stamped on every soft target
      */
-    public static Topology topology(final KdConfig config, final EnsembleManifest manifest,
-                                    final Supplier<TeacherEnsemble> ensembles, final MeterRegistry registry) {
+    public static Topology topology(final KdConfig config, final TeacherEnsemble ensemble,
+                                    final MeterRegistry registry) {
+        final EnsembleManifest manifest = ensemble.manifest();
         final Topics topics = Topics.of(config.topics());
         final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
         if (batchSize < 1) {
@@ -172,7 +172,7 @@ public final class TeacherApp implements AutoCloseable {
                 POSITION_STORE), SOURCE);
         final InputReplay replay = new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), POSITION_STORE,
-                batchSize, linger, manifest, ensembles, parser, replay, metrics), VALIDATE);
+                batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         // the JSON of topics.softTargets()' value serde, with the features copied from the input

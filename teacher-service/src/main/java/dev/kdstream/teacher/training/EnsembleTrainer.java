@@ -28,7 +28,7 @@ import dev.kdstream.model.training.EpochLoop;
 /**
  * Trains the teacher ensemble: the teachers are split into fused groups (one ComputationGraph
  * each, see {@link Networks#teacherGroup}) trained in parallel, one Java thread per group, each
- * with a {@link GemmTeacherTrainer} (DL4J's training step on ND4J GEMMs, ~5x faster than
+ * with a {@link TeacherGroupTrainer} (DL4J's training step on ND4J GEMMs, ~5x faster than
  * {@code graph.fit}).
  * ND4J runs on one OpenMP thread, so Java threads are how the second core gets used.
  */
@@ -100,7 +100,7 @@ public final class EnsembleTrainer {
                                                final Runnable epochDone) {
         final ComputationGraph graph = Networks.teacherGroup(inputs, classes, t, branches, seed);
         // the group seed also draws the dropout masks: a run is reproducible from its seed
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(graph, t.batchSize(), seed);
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(graph, t.batchSize(), seed);
         final long[] orderSeeds = new long[branches];
         for (int b = 0; b < branches; b++) {
             orderSeeds[b] = seed * 100 + b;

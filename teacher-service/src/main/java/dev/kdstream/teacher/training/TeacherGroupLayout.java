@@ -17,7 +17,7 @@ import dev.kdstream.model.Networks;
 import dev.kdstream.model.ReproducedLayers;
 
 /**
- * What {@link GemmTeacherTrainer} reproduces of a fused teacher group, read from the graph and
+ * What {@link TeacherGroupTrainer} reproduces of a fused teacher group, read from the graph and
  * checked to be all it reproduces: B teachers of one shape as {@link Networks#teacherGroup} builds
  * them (teacher t reads graph input t; dense ReLU layers {@code t{t}_h{l}}, an identity output
  * layer {@code t{t}} with the {@link DistillationLoss}), one Adam with a fixed learning rate, plain

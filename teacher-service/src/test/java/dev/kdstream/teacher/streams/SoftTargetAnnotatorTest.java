@@ -3,13 +3,11 @@ package dev.kdstream.teacher.streams;
 import static dev.kdstream.teacher.TinyEnsemble.featureJson;
 import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -213,22 +211,9 @@ class SoftTargetAnnotatorTest {
                 .containsExactly(data.features()[5], data.features()[6], data.features()[7]);
     }
 
-    @Test
-    void refusesAnEnsembleOtherThanTheTopologysOwn() {
-        final TeacherEnsemble other = new TeacherEnsemble(new EnsembleManifest(manifest.kind(),
-                manifest.formatVersion(), "another-version", manifest.createdAt(), manifest.inputWidth(),
-                manifest.numClasses(), manifest.teacherCount(), manifest.groupSizes(), manifest.temperature(),
-                manifest.teacherParams(), manifest.scaler(), manifest.hyperparameters(), manifest.trainedOn()),
-                ensemble.groups());
-        final SoftTargetAnnotator annotator = annotator(10, () -> other);
-        assertThatThrownBy(() -> annotator.init(context))
-                .hasMessageContaining("another-version")
-                .hasMessageContaining(manifest.versionId());
-    }
-
     /** An annotator of the test's ensemble, initialised: the position read, the input read again. */
     private SoftTargetAnnotator started(final int batchSize) {
-        final SoftTargetAnnotator annotator = annotator(batchSize, EnsembleCopies.of(ensemble));
+        final SoftTargetAnnotator annotator = annotator(batchSize);
         annotator.init(context);
         return annotator;
     }
@@ -237,13 +222,13 @@ class SoftTargetAnnotatorTest {
         return store.get(SoftTargetAnnotator.POSITION);
     }
 
-    private SoftTargetAnnotator annotator(final int batchSize, final Supplier<TeacherEnsemble> ensembles) {
+    private SoftTargetAnnotator annotator(final int batchSize) {
         final InputReplay replay = (groupId, partition, from) -> {
             replayCalls.add(groupId + " " + partition + " from " + from);
             return committedInput.stream().filter(r -> r.offset() >= from).toList();
         };
-        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherApp.POSITION_STORE, batchSize, LINGER, manifest,
-                ensembles, parser, replay, new TeacherMetrics(registry));
+        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherApp.POSITION_STORE, batchSize, LINGER, ensemble,
+                parser, replay, new TeacherMetrics(registry));
         return annotatorUnderTest;
     }
 

@@ -69,7 +69,7 @@ class TeacherAppTest {
                 "teacher.linger.ms", Long.toString(linger.toMillis()),
                 "max.record.bytes", Integer.toString(MAX_BYTES),
                 "state.dir", stateDir.toString()));
-        driver = new TopologyTestDriver(TeacherApp.topology(config, manifest, EnsembleCopies.of(ensemble), registry),
+        driver = new TopologyTestDriver(TeacherApp.topology(config, ensemble, registry),
                 TeacherApp.streamsConfig(config, APP_ID), Instant.EPOCH);
         features = driver.createInputTopic("features", new ByteArraySerializer(), new ByteArraySerializer());
         softTargets = driver.createOutputTopic("soft-targets", new StringDeserializer(),

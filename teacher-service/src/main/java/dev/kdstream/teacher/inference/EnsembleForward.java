@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.teacher.inference;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +14,14 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import dev.kdstream.model.Networks;
+import dev.kdstream.model.ReproducedLayers;
+import dev.kdstream.model.TeacherEnsemble;
+
 /**
- * The teacher ensemble's inference written directly on ND4J GEMMs: the same mean logits as
- * {@link TeacherEnsemble#logits}, about twice as fast. DL4J's own dense layers cap near 35-45
- * GFLOP/s here, whatever the BLAS kernels (docs/platform.md, "DL4J dense layer ceiling").
+ * The teacher ensemble's batched forward pass on ND4J GEMMs: the same mean logits as
+ * {@link TeacherEnsemble#logits}, without DL4J's dense layers, which cap near 35-45 GFLOP/s here
+ * whatever the BLAS kernels (docs/platform.md, "DL4J dense layer ceiling").
  *
  * <p>How, for T teachers of hidden widths h1, h2, ..., all with the same shape:
  * <ul>
@@ -32,8 +36,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </ul>
  * Every activation buffer is preallocated, COLUMN-MAJOR ('f'): in column-major order a column
  * block of an [n x T*h] matrix is one contiguous [n x h] matrix, so the per-teacher GEMMs read and
- * write their blocks in place, with no copy. Row-major outputs measured 6x slower here, a 3-D
- * batched matmul 10x slower (docs/platform.md, "Fused GEMM layout").
+ * write their blocks in place, with no copy (row-major outputs and a 3-D batched matmul are slower:
+ * docs/platform.md, "Fused GEMM layout").
  *
  * <p>A buffer holds {@code maxBatch} rows; a smaller batch uses the first n*width elements of it
  * as an [n x width] column-major matrix (still contiguous). Larger batches are cut into chunks.
@@ -42,9 +46,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * not reach it. Dropout is inference-time identity, as in {@code output(false, ...)}.
  *
  * <p>NOT thread-safe: the buffers are shared by every call. One instance per thread (per Kafka
- * Streams task), like the DL4J networks it replaces.
+ * Streams task). Tasks can share the {@link TeacherEnsemble} it is built from, which only
+ * the copying reads.
  */
-public final class FusedEnsembleForward {
+public final class EnsembleForward {
 
     private static final int RECENT_VIEWS = 32;
 
@@ -81,7 +86,7 @@ public final class FusedEnsembleForward {
     };
     private Views full;
 
-    private FusedEnsembleForward(final int teachers, final int inputs, final int classes, final int maxBatch,
+    private EnsembleForward(final int teachers, final int inputs, final int classes, final int maxBatch,
                                  final int[] hidden, final INDArray firstWeights, final INDArray[] hiddenBiases,
                                  final INDArray[][] innerWeights, final INDArray outputWeights,
                                  final INDArray meanOutputBias) {
@@ -110,7 +115,7 @@ public final class FusedEnsembleForward {
      * @param maxBatch the largest batch processed in one pass; buffers take
      *                 4 * maxBatch * (T * sum(hidden) + classes) bytes
      */
-    public static FusedEnsembleForward of(final TeacherEnsemble ensemble, final int maxBatch) {
+    public static EnsembleForward of(final TeacherEnsemble ensemble, final int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
@@ -175,7 +180,7 @@ public final class FusedEnsembleForward {
             throw new IllegalArgumentException("found " + teachers + " teachers, the manifest says "
                     + ensemble.manifest().teacherCount());
         }
-        return new FusedEnsembleForward(teachers, inputs, classes, maxBatch, hidden, firstWeights, hiddenBiases,
+        return new EnsembleForward(teachers, inputs, classes, maxBatch, hidden, firstWeights, hiddenBiases,
                 innerWeights, outputWeights, meanOutputBias);
     }
 
@@ -241,14 +246,12 @@ public final class FusedEnsembleForward {
 
     /** [n x width] column-major matrices over the first n*width elements of the buffers. */
     private final class Views {
-        final int rows;
         final INDArray[] activations;
         /** Per hidden layer, per teacher: its [n x h] column block (contiguous in 'f' order). */
         final INDArray[][] blocks;
         final INDArray logits;
 
         Views(final int n) {
-            this.rows = n;
             this.activations = new INDArray[hidden.length];
             this.blocks = new INDArray[hidden.length][teachers];
             for (int l = 0; l < hidden.length; l++) {
@@ -308,31 +311,5 @@ public final class FusedEnsembleForward {
         }
         ReproducedLayers.requireDense(group.getLayer(prefix).conf().getLayer(), "output layer " + prefix, true,
                 "Networks.teacherGroup");
-    }
-
-    public int teacherCount() {
-        return teachers;
-    }
-
-    public int inputWidth() {
-        return inputs;
-    }
-
-    public int numClasses() {
-        return classes;
-    }
-
-    public int maxBatch() {
-        return maxBatch;
-    }
-
-    /** Multiply-adds times 2 for one record through all teachers (biases and ReLU not counted). */
-    public long flopsPerRecord() {
-        long macs = (long) inputs * hidden[0];
-        for (int l = 1; l < hidden.length; l++) {
-            macs += (long) hidden[l - 1] * hidden[l];
-        }
-        macs += (long) hidden[hidden.length - 1] * classes;
-        return 2L * teachers * macs;
     }
 }

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.teacher.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.teacher.inference;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

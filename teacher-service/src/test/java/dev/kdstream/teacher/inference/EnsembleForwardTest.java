@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.teacher.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,9 +15,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.MlpShape;
+import dev.kdstream.model.Networks;
+import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.model.kernel.Standardizer;
 
-class FusedEnsembleForwardTest {
+class EnsembleForwardTest {
 
     private static final int FEATURES = 20;
     private static final int CLASSES = 2;
@@ -51,9 +56,8 @@ class FusedEnsembleForwardTest {
 
     @Test
     void equalsTheDl4jEnsembleAtEveryBatchSizeUpToTheMaximum() {
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(defaultShape, 1024);
-        assertThat(fused.teacherCount()).isEqualTo(12);
-        assertThat(fused.flopsPerRecord()).isEqualTo(2L * 12 * (20 * 256 + 256 * 128 + 128 * 64 + 64 * 2));
+        assertThat(defaultShape.manifest().teacherCount()).isEqualTo(12);
+        final EnsembleForward fused = EnsembleForward.of(defaultShape, 1024);
         for (final int n : new int[] {1, 7, 64, 1024, 7}) {
             final INDArray x = Nd4j.randn(DataType.FLOAT, n, FEATURES);
             assertClose(fused.logits(x), defaultShape.logits(x));
@@ -62,14 +66,14 @@ class FusedEnsembleForwardTest {
 
     @Test
     void cutsBatchesLargerThanTheBuffersIntoChunks() {
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(defaultShape, 64);
+        final EnsembleForward fused = EnsembleForward.of(defaultShape, 64);
         final INDArray x = Nd4j.randn(DataType.FLOAT, 150, FEATURES);
         assertClose(fused.logits(x), defaultShape.logits(x));
     }
 
     @Test
     void takesDoubleAndColumnMajorInputs() {
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(defaultShape, 32);
+        final EnsembleForward fused = EnsembleForward.of(defaultShape, 32);
         final INDArray x = Nd4j.randn(DataType.DOUBLE, 10, FEATURES).dup('f');
         assertClose(fused.logits(x), defaultShape.logits(x.castTo(DataType.FLOAT)));
     }
@@ -77,17 +81,18 @@ class FusedEnsembleForwardTest {
     @Test
     void equalsATrainedEnsembleOfAnotherShape() {
         final TeacherEnsemble trained = Fixtures.ensemble(Fixtures.data(300, 5));
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(trained, 16);
+        final EnsembleForward fused = EnsembleForward.of(trained, 16);
         final INDArray x = Nd4j.randn(DataType.FLOAT, 16, Fixtures.FEATURES);
-        assertClose(fused.logits(x), trained.logits(x));
-        assertThat(fused.numClasses()).isEqualTo(Fixtures.CLASSES);
+        final INDArray logits = fused.logits(x);
+        assertClose(logits, trained.logits(x));
+        assertThat(logits.size(1)).isEqualTo(Fixtures.CLASSES);
     }
 
     @Test
     void copiesTheWeightsWhenBuilt() {
         final TeacherEnsemble ensemble = untrained(Hyperparameters.defaults()
                 .withTeacher(new Hyperparameters.Teacher(2, List.of(8), 0.0, 1e-3, 1, 8, 1)), 4, 3);
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(ensemble, 4);
+        final EnsembleForward fused = EnsembleForward.of(ensemble, 4);
         final INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4);
         final INDArray before = fused.logits(x).dup();
         ensemble.groups().get(0).params().addi(1.0);
@@ -96,7 +101,7 @@ class FusedEnsembleForwardTest {
 
     @Test
     void rejectsFeaturesOfTheWrongWidth() {
-        final FusedEnsembleForward fused = FusedEnsembleForward.of(defaultShape, 8);
+        final EnsembleForward fused = EnsembleForward.of(defaultShape, 8);
         assertThatThrownBy(() -> fused.logits(Nd4j.zeros(DataType.FLOAT, 2, FEATURES + 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[n x 20]");
     }

@@ -25,7 +25,7 @@ import dev.kdstream.model.LabelMatrix;
 import dev.kdstream.model.Networks;
 import dev.kdstream.model.training.EpochLoop;
 
-class GemmTeacherTrainerTest {
+class TeacherGroupTrainerTest {
 
     private static final int FEATURES = 6;
 
@@ -38,7 +38,7 @@ class GemmTeacherTrainerTest {
         final ComputationGraph dl4j = Networks.teacherGroup(FEATURES, classes, config, teachers, 42);
         final ComputationGraph ours = Networks.teacherGroup(FEATURES, classes, config, teachers, 42);
         assertThat(ours.params()).isEqualTo(dl4j.params());
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(ours, config.batchSize(), 1);
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(ours, config.batchSize(), 1);
         final int[] steps = {0};
 
         EpochLoop.runIndependentOrders(d.x, d.y, config.epochs(), config.batchSize(), orderSeeds(teachers),
@@ -78,7 +78,7 @@ class GemmTeacherTrainerTest {
     @Test
     void dropoutKeepsAboutTheRetainShareOfUnitsScaledByItsInverse() {
         final float[] mask = new float[1_000_000];
-        GemmTeacherTrainer.dropoutMask(new SplittableRandom(3), 0.7, mask, mask.length);
+        DropoutMask.fill(new SplittableRandom(3), 0.7, mask, mask.length);
         int kept = 0;
         for (final float m : mask) {
             if (m != 0f) {
@@ -91,7 +91,7 @@ class GemmTeacherTrainerTest {
         assertThat(kept / 1e6).isCloseTo(0.7, within(0.003));
         // retain 1 keeps everything, unscaled (an odd count: the last draw's second half unused)
         final float[] all = new float[5];
-        GemmTeacherTrainer.dropoutMask(new SplittableRandom(3), 1.0, all, 5);
+        DropoutMask.fill(new SplittableRandom(3), 1.0, all, 5);
         assertThat(all).containsOnly(1f);
     }
 
@@ -100,7 +100,7 @@ class GemmTeacherTrainerTest {
         final Data d = data(400, 3, 9);
         final Hyperparameters.Teacher config = teacher(2, 0.3, 16);
         final ComputationGraph graph = Networks.teacherGroup(FEATURES, 3, config, 2, 3);
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(graph, config.batchSize(), 3);
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(graph, config.batchSize(), 3);
         EpochLoop.runIndependentOrders(d.x, d.y, config.epochs(), config.batchSize(), orderSeeds(2), trainer::fit,
                 EpochLoop.EpochListener.NONE);
         trainer.writeTo(graph);
@@ -114,7 +114,7 @@ class GemmTeacherTrainerTest {
     void rejectsMinibatchesItWasNotBuiltFor() {
         final Data d = data(100, 2, 1);
         final Hyperparameters.Teacher config = teacher(2, 0.0, 1);
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(
                 Networks.teacherGroup(FEATURES, 2, config, 2, 1), 32, 1);
         assertThatThrownBy(() -> trainer.fit(new INDArray[] {d.x}, new INDArray[] {d.y}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one features");
@@ -125,7 +125,7 @@ class GemmTeacherTrainerTest {
     private static float[] trainWithDropout(final Data d, final long dropoutSeed) {
         final Hyperparameters.Teacher config = teacher(2, 0.3, 3);
         final ComputationGraph graph = Networks.teacherGroup(FEATURES, 3, config, 2, 1);
-        final GemmTeacherTrainer trainer = GemmTeacherTrainer.of(graph, config.batchSize(), dropoutSeed);
+        final TeacherGroupTrainer trainer = TeacherGroupTrainer.of(graph, config.batchSize(), dropoutSeed);
         EpochLoop.runIndependentOrders(d.x, d.y, config.epochs(), config.batchSize(), orderSeeds(2), trainer::fit,
                 EpochLoop.EpochListener.NONE);
         trainer.writeTo(graph);
