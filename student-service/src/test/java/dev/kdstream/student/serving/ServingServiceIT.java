@@ -36,7 +36,7 @@ import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 
 /** The server against a real broker: held records, a checkpoint, exactly-once output. */
-class ServingServiceKafkaTest {
+class ServingServiceIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int WIDTH = 20;

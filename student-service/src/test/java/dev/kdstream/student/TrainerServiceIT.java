@@ -41,7 +41,7 @@ import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;
 
 /** The trainer against a real broker: checkpoints, offsets, restarts, bad records. */
-class TrainerServiceIntegrationTest {
+class TrainerServiceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
