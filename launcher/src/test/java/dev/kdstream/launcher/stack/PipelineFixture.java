@@ -14,11 +14,11 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -96,15 +96,11 @@ public final class PipelineFixture {
                     .filter(t -> applicationIds.stream().anyMatch(id -> t.startsWith(id + "-")))
                     .collect(Collectors.toSet());
             admin.deleteTopics(internalTopics).all().get();
-            for (final String id : applicationIds) {
-                try {
-                    admin.deleteConsumerGroups(List.of(id)).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                        throw e;
-                    }
-                }
-            }
+            // only the groups there are: the broker logs an error for each group it cannot find
+            final Set<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)
+                    .filter(applicationIds::contains)
+                    .collect(Collectors.toSet());
+            admin.deleteConsumerGroups(groups).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted resetting " + applicationIds, e);
