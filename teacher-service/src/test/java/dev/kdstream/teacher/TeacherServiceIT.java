@@ -33,9 +33,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -49,9 +49,11 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.teacher.streams.TeacherApp;
 
 /** The teacher service on a real (embedded KRaft) broker, with exactly-once processing. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class TeacherServiceIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -66,15 +68,8 @@ class TeacherServiceIT {
     private final Dataset data = TinyEnsemble.data();
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useSharedBroker(final EmbeddedKafkaBroker shared) {
+        broker = shared;
     }
 
     @Test

@@ -16,9 +16,9 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kdstream.contracts.config.ConfigKey;
@@ -30,23 +30,20 @@ import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
 import picocli.CommandLine;
 
 /** The producer against a real (embedded) broker. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class ProducerServiceIT {
 
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    static void useSharedBroker(final EmbeddedKafkaBroker shared) {
+        broker = shared;
     }
 
     private static KdConfig config(final String prefix) {

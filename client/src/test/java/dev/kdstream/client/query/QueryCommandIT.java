@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
@@ -25,9 +25,11 @@ import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import picocli.CommandLine;
 
 /** {@code ./kd query} against predictions written the way the server writes them: in transactions. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class QueryCommandIT {
 
     private static final long T0 = 1_700_000_000_000L;
@@ -36,8 +38,8 @@ class QueryCommandIT {
     private static KdConfig config;
 
     @BeforeAll
-    static void startBrokerAndWritePredictions() {
-        broker = EmbeddedKafkaBroker.startTemporary();
+    static void writePredictions(final EmbeddedKafkaBroker shared) {
+        broker = shared;
         config = KdConfig.defaults().with(Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers()));
         TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), 2, (short) 1);
         // p0-1 twice: served by version 1, then again by version 2 (a later pass, a newer model)
@@ -48,11 +50,6 @@ class QueryCommandIT {
                 prediction("p0-1", 0, 0.77, 2, 0, "train", 40),
                 prediction("p0-2", 1, 0.66, 2, null, "train", 50),
                 prediction("h0-1", 0, 0.99, 2, 1, "holdout", 60)));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     /** Served {@code servedAfter} ms after T0, 7 ms after its event time. */

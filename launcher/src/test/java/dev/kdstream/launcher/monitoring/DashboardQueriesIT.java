@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.launcher.monitoring.DashboardQueries.PanelQuery;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.launcher.stack.PipelineFixture;
@@ -39,6 +41,7 @@ import dev.kdstream.client.produce.stream.StreamOptions;
  * its targets pointed at the services' ports here. An expression that errors or returns no series
  * (a wrong metric or label name, a typo in PromQL) fails the test, naming its panel.
  */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class DashboardQueriesIT {
 
     /** Long enough for a few scrapes after the first checkpoint; a slow machine just takes longer. */
@@ -49,36 +52,35 @@ class DashboardQueriesIT {
 
     @Test
     @Timeout(180)
-    void everyDashboardQueryReturnsSeriesFromTheRunningServices() throws Exception {
+    void everyDashboardQueryReturnsSeriesFromTheRunningServices(final EmbeddedKafkaBroker broker) throws Exception {
         final Path binary = prometheusBinary();
         final List<PanelQuery> queries = DashboardQueries.all(RepoFiles.dashboards());
         assertThat(queries).isNotEmpty();
         final Dataset data = PipelineFixture.data();
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            final KdConfig config = PipelineFixture.config(broker.bootstrapServers(), dir.resolve("state"));
-            try (Pipeline pipeline = Pipeline.startOnFreePorts(config, PipelineFixture.ensemble(data));
-                 ServiceMetrics producerMetrics = new ServiceMetrics(ProducerService.SERVICE);
-                 MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics.registry(), () -> true);
-                 ProducerService producer = ProducerService.start(config, endless(data), 200, producerMetrics, null)) {
-                PipelineFixture.produceInvalid(config);
-                final Map<String, Integer> ports = Map.of(
-                        "teacher-service", URI.create(pipeline.teacherMetricsUrl()).getPort(),
-                        "student-service", URI.create(pipeline.studentMetricsUrl()).getPort(),
-                        "producer", producerEndpoint.port());
-                try (PrometheusProcess prometheus = PrometheusProcess.start(binary, dir.resolve("prometheus"),
-                        port -> scrapeConfig(ports, port))) {
-                    awaitTargetsUp(prometheus);
-                    final Map<PanelQuery, String> failures = awaitAnswers(prometheus, queries);
-                    if (!failures.isEmpty()) {
-                        final StringBuilder message = new StringBuilder(failures.size() + " of " + queries.size()
-                                + " dashboard queries failed:");
-                        failures.forEach((q, why) -> message.append("\n  ").append(q.describe()).append("\n    -> ")
-                                .append(why));
-                        fail(message.toString());
-                    }
-                    assertThat(producer.failed()).isZero();
+        final KdConfig config = PipelineFixture.config(broker.bootstrapServers(), dir.resolve("state"),
+                "dashboards");
+        try (Pipeline pipeline = PipelineFixture.start(config, PipelineFixture.ensemble(data));
+             ServiceMetrics producerMetrics = new ServiceMetrics(ProducerService.SERVICE);
+             MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics.registry(), () -> true);
+             ProducerService producer = ProducerService.start(config, endless(data), 200, producerMetrics, null)) {
+            PipelineFixture.produceInvalid(config);
+            final Map<String, Integer> ports = Map.of(
+                    "teacher-service", URI.create(pipeline.teacherMetricsUrl()).getPort(),
+                    "student-service", URI.create(pipeline.studentMetricsUrl()).getPort(),
+                    "producer", producerEndpoint.port());
+            try (PrometheusProcess prometheus = PrometheusProcess.start(binary, dir.resolve("prometheus"),
+                    port -> scrapeConfig(ports, port))) {
+                awaitTargetsUp(prometheus);
+                final Map<PanelQuery, String> failures = awaitAnswers(prometheus, queries);
+                if (!failures.isEmpty()) {
+                    final StringBuilder message = new StringBuilder(failures.size() + " of " + queries.size()
+                            + " dashboard queries failed:");
+                    failures.forEach((q, why) -> message.append("\n  ").append(q.describe()).append("\n    -> ")
+                            .append(why));
+                    fail(message.toString());
                 }
+                assertThat(producer.failed()).isZero();
             }
         }
     }

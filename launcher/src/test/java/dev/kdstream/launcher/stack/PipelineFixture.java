@@ -7,10 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,6 +32,8 @@ import dev.kdstream.model.Hyperparameters;
 import dev.kdstream.model.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.embedded.CommittedRecords;
+import dev.kdstream.student.serving.ServingApp;
+import dev.kdstream.teacher.streams.TeacherApp;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /** A tiny ensemble, a fast-checkpointing configuration and raw Kafka I/O, for pipeline tests. */
@@ -48,18 +54,59 @@ public final class PipelineFixture {
         return EnsembleTrainer.train(train, hp, 1, EnsembleTrainer.Progress.NONE);
     }
 
-    /** Checkpoints often, small batches: a test stream of hundreds of records exercises everything. */
-    public static KdConfig config(final String bootstrap, final Path stateDir) {
-        return KdConfig.load(null, Map.of(), Map.of(
-                ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap,
-                ConfigKey.STATE_DIR.key(), stateDir.toString(),
-                ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "100",
-                ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1",
-                ConfigKey.STUDENT_BATCH_SIZE.key(), "16",
-                ConfigKey.TEACHER_BATCH_SIZE.key(), "64",
-                ConfigKey.METRICS_WINDOW.key(), "100",
-                ConfigKey.TOPIC_PARTITIONS.key(), "2",
-                KdConfig.KAFKA_PREFIX + "commit.interval.ms", "100"));
+    /**
+     * Checkpoints often, small batches: a test stream of hundreds of records exercises everything.
+     * Topics and the trainer id start with {@code prefix}: test classes share one broker
+     * (EmbeddedKafkaExtension), each with data of its own.
+     */
+    public static KdConfig config(final String bootstrap, final Path stateDir, final String prefix) {
+        return KdConfig.load(null, Map.of(), Map.ofEntries(
+                Map.entry(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap),
+                Map.entry(ConfigKey.STATE_DIR.key(), stateDir.toString()),
+                Map.entry(ConfigKey.TOPIC_FEATURES.key(), prefix + "-features"),
+                Map.entry(ConfigKey.TOPIC_SOFT_TARGETS.key(), prefix + "-soft-targets"),
+                Map.entry(ConfigKey.TOPIC_PREDICTIONS.key(), prefix + "-predictions"),
+                Map.entry(ConfigKey.TOPIC_CHECKPOINTS.key(), prefix + "-checkpoints"),
+                Map.entry(ConfigKey.TOPIC_FEATURES_DLQ.key(), prefix + "-features-dlq"),
+                Map.entry(ConfigKey.TRAINER_ID.key(), prefix + "-student"),
+                Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "100"),
+                Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),
+                Map.entry(ConfigKey.STUDENT_BATCH_SIZE.key(), "16"),
+                Map.entry(ConfigKey.TEACHER_BATCH_SIZE.key(), "64"),
+                Map.entry(ConfigKey.METRICS_WINDOW.key(), "100"),
+                Map.entry(ConfigKey.TOPIC_PARTITIONS.key(), "2"),
+                Map.entry(KdConfig.KAFKA_PREFIX + "commit.interval.ms", "100")));
+    }
+
+    /**
+     * {@link Pipeline#startOnFreePorts} on a broker an earlier pipeline may have used. The pipeline's
+     * application ids are fixed ({@value TeacherApp#APPLICATION_ID}, {@value ServingApp#APPLICATION_ID}),
+     * so first their consumer groups and internal topics go, as kafka-streams-application-reset
+     * does: the teacher would otherwise restore its position in another test's features topic from
+     * the old changelog and skip that many records of this one.
+     */
+    public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
+        forgetApplications(config, List.of(TeacherApp.APPLICATION_ID, ServingApp.APPLICATION_ID));
+        return Pipeline.startOnFreePorts(config, ensemble);
+    }
+
+    private static void forgetApplications(final KdConfig config, final List<String> applicationIds) {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final Set<String> internalTopics = admin.listTopics().names().get().stream()
+                    .filter(t -> applicationIds.stream().anyMatch(id -> t.startsWith(id + "-")))
+                    .collect(Collectors.toSet());
+            admin.deleteTopics(internalTopics).all().get();
+            // only the groups there are: the broker logs an error for each group it cannot find
+            final Set<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)
+                    .filter(applicationIds::contains)
+                    .collect(Collectors.toSet());
+            admin.deleteConsumerGroups(groups).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted resetting " + applicationIds, e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("cannot reset " + applicationIds + " on the broker: " + e.getCause(), e);
+        }
     }
 
     /** Valid feature records: ids v0.., every 5th holdout, every 7th unlabelled. */

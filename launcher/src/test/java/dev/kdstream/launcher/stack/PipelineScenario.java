@@ -39,8 +39,8 @@ abstract class PipelineScenario {
     @Test
     void everyValidRecordIsAnnotatedAndAnsweredAndEveryInvalidOneDeadLettered() throws Exception {
         final Dataset data = PipelineFixture.data();
-        final KdConfig config = PipelineFixture.config(bootstrapServers(), stateDir);
-        try (Pipeline pipeline = Pipeline.startOnFreePorts(config, PipelineFixture.ensemble(data))) {
+        final KdConfig config = PipelineFixture.config(bootstrapServers(), stateDir, "pipeline");
+        try (Pipeline pipeline = PipelineFixture.start(config, PipelineFixture.ensemble(data))) {
             final List<String> first = PipelineFixture.produceValid(config, data, 0, VALID / 2);
             final Map<String, String> invalid = PipelineFixture.produceInvalid(config);
             final List<String> second = PipelineFixture.produceValid(config, data, VALID / 2, VALID / 2);

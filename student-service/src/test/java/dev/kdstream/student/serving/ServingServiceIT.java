@@ -19,9 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -34,9 +34,11 @@ import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 
 /** The server against a real broker: held records, a checkpoint, exactly-once output. */
-class ServingServiceKafkaTest {
+@ExtendWith(EmbeddedKafkaExtension.class)
+class ServingServiceIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int WIDTH = 20;
@@ -48,15 +50,8 @@ class ServingServiceKafkaTest {
     Path stateDir;
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useSharedBroker(final EmbeddedKafkaBroker shared) {
+        broker = shared;
     }
 
     @Test

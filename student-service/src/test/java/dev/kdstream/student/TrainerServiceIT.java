@@ -17,9 +17,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
@@ -35,28 +35,23 @@ import dev.kdstream.model.StudentManifest;
 import dev.kdstream.model.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.student.checkpoint.CheckpointException;
 import dev.kdstream.student.checkpoint.CheckpointStore;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;
 
 /** The trainer against a real broker: checkpoints, offsets, restarts, bad records. */
-class TrainerServiceIntegrationTest {
+@ExtendWith(EmbeddedKafkaExtension.class)
+class TrainerServiceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useSharedBroker(final EmbeddedKafkaBroker shared) {
+        broker = shared;
     }
 
     /** Topics of their own per test, small micro-batches and frequent checkpoints. */
