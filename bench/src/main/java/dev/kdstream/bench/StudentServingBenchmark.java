@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.student.serving.FastStudent;
 
 /**

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.kdstream.model.FusedEnsembleForward;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * Ensemble inference, one batch per call: DL4J's {@link TeacherEnsemble#logits} (two fused graphs

@@ -18,6 +18,11 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.ReproducedLayers;
+import dev.kdstream.model.definition.StudentModel;
 
 /**
  * The optimiser step of a {@link Networks#student} network in plain Java arrays: DL4J's

@@ -13,6 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.ReproducedLayers;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * The teacher ensemble's inference written directly on ND4J GEMMs: the same mean logits as

@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
 
 /**
  * The proof that {@link FastStudentTrainer} is DL4J's optimiser step: the same student trained K

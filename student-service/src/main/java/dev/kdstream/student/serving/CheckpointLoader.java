@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.kafka.JsonSerde;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.ReproducedLayers;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.ReproducedLayers;
+import dev.kdstream.model.definition.StudentModel;
 
 /**
  * The student's forward pass in plain Java arrays, for serving one record at a time: ND4J's fixed

@@ -3,7 +3,7 @@ package dev.kdstream.student.trainer;
 import java.util.Arrays;
 
 
-import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.definition.LabelMatrix;
 
 /**
  * The rows waiting for a model's next optimiser step: scaled features, soft targets (distilled

@@ -12,11 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.kafka.Topics;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.LabelMatrix;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentManifest;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 class CheckpointSerdeTest {

@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * Hands every task its own copy of one loaded ensemble. DL4J networks are not thread-safe, so

@@ -13,8 +13,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import dev.kdstream.model.kernel.Adam;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.DistillationLoss;
-import dev.kdstream.model.Networks;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.Networks;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one

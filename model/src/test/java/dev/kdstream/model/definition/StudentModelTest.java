@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.training.EpochLoop;
+import dev.kdstream.model.file.ModelFileException;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.Fixtures;
 
 class StudentModelTest {
 

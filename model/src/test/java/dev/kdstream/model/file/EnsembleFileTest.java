@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.Fixtures;
 
 class EnsembleFileTest {
 

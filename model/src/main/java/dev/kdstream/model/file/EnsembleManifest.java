@@ -1,8 +1,9 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import java.util.List;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.definition.Hyperparameters;
 
 /**
  * What a saved ensemble is: enough to check it fits the data it is given and to reproduce its

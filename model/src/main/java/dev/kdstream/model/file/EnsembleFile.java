@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /** Saves and loads a {@link TeacherEnsemble} as one model file (manifest + one entry per group). */
 public final class EnsembleFile {

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,12 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import java.util.List;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.file.ModelFileException;
 
 /**
  * The trained teachers, as fused groups (see {@link Networks#teacherGroup}), plus their manifest.

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 /** A model file that cannot be used: missing, corrupt, of another kind, or not for this data. */
 public final class ModelFileException extends RuntimeException {

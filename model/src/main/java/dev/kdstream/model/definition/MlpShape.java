@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -9,7 +9,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.Hyperparameters.Distillation;
+import dev.kdstream.model.definition.Hyperparameters.Distillation;
 
 /**
  * The distillation loss as a DL4J loss function, on an output layer with the IDENTITY activation

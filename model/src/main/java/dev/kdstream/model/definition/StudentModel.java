@@ -1,9 +1,10 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.file.StudentManifest;
 
 /**
  * A student network (distilled or baseline) with its manifest. Outputs logits.

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,7 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.definition.Hyperparameters;
 
 /**
  * What a saved student is.

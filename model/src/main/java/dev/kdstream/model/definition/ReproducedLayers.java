@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.definition;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;

@@ -1,9 +1,10 @@
-package dev.kdstream.model;
+package dev.kdstream.model.file;
 
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.kdstream.model.definition.StudentModel;
 
 /**
  * Saves and loads a {@link StudentModel} with its Adam state, so that training resumes exactly
