@@ -3,11 +3,13 @@ package dev.kdstream.model.definition;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.kdstream.model.kernel.StudentOptimizer;
+
 /** Builds the {@code [soft targets | one-hot]} label rows that {@link DistillationLoss} reads. */
 public final class LabelMatrix {
 
     /** Marks a record without a label: its one-hot half stays zero. */
-    public static final int UNLABELLED = -1;
+    public static final int UNLABELLED = StudentOptimizer.UNLABELLED;
 
     private LabelMatrix() {
     }

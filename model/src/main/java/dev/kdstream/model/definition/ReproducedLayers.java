@@ -10,7 +10,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * What the hand-written training steps ({@link FastStudentTrainer}, the teachers' GEMM trainer)
+ * What the hand-written training steps (the student kernel's {@code NetworkBridge}, the teachers' GEMM trainer)
  * can reproduce of a DL4J layer, checked up front: a network configured otherwise fails with a
  * message naming the layer, instead of training differently from DL4J without a word.
  */

@@ -50,11 +50,6 @@ public final class StudentModel {
         return network.output(scaledFeatures, false);
     }
 
-    /** One optimiser step on a micro-batch; labels as {@link LabelMatrix} builds them. */
-    public void fit(final INDArray scaledFeatures, final INDArray labels) {
-        network.fit(scaledFeatures, labels);
-    }
-
     public long parameterCount() {
         return network.numParams();
     }

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.LossOracle;
 
 class DistillationLossTest {
 
@@ -40,7 +41,7 @@ class DistillationLossTest {
     void scoreIsTheMeanOfThePureFunctionOverTheBatch() {
         double sum = 0;
         for (int i = 0; i < 3; i++) {
-            sum += Probabilities.distillationLoss(logits[i], soft[i], labels[i], T, ALPHA);
+            sum += LossOracle.distillationLoss(logits[i], soft[i], labels[i], T, ALPHA);
         }
         final DistillationLoss loss = new DistillationLoss(ALPHA, T);
         assertThat(loss.computeScore(labelMatrix(), z(), new ActivationIdentity(), null, true))

@@ -1,4 +1,4 @@
-package dev.kdstream.model;
+package dev.kdstream.model.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.model.definition.DistillationLoss;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
@@ -21,11 +22,11 @@ import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
 
 /**
- * The proof that {@link FastStudentTrainer} is DL4J's optimiser step: the same student trained K
+ * The proof that {@link StudentOptimizer} is DL4J's optimiser step: the same student trained K
  * steps by {@code StudentModel.fit} and by the trainer ends with the same parameters and Adam state,
  * up to float rounding in the sums (DL4J's float GEMMs vs double sums rounded to float here).
  */
-class FastStudentTrainerTest {
+class StudentOptimizerDl4jTest {
 
     private static final int INPUTS = 20;
     private static final int CLASSES = 2;
@@ -76,10 +77,10 @@ class FastStudentTrainerTest {
         }
 
         void fitDl4j(final StudentModel model) {
-            model.fit(Nd4j.createFromArray(x), LabelMatrix.of(q, y, CLASSES));
+            model.network().fit(Nd4j.createFromArray(x), LabelMatrix.of(q, y, CLASSES));
         }
 
-        void fitFast(final FastStudentTrainer trainer) {
+        void fitFast(final StudentOptimizer trainer) {
             trainer.fit(x, q, y);
         }
     }
@@ -107,14 +108,14 @@ class FastStudentTrainerTest {
         final StudentModel reference = student(loss, seed);
         final StudentModel target = student(loss, seed);
         assertThat(params(target)).containsExactly(params(reference));
-        final FastStudentTrainer trainer = FastStudentTrainer.from(target);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(target);
         final Random rng = new Random(seed);
         for (int s = 0; s < steps; s++) {
             final Batch batch = Batch.random(rng, BATCH, soft, unlabelled);
             batch.fitDl4j(reference);
             batch.fitFast(trainer);
         }
-        trainer.writeTo(target);
+        NetworkBridge.write(trainer, target);
         assertThat(target.network().getIterationCount()).isEqualTo(reference.network().getIterationCount())
                 .isEqualTo(steps);
         final double params = maxAbsDiff(params(reference), params(target));
@@ -136,11 +137,11 @@ class FastStudentTrainerTest {
     void readsTheNetworkItWasBuiltFrom() {
         final StudentModel model = student(distilled(), 3);
         final float[] before = params(model);
-        final FastStudentTrainer trainer = FastStudentTrainer.from(model);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(model);
         assertThat(trainer.numParams()).isEqualTo(20 * 64 + 64 + 64 * 32 + 32 + 32 * 2 + 2);
         assertThat(trainer.iterationCount()).isZero();
         final StudentModel other = student(distilled(), 4);
-        trainer.writeTo(other);
+        NetworkBridge.write(trainer, other);
         assertThat(params(other)).containsExactly(before);
         // the same logits from the copied network: the element layout round-trips
         final float[][] x = Batch.random(new Random(1), 8, true, 0).x();
@@ -151,20 +152,20 @@ class FastStudentTrainerTest {
     @Test
     void logitsAreTheNetworksOutputBeforeAndAfterEachStep() {
         final StudentModel model = student(distilled(), 41);
-        final FastStudentTrainer trainer = FastStudentTrainer.from(model);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(model);
         final Random rng = new Random(41);
         final float[][] x = Batch.random(rng, 7, true, 0).x();
         assertLogitsMatch(trainer, model, x);
         for (int s = 0; s < 3; s++) {
             Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
-            trainer.writeTo(model);
+            NetworkBridge.write(trainer, model);
             // after each step: parameters copied for scoring before a step must not be used after it
             assertLogitsMatch(trainer, model, x);
         }
         assertThat(trainer.logits(new float[0][])).isEmpty();
     }
 
-    private static void assertLogitsMatch(final FastStudentTrainer trainer, final StudentModel model,
+    private static void assertLogitsMatch(final StudentOptimizer trainer, final StudentModel model,
                                           final float[][] x) {
         final float[][] dl4j = model.logits(Nd4j.createFromArray(x)).toFloatMatrix();
         final double[][] fast = trainer.logits(x);
@@ -209,19 +210,19 @@ class FastStudentTrainerTest {
         copy.network().setParams(reference.network().params().dup());
         copy.network().getUpdater(true).getStateViewArray().assign(reference.network().getUpdater(true).getStateViewArray());
         copy.network().setIterationCount(reference.network().getIterationCount());
-        final FastStudentTrainer trainer = FastStudentTrainer.from(copy);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(copy);
         assertThat(trainer.iterationCount()).isEqualTo(5);
         Batch next = Batch.random(rng, BATCH, true, 0.25);
         next.fitDl4j(reference);
         next.fitFast(trainer);
         // then the trainer hands back: one more DL4J step on its state equals one more trainer step
-        trainer.writeTo(copy);
+        NetworkBridge.write(trainer, copy);
         assertThat(maxAbsDiff(params(reference), params(copy))).isLessThan(ONE_STEP_TOLERANCE);
         next = Batch.random(rng, BATCH, true, 0.25);
         next.fitDl4j(copy);
         next.fitFast(trainer);
         final StudentModel fromTrainer = student(distilled(), seed + 2);
-        trainer.writeTo(fromTrainer);
+        NetworkBridge.write(trainer, fromTrainer);
         assertThat(copy.network().getIterationCount()).isEqualTo(7);
         assertThat(fromTrainer.network().getIterationCount()).isEqualTo(7);
         assertThat(maxAbsDiff(params(copy), params(fromTrainer))).isLessThan(ONE_STEP_TOLERANCE);
@@ -232,16 +233,16 @@ class FastStudentTrainerTest {
     void checkpointBytesStayLoadableByDl4j() {
         final StudentModel model = StudentModel.create(StudentManifest.DISTILLED, INPUTS, CLASSES, HP,
                 new Standardizer(new double[INPUTS], ones()), "e1", 51);
-        final FastStudentTrainer trainer = FastStudentTrainer.from(model);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(model);
         final Random rng = new Random(51);
         for (int s = 0; s < 3; s++) {
             Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
         }
-        trainer.writeTo(model);
+        NetworkBridge.write(trainer, model);
         final StudentModel loaded = StudentFile.fromBytes("test", StudentFile.toBytes(model));
         assertThat(params(loaded)).containsExactly(params(model));
         assertThat(state(loaded)).containsExactly(state(model));
-        assertThat(FastStudentTrainer.from(loaded).iterationCount()).isEqualTo(3);
+        assertThat(NetworkBridge.optimizerOf(loaded).iterationCount()).isEqualTo(3);
     }
 
     private static double[] ones() {
@@ -252,7 +253,7 @@ class FastStudentTrainerTest {
 
     @Test
     void rejectsMismatchedBatches() {
-        final FastStudentTrainer trainer = FastStudentTrainer.from(student(distilled(), 61));
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(student(distilled(), 61));
         assertThatThrownBy(() -> trainer.fit(new float[2][INPUTS], null, new int[] {0}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> trainer.fit(new float[1][INPUTS], null, new int[] {5}))
