@@ -41,8 +41,8 @@ class CheckpointSerdeTest {
         }
         final INDArray features = Nd4j.createFromArray(x);
         for (int step = 0; step < 3; step++) {
-            distilled.fit(features, LabelMatrix.of(soft, labels, 2));
-            baseline.fit(features, LabelMatrix.hard(labels, 2));
+            distilled.network().fit(features, LabelMatrix.of(soft, labels, 2));
+            baseline.network().fit(features, LabelMatrix.hard(labels, 2));
         }
         distilled.setVersion(5);
         baseline.setVersion(5);
@@ -71,8 +71,8 @@ class CheckpointSerdeTest {
         assertThat(d.logits(features).toFloatMatrix()).isDeepEqualTo(distilled.logits(features).toFloatMatrix());
 
         // the optimiser state came along too: one more identical step keeps them identical
-        distilled.fit(features, LabelMatrix.of(soft, labels, 2));
-        d.fit(features, LabelMatrix.of(soft, labels, 2));
+        distilled.network().fit(features, LabelMatrix.of(soft, labels, 2));
+        d.network().fit(features, LabelMatrix.of(soft, labels, 2));
         assertThat(d.network().params().toFloatVector()).containsExactly(distilled.network().params().toFloatVector());
     }
 }

@@ -21,7 +21,7 @@ import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.model.definition.StudentModel;
 
-class FastStudentTest {
+class ServedStudentTest {
 
     private static final double TOLERANCE = 1e-5;
 
@@ -65,7 +65,7 @@ class FastStudentTest {
     private static double[][] assertSameAsDl4j(final StudentModel student, final double[][] raw) {
         final Standardizer scaler = student.manifest().scaler();
         final double[][] expected = student.logits(Nd4j.createFromArray(scaler.transform(raw))).toDoubleMatrix();
-        final FastStudent fast = FastStudent.of(student);
+        final ServedStudent fast = ServedStudent.of(student);
         for (int i = 0; i < raw.length; i++) {
             final double[] logits = fast.logits(raw[i]);
             assertThat(logits).hasSize(expected[i].length);
@@ -104,7 +104,7 @@ class FastStudentTest {
                 labels[i] = i % 4 == 0 ? LabelMatrix.UNLABELLED : rng.nextInt(classes);
             }
             final INDArray x = Nd4j.createFromArray(scaler.transform(raw));
-            student.fit(x, LabelMatrix.of(soft, labels, classes));
+            student.network().fit(x, LabelMatrix.of(soft, labels, classes));
         }
     }
 
@@ -126,7 +126,7 @@ class FastStudentTest {
     void carriesTheVersionsAndShapeOfTheCheckpoint() {
         final StudentModel student = TestStudents.student(6, 4, List.of(5, 3), 1);
         student.setVersion(7);
-        final FastStudent fast = FastStudent.of(StudentFile.fromBytes("test", StudentFile.toBytes(student)));
+        final ServedStudent fast = ServedStudent.of(StudentFile.fromBytes("test", StudentFile.toBytes(student)));
         assertThat(fast.version()).isEqualTo(7);
         assertThat(fast.ensembleVersion()).isEqualTo(TestStudents.ENSEMBLE);
         assertThat(fast.inputWidth()).isEqualTo(6);
@@ -136,7 +136,7 @@ class FastStudentTest {
 
     @Test
     void refusesTheWrongNumberOfFeatures() {
-        final FastStudent fast = FastStudent.of(TestStudents.student(6, 2, List.of(4), 1));
+        final ServedStudent fast = ServedStudent.of(TestStudents.student(6, 2, List.of(4), 1));
         assertThatThrownBy(() -> fast.logits(new double[5]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 6 features, got 5");
@@ -145,7 +145,7 @@ class FastStudentTest {
     @Test
     void givesTheSameAnswersFromConcurrentThreads() throws Exception {
         final StudentModel student = TestStudents.student(20, 3, List.of(16, 8), 3);
-        final FastStudent fast = FastStudent.of(student);
+        final ServedStudent fast = ServedStudent.of(student);
         final double[][] raw = TestStudents.rawFeatures(500, student.manifest().scaler(), 4);
         final double[][] expected = new double[raw.length][];
         for (int i = 0; i < raw.length; i++) {
@@ -163,7 +163,7 @@ class FastStudentTest {
         }
     }
 
-    private static boolean same(final FastStudent fast, final double[][] raw, final double[][] expected) {
+    private static boolean same(final ServedStudent fast, final double[][] raw, final double[][] expected) {
         for (int repeat = 0; repeat < 20; repeat++) {
             for (int i = 0; i < raw.length; i++) {
                 if (!java.util.Arrays.equals(fast.logits(raw[i]), expected[i])) {
