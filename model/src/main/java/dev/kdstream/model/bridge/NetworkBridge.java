@@ -50,13 +50,19 @@ public final class NetworkBridge {
             adamConfig = ReproducedLayers.sameAdam(adamConfig, dense.getUpdaterByParam("W"), "layer " + l);
             adamConfig = ReproducedLayers.sameAdam(adamConfig, dense.getUpdaterByParam("b"), "layer " + l);
         }
-        final Adam adam = Adam.of(adamConfig, layout.size());
+        final Adam adam = adamOf(adamConfig, layout.size());
         final int[][] moments = momentIndex(network, layout.size());
         final float[] state = stateView(network).toFloatVector();
         System.arraycopy(layout.gather(state, moments[0]), 0, adam.firstMoments(), 0, layout.size());
         System.arraycopy(layout.gather(state, moments[1]), 0, adam.secondMoments(), 0, layout.size());
         final Mlp mlp = Mlp.of(layout.widths(), layout.gather(network.params().toFloatVector(), null));
         return new StudentOptimizer(mlp, adam, config, network.getIterationCount());
+    }
+
+    /** A kernel Adam with DL4J's Adam configuration (learning rate, betas, epsilon), moments zero. */
+    public static Adam adamOf(final org.nd4j.linalg.learning.config.Adam config, final int length) {
+        return new Adam((float) config.getLearningRate(), (float) config.getBeta1(), (float) config.getBeta2(),
+                (float) config.getEpsilon(), length);
     }
 
     /** Puts the optimiser's parameters, Adam state and iteration count into the student's network. */

@@ -37,12 +37,6 @@ public final class Adam {
         this.v = new float[length];
     }
 
-    /** From DL4J's Adam configuration (learning rate, betas, epsilon). */
-    public static Adam of(final org.nd4j.linalg.learning.config.Adam config, final int length) {
-        return new Adam((float) config.getLearningRate(), (float) config.getBeta1(), (float) config.getBeta2(),
-                (float) config.getEpsilon(), length);
-    }
-
     /** One step: {@code params -= update(gradient)}; the gradient is the minibatch mean. */
     public void step(final float[] params, final float[] gradient, final int iteration) {
         step(params, gradient, 0, stepSize(iteration));

@@ -15,6 +15,7 @@ import dev.kdstream.model.kernel.Adam;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.definition.DistillationLoss;
 import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.bridge.NetworkBridge;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
@@ -156,7 +157,7 @@ public final class GemmTeacherTrainer {
         this.paramValues = new float[(int) numParams];
         this.gradientValues = new float[(int) numParams];
         floats(paramStore).get(0, paramValues);
-        this.adam = Adam.of(layout.adam(), (int) numParams);
+        this.adam = NetworkBridge.adamOf(layout.adam(), (int) numParams);
         this.iteration = graph.getIterationCount();
 
         this.outputStore = new INDArray[layers];
