@@ -9,12 +9,12 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.MlpShape;
-import dev.kdstream.model.Networks;
-import dev.kdstream.model.StudentModel;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.MlpShape;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * The benchmarked models: the seed's shapes (20 features, 2 classes, default hyper-parameters),

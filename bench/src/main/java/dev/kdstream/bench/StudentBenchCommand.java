@@ -15,10 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Student serving latency for one record: FastStudent against DL4J's output(), in one run (JMH). */
+/** Student serving latency for one record: ServedStudent against DL4J's output(), in one run (JMH). */
 @Command(name = "student", mixinStandardHelpOptions = true,
         description = "Student inference on the serving path (20-64-32-2, one record, raw features in): "
-                + "latency median and p99 of FastStudent.logits vs DL4J output() (StudentModel.logits), "
+                + "latency median and p99 of ServedStudent.logits vs DL4J output() (StudentModel.logits), "
                 + "in one run (JMH, sampled per call).",
         footer = {"", "Example:", "  ./kd bench student"})
 public final class StudentBenchCommand implements Callable<Integer> {
@@ -37,7 +37,7 @@ public final class StudentBenchCommand implements Callable<Integer> {
         final Statistics fast = JmhOptions.resultOf(results, "fastStudent").getPrimaryResult().getStatistics();
         final Statistics dl4j = JmhOptions.resultOf(results, "dl4jOutput").getPrimaryResult().getStatistics();
         out.printf(Locale.ROOT, "%-22s %12s %12s %12s %14s%n", "per record, us", "median", "p99", "p99.9", "samples");
-        row(out, "FastStudent.logits", fast);
+        row(out, "ServedStudent.logits", fast);
         row(out, "DL4J output()", dl4j);
         out.printf(Locale.ROOT, "%-22s %11.0fx %11.0fx%n", "dl4j / fast", dl4j.getPercentile(50) / fast.getPercentile(50),
                 dl4j.getPercentile(99) / fast.getPercentile(99));

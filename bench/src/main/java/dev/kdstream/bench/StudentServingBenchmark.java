@@ -13,12 +13,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.StudentModel;
-import dev.kdstream.student.serving.FastStudent;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.student.serving.ServedStudent;
 
 /**
  * One record through the student, raw features in, logits out, as the serving path does it:
- * {@link FastStudent#logits} against DL4J's {@code output()} ({@link StudentModel#logits}) on a
+ * {@link ServedStudent#logits} against DL4J's {@code output()} ({@link StudentModel#logits}) on a
  * one-row array, the scaling and the array's creation included. Sampled per call, for the
  * latency distribution (median, p99).
  *
@@ -30,14 +30,14 @@ import dev.kdstream.student.serving.FastStudent;
 public class StudentServingBenchmark {
 
     private StudentModel student;
-    private FastStudent fast;
+    private ServedStudent fast;
     private Standardizer scaler;
     private double[] record;
 
     @Setup
     public void setUp() {
         student = Models.student();
-        fast = FastStudent.of(student);
+        fast = ServedStudent.of(student);
         scaler = student.manifest().scaler();
         record = Models.rawRecord(42);
     }

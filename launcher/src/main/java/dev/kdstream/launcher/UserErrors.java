@@ -4,7 +4,7 @@ import java.io.UncheckedIOException;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.data.DataFormatException;
-import dev.kdstream.model.ModelFileException;
+import dev.kdstream.model.file.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;

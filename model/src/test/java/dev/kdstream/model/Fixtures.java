@@ -12,28 +12,34 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.MlpShape;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
 
 /** Small data and a small trained ensemble, for model tests that must run in seconds. */
-final class Fixtures {
+public final class Fixtures {
 
-    static final int FEATURES = 6;
-    static final int CLASSES = 3;
+    public static final int FEATURES = 6;
+    public static final int CLASSES = 3;
 
     private Fixtures() {
     }
 
-    static Dataset data(final int samples, final long seed) {
+    public static Dataset data(final int samples, final long seed) {
         return SyntheticDataset.generate(new SyntheticSpec(samples, FEATURES, 4, 1, 0, CLASSES, 1, 1.5, 0.0, seed));
     }
 
-    static Hyperparameters smallHyperparameters() {
+    public static Hyperparameters smallHyperparameters() {
         final Hyperparameters d = Hyperparameters.defaults();
         return d.withTeacher(new Hyperparameters.Teacher(4, List.of(32, 16), 0.3, 1e-2, 15, 32, 2))
                 .withStudent(new Hyperparameters.Student(List.of(8), 1e-2, 1e-4, 30, 32));
     }
 
     /** Two fused groups of two teachers, trained briefly so that they are not random. */
-    static TeacherEnsemble ensemble(final Dataset train) {
+    public static TeacherEnsemble ensemble(final Dataset train) {
         final Hyperparameters hp = smallHyperparameters();
         final Standardizer scaler = Standardizer.fit(train);
         final INDArray x = Nd4j.createFromArray(scaler.transform(train.features()));

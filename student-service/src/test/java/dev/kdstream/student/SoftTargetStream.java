@@ -13,7 +13,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.trainer.TrainerSetup;

@@ -12,10 +12,10 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.EnsembleFile;
-import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.ModelFileException;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleFile;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.file.ModelFileException;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.teacher.streams.TeacherApp;
 
 /**

@@ -44,7 +44,7 @@ import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.EnsembleFile;
+import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.embedded.CommittedRecords;

@@ -15,7 +15,7 @@ import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
 import jdk.jfr.Configuration;

@@ -16,7 +16,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.client.produce.ProduceSummary;

@@ -1,6 +1,6 @@
 package dev.kdstream.launcher.cli;
 
-import dev.kdstream.model.Hyperparameters;
+import dev.kdstream.model.definition.Hyperparameters;
 import picocli.CommandLine.Option;
 
 /** Command-line overrides of {@link Hyperparameters#defaults()} (the seed's values). */

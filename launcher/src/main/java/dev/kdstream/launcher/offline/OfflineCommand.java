@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.json.Json;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.MlpShape;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.cli.HyperparameterOptions;
 import picocli.CommandLine.Command;

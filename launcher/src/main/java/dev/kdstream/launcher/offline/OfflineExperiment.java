@@ -10,16 +10,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.console.ProgressBar;
 import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.model.eval.Accuracy;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.EnsembleFile;
-import dev.kdstream.model.FastStudentTrainer;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentManifest;
-import dev.kdstream.model.StudentModel;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleFile;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.training.EpochLoop;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
@@ -110,15 +111,15 @@ public final class OfflineExperiment {
     }
 
     /**
-     * Epochs of minibatch steps in plain Java ({@link FastStudentTrainer}: DL4J's step, loss, L2
-     * and Adam, to float rounding, without its ~1 ms fixed cost per {@code fit()}); the DL4J
-     * network takes the trained weights at the end.
+     * Epochs of minibatch steps by the model kernel ({@link StudentOptimizer}: DL4J's step, loss,
+     * L2 and Adam, to float rounding, the same optimiser as the online trainer's); the DL4J network
+     * takes the trained weights at the end.
      *
      * @param soft soft targets per row, or null for the hard-label baseline
      */
     private void fitStudent(final StudentModel student, final float[][] x, final float[][] soft, final long seed,
                             final Runnable epochDone) {
-        final FastStudentTrainer trainer = FastStudentTrainer.from(student);
+        final StudentOptimizer trainer = NetworkBridge.optimizerOf(student);
         final int[] labels = train.labels();
         EpochLoop.runIndices(x.length, hp.student().epochs(), hp.student().batchSize(), seed, rows -> {
             final float[][] xb = new float[rows.length][];
@@ -133,7 +134,7 @@ public final class OfflineExperiment {
             }
             trainer.fit(xb, qb, yb);
         }, epoch -> epochDone.run());
-        trainer.writeTo(student);
+        NetworkBridge.write(trainer, student);
     }
 
     private static void tick(final ProgressBar bar, final int[] epochs, final int which) {

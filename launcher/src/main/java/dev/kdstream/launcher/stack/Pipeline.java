@@ -10,7 +10,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.student.TrainerService;
 import dev.kdstream.student.serving.ServingMeters;
 import dev.kdstream.student.serving.ServingService;

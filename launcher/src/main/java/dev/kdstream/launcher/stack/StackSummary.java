@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.MlpShape;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.MlpShape;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.client.produce.ProduceSummary;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;

@@ -14,7 +14,8 @@ package dev.kdstream.model.kernel;
  * <p>Why not the op itself: ND4J's fixed cost per op call is larger than the arithmetic of a
  * student's or a teacher group's whole update (docs/platform.md, "DL4J fixed cost per call").
  *
- * <p>The moments are this object's state; {@link #moments} exposes them for checkpoints. Not
+ * <p>The moments are this object's state; {@link #firstMoments} and {@link #secondMoments} expose them
+ * for checkpoints. Not
  * thread-safe.
  */
 public final class Adam {
@@ -36,25 +37,43 @@ public final class Adam {
         this.v = new float[length];
     }
 
-    /** From DL4J's Adam configuration (learning rate, betas, epsilon). */
-    public static Adam of(final org.nd4j.linalg.learning.config.Adam config, final int length) {
-        return new Adam((float) config.getLearningRate(), (float) config.getBeta1(), (float) config.getBeta2(),
-                (float) config.getEpsilon(), length);
-    }
-
     /** One step: {@code params -= update(gradient)}; the gradient is the minibatch mean. */
     public void step(final float[] params, final float[] gradient, final int iteration) {
-        final float stepSize = stepSize(learningRate, beta1, beta2, epsilon, iteration);
+        step(params, gradient, 0, stepSize(iteration));
+    }
+
+    /**
+     * One step on a slice of the parameters: {@code params[i]} with the moments at
+     * {@code offset + i}, so parameters kept as rows share one Adam.
+     *
+     * @param stepSize {@link #stepSize(int)} of this step's iteration
+     */
+    public void step(final float[] params, final float[] gradient, final int offset, final float stepSize) {
         final float oneMinusB1 = 1.0f - beta1;
         final float oneMinusB2 = 1.0f - beta2;
         for (int i = 0; i < params.length; i++) {
             final float g = gradient[i];
-            final float mi = beta1 * m[i] + g * oneMinusB1;
-            final float vi = beta2 * v[i] + g * g * oneMinusB2;
-            m[i] = mi;
-            v[i] = vi;
+            final float mi = beta1 * m[offset + i] + g * oneMinusB1;
+            final float vi = beta2 * v[offset + i] + g * g * oneMinusB2;
+            m[offset + i] = mi;
+            v[offset + i] = vi;
             params[i] -= mi * stepSize / ((float) Math.sqrt(vi) + epsilon);
         }
+    }
+
+    /** The step size of iteration {@code iteration} (0-based) with this Adam's settings. */
+    public float stepSize(final int iteration) {
+        return stepSize(learningRate, beta1, beta2, epsilon, iteration);
+    }
+
+    /** The first moments, live: a checkpoint reads them, a restore writes them. */
+    public float[] firstMoments() {
+        return m;
+    }
+
+    /** The second moments, live, like {@link #firstMoments}. */
+    public float[] secondMoments() {
+        return v;
     }
 
     /**

@@ -13,20 +13,25 @@ public final class Probabilities {
 
     /** softmax(z / T), computed stably (the maximum is subtracted before exp). */
     public static double[] softmax(final double[] logits, final double temperature) {
+        final double[] p = new double[logits.length];
+        softmax(logits, temperature, p);
+        return p;
+    }
+
+    /** softmax(z / T) into {@code p}, which may be {@code logits} itself. */
+    public static void softmax(final double[] logits, final double temperature, final double[] p) {
         double max = Double.NEGATIVE_INFINITY;
         for (final double z : logits) {
             max = Math.max(max, z);
         }
-        final double[] p = new double[logits.length];
         double sum = 0;
         for (int i = 0; i < logits.length; i++) {
             p[i] = Math.exp((logits[i] - max) / temperature);
             sum += p[i];
         }
-        for (int i = 0; i < p.length; i++) {
+        for (int i = 0; i < logits.length; i++) {
             p[i] /= sum;
         }
-        return p;
     }
 
     public static double[] softmax(final double[] logits) {
@@ -51,18 +56,6 @@ public final class Probabilities {
         return out;
     }
 
-    /** KL(p || q) = sum p log(p / q), with 0 log 0 = 0. Infinite where q = 0 < p. */
-    public static double klDivergence(final double[] p, final double[] q) {
-        checkSameLength(p, q);
-        double kl = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (p[i] > 0) {
-                kl += p[i] * (Math.log(p[i]) - Math.log(q[i]));
-            }
-        }
-        return kl;
-    }
-
     /** KL(p || softmax(z / T)) from the logits z, stable for confident z. */
     public static double klDivergenceToLogits(final double[] p, final double[] logits, final double temperature) {
         checkSameLength(p, logits);
@@ -74,11 +67,6 @@ public final class Probabilities {
             }
         }
         return kl;
-    }
-
-    /** -log softmax(z)[label]. */
-    public static double crossEntropy(final int label, final double[] logits) {
-        return -logSoftmax(logits, 1.0)[label];
     }
 
     /** Index of the largest value; the first one on ties. */
@@ -100,18 +88,6 @@ public final class Probabilities {
             }
         }
         return best;
-    }
-
-    /**
-     * The per-example distillation loss of the design:
-     * alpha * T^2 * KL(soft || softmax(z/T)) + (1 - alpha) * CE(label, softmax(z)).
-     * A negative label means "unlabelled": the second term is dropped.
-     */
-    public static double distillationLoss(final double[] logits, final double[] soft, final int label,
-                                          final double temperature, final double alpha) {
-        final double kl = klDivergenceToLogits(soft, logits, temperature);
-        final double ce = label < 0 ? 0.0 : crossEntropy(label, logits);
-        return alpha * temperature * temperature * kl + (1 - alpha) * ce;
     }
 
     /**

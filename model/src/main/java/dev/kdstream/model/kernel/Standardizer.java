@@ -80,14 +80,19 @@ public record Standardizer(double[] mean, double[] std) {
     }
 
     public float[] transform(final double[] row) {
+        final float[] out = new float[row.length];
+        transform(row, out);
+        return out;
+    }
+
+    /** Into {@code out[0..width)}; {@code out} may be wider (a reused buffer). */
+    public void transform(final double[] row, final float[] out) {
         if (row.length != mean.length) {
             throw new IllegalArgumentException("expected " + mean.length + " features, got " + row.length);
         }
-        final float[] out = new float[row.length];
         for (int j = 0; j < row.length; j++) {
             out[j] = (float) ((row[j] - mean[j]) / std[j]);
         }
-        return out;
     }
 
     public float[][] transform(final double[][] rows) {

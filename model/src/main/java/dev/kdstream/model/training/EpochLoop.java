@@ -12,12 +12,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class EpochLoop {
 
-    /** One optimiser step on a minibatch. */
-    @FunctionalInterface
-    public interface Step {
-        void fit(INDArray features, INDArray labels);
-    }
-
     private EpochLoop() {
     }
 
@@ -28,16 +22,10 @@ public final class EpochLoop {
     }
 
     /**
+     * Epochs of shuffled minibatches, as row indices (for steps on Java arrays).
+     *
      * @param afterEpoch called with the number of epochs completed, e.g. for progress
      */
-    public static void run(final INDArray features, final INDArray labels, final int epochs, final int batchSize,
-                           final long seed, final Step step, final EpochListener afterEpoch) {
-        // pullRows is one native gather; getRows costs ~0.8 ms per 64 rows here
-        runIndices((int) features.size(0), epochs, batchSize, seed,
-                batch -> step.fit(Nd4j.pullRows(features, 1, batch), Nd4j.pullRows(labels, 1, batch)), afterEpoch);
-    }
-
-    /** The same epochs and shuffles as {@link #run}, as row indices (for steps on Java arrays). */
     public static void runIndices(final int n, final int epochs, final int batchSize, final long seed,
                                   final IndexStep step, final EpochListener afterEpoch) {
         final SplittableRandom rng = new SplittableRandom(seed);
@@ -61,7 +49,7 @@ public final class EpochLoop {
     }
 
     /**
-     * Like {@link #run}, for {@code seeds.length} models trained together: each gets its own
+     * Like {@link #runIndices}, on ND4J arrays, for {@code seeds.length} models trained together: each gets its own
      * shuffle every epoch (seeded by its own seed), all step in lockstep.
      */
     public static void runIndependentOrders(final INDArray features, final INDArray labels, final int epochs,

@@ -10,13 +10,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
+import dev.kdstream.model.bridge.NetworkBridge;
 
 class AdamTest {
 
     @Test
     void firstStepMovesEveryParameterByTheLearningRateAgainstItsGradient() {
         // step 1: m = 0.1 g, v = 0.001 g^2, bias corrections 0.1 and sqrt(0.001): update = lr * g/|g| (eps aside)
-        final Adam adam = Adam.of(new org.nd4j.linalg.learning.config.Adam(0.01), 3);
+        final Adam adam = NetworkBridge.adamOf(new org.nd4j.linalg.learning.config.Adam(0.01), 3);
         final float[] params = {1f, 1f, 1f};
         adam.step(params, new float[] {2f, -0.5f, 0f}, 0);
         assertThat(params[0]).isCloseTo(0.99f, within(1e-6f));
@@ -35,7 +36,7 @@ class AdamTest {
         final INDArray theirs = Nd4j.createFromArray(ours.clone()).reshape(1, n);
         final org.nd4j.linalg.learning.config.Adam config = new org.nd4j.linalg.learning.config.Adam(1e-3);
         final GradientUpdater nd4j = config.instantiate(Nd4j.create(DataType.FLOAT, 1, 2L * n), true);
-        final Adam adam = Adam.of(config, n);
+        final Adam adam = NetworkBridge.adamOf(config, n);
         for (int iteration = 0; iteration < 5; iteration++) {
             final float[] gradient = new float[n];
             for (int i = 0; i < n; i++) {

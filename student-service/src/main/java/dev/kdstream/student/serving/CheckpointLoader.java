@@ -9,13 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.kafka.JsonSerde;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * The processor of the global checkpoint store: every replica sees every checkpoint, turns the
- * newest one of its trainer into a {@link FastStudent} and swaps it into {@link CurrentModel}.
+ * newest one of its trainer into a {@link ServedStudent} and swaps it into {@link CurrentModel}.
  *
  * <p>The store keeps the raw checkpoint bytes. A restore that fills it straight from the topic
  * bypasses this processor, so {@link #init} also serves what the store already holds (Kafka 4.3 with
@@ -90,7 +90,7 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
             }
             final StudentModel student = StudentFile.fromBytes(origin, checkpoint.distilled());
             // the record's version wins: it is the one the trainer increments and publishes
-            final FastStudent model = FastStudent.of(student.network(), student.manifest().scaler(),
+            final ServedStudent model = ServedStudent.of(student.network(), student.manifest().scaler(),
                     checkpoint.version(), checkpoint.ensembleVersion() != null ? checkpoint.ensembleVersion()
                             : student.manifest().ensembleVersion());
             if (current.offer(model)) {

@@ -16,16 +16,16 @@ public final class CurrentModel {
     /** {@link MetricNames#STAGE} value of the served version: tells it apart from the trainer's written one. */
     public static final String SERVING = "serving";
 
-    private final AtomicReference<FastStudent> model = new AtomicReference<>();
+    private final AtomicReference<ServedStudent> model = new AtomicReference<>();
 
     /** The model to predict with, or null before the first checkpoint. */
-    public FastStudent get() {
+    public ServedStudent get() {
         return model.get();
     }
 
     /** The served version, 0 before the first checkpoint. */
     public long version() {
-        final FastStudent m = model.get();
+        final ServedStudent m = model.get();
         return m == null ? 0 : m.version();
     }
 
@@ -39,8 +39,8 @@ public final class CurrentModel {
      *
      * @return true if it replaced the current model
      */
-    public boolean offer(final FastStudent candidate) {
-        final FastStudent before = model.getAndAccumulate(candidate,
+    public boolean offer(final ServedStudent candidate) {
+        final ServedStudent before = model.getAndAccumulate(candidate,
                 (current, next) -> current == null || next.version() > current.version() ? next : current);
         return before == null || candidate.version() > before.version();
     }

@@ -52,7 +52,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     private TimestampedKeyValueStore<Long, byte[]> held;
     /** False only once the store was seen empty with a model in hand; true again when a record is held. */
     private boolean mayHoldRecords;
-    private FastStudent parserModel;
+    private ServedStudent parserModel;
     private FeatureParser parser;
 
     PredictionProcessor(final String heldStoreName, final CurrentModel current, final int maxRecordBytes,
@@ -70,7 +70,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         // a restored store may hold records from before a restart
         this.mayHoldRecords = true;
         context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            final FastStudent model = current.get();
+            final ServedStudent model = current.get();
             if (model != null && mayHoldRecords) {
                 flush(model);
             }
@@ -80,7 +80,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     @Override
     public void process(final Record<byte[], byte[]> record) {
         final long offset = context.recordMetadata().orElseThrow().offset();
-        final FastStudent model = current.get();
+        final ServedStudent model = current.get();
         if (model == null) {
             hold(record, offset);
             return;
@@ -106,7 +106,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     }
 
     /** Answers every held record, oldest offset first, and empties the store. */
-    private void flush(final FastStudent model) {
+    private void flush(final ServedStudent model) {
         while (true) {
             final List<KeyValue<Long, ValueAndTimestamp<byte[]>>> chunk = new ArrayList<>();
             try (KeyValueIterator<Long, ValueAndTimestamp<byte[]>> it = held.all()) {
@@ -125,7 +125,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         mayHoldRecords = false;
     }
 
-    private void serve(final FastStudent model, final byte[] value, final long timestamp, final long offset) {
+    private void serve(final ServedStudent model, final byte[] value, final long timestamp, final long offset) {
         final FeatureRecord features;
         try {
             features = parserFor(model).parse(value, timestamp);
@@ -146,7 +146,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     }
 
     /** Validation follows the model being served: its input width and number of classes. */
-    private FeatureParser parserFor(final FastStudent model) {
+    private FeatureParser parserFor(final ServedStudent model) {
         if (model != parserModel) {
             parser = new FeatureParser(model.inputWidth(), model.numClasses(), maxRecordBytes);
             parserModel = model;

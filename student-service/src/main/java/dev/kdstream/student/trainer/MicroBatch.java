@@ -2,13 +2,13 @@ package dev.kdstream.student.trainer;
 
 import java.util.Arrays;
 
-
-import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.kernel.StudentOptimizer;
 
 /**
  * The rows waiting for a model's next optimiser step: scaled features, soft targets (distilled
  * student) and labels ({@link LabelMatrix#UNLABELLED} for none), as the arrays
- * {@code FastStudentTrainer.fit} takes. Reused across steps.
+ * {@link StudentOptimizer#fit} takes. Reused across steps.
  */
 public final class MicroBatch {
 
@@ -59,7 +59,7 @@ public final class MicroBatch {
         return size;
     }
 
-    /** The scaled feature rows, for a plain-Java optimiser step. */
+    /** The scaled feature rows, for an optimiser step. */
     public float[][] featureRows() {
         return Arrays.copyOf(features, size);
     }

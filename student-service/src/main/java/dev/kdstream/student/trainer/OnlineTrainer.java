@@ -29,9 +29,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentManifest;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.contracts.records.StudentCheckpoint;

@@ -3,27 +3,28 @@ package dev.kdstream.student.trainer;
 import java.util.List;
 
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.FastStudentTrainer;
-import dev.kdstream.model.LabelMatrix;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
 
 /**
  * The trainer's learning without Kafka: the distilled student and the hard-label baseline, their
- * plain-Java optimisers ({@link FastStudentTrainer}) and micro-batches, and the prequential
+ * optimisers ({@link StudentOptimizer}, the model kernel) and micro-batches, and the prequential
  * evaluator. A poll of soft targets goes through {@link #scale}, {@link #score} (test: both
  * students predict the whole poll first) and {@link #train} (then: the distilled student on every
  * non-holdout record, the baseline on the labelled ones, one optimiser step per full micro-batch).
  * {@link OnlineTrainer} wraps it with the consumer and the checkpoints; the trainer benchmark
  * times the three steps.
  *
- * <p>The DL4J networks (what is checkpointed and served from) take the optimisers' weights after
- * every {@link #train} and {@link #trainPartialBatches}; the optimisers predict for {@link #score}
- * themselves. Not thread-safe.
+ * <p>The optimisers hold the current weights and predict for {@link #score} themselves; the DL4J
+ * networks (what is checkpointed and served from) take them only when asked for, through
+ * {@link #distilled} and {@link #baseline}. Not thread-safe.
  */
 public final class StudentPair {
 
@@ -37,8 +38,8 @@ public final class StudentPair {
     private final StudentModel baseline;
     private final Standardizer scaler;
     private final double temperature;
-    private final FastStudentTrainer distilledSteps;
-    private final FastStudentTrainer baselineSteps;
+    private final StudentOptimizer distilledSteps;
+    private final StudentOptimizer baselineSteps;
     private final MicroBatch distilledBatch;
     private final MicroBatch baselineBatch;
     private final PrequentialEvaluator evaluator;
@@ -56,8 +57,8 @@ public final class StudentPair {
         this.baseline = baseline;
         this.scaler = scaler;
         this.temperature = temperature;
-        this.distilledSteps = FastStudentTrainer.from(distilled);
-        this.baselineSteps = FastStudentTrainer.from(baseline);
+        this.distilledSteps = NetworkBridge.optimizerOf(distilled);
+        this.baselineSteps = NetworkBridge.optimizerOf(baseline);
         this.distilledBatch = new MicroBatch(batch, classes, true);
         this.baselineBatch = new MicroBatch(batch, classes, false);
         this.evaluator = new PrequentialEvaluator(window);
@@ -109,7 +110,6 @@ public final class StudentPair {
                 }
             }
         }
-        syncNetworks();
     }
 
     /** Steps on the partial micro-batches, so that the networks include every record given so far. */
@@ -120,29 +120,32 @@ public final class StudentPair {
         if (!baselineBatch.isEmpty()) {
             step(baselineSteps, baselineBatch, MetricNames.BASELINE);
         }
-        syncNetworks();
     }
 
+    /** The distilled student's network, with every step taken so far (for a checkpoint). */
     public StudentModel distilled() {
+        syncNetworks();
         return distilled;
     }
 
+    /** The baseline's network, with every step taken so far. */
     public StudentModel baseline() {
+        syncNetworks();
         return baseline;
     }
 
-    private void step(final FastStudentTrainer steps, final MicroBatch batch, final String student) {
+    private void step(final StudentOptimizer steps, final MicroBatch batch, final String student) {
         steps.fit(batch.featureRows(), batch.softTargetRows(), batch.labelArray());
         networksBehind = true;
         listener.stepped(student, batch.size());
         batch.clear();
     }
 
-    /** The DL4J networks take the plain-Java steps' weights and Adam state (before saving). */
+    /** The DL4J networks take the optimisers' weights, Adam state and iteration counts. */
     private void syncNetworks() {
         if (networksBehind) {
-            distilledSteps.writeTo(distilled);
-            baselineSteps.writeTo(baseline);
+            NetworkBridge.write(distilledSteps, distilled);
+            NetworkBridge.write(baselineSteps, baseline);
             networksBehind = false;
         }
     }

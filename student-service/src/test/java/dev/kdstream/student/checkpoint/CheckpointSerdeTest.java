@@ -12,11 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.kafka.Topics;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.LabelMatrix;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentManifest;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 class CheckpointSerdeTest {
@@ -41,8 +41,8 @@ class CheckpointSerdeTest {
         }
         final INDArray features = Nd4j.createFromArray(x);
         for (int step = 0; step < 3; step++) {
-            distilled.fit(features, LabelMatrix.of(soft, labels, 2));
-            baseline.fit(features, LabelMatrix.hard(labels, 2));
+            distilled.network().fit(features, LabelMatrix.of(soft, labels, 2));
+            baseline.network().fit(features, LabelMatrix.hard(labels, 2));
         }
         distilled.setVersion(5);
         baseline.setVersion(5);
@@ -71,8 +71,8 @@ class CheckpointSerdeTest {
         assertThat(d.logits(features).toFloatMatrix()).isDeepEqualTo(distilled.logits(features).toFloatMatrix());
 
         // the optimiser state came along too: one more identical step keeps them identical
-        distilled.fit(features, LabelMatrix.of(soft, labels, 2));
-        d.fit(features, LabelMatrix.of(soft, labels, 2));
+        distilled.network().fit(features, LabelMatrix.of(soft, labels, 2));
+        d.network().fit(features, LabelMatrix.of(soft, labels, 2));
         assertThat(d.network().params().toFloatVector()).containsExactly(distilled.network().params().toFloatVector());
     }
 }

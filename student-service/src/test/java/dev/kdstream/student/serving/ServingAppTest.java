@@ -33,7 +33,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
@@ -47,8 +47,8 @@ class ServingAppTest {
     private static StudentCheckpoint v1;
     private static StudentCheckpoint v2;
     private static StudentCheckpoint v3;
-    private static FastStudent fast1;
-    private static FastStudent fast2;
+    private static ServedStudent fast1;
+    private static ServedStudent fast2;
     private static double[][] raw;
 
     @TempDir
@@ -70,8 +70,8 @@ class ServingAppTest {
         v1 = TestStudents.checkpoint(1, first);
         v2 = TestStudents.checkpoint(2, second);
         v3 = TestStudents.checkpoint(3, third);
-        fast1 = FastStudent.of(first);
-        fast2 = FastStudent.of(second);
+        fast1 = ServedStudent.of(first);
+        fast2 = ServedStudent.of(second);
         raw = TestStudents.rawFeatures(10, first.manifest().scaler(), 5);
     }
 

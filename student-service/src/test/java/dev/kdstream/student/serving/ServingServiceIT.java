@@ -29,7 +29,7 @@ import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.CommittedRecords;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Random;
 
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.StudentFile;
-import dev.kdstream.model.StudentManifest;
-import dev.kdstream.model.StudentModel;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /** Small students, scalers, checkpoints and feature records for the serving tests. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.model.LabelMatrix;
+import dev.kdstream.model.definition.LabelMatrix;
 
 class MicroBatchTest {
 

@@ -13,10 +13,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.ReproducedLayers;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
-import dev.kdstream.model.Networks;
-import dev.kdstream.model.ReproducedLayers;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.ReproducedLayers;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * The teacher ensemble's batched forward pass on ND4J GEMMs: the same mean logits as

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;

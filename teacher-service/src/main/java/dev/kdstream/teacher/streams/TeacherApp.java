@@ -30,8 +30,8 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
-import dev.kdstream.model.EnsembleManifest;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 
 /**

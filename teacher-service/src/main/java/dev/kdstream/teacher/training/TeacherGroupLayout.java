@@ -12,9 +12,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 
-import dev.kdstream.model.DistillationLoss;
-import dev.kdstream.model.Networks;
-import dev.kdstream.model.ReproducedLayers;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.definition.ReproducedLayers;
 
 /**
  * What {@link TeacherGroupTrainer} reproduces of a fused teacher group, read from the graph and

@@ -12,10 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.kernel.Adam;
 import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.DistillationLoss;
-import dev.kdstream.model.Networks;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.Networks;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
@@ -87,7 +88,7 @@ public final class TeacherGroupTrainer {
         this.layers = layout.layers();
         this.rng = new SplittableRandom(dropoutSeed);
         this.params = new GroupParameters(layout, graph);
-        this.adam = Adam.of(layout.adam(), params.count());
+        this.adam = NetworkBridge.adamOf(layout.adam(), params.count());
         this.iteration = graph.getIterationCount();
         this.activations = new GroupActivations(layout, maxBatch);
         final int classes = widths[layers];

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.EnsembleManifest;
+import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.teacher.TinyEnsemble;
 

@@ -12,8 +12,8 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
 import dev.kdstream.model.eval.Accuracy;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.TeacherEnsemble;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 class EnsembleTrainerTest {
 

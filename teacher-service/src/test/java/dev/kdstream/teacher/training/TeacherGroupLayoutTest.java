@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 
-import dev.kdstream.model.DistillationLoss;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.MlpShape;
-import dev.kdstream.model.Networks;
+import dev.kdstream.model.definition.DistillationLoss;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.MlpShape;
+import dev.kdstream.model.definition.Networks;
 
 class TeacherGroupLayoutTest {
 

@@ -20,9 +20,9 @@ import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
 import dev.kdstream.model.eval.Accuracy;
-import dev.kdstream.model.Hyperparameters;
-import dev.kdstream.model.LabelMatrix;
-import dev.kdstream.model.Networks;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.training.EpochLoop;
 
 class TeacherGroupTrainerTest {

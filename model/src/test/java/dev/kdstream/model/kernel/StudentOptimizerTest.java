@@ -1,0 +1,68 @@
+package dev.kdstream.model.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * One step of a 1-2 network (logistic regression over two classes), worked by hand. After one
+ * step Adam's first moment is 0.1 g, so it shows the gradient the step used.
+ */
+class StudentOptimizerTest {
+
+    private static final float LEARNING_RATE = 0.01f;
+
+    private static StudentOptimizer optimizer(final float[] parameters, final double alpha, final double temperature,
+                                              final float l2Weights) {
+        final Mlp mlp = Mlp.of(new int[] {1, 2}, parameters);
+        final Adam adam = new Adam(LEARNING_RATE, 0.9f, 0.999f, 1e-8f, mlp.parameterCount());
+        return new StudentOptimizer(mlp, adam, new StepConfig(alpha, temperature, new float[] {l2Weights},
+                new float[] {0}), 0);
+    }
+
+    @Test
+    void hardLabelGradientIsTheBatchMeanPlusL2OnTheWeightsOnly() {
+        // W = [[1, -1]], b = [0, 0]; x = 2 (label 0) gives logits [2, -2], x = 0 (label 1) gives [0, 0]
+        final StudentOptimizer opt = optimizer(new float[] {1, -1, 0, 0}, 0.0, 1.0, 0.5f);
+        opt.fit(new float[][] {{2}, {0}}, null, new int[] {0, 1});
+        // dL/dz = softmax(z) - y: record 1 [-s, s] with s = 1 / (1 + e^4), record 2 [0.5, -0.5]
+        final double s = 1 / (1 + Math.exp(4));
+        // weights: (2 * [-s, s] + 0) / 2 + 0.5 * [1, -1]; biases: ([-s, s] + [0.5, -0.5]) / 2
+        final float[] m = opt.adam().firstMoments();
+        assertThat(m[0]).isCloseTo((float) (0.1 * (-s + 0.5)), within(1e-7f));
+        assertThat(m[1]).isCloseTo((float) (0.1 * (s - 0.5)), within(1e-7f));
+        assertThat(m[2]).isCloseTo((float) (0.1 * (0.5 - s) / 2), within(1e-7f));
+        assertThat(m[3]).isCloseTo((float) (0.1 * (s - 0.5) / 2), within(1e-7f));
+        // Adam's first step moves each parameter by the learning rate against its gradient's sign
+        assertThat(opt.mlp().parameters()).usingComparatorWithPrecision(1e-6f)
+                .containsExactly(1 - LEARNING_RATE, -1 + LEARNING_RATE, -LEARNING_RATE, LEARNING_RATE);
+        assertThat(opt.iterationCount()).isEqualTo(1);
+    }
+
+    @Test
+    void unlabelledRecordsTrainTheSoftTermOnly() {
+        // zero weights: logits [0, 0]; dL/dz = alpha T (softmax(z / T) - q) = 2 ([0.5, 0.5] - [0.8, 0.2])
+        final StudentOptimizer opt = optimizer(new float[4], 1.0, 2.0, 0);
+        opt.fit(new float[][] {{1}}, new float[][] {{0.8f, 0.2f}}, new int[] {StudentOptimizer.UNLABELLED});
+        assertThat(opt.adam().firstMoments()).usingComparatorWithPrecision(1e-7f)
+                .containsExactly(-0.06f, 0.06f, -0.06f, 0.06f);
+    }
+
+    @Test
+    void logitsUseTheCurrentWeights() {
+        final StudentOptimizer opt = optimizer(new float[] {1, -1, 0.5f, 0}, 0.0, 1.0, 0);
+        assertThat(opt.logits(new float[][] {{2}, {0}})).isDeepEqualTo(new double[][] {{2.5, -2}, {0.5, 0}});
+        opt.fit(new float[][] {{1}}, null, new int[] {1});
+        assertThat(opt.logits(new float[][] {{0}})[0][0]).isCloseTo(0.5 - LEARNING_RATE, within(1e-6));
+    }
+
+    @Test
+    void refusesLabelsOutsideTheClasses() {
+        final StudentOptimizer opt = optimizer(new float[4], 0.0, 1.0, 0);
+        assertThatThrownBy(() -> opt.fit(new float[][] {{1}}, null, new int[] {2}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label 2");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kdstream.student.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.bridge.NetworkBridge;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StudentOptimizer;
+
+class StudentPairTest {
+
+    private static final int INPUTS = 4;
+    private static final int CLASSES = 2;
+    private static final int BATCH = 8;
+    private static final Standardizer SCALER = new Standardizer(new double[INPUTS], ones());
+
+    private static double[] ones() {
+        final double[] v = new double[INPUTS];
+        Arrays.fill(v, 1.0);
+        return v;
+    }
+
+    private static StudentModel distilled() {
+        return StudentModel.create(StudentManifest.DISTILLED, INPUTS, CLASSES, Hyperparameters.defaults(), SCALER,
+                "e1", 7);
+    }
+
+    private static List<SoftTargetRecord> records(final int n) {
+        final Random rng = new Random(3);
+        final List<SoftTargetRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final double[] x = new double[INPUTS];
+            for (int k = 0; k < INPUTS; k++) {
+                x[k] = rng.nextGaussian();
+            }
+            final double p = rng.nextDouble();
+            out.add(new SoftTargetRecord("r" + i, i, x, i % 2, "train", new double[] {p, -p},
+                    new double[] {p, 1 - p}, 2.0, "e1"));
+        }
+        return out;
+    }
+
+    @Test
+    void theNetworksHandedOutCarryEveryStepTaken() {
+        final StudentModel distilled = distilled();
+        final float[] initial = distilled.network().params().toFloatVector();
+        final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,
+                Hyperparameters.defaults(), SCALER, "e1", 8);
+        final StudentPair pair = new StudentPair(distilled, baseline, SCALER, CLASSES, 2.0, BATCH, 100,
+                (student, records) -> { });
+        final List<SoftTargetRecord> poll = records(BATCH);
+        final float[][] x = pair.scale(poll);
+        pair.train(poll, x);
+
+        // the same step by an optimiser of our own, from the same initial network
+        final StudentOptimizer reference = NetworkBridge.optimizerOf(distilled());
+        final float[][] soft = new float[BATCH][];
+        final int[] labels = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            soft[i] = new float[] {(float) poll.get(i).softTargets()[0], (float) poll.get(i).softTargets()[1]};
+            labels[i] = poll.get(i).label();
+        }
+        reference.fit(x, soft, labels);
+        final StudentModel expected = distilled();
+        NetworkBridge.write(reference, expected);
+
+        final StudentModel handedOut = pair.distilled();
+        assertThat(handedOut.network().params().toFloatVector())
+                .isNotEqualTo(initial)
+                .containsExactly(expected.network().params().toFloatVector());
+        assertThat(handedOut.network().getIterationCount()).isEqualTo(1);
+        assertThat(pair.baseline().network().getIterationCount()).isEqualTo(1);
+    }
+}
