@@ -242,7 +242,7 @@ class SoftTargetAnnotatorTest {
             replayCalls.add(groupId + " " + partition + " from " + from);
             return committedInput.stream().filter(r -> r.offset() >= from).toList();
         };
-        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherApp.POSITION_STORE, batchSize, LINGER, manifest,
+        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherTopology.POSITION_STORE, batchSize, LINGER, manifest,
                 ensembles, parser, replay, new TeacherMetrics(registry));
         return annotatorUnderTest;
     }
