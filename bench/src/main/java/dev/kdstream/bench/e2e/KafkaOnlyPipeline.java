@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.student.serving.ServingApp;
+import dev.kdstream.student.serving.ServingTopology;
 import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**
@@ -47,7 +47,7 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     KafkaOnlyPipeline(final KdConfig config) {
         this.teacher = new KafkaStreams(teacherTopology(config), TeacherTopology.streamsConfig(config,
                 "kd-bench-kafka-only-teacher"));
-        this.server = new KafkaStreams(serverTopology(config), ServingApp.streamsConfig(config,
+        this.server = new KafkaStreams(serverTopology(config), ServingTopology.streamsConfig(config,
                 "kd-bench-kafka-only-server"));
         this.trainer = new Counting(config, config.topics().softTargets());
         this.reader = new Counting(config, config.topics().predictions());
