@@ -25,7 +25,8 @@ public final class ServingMeters implements MeterBinder {
 
     @Override
     public void bindTo(final MeterRegistry registry) {
-        // percentiles only: with SLO buckets as well, Prometheus gets only the histogram (docs/platform.md, "Micrometer")
+        // percentiles only: with SLO buckets as well, Prometheus gets only the histogram
+        // (docs/platform.md, "Micrometer")
         latency = Timer.builder(MetricNames.PREDICTION_LATENCY)
                 .description("event time of a feature record to its prediction")
                 .tag(MetricNames.MODEL, MetricNames.DISTILLED)
@@ -33,7 +34,8 @@ public final class ServingMeters implements MeterBinder {
                 .register(registry);
         predicted = records(registry, PREDICTED, "feature records answered with a prediction");
         held = records(registry, HELD, "feature records held until the first student checkpoint arrives");
-        rejected = records(registry, REJECTED, "invalid feature records skipped (dead-lettered by the teacher-service)");
+        rejected = records(registry, REJECTED,
+                "invalid feature records skipped (dead-lettered by the teacher-service)");
     }
 
     /** Event time (the record's ts) to prediction made. */

@@ -19,8 +19,9 @@ import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
 
 /**
- * The prediction server's Kafka Streams topology and its config: {@code features} (raw JSON bytes) in, {@code predictions} out, one
- * per valid record, each stamped with the checkpoint version that made it.
+ * The prediction server's Kafka Streams topology and its config: {@code features} (raw JSON bytes)
+ * in, {@code predictions} out, one per valid record, each stamped with the checkpoint version that
+ * made it.
  *
  * <p>The checkpoints reach every replica through a global store over {@code student-checkpoints}:
  * each replica swaps to the newest student as it arrives, without a pause or a rebalance.
