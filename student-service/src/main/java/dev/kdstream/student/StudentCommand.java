@@ -18,6 +18,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.service.Service;
 import dev.kdstream.student.serving.ServingService;
 import dev.kdstream.student.trainer.TrainerSetup;
 import picocli.CommandLine.Command;
@@ -108,10 +109,10 @@ public final class StudentCommand implements Callable<Integer> {
         out.flush();
 
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Service.onShutdown("student-shutdown", () -> {
             running.close();
             stopped.countDown();
-        }, "student-shutdown"));
+        });
         final long waitSeconds = statusEvery == 0 ? 1 : statusEvery;
         while (!stopped.await(waitSeconds, TimeUnit.SECONDS)) {
             if (statusEvery > 0) {
@@ -154,7 +155,7 @@ public final class StudentCommand implements Callable<Integer> {
         boolean healthy() {
             final TrainerService t = trainer;
             final ServingService s = server;
-            return (t == null || t.isHealthy()) && (s == null || s.isHealthy());
+            return (t == null || t.healthy()) && (s == null || s.healthy());
         }
 
         String statusLine() {
@@ -174,7 +175,7 @@ public final class StudentCommand implements Callable<Integer> {
             if (closed.get()) {
                 return null;
             }
-            if (trainer != null && !trainer.isHealthy()) {
+            if (trainer != null && !trainer.healthy()) {
                 return "the trainer stopped: " + trainer.failure().map(Throwable::getMessage).orElse("see the log");
             }
             if (server != null) {

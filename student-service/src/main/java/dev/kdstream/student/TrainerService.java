@@ -10,6 +10,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.service.Service;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelArchive;
 import dev.kdstream.model.file.ModelFileException;
@@ -23,7 +24,7 @@ import dev.kdstream.student.trainer.TrainerStatus;
  * checkpoint. Opens no HTTP port: the student-service serves one {@code /metrics} for its trainer
  * and server together.
  */
-public final class TrainerService implements AutoCloseable {
+public final class TrainerService implements Service {
 
     /** The student-service's default {@code /metrics} port. */
     public static final int DEFAULT_METRICS_PORT = 9402;
@@ -81,7 +82,8 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /** Starting or running: what {@code /health} reports. */
-    public boolean isHealthy() {
+    @Override
+    public boolean healthy() {
         final TrainerStatus.State state = trainer.status().state();
         return state == TrainerStatus.State.STARTING || state == TrainerStatus.State.RUNNING;
     }

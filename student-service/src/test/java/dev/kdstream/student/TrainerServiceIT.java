@@ -94,7 +94,7 @@ class TrainerServiceIT {
             assertThat(status.state()).isEqualTo(TrainerStatus.State.RUNNING);
             assertThat(status.recordsTrained()).isEqualTo(1000);
             assertThat(status.deadLetters()).isEqualTo(2);
-            assertThat(trainer.isHealthy()).isTrue();
+            assertThat(trainer.healthy()).isTrue();
             final Evaluation e = status.evaluation();
             // of 1000 records: 300 unlabelled, 100 (labelled) holdout, 600 labelled training records
             assertThat(e.prequentialRecords()).isEqualTo(600);

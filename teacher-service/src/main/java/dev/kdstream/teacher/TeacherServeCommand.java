@@ -15,10 +15,11 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.service.Service;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.teacher.streams.TeacherApp;
+import dev.kdstream.teacher.streams.TeacherTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +60,7 @@ public final class TeacherServeCommand implements Callable<Integer> {
                 : Map.of(ConfigKey.ENSEMBLE_FILE.key(), ensembleFile.toString()));
         final TeacherEnsemble ensemble = ensemble(config, console);
 
-        final ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+        final ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
         final TeacherService service;
         try {
             service = TeacherService.start(config, ensemble, metrics);
@@ -74,7 +75,7 @@ public final class TeacherServeCommand implements Callable<Integer> {
                 metrics.close();
             }
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "kd-teacher-shutdown"));
+        Service.onShutdown("kd-teacher-shutdown", stop);
 
         final EnsembleManifest m = service.manifest();
         final TopicNames topics = config.topics();

@@ -12,31 +12,33 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.service.Service;
+import dev.kdstream.contracts.service.StreamsRunner;
 import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.teacher.streams.TeacherApp;
+import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**
- * The running teacher: topics ensured, the streams app annotating {@code features}, and
+ * The running teacher: topics ensured, the {@link TeacherTopology} annotating {@code features}, and
  * {@code /metrics} + {@code /health} served. The handle the {@code teacher serve} command, the
  * one-JVM stack and the integration tests all start and stop the teacher with.
  */
-public final class TeacherService implements AutoCloseable {
+public final class TeacherService implements Service {
 
     /** The teacher's metrics port when {@code metrics.port} is not set. */
     public static final int DEFAULT_METRICS_PORT = 9401;
 
-    private final TeacherApp app;
+    private final StreamsRunner streams;
     private final MetricsServer metricsServer;
     private final EnsembleManifest manifest;
     private final List<String> createdTopics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TeacherService(final TeacherApp app, final MetricsServer metricsServer, final EnsembleManifest manifest,
-                           final List<String> createdTopics) {
-        this.app = app;
+    private TeacherService(final StreamsRunner streams, final MetricsServer metricsServer,
+                           final EnsembleManifest manifest, final List<String> createdTopics) {
+        this.streams = streams;
         this.metricsServer = metricsServer;
         this.manifest = manifest;
         this.createdTopics = createdTopics;
@@ -49,7 +51,7 @@ public final class TeacherService implements AutoCloseable {
 
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics) {
-        return start(config, ensemble, metrics, TeacherApp.APPLICATION_ID);
+        return start(config, ensemble, metrics, TeacherTopology.APPLICATION_ID);
     }
 
     /**
@@ -60,13 +62,15 @@ public final class TeacherService implements AutoCloseable {
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final List<String> created = TopicAdmin.ensureTopics(config);
-        final TeacherApp app = TeacherApp.start(config, ensemble, metrics.registry(), applicationId);
+        final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
+                TeacherTopology.topology(config, ensemble, metrics.registry()),
+                TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsPort(DEFAULT_METRICS_PORT),
-                    metrics.registry(), app::healthy);
-            return new TeacherService(app, server, ensemble.manifest(), created);
+                    metrics.registry(), streams::healthy);
+            return new TeacherService(streams, server, ensemble.manifest(), created);
         } catch (RuntimeException e) {
-            app.close();
+            streams.close();
             throw e;
         }
     }
@@ -80,14 +84,15 @@ public final class TeacherService implements AutoCloseable {
         return EnsembleFile.load(file);
     }
 
-    /** The streams app's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */
+    /** The streams client's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */
     public KafkaStreams.State state() {
-        return app.state();
+        return streams.state();
     }
 
     /** What {@code /health} answers: RUNNING or REBALANCING. */
+    @Override
     public boolean healthy() {
-        return app.healthy();
+        return streams.healthy();
     }
 
     public EnsembleManifest manifest() {
@@ -107,24 +112,24 @@ public final class TeacherService implements AutoCloseable {
         return "http://localhost:" + metricsPort() + "/metrics";
     }
 
-    /** Blocks until the service stops, by {@link #close()} or because the streams app failed. */
+    /** Blocks until the service stops, by {@link #close()} or because the streams client failed. */
     public void awaitStop() throws InterruptedException {
-        app.awaitStop();
+        streams.awaitStop();
     }
 
     /** @return false when still running after {@code timeout} */
     public boolean awaitStop(final Duration timeout) throws InterruptedException {
-        return app.awaitStop(timeout);
+        return streams.awaitStop(timeout);
     }
 
-    /** Stops the streams app (committing its work) and the metrics endpoint. Safe to call twice. */
+    /** Stops the streams client (committing its work) and the metrics endpoint. Safe to call twice. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            app.close();
+            streams.close();
         } finally {
             metricsServer.close();
         }

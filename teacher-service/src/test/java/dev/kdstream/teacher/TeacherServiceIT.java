@@ -50,7 +50,7 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
-import dev.kdstream.teacher.streams.TeacherApp;
+import dev.kdstream.teacher.streams.TeacherTopology;
 
 /** The teacher service on a real (embedded KRaft) broker, with exactly-once processing. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -79,7 +79,7 @@ class TeacherServiceIT {
         final KdConfig config = config("a", "10", "50");
         final TopicNames topics = config.topics();
 
-        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
              TeacherService service = TeacherService.start(config, ensembleFile, metrics)) {
             assertThat(service.createdTopics()).contains(topics.features(), topics.softTargets(), topics.featuresDlq());
             final int valid = 45;
@@ -152,7 +152,7 @@ class TeacherServiceIT {
         // a batch of 5 and a linger that never ends: 5 records annotated, 2 left in the buffer
         final KdConfig patient = config("b", "5", Long.toString(TimeUnit.HOURS.toMillis(1)));
         final TopicNames topics = patient.topics();
-        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
              TeacherService first = TeacherService.start(patient, TinyEnsemble.ensemble(), metrics, applicationId)) {
             try (KafkaProducer<byte[], byte[]> producer = producer(patient)) {
                 for (int i = 0; i < records; i++) {
@@ -180,7 +180,7 @@ class TeacherServiceIT {
         // a fresh state directory: the position can only come back from its changelog
         final KdConfig prompt = patient.with(Map.of("teacher.linger.ms", "50",
                 "state.dir", dir.resolve("state-2").toString()));
-        try (ServiceMetrics metrics = new ServiceMetrics(TeacherApp.SERVICE);
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
              TeacherService second = TeacherService.start(prompt, TinyEnsemble.ensemble(), metrics, applicationId)) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(prompt,
                     topics.softTargets(), new StringDeserializer(),
@@ -191,7 +191,7 @@ class TeacherServiceIT {
         }
         try (Admin admin = Admin.create(patient.kafkaProperties())) {
             final ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,
-                    applicationId + "-" + TeacherApp.POSITION_STORE + "-changelog");
+                    applicationId + "-" + TeacherTopology.POSITION_STORE + "-changelog");
             final Config topic = admin.describeConfigs(List.of(changelog)).all().get(30, TimeUnit.SECONDS)
                     .get(changelog);
             assertThat(topic.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");

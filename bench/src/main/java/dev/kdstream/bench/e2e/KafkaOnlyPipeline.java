@@ -16,8 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.student.serving.ServingApp;
-import dev.kdstream.teacher.streams.TeacherApp;
+import dev.kdstream.student.serving.ServingTopology;
+import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**
  * The pipeline's Kafka traffic without its work: the same topology shape on the same broker, with
@@ -45,9 +45,9 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     private final Counting reader;
 
     KafkaOnlyPipeline(final KdConfig config) {
-        this.teacher = new KafkaStreams(teacherTopology(config), TeacherApp.streamsConfig(config,
+        this.teacher = new KafkaStreams(teacherTopology(config), TeacherTopology.streamsConfig(config,
                 "kd-bench-kafka-only-teacher"));
-        this.server = new KafkaStreams(serverTopology(config), ServingApp.streamsConfig(config,
+        this.server = new KafkaStreams(serverTopology(config), ServingTopology.streamsConfig(config,
                 "kd-bench-kafka-only-server"));
         this.trainer = new Counting(config, config.topics().softTargets());
         this.reader = new Counting(config, config.topics().predictions());
@@ -71,7 +71,7 @@ final class KafkaOnlyPipeline implements AutoCloseable {
         final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
         t.addProcessor("annotate", () -> new PositionThrough(batchSize), "features");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
-                Serdes.Long()).withCachingDisabled().withLoggingEnabled(TeacherApp.POSITION_CHANGELOG_CONFIG),
+                Serdes.Long()).withCachingDisabled().withLoggingEnabled(TeacherTopology.POSITION_CHANGELOG_CONFIG),
                 "annotate");
         t.addSink("soft-targets", config.topics().softTargets(), new ByteArraySerializer(), new ByteArraySerializer(),
                 "annotate");

@@ -9,11 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -25,12 +22,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.CommittedReader;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
 
 /**
- * Reads the {@code predictions} topic without a consumer group (assign and seek), so a query
+ * Reads the {@code predictions} topic with a {@link CommittedReader}: no consumer group, so a query
  * never disturbs the services' offsets and never waits for a group rebalance. Only committed
  * records are read: the prediction server writes in transactions.
  *
@@ -41,7 +39,7 @@ public final class PredictionReader implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final CommittedReader<String, byte[]> reader;
     private final String topic;
     private final String bootstrapServers;
     private final Deserializer<Prediction> values;
@@ -53,18 +51,13 @@ public final class PredictionReader implements AutoCloseable {
         this.topic = predictions.name();
         this.bootstrapServers = config.get(ConfigKey.BOOTSTRAP_SERVERS);
         this.values = predictions.valueSerde().deserializer();
-        this.consumer = new KafkaConsumer<>(consumerProperties(config));
+        this.reader = new CommittedReader<>(readerConfig(config), new StringDeserializer(),
+                new ByteArrayDeserializer());
     }
 
-    static Properties consumerProperties(final KdConfig config) {
-        final Properties p = config.kafkaProperties();
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kd-query");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+    static Properties readerConfig(final KdConfig config) {
+        final Properties client = config.kafkaProperties();
+        return CommittedReader.config(client, client.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, "kd-query"));
     }
 
     public String topic() {
@@ -84,11 +77,12 @@ public final class PredictionReader implements AutoCloseable {
     public Search find(final String id, final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final List<TopicPartition> partitions = partitions(timeout);
-        final Map<TopicPartition, Long> from = consumer.beginningOffsets(partitions, timeout);
-        final Map<TopicPartition, Long> to = consumer.endOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> from = reader.beginningOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> to = reader.endOffsets(partitions, timeout);
         final StoredPrediction[] newest = new StoredPrediction[1];
         final long[] scanned = new long[1];
-        final boolean complete = read(from, to, deadline, r -> {
+        final boolean complete = reader.read(from, to, deadline, record -> {
+            final StoredPrediction r = decode(record);
             scanned[0]++;
             if (id.equals(r.key()) && (newest[0] == null || NEWEST_LAST.compare(r, newest[0]) > 0)) {
                 newest[0] = r;
@@ -107,8 +101,8 @@ public final class PredictionReader implements AutoCloseable {
         }
         final long deadline = System.nanoTime() + timeout.toNanos();
         final List<TopicPartition> partitions = partitions(timeout);
-        final Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
-        final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
         readUpTo = end;
         final Map<TopicPartition, List<StoredPrediction>> found = new HashMap<>();
         final Map<TopicPartition, Long> window = new HashMap<>();
@@ -127,7 +121,7 @@ public final class PredictionReader implements AutoCloseable {
                 to.put(tp, end.get(tp));
                 found.put(tp, new ArrayList<>());
             }
-            read(from, to, deadline, r -> found.get(new TopicPartition(topic, r.partition())).add(r));
+            reader.read(from, to, deadline, r -> found.get(new TopicPartition(topic, r.partition())).add(decode(r)));
             todo.removeIf(tp -> found.get(tp).size() >= n || from.get(tp).equals(begin.get(tp)));
             todo.forEach(tp -> window.put(tp, window.get(tp) * 4));
         }
@@ -145,17 +139,16 @@ public final class PredictionReader implements AutoCloseable {
      */
     public void follow(final Consumer<StoredPrediction> sink) {
         final List<TopicPartition> partitions = partitions(Duration.ofSeconds(30));
-        consumer.assign(partitions);
-        consumer.resume(consumer.paused());
-        consumer.seekToEnd(partitions);
+        reader.assign(partitions);
+        reader.seekToEnd(partitions);
         readUpTo.forEach((tp, offset) -> {
             if (partitions.contains(tp)) {
-                consumer.seek(tp, offset);
+                reader.seek(tp, offset);
             }
         });
         try {
             while (true) {
-                for (final ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                for (final ConsumerRecord<String, byte[]> r : reader.poll(POLL)) {
                     sink.accept(decode(r));
                 }
             }
@@ -166,12 +159,12 @@ public final class PredictionReader implements AutoCloseable {
 
     /** Makes a running {@link #follow} return; safe from any thread (a shutdown hook). */
     public void wakeup() {
-        consumer.wakeup();
+        reader.wakeup();
     }
 
     @Override
     public void close() {
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        reader.close();
     }
 
     /** Oldest first: by serving time, then partition and offset so the order is total. */
@@ -181,70 +174,18 @@ public final class PredictionReader implements AutoCloseable {
             .thenComparingLong(StoredPrediction::offset);
 
     private List<TopicPartition> partitions(final Duration timeout) {
-        final List<PartitionInfo> infos;
+        final List<TopicPartition> partitions;
         try {
-            // listTopics answers at once; partitionsFor waits out the timeout for a missing topic
-            infos = consumer.listTopics(timeout).get(topic);
+            partitions = reader.assignAll(topic, timeout);
         } catch (TimeoutException e) {
             throw new IllegalArgumentException("cannot reach Kafka at " + bootstrapServers + " within "
                     + timeout.toSeconds() + " s (is the broker running? see --bootstrap-servers)", e);
         }
-        if (infos == null || infos.isEmpty()) {
+        if (partitions.isEmpty()) {
             throw new IllegalArgumentException("topic " + topic + " does not exist (is the stack running? it is "
                     + "created by './kd produce' and the services on start)");
         }
-        final List<TopicPartition> partitions = new ArrayList<>();
-        for (final PartitionInfo info : infos) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
-        // assigned before their offsets are listed: read_committed offset lookups update the
-        // assigned partitions' stable offsets, and warn about any other
-        consumer.assign(partitions);
         return partitions;
-    }
-
-    /**
-     * Reads each partition from {@code from} (inclusive) to {@code to} (exclusive).
-     *
-     * @return false if the deadline passed first
-     */
-    private boolean read(final Map<TopicPartition, Long> from, final Map<TopicPartition, Long> to, final long deadline,
-                         final Consumer<StoredPrediction> sink) {
-        final Map<TopicPartition, Long> pending = new HashMap<>();
-        for (final Map.Entry<TopicPartition, Long> e : from.entrySet()) {
-            if (e.getValue() < to.get(e.getKey())) {
-                pending.put(e.getKey(), to.get(e.getKey()));
-            }
-        }
-        // one assignment for the whole read; finished partitions are paused, not unassigned, so
-        // no fetch in flight is orphaned
-        consumer.assign(pending.keySet());
-        consumer.resume(consumer.paused());
-        pending.keySet().forEach(tp -> consumer.seek(tp, from.get(tp)));
-        while (!pending.isEmpty()) {
-            final long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofNanos(Math.min(left,
-                    POLL.toNanos())))) {
-                final Long stop = pending.get(new TopicPartition(r.topic(), r.partition()));
-                if (stop != null && r.offset() < stop) {
-                    sink.accept(decode(r));
-                }
-            }
-            // the position passes transaction markers too, so compare positions, not record counts
-            final List<TopicPartition> finished = new ArrayList<>();
-            pending.forEach((tp, stop) -> {
-                if (consumer.position(tp) >= stop) {
-                    finished.add(tp);
-                }
-            });
-            consumer.pause(finished);
-            finished.forEach(pending::remove);
-        }
-        return true;
     }
 
     private StoredPrediction decode(final ConsumerRecord<String, byte[]> r) {

@@ -1,5 +1,6 @@
 package dev.kdstream.contracts.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -14,20 +15,32 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * A service's Prometheus registry, tagged with the service name, with the JVM and process
- * binders bound. Close it on shutdown (the GC binder holds listeners).
+ * binders bound. Close it on shutdown: it closes the binders that hold resources (the GC
+ * binder's listeners, Kafka client metrics) with it.
  */
 public final class ServiceMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** The one binder here that holds resources (GC notification listeners). */
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Bound binders that hold resources, closed with the registry. */
+    private final List<AutoCloseable> closeable = new ArrayList<>();
 
     public ServiceMetrics(final String service) {
         registry.config().commonTags(MetricNames.SERVICE, service);
-        for (final MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
+        for (final MeterBinder binder : List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
                 new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
-            binder.bindTo(registry);
+            bind(binder);
         }
+    }
+
+    /** Binds {@code binder} to this registry, and closes it on {@link #close()} if it holds resources. */
+    public <B extends MeterBinder> B bind(final B binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable c) {
+            synchronized (closeable) {
+                closeable.add(c);
+            }
+        }
+        return binder;
     }
 
     public PrometheusMeterRegistry registry() {
@@ -36,7 +49,16 @@ public final class ServiceMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
+        synchronized (closeable) {
+            for (final AutoCloseable c : closeable) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // shutting down: a binder that fails to close leaves only stale meters behind
+                }
+            }
+            closeable.clear();
+        }
         registry.close();
     }
 }

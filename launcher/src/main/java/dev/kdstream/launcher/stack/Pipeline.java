@@ -44,7 +44,7 @@ public final class Pipeline implements AutoCloseable {
         this.trainer = TrainerService.start(studentConfig, studentMetrics, ensemble.manifest());
         this.server = ServingService.start(studentConfig, studentMetrics);
         this.studentEndpoint = MetricsServer.start(studentPort, studentMetrics.registry(),
-                () -> trainer.isHealthy() && server.isHealthy());
+                () -> trainer.healthy() && server.healthy());
     }
 
     /** With each service's default metrics port, 9401 (teacher) and 9402 (student). */
@@ -151,7 +151,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public boolean healthy() {
-        return teacher.healthy() && trainer.isHealthy() && server.isHealthy();
+        return teacher.healthy() && trainer.healthy() && server.healthy();
     }
 
     @Override

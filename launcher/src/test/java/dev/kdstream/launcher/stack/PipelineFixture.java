@@ -32,8 +32,8 @@ import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.embedded.CommittedRecords;
-import dev.kdstream.student.serving.ServingApp;
-import dev.kdstream.teacher.streams.TeacherApp;
+import dev.kdstream.student.serving.ServingTopology;
+import dev.kdstream.teacher.streams.TeacherTopology;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /** A tiny ensemble, a fast-checkpointing configuration and raw Kafka I/O, for pipeline tests. */
@@ -80,13 +80,13 @@ public final class PipelineFixture {
 
     /**
      * {@link Pipeline#startOnFreePorts} on a broker an earlier pipeline may have used. The pipeline's
-     * application ids are fixed ({@value TeacherApp#APPLICATION_ID}, {@value ServingApp#APPLICATION_ID}),
+     * application ids are fixed ({@value TeacherTopology#APPLICATION_ID}, {@value ServingTopology#APPLICATION_ID}),
      * so first their consumer groups and internal topics go, as kafka-streams-application-reset
      * does: the teacher would otherwise restore its position in another test's features topic from
      * the old changelog and skip that many records of this one.
      */
     public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
-        forgetApplications(config, List.of(TeacherApp.APPLICATION_ID, ServingApp.APPLICATION_ID));
+        forgetApplications(config, List.of(TeacherTopology.APPLICATION_ID, ServingTopology.APPLICATION_ID));
         return Pipeline.startOnFreePorts(config, ensemble);
     }
 

@@ -14,17 +14,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 import dev.kdstream.contracts.metrics.MetricNames;
 
 /**
  * The trainer's meters. Gauges read the newest immutable {@link Evaluation} the trainer thread
- * published (never a DL4J network: those belong to the trainer thread). Closing removes every
- * meter, so a trainer restarted in the same JVM registers fresh gauges instead of finding the
- * old ones bound to the stopped trainer.
+ * published (never a DL4J network: those belong to the trainer thread). Bind it once, before the
+ * trainer runs. Closing removes every meter, so a trainer restarted in the same JVM registers
+ * fresh gauges instead of finding the old ones bound to the stopped trainer.
  */
-public final class TrainerMetrics implements AutoCloseable {
+public final class TrainerMetrics implements MeterBinder, AutoCloseable {
 
     /** The {@code service} tag of the trainer's dead-letter counter. */
     public static final String SERVICE = "student-trainer";
@@ -34,19 +35,26 @@ public final class TrainerMetrics implements AutoCloseable {
      */
     public static final String STAGE_TRAINING = "training";
 
-    private final MeterRegistry registry;
+    private final Supplier<Evaluation> evaluation;
+    private final LongSupplier version;
     private final List<Meter> meters = new ArrayList<>();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, Counter> trained = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
-    private final Counter checkpoints;
+    private MeterRegistry registry;
+    private Counter checkpoints;
 
     /**
      * @param evaluation the newest snapshot (a volatile read)
      * @param version    the newest checkpoint version written
      */
-    public TrainerMetrics(final MeterRegistry registry, final Supplier<Evaluation> evaluation,
-                          final LongSupplier version) {
+    public TrainerMetrics(final Supplier<Evaluation> evaluation, final LongSupplier version) {
+        this.evaluation = evaluation;
+        this.version = version;
+    }
+
+    @Override
+    public void bindTo(final MeterRegistry registry) {
         this.registry = registry;
         for (final String eval : List.of(MetricNames.PREQUENTIAL_WINDOW, MetricNames.PREQUENTIAL_CUMULATIVE,
                 MetricNames.HOLDOUT)) {
@@ -68,10 +76,9 @@ public final class TrainerMetrics implements AutoCloseable {
         gauge(Gauge.builder(MetricNames.MODEL_VERSION, version, v -> (double) v.getAsLong())
                 .tags(MetricNames.MODEL, MetricNames.DISTILLED, MetricNames.STAGE, STAGE_TRAINING)
                 .description("newest student version checkpointed by the trainer"));
-        checkpoints = Counter.builder(MetricNames.CHECKPOINTS)
+        checkpoints = remember(Counter.builder(MetricNames.CHECKPOINTS)
                 .description("checkpoints written")
-                .register(registry);
-        meters.add(checkpoints);
+                .register(registry));
         // both arms show from the start, at 0
         trainedCounter(MetricNames.DISTILLED);
         trainedCounter(MetricNames.BASELINE);

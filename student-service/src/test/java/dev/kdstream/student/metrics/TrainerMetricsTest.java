@@ -19,7 +19,8 @@ class TrainerMetricsTest {
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final AtomicReference<Evaluation> evaluation = new AtomicReference<>(Evaluation.EMPTY);
         final AtomicLong version = new AtomicLong();
-        final TrainerMetrics metrics = new TrainerMetrics(registry, evaluation::get, version::get);
+        final TrainerMetrics metrics = new TrainerMetrics(evaluation::get, version::get);
+        metrics.bindTo(registry);
 
         assertThat(gauge(registry, MetricNames.DISTILLED, MetricNames.HOLDOUT)).isNaN();
 

@@ -72,7 +72,7 @@ class ServingServiceIT {
              KafkaProducer<String, StudentCheckpoint> checkpoints = new KafkaProducer<>(clientProps(config),
                      new StringSerializer(), JsonSerde.serdeFor(StudentCheckpoint.class).serializer())) {
             try (ServingService server = ServingService.start(config, metrics, applicationId)) {
-                awaitTrue("the server is running", server::isHealthy);
+                awaitTrue("the server is running", server::healthy);
 
                 // phase 1: no model yet, so these are held
                 produce(features, topics, raw, 0, PER_PHASE, expected);
@@ -92,7 +92,7 @@ class ServingServiceIT {
                 final List<Prediction> predictions = readPredictions(config, topics, expected.size());
                 assertThat(predictions).extracting(Prediction::id).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(predictions).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(1));
-                assertThat(server.isHealthy()).isTrue();
+                assertThat(server.healthy()).isTrue();
                 assertThat(count(metrics, ServingMeters.REJECTED)).isEqualTo(1);
                 assertThat(metrics.registry().scrape()).contains("kafka_stream");
             }

@@ -104,7 +104,7 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
         final RecordMetadata source = source();
         context.forward(record.withHeaders(DeadLetters.headers(record.headers(), error, source.topic(),
-                source.partition(), source.offset(), TeacherApp.SERVICE)), deadLetterChild);
+                source.partition(), source.offset(), TeacherTopology.SERVICE)), deadLetterChild);
         // the annotator's position moves past dead letters too (see SoftTargetAnnotator)
         context.forward(record.withKey(null).withValue(null), validChild);
         metrics.deadLetter(error.reason());

@@ -8,27 +8,35 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 
 /**
  * The teacher's own meters. Shared by every task's processors: Micrometer meters are
- * thread-safe, and registering the same name and tags twice returns the same meter.
+ * thread-safe, and registering the same name and tags twice returns the same meter. Bind it
+ * before the topology runs: the processors count into the registry it was bound to last.
  */
-public final class TeacherMetrics {
+public final class TeacherMetrics implements MeterBinder {
 
     /** Values of {@link MetricNames#STAGE} for {@link MetricNames#RECORDS}. */
     public static final String RECEIVED = "received";
     public static final String ANNOTATED = "annotated";
 
-    private final Counter received;
-    private final Counter annotated;
-    private final DistributionSummary batchSize;
-    private final Timer batchLatency;
+    private Counter received;
+    private Counter annotated;
+    private DistributionSummary batchSize;
+    private Timer batchLatency;
     private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
 
+    /** Bound to {@code registry}. */
     public TeacherMetrics(final MeterRegistry registry) {
+        bindTo(registry);
+    }
+
+    @Override
+    public void bindTo(final MeterRegistry registry) {
         this.received = Counter.builder(MetricNames.RECORDS)
                 .description("feature records read by the teacher")
                 .baseUnit("records")

@@ -68,7 +68,7 @@ class FeatureValidatorTest {
     private FeatureValidator validator() {
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(), 1024);
         return new FeatureValidator(parser, new TeacherMetrics(new SimpleMeterRegistry()), VALID, DEAD_LETTERS,
-                TeacherApp.POSITION_STORE);
+                TeacherTopology.POSITION_STORE);
     }
 
     private byte[] valid(final int row) {

@@ -13,7 +13,7 @@ final class MockedPositionStore {
 
     static KeyValueStore<String, Long> in(final MockProcessorContext<?, ?> context) {
         final KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(TeacherApp.POSITION_STORE), Serdes.String(), Serdes.Long())
+                        Stores.inMemoryKeyValueStore(TeacherTopology.POSITION_STORE), Serdes.String(), Serdes.Long())
                 .withLoggingDisabled()
                 .build();
         store.init(context.getStateStoreContext(), store);

@@ -227,7 +227,7 @@ class SoftTargetAnnotatorTest {
             replayCalls.add(groupId + " " + partition + " from " + from);
             return committedInput.stream().filter(r -> r.offset() >= from).toList();
         };
-        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherApp.POSITION_STORE, batchSize, LINGER, ensemble,
+        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherTopology.POSITION_STORE, batchSize, LINGER, ensemble,
                 parser, replay, new TeacherMetrics(registry));
         return annotatorUnderTest;
     }

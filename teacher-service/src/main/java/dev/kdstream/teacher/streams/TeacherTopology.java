@@ -3,27 +3,18 @@ package dev.kdstream.teacher.streams;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
@@ -35,17 +26,17 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 
 /**
- * The teacher's Kafka Streams app: {@code features} (raw JSON bytes) to {@code soft-targets}
- * (id, SoftTargetRecord), invalid records to {@code features-dlq} byte for byte.
+ * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to
+ * {@code soft-targets} (id, SoftTargetRecord), invalid records to {@code features-dlq} byte for byte.
  * <pre>
  *   features ──► validate ──► annotate (batched ensemble, position store) ──► soft-targets
  *                    └──────► features-dlq
  * </pre>
  * Written with the Processor API because the annotator batches across records and punctuations
  * and keeps its position in a state store; see {@link SoftTargetAnnotator} for why that is
- * exactly-once.
+ * exactly-once. {@link dev.kdstream.teacher.TeacherService} runs it.
  */
-public final class TeacherApp implements AutoCloseable {
+public final class TeacherTopology {
 
     /** The default application id: teacher instances with the same id share the partitions. */
     public static final String APPLICATION_ID = "kd-teacher";
@@ -66,8 +57,6 @@ public final class TeacherApp implements AutoCloseable {
     static final String SOFT_TARGETS_SINK = "soft-targets-sink";
     static final String DEAD_LETTER_SINK = "features-dlq-sink";
 
-    private static final Logger LOG = LoggerFactory.getLogger(TeacherApp.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /**
      * How long a task's start may take to read its unannotated input again (at most a linger and a
      * commit interval of records). Well under the 10 s transaction timeout Kafka Streams sets under
@@ -77,45 +66,7 @@ public final class TeacherApp implements AutoCloseable {
     /** The producer's batch.size unless the user sets one (see {@link #streamsConfig}). */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final CountDownLatch stopped;
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    private TeacherApp(final KafkaStreams streams, final KafkaStreamsMetrics streamsMetrics,
-                       final CountDownLatch stopped) {
-        this.streams = streams;
-        this.streamsMetrics = streamsMetrics;
-        this.stopped = stopped;
-    }
-
-    /**
-     * Builds and starts the app (start is asynchronous: see {@link #state()}).
-     *
-     * @param ensemble      the ensemble to annotate with, shared by the tasks (see {@link #topology})
-     * @param registry      where the teacher's meters and the Kafka Streams client metrics go
-     * @param applicationId usually {@link #APPLICATION_ID}
-     */
-    public static TeacherApp start(final KdConfig config, final TeacherEnsemble ensemble,
-                                   final MeterRegistry registry, final String applicationId) {
-        final KafkaStreams streams = new KafkaStreams(topology(config, ensemble, registry),
-                streamsConfig(config, applicationId));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            // not bad input (that goes to the DLQ) but a bug or a broken environment: stop, and let the
-            // aborted transaction leave the input to be processed again after a fix
-            LOG.error("the teacher's stream thread failed; stopping the teacher", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        streams.start();
-        return new TeacherApp(streams, streamsMetrics, stopped);
+    private TeacherTopology() {
     }
 
     /** Client properties from the config, then what this app needs. */
@@ -212,36 +163,5 @@ public final class TeacherApp implements AutoCloseable {
             throw new IllegalArgumentException(ConfigKey.TEACHER_LINGER_MS.key() + " must be >= 1, got " + linger);
         }
         return linger;
-    }
-
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
-    /** Processing, or about to be again. */
-    public boolean healthy() {
-        final KafkaStreams.State s = streams.state();
-        return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
-    }
-
-    /** Blocks until the app stops, by {@link #close()} or by a failure. */
-    public void awaitStop() throws InterruptedException {
-        stopped.await();
-    }
-
-    /** @return false when the app is still running after {@code timeout} */
-    public boolean awaitStop(final Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            // leave the group: the remaining instances take over this one's partitions (and read its
-            // unannotated input again) at once, rather than after the session timeout
-            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            streamsMetrics.close();
-        }
     }
 }

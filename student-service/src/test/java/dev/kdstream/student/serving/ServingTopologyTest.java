@@ -37,7 +37,7 @@ import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
-class ServingAppTest {
+class ServingTopologyTest {
 
     private static final int WIDTH = 20;
     private static final int CLASSES = 3;
@@ -78,8 +78,8 @@ class ServingAppTest {
     @BeforeEach
     void start() {
         final KdConfig config = KdConfig.defaults().with(Map.of("state.dir", stateDir.toString()));
-        final Properties props = ServingApp.streamsConfig(config);
-        driver = new TopologyTestDriver(ServingApp.topology(config, model, registry), props, START);
+        final Properties props = ServingTopology.streamsConfig(config);
+        driver = new TopologyTestDriver(ServingTopology.topology(config, model, registry), props, START);
         features = driver.createInputTopic(TOPICS.features(), new ByteArraySerializer(), new ByteArraySerializer());
         final Serde<StudentCheckpoint> checkpointSerde = JsonSerde.serdeFor(StudentCheckpoint.class);
         checkpoints = driver.createInputTopic(TOPICS.checkpoints(), new StringSerializer(),
@@ -118,7 +118,7 @@ class ServingAppTest {
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(predictions.isEmpty()).as("no model, no made-up prediction").isTrue();
         assertThat(records(ServingMeters.HELD)).isEqualTo(3);
-        final KeyValueStore<Long, ?> held = driver.getTimestampedKeyValueStore(ServingApp.HELD_STORE);
+        final KeyValueStore<Long, ?> held = driver.getTimestampedKeyValueStore(ServingTopology.HELD_STORE);
         assertThat(held.approximateNumEntries()).isEqualTo(3);
 
         checkpoints.pipeInput(TestStudents.TRAINER, v1);

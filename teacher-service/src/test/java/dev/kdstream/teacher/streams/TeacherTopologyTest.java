@@ -45,7 +45,7 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.teacher.TinyEnsemble;
 
-class TeacherAppTest {
+class TeacherTopologyTest {
 
     private static final String APP_ID = "kd-teacher-test";
     private static final int MAX_BYTES = 1024;
@@ -69,8 +69,8 @@ class TeacherAppTest {
                 "teacher.linger.ms", Long.toString(linger.toMillis()),
                 "max.record.bytes", Integer.toString(MAX_BYTES),
                 "state.dir", stateDir.toString()));
-        driver = new TopologyTestDriver(TeacherApp.topology(config, ensemble, registry),
-                TeacherApp.streamsConfig(config, APP_ID), Instant.EPOCH);
+        driver = new TopologyTestDriver(TeacherTopology.topology(config, ensemble, registry),
+                TeacherTopology.streamsConfig(config, APP_ID), Instant.EPOCH);
         features = driver.createInputTopic("features", new ByteArraySerializer(), new ByteArraySerializer());
         softTargets = driver.createOutputTopic("soft-targets", new StringDeserializer(),
                 JsonSerde.serdeFor(SoftTargetRecord.class).deserializer());
@@ -194,7 +194,7 @@ class TeacherAppTest {
         assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("features");
         assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(DeadLetters.header(d.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
-        assertThat(DeadLetters.header(d.headers(), DeadLetters.SERVICE)).isEqualTo(TeacherApp.SERVICE);
+        assertThat(DeadLetters.header(d.headers(), DeadLetters.SERVICE)).isEqualTo(TeacherTopology.SERVICE);
         assertThat(DeadLetters.header(d.headers(), "trace-id")).as("original headers kept").isEqualTo("abc");
 
         // only the valid record was annotated
@@ -258,7 +258,7 @@ class TeacherAppTest {
         pipeValid(2);
         assertThat(softTargets.isEmpty()).isTrue();
 
-        final String changelog = APP_ID + "-" + TeacherApp.POSITION_STORE + "-changelog";
+        final String changelog = APP_ID + "-" + TeacherTopology.POSITION_STORE + "-changelog";
         final TestOutputTopic<String, Long> changes = driver.createOutputTopic(changelog, new StringDeserializer(),
                 new LongDeserializer());
         assertThat(changes.readValuesToList()).as("the task's first record; nothing per record after it")
@@ -284,7 +284,7 @@ class TeacherAppTest {
     }
 
     private Long position() {
-        final KeyValueStore<String, Long> store = driver.getKeyValueStore(TeacherApp.POSITION_STORE);
+        final KeyValueStore<String, Long> store = driver.getKeyValueStore(TeacherTopology.POSITION_STORE);
         return store.get(SoftTargetAnnotator.POSITION);
     }
 

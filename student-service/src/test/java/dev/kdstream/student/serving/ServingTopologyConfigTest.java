@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 
-class ServingAppConfigTest {
+class ServingTopologyConfigTest {
 
     private static Properties streamsConfig(final Map<String, String> overrides) {
-        return ServingApp.streamsConfig(KdConfig.defaults().with(overrides));
+        return ServingTopology.streamsConfig(KdConfig.defaults().with(overrides));
     }
 
     @Test

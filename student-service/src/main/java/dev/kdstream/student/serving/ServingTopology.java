@@ -19,13 +19,15 @@ import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
 
 /**
- * The student's prediction server: {@code features} (raw JSON bytes) in, {@code predictions} out, one
- * per valid record, each stamped with the checkpoint version that made it.
+ * The prediction server's Kafka Streams topology and its config: {@code features} (raw JSON bytes)
+ * in, {@code predictions} out, one per valid record, each stamped with the checkpoint version that
+ * made it.
  *
  * <p>The checkpoints reach every replica through a global store over {@code student-checkpoints}:
  * each replica swaps to the newest student as it arrives, without a pause or a rebalance.
+ * {@link ServingService} runs it.
  */
-public final class ServingApp {
+public final class ServingTopology {
 
     public static final String APPLICATION_ID = "kd-server";
     /** Records that arrived before the first checkpoint (changelogged). */
@@ -39,7 +41,7 @@ public final class ServingApp {
     static final String CHECKPOINTS_SOURCE = "checkpoints-source";
     static final String LOAD_CHECKPOINT = "load-checkpoint";
 
-    private ServingApp() {
+    private ServingTopology() {
     }
 
     static Properties streamsConfig(final KdConfig config) {
@@ -97,7 +99,8 @@ public final class ServingApp {
         final Topics topics = Topics.of(names);
         final Topic<byte[], byte[]> features = topics.features();
         final Topic<String, Prediction> predictions = topics.predictions();
-        final ServingMeters meters = ServingMeters.register(registry);
+        final ServingMeters meters = new ServingMeters();
+        meters.bindTo(registry);
         model.bindTo(registry);
 
         final Topology topology = new Topology();

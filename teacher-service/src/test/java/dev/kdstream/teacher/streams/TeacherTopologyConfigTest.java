@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.kdstream.contracts.config.KdConfig;
 
-class TeacherAppConfigTest {
+class TeacherTopologyConfigTest {
 
     private static Properties streamsConfig(final Map<String, String> overrides) {
-        return TeacherApp.streamsConfig(KdConfig.defaults().with(overrides));
+        return TeacherTopology.streamsConfig(KdConfig.defaults().with(overrides));
     }
 
     @Test

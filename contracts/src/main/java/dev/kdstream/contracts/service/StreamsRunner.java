@@ -1,0 +1,120 @@
+package dev.kdstream.contracts.service;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+
+/**
+ * One Kafka Streams client with the lifecycle every kd-stream topology shares: a failed stream
+ * thread stops the client, the client's metrics are bound to the service's registry (and
+ * unbound on close), health is RUNNING or REBALANCING, and close leaves the group.
+ */
+public final class StreamsRunner implements Service {
+
+    /** How long {@link #close()} waits for the stream threads to commit and stop. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+    private final String name;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics metrics;
+    private final Duration closeTimeout;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StreamsRunner(final String name, final KafkaStreams streams, final MeterRegistry registry,
+                          final Duration closeTimeout) {
+        this.name = name;
+        this.streams = streams;
+        this.closeTimeout = closeTimeout;
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // invalid input is handled in the topologies (dead letters, skips): what reaches here is a
+            // bug or a broken environment. Stop, and let the uncommitted work be redone after a fix.
+            LOG.error("{}: a stream thread failed; stopping {}", name, name, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        this.metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(registry);
+    }
+
+    /**
+     * Builds the client and starts it (asynchronously: see {@link #state()}).
+     *
+     * @param name     for the log: which service's client this is
+     * @param registry where the Kafka Streams client metrics go
+     */
+    public static StreamsRunner start(final String name, final Topology topology, final Properties config,
+                                      final MeterRegistry registry) {
+        return start(name, topology, config, registry, CLOSE_TIMEOUT);
+    }
+
+    /** @param closeTimeout how long {@link #close()} waits for the stream threads */
+    public static StreamsRunner start(final String name, final Topology topology, final Properties config,
+                                      final MeterRegistry registry, final Duration closeTimeout) {
+        final StreamsRunner runner = new StreamsRunner(name, new KafkaStreams(topology, config), registry,
+                closeTimeout);
+        try {
+            runner.streams.start();
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+        return runner;
+    }
+
+    /** CREATED, REBALANCING, RUNNING, ... (status lines, failure checks). */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Processing, or about to be again. */
+    @Override
+    public boolean healthy() {
+        final KafkaStreams.State s = streams.state();
+        return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+    }
+
+    /** Blocks until the client stops, by {@link #close()} or by a failure. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** @return false when the client is still running after {@code timeout} */
+    public boolean awaitStop(final Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // leave the group: the other instances take this one's partitions at once, not after
+            // the session timeout
+            streams.close(CloseOptions.timeout(closeTimeout)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } finally {
+            metrics.close();
+        }
+        LOG.info("{} stopped ({})", name, streams.state());
+    }
+}

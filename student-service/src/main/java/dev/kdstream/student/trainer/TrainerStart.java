@@ -1,0 +1,78 @@
+package dev.kdstream.student.trainer;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.file.StudentFile;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.student.checkpoint.CheckpointException;
+import dev.kdstream.student.checkpoint.CheckpointStore;
+
+/**
+ * Where a trainer starts: both students, the version and counts, and the input offsets of the
+ * newest checkpoint of its {@code trainer.id}, or fresh students from the beginning of the input.
+ *
+ * @param version        the newest checkpoint's version, 0 when fresh
+ * @param ensembleVersion the ensemble of the newest soft targets trained on (the setup's when fresh)
+ * @param offsets        the next offset to read per partition; a partition missing starts at its beginning
+ */
+record TrainerStart(StudentModel distilled, StudentModel baseline, long version, long recordsTrained,
+                    String ensembleVersion, Map<Integer, Long> offsets) {
+
+    /** The same initial weights for both arms: the loss is the only difference between them. */
+    static final long SEED = 42;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerStart.class);
+
+    /** From the newest checkpoint of {@code trainer.id} in the checkpoints topic, if there is one. */
+    static TrainerStart fromNewestCheckpoint(final KdConfig config, final TrainerSetup setup) {
+        final String trainerId = config.get(ConfigKey.TRAINER_ID);
+        final Optional<StudentCheckpoint> restored = CheckpointStore.latest(config, trainerId);
+        if (restored.isEmpty()) {
+            LOG.info("trainer {}: no checkpoint, starting fresh from the beginning of {}", trainerId,
+                    config.topics().softTargets());
+            return fresh(setup);
+        }
+        final StudentCheckpoint c = restored.get();
+        final StudentModel distilled = restore(config, c, StudentManifest.DISTILLED, c.distilled(), setup);
+        final StudentModel baseline = restore(config, c, StudentManifest.BASELINE, c.baseline(), setup);
+        LOG.info("trainer {}: resuming from checkpoint v{} ({} records trained, offsets {})", trainerId,
+                c.version(), c.recordsTrained(), c.offsets());
+        final String ensembleVersion = c.ensembleVersion() != null ? c.ensembleVersion() : setup.ensembleVersion();
+        return new TrainerStart(distilled, baseline, c.version(), c.recordsTrained(), ensembleVersion, c.offsets());
+    }
+
+    static TrainerStart fresh(final TrainerSetup setup) {
+        return new TrainerStart(
+                StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), SEED),
+                StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), SEED),
+                0, 0, setup.ensembleVersion(), Map.of());
+    }
+
+    private static StudentModel restore(final KdConfig config, final StudentCheckpoint c, final String role,
+                                        final byte[] bytes, final TrainerSetup setup) {
+        final String origin = config.topics().checkpoints() + " " + c.trainerId() + " v" + c.version() + " (" + role
+                + ")";
+        if (bytes == null) {
+            throw new CheckpointException(origin + " holds no " + role + " model");
+        }
+        final StudentModel model = StudentFile.fromBytes(origin, bytes);
+        final StudentManifest m = model.manifest();
+        if (m.inputWidth() != setup.inputWidth() || m.numClasses() != setup.classes()) {
+            throw new CheckpointException(origin + " is a " + m.inputWidth() + " -> " + m.numClasses()
+                    + " student but the ensemble takes " + setup.inputWidth() + " features and "
+                    + setup.classes() + " classes: use another " + ConfigKey.TRAINER_ID.key()
+                    + " (" + ConfigKey.TRAINER_ID.env() + ") for a new model");
+        }
+        return model;
+    }
+}
