@@ -12,7 +12,8 @@
  * roles where it is the right tool: the canonical model definition, the file a distilled student is
  * deployed as (loadable by any DL4J application), and the oracle the kernel is tested against.
  *
- * <p>The teachers' fused forward pass ({@link dev.kdstream.model.FusedEnsembleForward},
- * {@link dev.kdstream.model.LogitRows}) still lives here; it belongs to the teacher service.
+ * <p>The teachers' batched forward pass is not here: it runs on ND4J GEMMs (a batch of records
+ * through twelve networks is work enough for a BLAS call) and only the teacher service uses it
+ * ({@code dev.kdstream.teacher.inference}).
  */
 package dev.kdstream.model;
