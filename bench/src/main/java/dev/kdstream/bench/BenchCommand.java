@@ -7,8 +7,8 @@ import dev.kdstream.bench.TeacherTrainingBenchCommand;
 import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
 import dev.kdstream.bench.TrainerBenchCommand;
 import dev.kdstream.bench.e2e.EndToEndBenchCommand;
-import dev.kdstream.launcher.UserErrors;
 import dev.kdstream.bench.e2e.MemorySoakBenchCommand;
+import dev.kdstream.launcher.UserErrors;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

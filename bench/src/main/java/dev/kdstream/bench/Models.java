@@ -8,13 +8,13 @@ import java.util.SplittableRandom;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * The benchmarked models: the seed's shapes (20 features, 2 classes, default hyper-parameters),

@@ -12,8 +12,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.student.serving.ServedStudent;
 
 /**

@@ -12,12 +12,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.CsvDatasetReader;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.data.TrainTestSplit;
-import dev.kdstream.model.eval.Accuracy;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
 import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.training.EpochLoop;
 import dev.kdstream.teacher.training.TeacherGroupTrainer;
 

@@ -1,9 +1,9 @@
 package dev.kdstream.launcher;
 
-import dev.kdstream.launcher.offline.OfflineCommand;
-import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.client.produce.ProduceCommand;
 import dev.kdstream.client.query.QueryCommand;
+import dev.kdstream.launcher.offline.OfflineCommand;
+import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.student.StudentCommand;
 import dev.kdstream.teacher.TeacherCommand;
 import picocli.CommandLine;

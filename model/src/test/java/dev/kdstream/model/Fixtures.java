@@ -9,7 +9,6 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
 import dev.kdstream.model.definition.Hyperparameters;
@@ -18,6 +17,7 @@ import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.kernel.Standardizer;
 
 /** Small data and a small trained ensemble, for model tests that must run in seconds. */
 public final class Fixtures {

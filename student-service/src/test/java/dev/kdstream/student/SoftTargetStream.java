@@ -10,12 +10,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.kafka.Topics;
-import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.student.trainer.TrainerSetup;
 
 /**

@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
-import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.teacher.streams.TeacherTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -14,10 +14,10 @@ import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
 import dev.kdstream.contracts.service.StreamsRunner;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelFileException;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**

@@ -7,10 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.kdstream.contracts.data.CsvDatasetReader;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.TrainTestSplit;
-import dev.kdstream.model.eval.Accuracy;
-import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.file.ModelFileException;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import picocli.CommandLine;
 
 class TeacherCommandTest {

@@ -44,12 +44,12 @@ import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
+import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.teacher.streams.TeacherTopology;
 
 /** The teacher service on a real (embedded KRaft) broker, with exactly-once processing. */

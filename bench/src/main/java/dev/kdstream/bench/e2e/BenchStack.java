@@ -9,16 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.kdstream.contracts.config.ConfigKey;
-import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.definition.Hyperparameters;
-import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.launcher.stack.EnsembleCache;
-import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.launcher.stack.EnsembleCache;
+import dev.kdstream.launcher.stack.StackCommand;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.TeacherEnsemble;
 
 /** What the end-to-end benchmarks share: the ensemble, the records, topic names, the stages' counts. */
 final class BenchStack {

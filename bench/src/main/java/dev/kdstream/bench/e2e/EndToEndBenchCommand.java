@@ -10,14 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.bench.MachineInfo;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.launcher.stack.Pipeline;
+import dev.kdstream.model.definition.TeacherEnsemble;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import picocli.CommandLine;

@@ -12,9 +12,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.client.produce.stream.FeatureMessage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

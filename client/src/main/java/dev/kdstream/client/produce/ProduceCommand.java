@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
@@ -21,8 +23,6 @@ import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.client.produce.stream.FeatureStream;
-import dev.kdstream.client.produce.stream.StreamOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

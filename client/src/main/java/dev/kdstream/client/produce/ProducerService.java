@@ -9,10 +9,10 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.producer.Producer;
 
-import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 

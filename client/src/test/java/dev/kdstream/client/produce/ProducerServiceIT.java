@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
@@ -31,8 +33,6 @@ import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
-import dev.kdstream.client.produce.stream.FeatureStream;
-import dev.kdstream.client.produce.stream.StreamOptions;
 import picocli.CommandLine;
 
 /** The producer against a real (embedded) broker. */

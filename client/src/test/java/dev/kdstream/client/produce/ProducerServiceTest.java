@@ -14,13 +14,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.FeatureRecord;
-import dev.kdstream.client.produce.stream.FeatureStream;
-import dev.kdstream.client.produce.stream.StreamOptions;
 
 /** The sending loop against a {@link MockProducer}: no broker, so failures are easy to make. */
 class ProducerServiceTest {

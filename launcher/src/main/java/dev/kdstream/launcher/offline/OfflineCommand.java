@@ -10,10 +10,10 @@ import java.util.concurrent.Callable;
 
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.json.Json;
-import dev.kdstream.model.definition.Hyperparameters;
-import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.cli.HyperparameterOptions;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.MlpShape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;

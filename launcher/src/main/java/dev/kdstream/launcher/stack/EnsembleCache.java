@@ -7,10 +7,10 @@ import java.util.Locale;
 
 import dev.kdstream.contracts.console.ProgressBar;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.definition.Hyperparameters;
-import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleFile;
+import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.teacher.training.EnsembleTrainer;
 
 /**

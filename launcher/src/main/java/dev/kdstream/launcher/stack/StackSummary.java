@@ -4,12 +4,12 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import dev.kdstream.client.produce.ProduceSummary;
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.client.produce.ProduceSummary;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;

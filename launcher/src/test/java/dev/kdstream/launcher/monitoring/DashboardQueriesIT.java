@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.kdstream.client.produce.ProducerService;
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricsServer;
@@ -30,9 +33,6 @@ import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.launcher.monitoring.DashboardQueries.PanelQuery;
 import dev.kdstream.launcher.stack.Pipeline;
 import dev.kdstream.launcher.stack.PipelineFixture;
-import dev.kdstream.client.produce.ProducerService;
-import dev.kdstream.client.produce.stream.FeatureStream;
-import dev.kdstream.client.produce.stream.StreamOptions;
 
 /**
  * Every PromQL expression of every dashboard, evaluated by a real Prometheus scraping the real

@@ -4,8 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.client.produce.ProducerService;
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.student.TrainerService;
 import dev.kdstream.teacher.TeacherService;
 

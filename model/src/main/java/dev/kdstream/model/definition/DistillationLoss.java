@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.definition.Hyperparameters.Distillation;
+import dev.kdstream.model.kernel.Probabilities;
 
 /**
  * The distillation loss as a DL4J loss function, on an output layer with the IDENTITY activation

@@ -3,8 +3,8 @@ package dev.kdstream.model.definition;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * A student network (distilled or baseline) with its manifest. Outputs logits.

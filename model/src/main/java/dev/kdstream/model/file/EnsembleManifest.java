@@ -2,8 +2,8 @@ package dev.kdstream.model.file;
 
 import java.util.List;
 
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * What a saved ensemble is: enough to check it fits the data it is given and to reproduce its

@@ -1,7 +1,7 @@
 package dev.kdstream.model.file;
 
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * What a saved student is.

@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.model.definition.DistillationLoss;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
@@ -20,6 +18,8 @@ import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StudentOptimizer;
 
 /**
  * The proof that {@link StudentOptimizer} is DL4J's optimiser step: the same student trained K

@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.LossOracle;
+import dev.kdstream.model.kernel.Probabilities;
 
 class DistillationLossTest {
 

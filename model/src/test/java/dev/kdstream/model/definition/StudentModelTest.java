@@ -12,12 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.training.EpochLoop;
+import dev.kdstream.model.Fixtures;
 import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
-import dev.kdstream.model.Fixtures;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.training.EpochLoop;
 
 class StudentModelTest {
 

@@ -14,11 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.Fixtures;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.model.Fixtures;
+import dev.kdstream.model.eval.Accuracy;
 
 class EnsembleFileTest {
 

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.kafka.JsonSerde;
-import dev.kdstream.model.file.StudentFile;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.StudentFile;
 
 /**
  * The processor of the global checkpoint store: every replica sees every checkpoint, turns the

@@ -16,11 +16,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.model.kernel.Probabilities;
 
 /**
  * Answers each feature record with the current student's prediction, stamped with its version.

@@ -3,8 +3,8 @@ package dev.kdstream.student.trainer;
 import java.io.IOException;
 
 import dev.kdstream.contracts.json.Json;
-import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**

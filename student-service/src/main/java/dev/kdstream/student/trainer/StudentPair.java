@@ -2,14 +2,14 @@ package dev.kdstream.student.trainer;
 
 import java.util.List;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.bridge.NetworkBridge;
-import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.definition.LabelMatrix;
 import dev.kdstream.model.definition.StudentModel;
-import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
 

@@ -1,8 +1,8 @@
 package dev.kdstream.student.trainer;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * What the trainer takes from the ensemble: soft-target features arrive raw, so the students

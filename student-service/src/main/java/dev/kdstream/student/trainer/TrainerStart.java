@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.student.checkpoint.CheckpointException;
 import dev.kdstream.student.checkpoint.CheckpointStore;
 

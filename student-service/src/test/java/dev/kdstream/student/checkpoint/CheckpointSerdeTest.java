@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
-import dev.kdstream.model.definition.StudentModel;
-import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.kernel.Standardizer;
 
 class CheckpointSerdeTest {
 

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.definition.LabelMatrix;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
-import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.Standardizer;
 
 class ServedStudentTest {
 

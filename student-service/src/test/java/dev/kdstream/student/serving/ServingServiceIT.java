@@ -29,12 +29,12 @@ import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
+import dev.kdstream.model.definition.StudentModel;
 
 /** The server against a real broker: held records, a checkpoint, exactly-once output. */
 @ExtendWith(EmbeddedKafkaExtension.class)

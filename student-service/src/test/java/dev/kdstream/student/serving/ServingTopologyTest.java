@@ -33,9 +33,9 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.definition.StudentModel;
 
 class ServingTopologyTest {
 

@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
-import dev.kdstream.model.definition.StudentModel;
-import dev.kdstream.contracts.records.StudentCheckpoint;
+import dev.kdstream.model.kernel.Standardizer;
 
 /** Small students, scalers, checkpoints and feature records for the serving tests. */
 final class TestStudents {

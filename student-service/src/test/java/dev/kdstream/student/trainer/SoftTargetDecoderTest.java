@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
 class SoftTargetDecoderTest {

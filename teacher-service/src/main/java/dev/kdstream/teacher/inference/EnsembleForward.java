@@ -17,9 +17,6 @@ import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.ReproducedLayers;
 import dev.kdstream.model.definition.TeacherEnsemble;
 
-import dev.kdstream.model.definition.Networks;
-import dev.kdstream.model.definition.ReproducedLayers;
-import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * The teacher ensemble's batched forward pass on ND4J GEMMs: the same mean logits as

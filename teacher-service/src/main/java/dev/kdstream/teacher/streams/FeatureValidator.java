@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
-import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.ParsedFeature;
 
 /**

@@ -17,15 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.kernel.Probabilities;
-import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.ParsedFeature;
 import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.teacher.inference.EnsembleForward;
 import dev.kdstream.teacher.inference.LogitRows;
 

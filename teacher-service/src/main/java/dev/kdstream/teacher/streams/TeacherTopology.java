@@ -21,9 +21,9 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
-import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
 
 /**
  * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to

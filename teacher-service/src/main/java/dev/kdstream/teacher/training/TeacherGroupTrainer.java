@@ -13,10 +13,10 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.model.bridge.NetworkBridge;
-import dev.kdstream.model.kernel.Adam;
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.definition.DistillationLoss;
 import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.kernel.Adam;
+import dev.kdstream.model.kernel.Probabilities;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one

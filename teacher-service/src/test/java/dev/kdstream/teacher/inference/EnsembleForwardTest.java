@@ -15,17 +15,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.Fixtures;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.model.definition.Hyperparameters;
-import dev.kdstream.model.definition.MlpShape;
-import dev.kdstream.model.definition.Networks;
-import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.model.file.EnsembleManifest;
 
 class EnsembleForwardTest {
 

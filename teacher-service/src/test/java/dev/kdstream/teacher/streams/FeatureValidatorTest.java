@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**

@@ -22,11 +22,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.teacher.TinyEnsemble;
 
 /**

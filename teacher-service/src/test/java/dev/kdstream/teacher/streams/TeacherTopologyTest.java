@@ -37,12 +37,12 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.JsonSerde;
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.contracts.metrics.MetricNames;
-import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.teacher.TinyEnsemble;
 
 class TeacherTopologyTest {

@@ -11,9 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
-import dev.kdstream.model.eval.Accuracy;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.eval.Accuracy;
 
 class EnsembleTrainerTest {
 

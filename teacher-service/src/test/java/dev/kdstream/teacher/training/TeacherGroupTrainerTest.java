@@ -16,13 +16,13 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
-import dev.kdstream.model.eval.Accuracy;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
 import dev.kdstream.model.definition.Networks;
+import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.training.EpochLoop;
 
 class TeacherGroupTrainerTest {
