@@ -41,7 +41,6 @@ public final class BenchCommand implements Runnable {
 
     /** The configured command line, for tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new BenchCommand()).setCommandName("kd bench")
-                .setExecutionExceptionHandler(new UserErrors());
+        return UserErrors.commandLine(new BenchCommand()).setCommandName("kd bench");
     }
 }

@@ -43,7 +43,7 @@ public final class OfflineBenchCommand implements Callable<Integer> {
     String python;
 
     @Option(names = "--python-threads", paramLabel = "N", defaultValue = "1",
-            description = "torch threads for the reference (default: ${DEFAULT-VALUE}, as in RESULTS.md).")
+            description = "torch threads for the reference (default: ${DEFAULT-VALUE}, as the reference figures in docs/benchmarks.md).")
     int pythonThreads;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Rounds (default: ${DEFAULT-VALUE}).")

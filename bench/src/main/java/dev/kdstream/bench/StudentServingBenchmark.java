@@ -30,21 +30,21 @@ import dev.kdstream.student.serving.ServedStudent;
 public class StudentServingBenchmark {
 
     private StudentModel student;
-    private ServedStudent fast;
+    private ServedStudent served;
     private Standardizer scaler;
     private double[] record;
 
     @Setup
     public void setUp() {
         student = Models.student();
-        fast = ServedStudent.of(student);
+        served = ServedStudent.of(student);
         scaler = student.manifest().scaler();
         record = Models.rawRecord(42);
     }
 
     @Benchmark
-    public double[] fastStudent() {
-        return fast.logits(record);
+    public double[] servedStudent() {
+        return served.logits(record);
     }
 
     @Benchmark

@@ -32,6 +32,6 @@ public final class Kd implements Runnable {
 
     /** The configured command line, for tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Kd()).setExecutionExceptionHandler(new UserErrors());
+        return UserErrors.commandLine(new Kd());
     }
 }

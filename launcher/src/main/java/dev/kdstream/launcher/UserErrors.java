@@ -18,6 +18,11 @@ public final class UserErrors implements IExecutionExceptionHandler {
     static final int USER_ERROR = 1;
     static final int INTERNAL_ERROR = 3;
 
+    /** A command line for {@code command} whose user errors are one line and exit code 1. */
+    public static CommandLine commandLine(final Object command) {
+        return new CommandLine(command).setExecutionExceptionHandler(new UserErrors());
+    }
+
     @Override
     public int handleExecutionException(final Exception e, final CommandLine cmd, final ParseResult parsed) {
         if (isUserError(e)) {

@@ -36,12 +36,16 @@ final class TopicReader implements AutoCloseable {
         this.reader = new CommittedReader<>(CommittedReader.config(config.kafkaProperties(), name),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.handler = handler;
-        final List<TopicPartition> partitions = reader.assignAll(topic, Duration.ofSeconds(60));
-        if (partitions.isEmpty()) {
+        try {
+            final List<TopicPartition> partitions = reader.assignAll(topic, Duration.ofSeconds(60));
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            reader.seekToBeginning(partitions);
+        } catch (RuntimeException e) {
             reader.close();
-            throw new IllegalStateException("topic " + topic + " does not exist");
+            throw e;
         }
-        reader.seekToBeginning(partitions);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();

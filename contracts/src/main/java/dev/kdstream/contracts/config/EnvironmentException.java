@@ -3,7 +3,7 @@ package dev.kdstream.contracts.config;
 /**
  * What the configuration points at is not there: a broker that cannot be reached, a port already
  * in use. The user's to fix, so every command prints its message in one line instead of a stack
- * trace. An {@link IllegalStateException}, as these failures were before it existed.
+ * trace. An {@link IllegalStateException}, so callers that catch those catch it too.
  */
 public class EnvironmentException extends IllegalStateException {
 

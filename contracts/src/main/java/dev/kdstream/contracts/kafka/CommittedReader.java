@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -156,11 +157,17 @@ public final class CommittedReader<K, V> implements AutoCloseable {
             }
             // the position passes transaction markers too, so compare positions, not record counts
             final List<TopicPartition> finished = new ArrayList<>();
-            pending.forEach((tp, stop) -> {
-                if (consumer.position(tp) >= stop) {
-                    finished.add(tp);
+            for (final Map.Entry<TopicPartition, Long> p : pending.entrySet()) {
+                // bounded too: after an offset reset the position is a request to the broker
+                final long remaining = Math.max(1, deadline - System.nanoTime());
+                try {
+                    if (consumer.position(p.getKey(), Duration.ofNanos(remaining)) >= p.getValue()) {
+                        finished.add(p.getKey());
+                    }
+                } catch (TimeoutException e) {
+                    return false;
                 }
-            });
+            }
             consumer.pause(finished);
             finished.forEach(pending::remove);
         }

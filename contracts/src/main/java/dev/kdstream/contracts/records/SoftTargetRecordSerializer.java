@@ -13,8 +13,7 @@ import dev.kdstream.contracts.json.Json;
  * Writes a {@link SoftTargetRecord} field by field: the same JSON as Jackson's bean serializer
  * (the record's components in order, nulls written), without its per-field machinery. The teacher
  * writes one per record, and the bean serializer's property writers and reflective accessor calls
- * were a quarter of the time it took (JFR, {@code ./kd bench e2e --jfr}); printing the doubles is
- * the rest, and stays Jackson's.
+ * cost more than the writing itself; printing the doubles stays Jackson's.
  */
 public final class SoftTargetRecordSerializer extends StdSerializer<SoftTargetRecord> {
 

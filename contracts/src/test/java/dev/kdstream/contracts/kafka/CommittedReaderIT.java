@@ -19,13 +19,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
 
 /** The group-less reader on a real broker: committed records only, whole topic, deadline. */
+@ExtendWith(EmbeddedKafkaExtension.class)
 class CommittedReaderIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -33,15 +35,8 @@ class CommittedReaderIT {
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useSharedBroker(final EmbeddedKafkaBroker shared) {
+        broker = shared;
     }
 
     @Test

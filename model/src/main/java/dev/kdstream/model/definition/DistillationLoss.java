@@ -20,9 +20,9 @@ import dev.kdstream.model.kernel.Probabilities;
  * {@link Probabilities#distillationLossAndGradient}; with alpha = 0 it is plain softmax
  * cross-entropy, which is how the teachers and the hard-label baseline use it.
  *
- * <p>Why the rows are computed in plain Java: a minibatch here is 64 x 2 numbers, and the ~25
- * small ND4J ops the same maths takes cost ~1 ms per output layer in fixed overhead, which
- * doubled the fused teachers' training time. Two copies and a loop cost microseconds.
+ * <p>Why the rows are computed in plain Java: a minibatch here is 64 x 2 numbers, and the two
+ * dozen small ND4J ops the same maths takes would each pay ND4J's fixed cost per call
+ * (docs/platform.md, "DL4J fixed cost per call"). Two copies and a loop cost microseconds.
  * The gradient is per example: DL4J's updater divides by the minibatch size ("batchmean").
  */
 public final class DistillationLoss implements ILossFunction {

@@ -80,16 +80,6 @@ public final class Probabilities {
         return best;
     }
 
-    public static int argmax(final float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /**
      * The distillation loss of one example and its gradient with respect to the logits, for soft
      * targets q and a one-hot (or all-zero, for "unlabelled") row y:

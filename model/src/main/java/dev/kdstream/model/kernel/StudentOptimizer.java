@@ -124,10 +124,6 @@ public final class StudentOptimizer {
         return iteration;
     }
 
-    public int numParams() {
-        return mlp.parameterCount();
-    }
-
     private void checkWidth(final float[] row) {
         if (row.length != mlp.inputs()) {
             throw new IllegalArgumentException("expected " + mlp.inputs() + " features, got " + row.length);

@@ -80,7 +80,7 @@ class StudentOptimizerDl4jTest {
             model.network().fit(Nd4j.createFromArray(x), LabelMatrix.of(q, y, CLASSES));
         }
 
-        void fitFast(final StudentOptimizer trainer) {
+        void fitKernel(final StudentOptimizer trainer) {
             trainer.fit(x, q, y);
         }
     }
@@ -113,7 +113,7 @@ class StudentOptimizerDl4jTest {
         for (int s = 0; s < steps; s++) {
             final Batch batch = Batch.random(rng, BATCH, soft, unlabelled);
             batch.fitDl4j(reference);
-            batch.fitFast(trainer);
+            batch.fitKernel(trainer);
         }
         NetworkBridge.write(trainer, target);
         assertThat(target.network().getIterationCount()).isEqualTo(reference.network().getIterationCount())
@@ -138,7 +138,7 @@ class StudentOptimizerDl4jTest {
         final StudentModel model = student(distilled(), 3);
         final float[] before = params(model);
         final StudentOptimizer trainer = NetworkBridge.optimizerOf(model);
-        assertThat(trainer.numParams()).isEqualTo(20 * 64 + 64 + 64 * 32 + 32 + 32 * 2 + 2);
+        assertThat(trainer.mlp().parameterCount()).isEqualTo(20 * 64 + 64 + 64 * 32 + 32 + 32 * 2 + 2);
         assertThat(trainer.iterationCount()).isZero();
         final StudentModel other = student(distilled(), 4);
         NetworkBridge.write(trainer, other);
@@ -157,7 +157,7 @@ class StudentOptimizerDl4jTest {
         final float[][] x = Batch.random(rng, 7, true, 0).x();
         assertLogitsMatch(trainer, model, x);
         for (int s = 0; s < 3; s++) {
-            Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
+            Batch.random(rng, BATCH, true, 0.25).fitKernel(trainer);
             NetworkBridge.write(trainer, model);
             // after each step: parameters copied for scoring before a step must not be used after it
             assertLogitsMatch(trainer, model, x);
@@ -168,12 +168,12 @@ class StudentOptimizerDl4jTest {
     private static void assertLogitsMatch(final StudentOptimizer trainer, final StudentModel model,
                                           final float[][] x) {
         final float[][] dl4j = model.logits(Nd4j.createFromArray(x)).toFloatMatrix();
-        final double[][] fast = trainer.logits(x);
-        assertThat(fast).hasNumberOfRows(x.length);
+        final double[][] kernel = trainer.logits(x);
+        assertThat(kernel).hasNumberOfRows(x.length);
         for (int r = 0; r < x.length; r++) {
             for (int c = 0; c < CLASSES; c++) {
                 // float sums in another order: a few ulps of values O(1)
-                assertThat(fast[r][c]).as("row %d class %d", r, c).isCloseTo(dl4j[r][c], within(1e-5));
+                assertThat(kernel[r][c]).as("row %d class %d", r, c).isCloseTo(dl4j[r][c], within(1e-5));
             }
         }
     }
@@ -214,13 +214,13 @@ class StudentOptimizerDl4jTest {
         assertThat(trainer.iterationCount()).isEqualTo(5);
         Batch next = Batch.random(rng, BATCH, true, 0.25);
         next.fitDl4j(reference);
-        next.fitFast(trainer);
+        next.fitKernel(trainer);
         // then the trainer hands back: one more DL4J step on its state equals one more trainer step
         NetworkBridge.write(trainer, copy);
         assertThat(maxAbsDiff(params(reference), params(copy))).isLessThan(ONE_STEP_TOLERANCE);
         next = Batch.random(rng, BATCH, true, 0.25);
         next.fitDl4j(copy);
-        next.fitFast(trainer);
+        next.fitKernel(trainer);
         final StudentModel fromTrainer = student(distilled(), seed + 2);
         NetworkBridge.write(trainer, fromTrainer);
         assertThat(copy.network().getIterationCount()).isEqualTo(7);
@@ -236,7 +236,7 @@ class StudentOptimizerDl4jTest {
         final StudentOptimizer trainer = NetworkBridge.optimizerOf(model);
         final Random rng = new Random(51);
         for (int s = 0; s < 3; s++) {
-            Batch.random(rng, BATCH, true, 0.25).fitFast(trainer);
+            Batch.random(rng, BATCH, true, 0.25).fitKernel(trainer);
         }
         NetworkBridge.write(trainer, model);
         final StudentModel loaded = StudentFile.fromBytes("test", StudentFile.toBytes(model));

@@ -42,7 +42,7 @@ class ProbabilitiesTest {
     void crossEntropyAndArgmax() {
         assertThat(LossOracle.crossEntropy(1, new double[] {0, Math.log(3)})).isCloseTo(-Math.log(0.75), within(1e-12));
         assertThat(Probabilities.argmax(new double[] {0.1, 0.7, 0.2})).isEqualTo(1);
-        assertThat(Probabilities.argmax(new float[] {3f, 3f})).isZero();
+        assertThat(Probabilities.argmax(new double[] {3, 3})).as("the first on ties").isZero();
     }
 
     @Test

@@ -28,8 +28,8 @@ public final class ServedStudent {
     /**
      * Per thread: the scaled input, the hidden activations and the float logits, grown to the
      * widest student the thread has served. ONE ThreadLocal for the class, not one per instance: a
-     * server makes a new ServedStudent for every checkpoint, and each instance's own ThreadLocal
-     * left a stale entry in the stream thread's ThreadLocalMap, whose lookups then probed past them.
+     * server makes a new ServedStudent for every checkpoint, and a ThreadLocal per instance would
+     * leave a stale entry per checkpoint in the stream thread's map, for every lookup to probe past.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -90,11 +90,6 @@ public final class ServedStudent {
         final double[] p = logits(rawFeatures);
         Probabilities.softmax(p, 1.0, p);
         return p;
-    }
-
-    /** The most likely class (the first one on ties). */
-    public int predict(final double[] rawFeatures) {
-        return Probabilities.argmax(logits(rawFeatures));
     }
 
     /** The checkpoint version these weights come from. */

@@ -59,8 +59,8 @@ public final class ServingTopology {
             // The default, as in Kafka Streams itself. A prediction is a pure function of the record
             // and the model, so a repeat after a crash is the same record answered again (by the
             // newest model), and it is visible as soon as it is written: under exactly-once it waits
-            // for the transaction's commit, ~60 ms median and ~120 ms p99 at 5k events/s against
-            // ~6 / ~18 ms here (docs/benchmarks.md). Streams' producer default (linger.ms 100) would
+            // for the transaction's commit, an order of magnitude longer (docs/benchmarks.md, end to
+            // end). Streams' producer default (linger.ms 100) would
             // give the latency back; its 30 s commit interval would make the repeats after a crash
             // 30 s of records, so 1 s unless the user set one.
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);

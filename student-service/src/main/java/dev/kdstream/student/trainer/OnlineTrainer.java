@@ -45,9 +45,9 @@ public final class OnlineTrainer implements Runnable {
     private final String trainerId;
     private final SoftTargetInput input;
     /**
-     * The optimiser steps run in plain Java: DL4J's fixed cost per fit() dominated the trainer's
-     * time at small micro-batches. The DL4J networks stay the models' home: they predict, and they
-     * carry the weights and Adam state into checkpoints, synced after each poll's steps.
+     * The kernel trains and predicts (DL4J's fixed cost per call is larger than a whole step:
+     * docs/platform.md, "DL4J fixed cost per call"); the DL4J networks carry the weights and Adam
+     * state into checkpoints, synced when a checkpoint asks for them.
      */
     private final StudentPair students;
     private final SoftTargetDecoder decoder;

@@ -65,14 +65,14 @@ class ServedStudentTest {
     private static double[][] assertSameAsDl4j(final StudentModel student, final double[][] raw) {
         final Standardizer scaler = student.manifest().scaler();
         final double[][] expected = student.logits(Nd4j.createFromArray(scaler.transform(raw))).toDoubleMatrix();
-        final ServedStudent fast = ServedStudent.of(student);
+        final ServedStudent served = ServedStudent.of(student);
         for (int i = 0; i < raw.length; i++) {
-            final double[] logits = fast.logits(raw[i]);
+            final double[] logits = served.logits(raw[i]);
             assertThat(logits).hasSize(expected[i].length);
             for (int k = 0; k < logits.length; k++) {
                 assertThat(logits[k]).as("row %d class %d", i, k).isCloseTo(expected[i][k], within(TOLERANCE));
             }
-            final double[] p = fast.probabilities(raw[i]);
+            final double[] p = served.probabilities(raw[i]);
             final double[] q = Probabilities.softmax(expected[i]);
             double sum = 0;
             for (int k = 0; k < p.length; k++) {
@@ -80,7 +80,7 @@ class ServedStudentTest {
                 sum += p[k];
             }
             assertThat(sum).isCloseTo(1.0, within(1e-12));
-            assertThat(fast.predict(raw[i])).isEqualTo(Probabilities.argmax(logits));
+            assertThat(Probabilities.argmax(served.logits(raw[i]))).isEqualTo(Probabilities.argmax(logits));
         }
         return expected;
     }
@@ -126,18 +126,18 @@ class ServedStudentTest {
     void carriesTheVersionsAndShapeOfTheCheckpoint() {
         final StudentModel student = TestStudents.student(6, 4, List.of(5, 3), 1);
         student.setVersion(7);
-        final ServedStudent fast = ServedStudent.of(StudentFile.fromBytes("test", StudentFile.toBytes(student)));
-        assertThat(fast.version()).isEqualTo(7);
-        assertThat(fast.ensembleVersion()).isEqualTo(TestStudents.ENSEMBLE);
-        assertThat(fast.inputWidth()).isEqualTo(6);
-        assertThat(fast.numClasses()).isEqualTo(4);
-        assertThat(fast.widths()).containsExactly(6, 5, 3, 4);
+        final ServedStudent served = ServedStudent.of(StudentFile.fromBytes("test", StudentFile.toBytes(student)));
+        assertThat(served.version()).isEqualTo(7);
+        assertThat(served.ensembleVersion()).isEqualTo(TestStudents.ENSEMBLE);
+        assertThat(served.inputWidth()).isEqualTo(6);
+        assertThat(served.numClasses()).isEqualTo(4);
+        assertThat(served.widths()).containsExactly(6, 5, 3, 4);
     }
 
     @Test
     void refusesTheWrongNumberOfFeatures() {
-        final ServedStudent fast = ServedStudent.of(TestStudents.student(6, 2, List.of(4), 1));
-        assertThatThrownBy(() -> fast.logits(new double[5]))
+        final ServedStudent served = ServedStudent.of(TestStudents.student(6, 2, List.of(4), 1));
+        assertThatThrownBy(() -> served.logits(new double[5]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 6 features, got 5");
     }
@@ -145,16 +145,16 @@ class ServedStudentTest {
     @Test
     void givesTheSameAnswersFromConcurrentThreads() throws Exception {
         final StudentModel student = TestStudents.student(20, 3, List.of(16, 8), 3);
-        final ServedStudent fast = ServedStudent.of(student);
+        final ServedStudent served = ServedStudent.of(student);
         final double[][] raw = TestStudents.rawFeatures(500, student.manifest().scaler(), 4);
         final double[][] expected = new double[raw.length][];
         for (int i = 0; i < raw.length; i++) {
-            expected[i] = fast.logits(raw[i]);
+            expected[i] = served.logits(raw[i]);
         }
         final ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            final List<Future<Boolean>> results = pool.invokeAll(List.of(() -> same(fast, raw, expected),
-                    () -> same(fast, raw, expected)));
+            final List<Future<Boolean>> results = pool.invokeAll(List.of(() -> same(served, raw, expected),
+                    () -> same(served, raw, expected)));
             for (final Future<Boolean> r : results) {
                 assertThat(r.get()).isTrue();
             }
@@ -163,10 +163,10 @@ class ServedStudentTest {
         }
     }
 
-    private static boolean same(final ServedStudent fast, final double[][] raw, final double[][] expected) {
+    private static boolean same(final ServedStudent served, final double[][] raw, final double[][] expected) {
         for (int repeat = 0; repeat < 20; repeat++) {
             for (int i = 0; i < raw.length; i++) {
-                if (!java.util.Arrays.equals(fast.logits(raw[i]), expected[i])) {
+                if (!java.util.Arrays.equals(served.logits(raw[i]), expected[i])) {
                     return false;
                 }
             }

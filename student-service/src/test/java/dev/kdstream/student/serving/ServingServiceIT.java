@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
@@ -56,9 +57,15 @@ class ServingServiceIT {
 
     @Test
     void answersEveryRecordProducedBeforeAndAfterTheFirstCheckpoint() throws Exception {
+        // topics of its own: the module's other tests share the broker
         final KdConfig config = KdConfig.defaults().with(Map.of(
                 "bootstrap.servers", broker.bootstrapServers(),
-                "state.dir", stateDir.toString()));
+                "state.dir", stateDir.toString(),
+                ConfigKey.TOPIC_FEATURES.key(), "serving-it-features",
+                ConfigKey.TOPIC_PREDICTIONS.key(), "serving-it-predictions",
+                ConfigKey.TOPIC_CHECKPOINTS.key(), "serving-it-checkpoints",
+                ConfigKey.TOPIC_FEATURES_DLQ.key(), "serving-it-features-dlq",
+                ConfigKey.TOPIC_SOFT_TARGETS.key(), "serving-it-soft-targets"));
         final TopicNames topics = config.topics();
         final StudentModel student = TestStudents.student(WIDTH, 2, List.of(8), 1);
         final double[][] raw = TestStudents.rawFeatures(2 * PER_PHASE, student.manifest().scaler(), 9);

@@ -36,6 +36,7 @@ import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.kernel.Probabilities;
 
 class ServingTopologyTest {
 
@@ -47,8 +48,8 @@ class ServingTopologyTest {
     private static StudentCheckpoint v1;
     private static StudentCheckpoint v2;
     private static StudentCheckpoint v3;
-    private static ServedStudent fast1;
-    private static ServedStudent fast2;
+    private static ServedStudent served1;
+    private static ServedStudent served2;
     private static double[][] raw;
 
     @TempDir
@@ -70,8 +71,8 @@ class ServingTopologyTest {
         v1 = TestStudents.checkpoint(1, first);
         v2 = TestStudents.checkpoint(2, second);
         v3 = TestStudents.checkpoint(3, third);
-        fast1 = ServedStudent.of(first);
-        fast2 = ServedStudent.of(second);
+        served1 = ServedStudent.of(first);
+        served2 = ServedStudent.of(second);
         raw = TestStudents.rawFeatures(10, first.manifest().scaler(), 5);
     }
 
@@ -132,7 +133,7 @@ class ServingTopologyTest {
             assertThat(r.value().modelVersion()).isEqualTo(1);
             assertThat(r.value().ts()).isEqualTo(1000 + i);
             assertThat(r.getRecordTime()).as("the input's timestamp").isEqualTo(START.plusMillis(1000 + i));
-            assertThat(r.value().probabilities()).containsExactly(fast1.probabilities(raw[i]), within(1e-12));
+            assertThat(r.value().probabilities()).containsExactly(served1.probabilities(raw[i]), within(1e-12));
         }
         try (var all = held.all()) {
             assertThat(all.hasNext()).as("held store emptied").isFalse();
@@ -169,8 +170,8 @@ class ServingTopologyTest {
         for (int i = 0; i < 3; i++) {
             final Prediction p = out.get(i).value();
             assertThat(Arrays.stream(p.probabilities()).sum()).isCloseTo(1.0, within(1e-9));
-            assertThat(p.probabilities()).containsExactly(fast1.probabilities(raw[i]), within(1e-12));
-            assertThat(p.predictedClass()).isEqualTo(fast1.predict(raw[i]));
+            assertThat(p.probabilities()).containsExactly(served1.probabilities(raw[i]), within(1e-12));
+            assertThat(p.predictedClass()).isEqualTo(Probabilities.argmax(served1.logits(raw[i])));
             assertThat(p.modelVersion()).isEqualTo(1);
             assertThat(p.ensembleVersion()).isEqualTo(TestStudents.ENSEMBLE);
             assertThat(p.ts()).isEqualTo(10 + i);
@@ -193,8 +194,8 @@ class ServingTopologyTest {
 
         final List<Prediction> out = predictions.readValuesToList();
         assertThat(out).extracting(Prediction::modelVersion).containsExactly(1L, 2L, 2L);
-        assertThat(out.get(1).probabilities()).containsExactly(fast2.probabilities(raw[1]), within(1e-12));
-        assertThat(out.get(2).probabilities()).containsExactly(fast2.probabilities(raw[2]), within(1e-12));
+        assertThat(out.get(1).probabilities()).containsExactly(served2.probabilities(raw[1]), within(1e-12));
+        assertThat(out.get(2).probabilities()).containsExactly(served2.probabilities(raw[2]), within(1e-12));
         assertThat(registry.get(MetricNames.MODEL_VERSION).gauge().value()).isEqualTo(2.0);
     }
 

@@ -20,8 +20,8 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 
 /**
  * The teacher ensemble's batched forward pass on ND4J GEMMs: the same mean logits as
- * {@link TeacherEnsemble#logits}, without DL4J's dense layers, which cap near 35-45 GFLOP/s here
- * whatever the BLAS kernels (docs/platform.md, "DL4J dense layer ceiling").
+ * {@link TeacherEnsemble#logits}, without DL4J's dense layers, which run well below what the BLAS
+ * kernels give (docs/platform.md, "DL4J dense layer ceiling").
  *
  * <p>How, for T teachers of hidden widths h1, h2, ..., all with the same shape:
  * <ul>
@@ -116,6 +116,14 @@ public final class EnsembleForward {
      *                 4 * maxBatch * (T * sum(hidden) + classes) bytes
      */
     public static EnsembleForward of(final TeacherEnsemble ensemble, final int maxBatch) {
+        // every stream thread builds its own forward from the one loaded ensemble: DL4J networks are
+        // not thread-safe even to read from (docs/platform.md, "DL4J thread safety"), so one copy at a time
+        synchronized (ensemble) {
+            return copyOf(ensemble, maxBatch);
+        }
+    }
+
+    private static EnsembleForward copyOf(final TeacherEnsemble ensemble, final int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }

@@ -10,8 +10,7 @@ public final class LogitRows {
 
     /**
      * One bulk copy out of ND4J, in either storage order: {@code INDArray.toDoubleMatrix()} copies
-     * element by element through ND4J and cost ten times the forward pass itself in the trainer
-     * (500-record polls) and a fifth of the teacher's stream thread (JFR, {@code ./kd bench e2e}).
+     * element by element, one native call each, which costs more than the forward pass itself.
      */
     public static double[][] of(final INDArray logits, final int n, final int classes) {
         final float[] flat = logits.reshape('c', new long[] {(long) n * classes}).toFloatVector();

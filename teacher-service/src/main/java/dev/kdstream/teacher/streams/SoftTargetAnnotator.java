@@ -32,10 +32,9 @@ import dev.kdstream.teacher.inference.LogitRows;
 /**
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
  * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
- * this small: DL4J's ensemble takes 2-4 ms for one record and about 10 ms for 256 (docs/platform.md, "DL4J fixed cost per call").
- * Inference runs on {@link EnsembleForward}, the ensemble's weights on raw ND4J GEMMs into
- * preallocated buffers: the same logits as {@link TeacherEnsemble#logits}, about twice as fast
- * (docs/benchmarks.md, {@code ./kd bench teacher}).
+ * this small (docs/platform.md, "DL4J fixed cost per call"). Inference runs on
+ * {@link EnsembleForward}, the ensemble's weights on raw ND4J GEMMs into preallocated buffers: the
+ * same logits as {@link TeacherEnsemble#logits}, faster (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
  * <h2>The buffer is in memory; the input topic is its log</h2>
  * A record waiting for its batch has been consumed: once the stream thread commits, its input
@@ -56,9 +55,9 @@ import dev.kdstream.teacher.inference.LogitRows;
  *       move the position past the last record processed.</li>
  * </ul>
  * A changelog record per flush (and one for a task's first record, and one a linger past dead
- * letters), not two per record (a put and a tombstone, as when the records
- * themselves were kept in a changelogged store): those cost the stream thread, the broker's
- * request handlers and its log cleaner ~12 us of CPU per record of ~73 (docs/benchmarks.md,
+ * letters), not two per record (a put and a tombstone, as keeping the records themselves in a
+ * changelogged store would take): those would cost the stream thread, the broker's request
+ * handlers and its log cleaner a sixth of the pipeline's CPU (docs/history/benchmarks-2026-11.md,
  * "The input topic as the buffer's log").
  *
  * <h2>Why no record is lost or duplicated</h2>
@@ -240,7 +239,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         // a view of the forward pass's buffer: read here, before its next call
         final INDArray logits = forward.logits(Nd4j.createFromArray(scaled));
         // one bulk copy, then softmax(z / T) per row in Java: INDArray.toDoubleMatrix() copies
-        // element by element and was a fifth of the teacher thread's time (JFR, ./kd bench e2e)
+        // element by element, one native call each
         final double[][] teacherLogits = LogitRows.of(logits, scaled.length, manifest.numClasses());
         final double[][] softTargets = new double[scaled.length][];
         for (int i = 0; i < scaled.length; i++) {

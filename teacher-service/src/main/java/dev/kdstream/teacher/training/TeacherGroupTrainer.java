@@ -21,8 +21,9 @@ import dev.kdstream.model.kernel.Probabilities;
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
  * shape, teacher t reading graph input t) on ND4J GEMMs, in place of
- * {@code graph.fit(MultiDataSet)}, whose per-fit overhead and dense layers cap near 35-45 GFLOP/s
- * here (docs/platform.md, "DL4J dense layer ceiling"; {@code ./kd bench teacher-training} compares the two).
+ * {@code graph.fit(MultiDataSet)}, whose per-fit overhead and dense layers run well below what the
+ * BLAS kernels give (docs/platform.md, "DL4J dense layer ceiling"; {@code ./kd bench teacher-training}
+ * compares the two).
  *
  * <p>The maths is DL4J 1.0.0-M2.1's step, in its order:
  * <ol>
@@ -55,6 +56,10 @@ import dev.kdstream.model.kernel.Probabilities;
  *       flags, written in place; the biases' gradient of all teachers is one GEMM (ones^T dZ).</li>
  *   <li>Parameters and gradients are flat buffers with views ({@link GroupParameters}).</li>
  * </ul>
+ * Its forward pass is not {@code EnsembleForward}'s, though both are dense layers on GEMMs: training
+ * gives each teacher its own input minibatch, applies dropout and keeps every layer's activations
+ * and gates for the backward pass, where inference feeds one batch to all teachers and folds the
+ * output layers into one mean.
  *
  * <p>The trainer copies the group's parameters when built and trains its copy: {@link #writeTo}
  * puts them back. The group's updater state is left as it was (the ensemble file does not store
