@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
         subcommands = {StackCommand.class, OfflineCommand.class, ProduceCommand.class, TeacherCommand.class,
             StudentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "  bench    Benchmarks that print figures (docs/benchmarks.md); './kd bench --help' lists them.",
+        footer = {"  bench    Benchmarks that print figures (docs/benchmarks.md): './kd bench",
+            "             --help' lists them.",
             "", "Run './kd COMMAND --help' for a command's options."})
 public final class Kd implements Runnable {
 
