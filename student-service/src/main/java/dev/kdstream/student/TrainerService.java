@@ -81,11 +81,17 @@ public final class TrainerService implements Service {
         return trainer.status();
     }
 
-    /** Starting or running: what {@code /health} reports. */
+    /**
+     * Starting or running, and its checkpoints getting through: what {@code /health} reports. A
+     * trainer whose checkpoints the broker keeps refusing trains on, but a restart would redo
+     * everything since its last checkpoint and the servers serve an ever older model: DOWN after
+     * {@code Checkpointer.FAILURES_BEFORE_DOWN} failed publishes in a row, UP at the next success.
+     */
     @Override
     public boolean healthy() {
         final TrainerStatus.State state = trainer.status().state();
-        return state == TrainerStatus.State.STARTING || state == TrainerStatus.State.RUNNING;
+        return (state == TrainerStatus.State.STARTING || state == TrainerStatus.State.RUNNING)
+                && trainer.checkpointsPublished();
     }
 
     /** Why the trainer stopped, if it failed. */

@@ -13,10 +13,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -189,6 +193,35 @@ class TrainerServiceIT {
         assertThat(afterCrash.recordsTrained()).isGreaterThanOrEqualTo(beforeCrash.recordsTrained());
     }
 
+    /**
+     * A trainer whose checkpoints the broker refuses keeps training, says so in its metrics and
+     * turns /health DOWN after {@code Checkpointer.FAILURES_BEFORE_DOWN} failed publishes in a row;
+     * UP again at the next acknowledged one.
+     */
+    @Test
+    void checkpointsThatFailToPublishTurnHealthDownUntilOneIsWritten() throws Exception {
+        final KdConfig config = config("nopublish");
+        // a limit no checkpoint fits in: the broker refuses every one at once
+        maxMessageBytes(config, "1024");
+        SoftTargetStream.write(config, 0, 300, List.of());
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            await(() -> !trainer.healthy());
+            assertThat(trainer.status().state()).isEqualTo(TrainerStatus.State.RUNNING);
+            assertThat(trainer.status().recordsTrained()).isEqualTo(300);
+            assertThat(metrics.registry().get(MetricNames.CHECKPOINT_PUBLISH_FAILURES).counter().count())
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(metrics.registry().scrape()).contains("kd_trainer_checkpoint_publish_failures_total")
+                    .contains("kd_trainer_checkpoint_age_seconds");
+            assertThat(CheckpointStore.latest(config, trainerId(config))).isEmpty();
+
+            maxMessageBytes(config, Integer.toString(TopicAdmin.CHECKPOINT_MAX_BYTES));
+            await(trainer::healthy);
+            assertThat(CheckpointStore.latest(config, trainerId(config))).isPresent();
+            assertThat(metrics.registry().get(MetricNames.CHECKPOINT_AGE).gauge().value()).isLessThan(60);
+        }
+    }
+
     @Test
     void aCheckpointOfAnotherShapeIsRefusedWithAClearMessage() throws Exception {
         final KdConfig config = config("shape");
@@ -250,6 +283,15 @@ class TrainerServiceIT {
             return c.isPresent() && c.get().offsets().values().stream().mapToLong(Long::longValue).sum() == end;
         });
         return found.get();
+    }
+
+    private static void maxMessageBytes(final KdConfig config, final String bytes) throws Exception {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.topics().checkpoints());
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes), AlterConfigOp.OpType.SET))))
+                    .all().get();
+        }
     }
 
     private static String trainerId(final KdConfig config) {

@@ -42,6 +42,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
@@ -137,6 +138,47 @@ class TeacherServiceIT {
                     .contains("kd_dead_letters_total{reason=\"oversize\",service=\"teacher\"} 1.0")
                     .contains("kd_teacher_batch_latency_seconds")
                     .contains("kafka_stream_thread_");
+        }
+    }
+
+    /**
+     * A record over the dead-letter limit uncompressed (a 5 MB value passes the broker compressed)
+     * is dead-lettered cut to fit, saying so in its headers, and the teacher stays up: the producer
+     * would refuse it whole, and under exactly-once that fails the transaction at every restart.
+     */
+    @Test
+    void anInputTooLargeForTheDeadLetterTopicIsDeadLetteredTruncated() throws Exception {
+        final KdConfig config = config("huge", "10", "50");
+        final TopicNames topics = config.topics();
+        final byte[] huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        final byte[] start = utf8("{\"id\":\"huge\",\"pad\":\"");
+        System.arraycopy(start, 0, huge, 0, start.length);
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
+             TeacherService service = TeacherService.start(config, TinyEnsemble.ensemble(), metrics, "kd-teacher-huge")) {
+            final Properties p = config.kafkaProperties();
+            p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+            p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topics.features(), 0, utf8("huge"), huge)).get();
+                producer.send(new ProducerRecord<>(topics.features(), 0, utf8("after"),
+                        featureJson("after", 1L, data.features()[0], data.labels()[0], "train"))).get();
+            }
+            final List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(config, topics.featuresDlq(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1);
+            assertThat(dead).hasSize(1);
+            final ConsumerRecord<byte[], byte[]> letter = dead.get(0);
+            assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON)).isEqualTo(Reason.OVERSIZE.tag());
+            assertThat(DeadLetters.header(letter.headers(), DeadLetters.TRUNCATED)).isEqualTo("value");
+            assertThat(DeadLetters.header(letter.headers(), DeadLetters.ORIGINAL_BYTES))
+                    .isEqualTo(Integer.toString(huge.length));
+            assertThat(letter.value().length).isPositive().isLessThan(TopicAdmin.DLQ_MAX_BYTES);
+            assertThat(letter.value()).isEqualTo(java.util.Arrays.copyOf(huge, letter.value().length));
+            assertThat(readCommitted(config, topics.softTargets(), new StringDeserializer(),
+                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 1)).extracting(ConsumerRecord::key)
+                    .containsExactly("after");
+            assertThat(service.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
         }
     }
 

@@ -21,6 +21,10 @@ public final class MetricNames {
     public static final String MODEL_VERSION = "kd.model.version";
     /** Counter: checkpoints written. */
     public static final String CHECKPOINTS = "kd.trainer.checkpoints";
+    /** Counter: checkpoints the broker did not acknowledge (each is retried a checkpoint interval later). */
+    public static final String CHECKPOINT_PUBLISH_FAILURES = "kd.trainer.checkpoint.publish.failures";
+    /** Gauge, seconds: since the newest acknowledged checkpoint (since the trainer's start before one). */
+    public static final String CHECKPOINT_AGE = "kd.trainer.checkpoint.age";
     /** Timer: event time (record ts) to prediction published. */
     public static final String PREDICTION_LATENCY = "kd.prediction.latency";
     /** Counter: records each stage handled. Tags: {@link #SERVICE}, {@link #STAGE}. */

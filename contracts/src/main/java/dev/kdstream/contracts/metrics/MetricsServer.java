@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -18,8 +19,29 @@ import dev.kdstream.contracts.config.EnvironmentException;
 /**
  * {@code /metrics} (Prometheus text format) and {@code /health} on a port, with the JDK's own
  * HTTP server: no web framework for two endpoints.
+ *
+ * <p>The JDK's server reads a request on the worker thread it hands the connection to, and by
+ * default waits for the rest of a request for ever: with one worker, one client that sent half a
+ * request would hold {@code /health} (what compose's health checks call) for good. So a few
+ * workers, and time limits on reading a request and writing a response: a stalled connection is
+ * closed after {@link #MAX_REQUEST_SECONDS}, freeing its worker
+ * (docs/platform.md, "JDK HTTP server time limits").
  */
 public final class MetricsServer implements AutoCloseable {
+
+    /** Worker threads: a scrape and a health check at once, with room for a stalled client or two. */
+    public static final int WORKERS = 4;
+    /** Seconds a client has to send a whole request, {@code sun.net.httpserver.maxReqTime}. */
+    public static final int MAX_REQUEST_SECONDS = 5;
+    /** Seconds a client has to take a whole response, {@code sun.net.httpserver.maxRspTime}. */
+    public static final int MAX_RESPONSE_SECONDS = 10;
+
+    static {
+        // read once, when the JDK's server class is first loaded: set here, before any HttpServer
+        // of this process exists (a -D on the command line wins)
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -44,8 +66,9 @@ public final class MetricsServer implements AutoCloseable {
                 respond(exchange, up ? 200 : 503, "application/json",
                         "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
             });
-            final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-                final Thread t = new Thread(r, "metrics-http-" + port);
+            final AtomicInteger threads = new AtomicInteger();
+            final ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
+                final Thread t = new Thread(r, "metrics-http-" + port + "-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -76,6 +99,12 @@ public final class MetricsServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private static void setIfAbsent(final String property, final int seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(seconds));
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -37,20 +38,25 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
 
     private final Supplier<Evaluation> evaluation;
     private final LongSupplier version;
+    private final DoubleSupplier checkpointAgeSeconds;
     private final List<Meter> meters = new ArrayList<>();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, Counter> trained = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private MeterRegistry registry;
     private Counter checkpoints;
+    private Counter publishFailures;
 
     /**
-     * @param evaluation the newest snapshot (a volatile read)
-     * @param version    the newest checkpoint version written
+     * @param evaluation           the newest snapshot (a volatile read)
+     * @param version              the newest checkpoint version written
+     * @param checkpointAgeSeconds since the newest acknowledged checkpoint, readable from any thread
      */
-    public TrainerMetrics(final Supplier<Evaluation> evaluation, final LongSupplier version) {
+    public TrainerMetrics(final Supplier<Evaluation> evaluation, final LongSupplier version,
+                          final DoubleSupplier checkpointAgeSeconds) {
         this.evaluation = evaluation;
         this.version = version;
+        this.checkpointAgeSeconds = checkpointAgeSeconds;
     }
 
     @Override
@@ -79,6 +85,12 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
         checkpoints = remember(Counter.builder(MetricNames.CHECKPOINTS)
                 .description("checkpoints written")
                 .register(registry));
+        publishFailures = remember(Counter.builder(MetricNames.CHECKPOINT_PUBLISH_FAILURES)
+                .description("checkpoints the broker did not acknowledge; each is retried a checkpoint interval later")
+                .register(registry));
+        gauge(Gauge.builder(MetricNames.CHECKPOINT_AGE, checkpointAgeSeconds, DoubleSupplier::getAsDouble)
+                .baseUnit("seconds")
+                .description("time since the newest acknowledged checkpoint (since the trainer's start before one)"));
         // both arms show from the start, at 0
         trainedCounter(MetricNames.DISTILLED);
         trainedCounter(MetricNames.BASELINE);
@@ -91,6 +103,11 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
 
     public void checkpointed() {
         checkpoints.increment();
+    }
+
+    /** A checkpoint the broker did not acknowledge. */
+    public void publishFailed() {
+        publishFailures.increment();
     }
 
     /** An invalid soft-target record, skipped. */

@@ -22,6 +22,14 @@ import dev.kdstream.student.metrics.TrainerMetrics;
  */
 final class Checkpointer implements AutoCloseable {
 
+    /**
+     * Failed publishes in a row that turn the trainer's health DOWN. Each waits up to the
+     * producer's delivery timeout (30 s by default, see CheckpointWriter) and is retried a
+     * checkpoint interval later: with the defaults DOWN within about two minutes of the first
+     * failure, within seconds when the broker refuses the record outright.
+     */
+    static final int FAILURES_BEFORE_DOWN = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
     private final String trainerId;
@@ -38,6 +46,10 @@ final class Checkpointer implements AutoCloseable {
     private long lastCheckpointNanos = System.nanoTime();
     /** After a failed publish, no new attempt before this (not on every poll). */
     private long retryAfterNanos = System.nanoTime();
+    /** When the newest checkpoint was acknowledged (the trainer's start before one): read by metrics. */
+    private volatile long acknowledgedNanos = System.nanoTime();
+    /** Failed publishes since the last acknowledged one: read by health checks. */
+    private volatile int failuresInARow;
 
     /** @param version the version restored from, 0 when fresh */
     Checkpointer(final String trainerId, final CheckpointWriter writer, final CheckpointSchedule schedule,
@@ -89,10 +101,19 @@ final class Checkpointer implements AutoCloseable {
         try {
             writer.publish(c);
         } catch (CheckpointException e) {
-            LOG.error("trainer {}: {}; retrying in {} ms", trainerId, e.getMessage(), schedule.everyMillis());
+            failuresInARow++;
+            metrics.publishFailed();
+            LOG.error("trainer {}: {}; {} failed in a row{}, retrying in {} ms", trainerId, e.getMessage(),
+                    failuresInARow, failuresInARow >= FAILURES_BEFORE_DOWN ? " (health DOWN)" : "",
+                    schedule.everyMillis());
             retryAfterNanos = lastCheckpointNanos + schedule.everyMillis() * 1_000_000;
             return;
         }
+        if (failuresInARow > 0) {
+            LOG.info("trainer {}: checkpoint v{} written after {} failed attempts", trainerId, v, failuresInARow);
+        }
+        failuresInARow = 0;
+        acknowledgedNanos = System.nanoTime();
         version = v;
         count++;
         sinceLast = 0;
@@ -103,6 +124,16 @@ final class Checkpointer implements AutoCloseable {
     /** The newest version written (the restored one before the first). */
     long version() {
         return version;
+    }
+
+    /** Fewer than {@link #FAILURES_BEFORE_DOWN} failed publishes since the last acknowledged one. */
+    boolean publishing() {
+        return failuresInARow < FAILURES_BEFORE_DOWN;
+    }
+
+    /** Seconds since the newest checkpoint was acknowledged, or since the trainer started before one. */
+    double ageSeconds() {
+        return (System.nanoTime() - acknowledgedNanos) / 1e9;
     }
 
     /** Checkpoints written by this trainer. */

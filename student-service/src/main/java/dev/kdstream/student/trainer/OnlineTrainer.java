@@ -80,7 +80,7 @@ public final class OnlineTrainer implements Runnable {
         this.recordsTrained = start.recordsTrained();
         this.ensembleVersion = start.ensembleVersion();
         this.status = TrainerStatus.starting(trainerId, start.version(), recordsTrained);
-        this.metrics = new TrainerMetrics(() -> evaluation, this::version);
+        this.metrics = new TrainerMetrics(() -> evaluation, this::version, this::checkpointAgeSeconds);
         this.students = new StudentPair(start.distilled(), start.baseline(), setup.scaler(), setup.classes(),
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
@@ -176,6 +176,14 @@ public final class OnlineTrainer implements Runnable {
         return status;
     }
 
+    /**
+     * Whether checkpoints are getting through: false after {@link Checkpointer#FAILURES_BEFORE_DOWN}
+     * failed publishes in a row, until one is acknowledged. Safe from any thread.
+     */
+    public boolean checkpointsPublished() {
+        return checkpointer.publishing();
+    }
+
     /** Why the loop stopped, if it failed. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
@@ -184,6 +192,10 @@ public final class OnlineTrainer implements Runnable {
     /** The newest checkpoint version written, safe from any thread. */
     private long version() {
         return checkpointer.version();
+    }
+
+    private double checkpointAgeSeconds() {
+        return checkpointer.ageSeconds();
     }
 
     private void fail(final Throwable e) {

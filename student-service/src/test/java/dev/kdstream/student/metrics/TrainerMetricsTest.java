@@ -19,7 +19,7 @@ class TrainerMetricsTest {
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final AtomicReference<Evaluation> evaluation = new AtomicReference<>(Evaluation.EMPTY);
         final AtomicLong version = new AtomicLong();
-        final TrainerMetrics metrics = new TrainerMetrics(evaluation::get, version::get);
+        final TrainerMetrics metrics = new TrainerMetrics(evaluation::get, version::get, () -> 0);
         metrics.bindTo(registry);
 
         assertThat(gauge(registry, MetricNames.DISTILLED, MetricNames.HOLDOUT)).isNaN();

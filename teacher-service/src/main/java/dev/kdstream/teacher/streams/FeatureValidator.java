@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.kafka.DeadLetters;
+import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
@@ -103,8 +104,18 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
 
     private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
         final RecordMetadata source = source();
-        context.forward(record.withHeaders(DeadLetters.headers(record.headers(), error, source.topic(),
-                source.partition(), source.offset(), TeacherTopology.SERVICE)), deadLetterChild);
+        // cut to fit the producer's limit: a record it refused would fail the transaction, again at every restart
+        final DeadLetters.Letter letter = DeadLetters.fit(record.key(), record.value(),
+                DeadLetters.headers(record.headers(), error, source.topic(), source.partition(), source.offset(),
+                        TeacherTopology.SERVICE), TopicAdmin.DLQ_MAX_BYTES);
+        context.forward(new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
+                deadLetterChild);
+        if (letter.headers().lastHeader(DeadLetters.TRUNCATED) != null) {
+            LOG.warn("invalid record {}-{}@{} of {} bytes dead-lettered cut to fit the dead-letter topic ({}: {})",
+                    source.topic(), source.partition(), source.offset(),
+                    DeadLetters.header(letter.headers(), DeadLetters.ORIGINAL_BYTES), DeadLetters.TRUNCATED,
+                    DeadLetters.header(letter.headers(), DeadLetters.TRUNCATED));
+        }
         // the annotator's position moves past dead letters too (see SoftTargetAnnotator)
         context.forward(record.withKey(null).withValue(null), validChild);
         metrics.deadLetter(error.reason());
