@@ -44,10 +44,7 @@ public final class TeacherTopology {
     public static final String SERVICE = "teacher";
     /**
      * The annotator's position, one offset per task (see {@link SoftTargetAnnotator}); its changelog
-     * is {@code <application id>-teacher-position-changelog}. Versions before it kept the waiting
-     * records themselves in a {@code teacher-buffer} store, which this one does not read: upgrade
-     * with the input drained (producers stopped, the teacher's lag 0, one linger interval later);
-     * its changelog topic can be deleted then.
+     * is {@code <application id>-teacher-position-changelog}.
      */
     public static final String POSITION_STORE = "teacher-position";
 
