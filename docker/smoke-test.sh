@@ -41,7 +41,9 @@ project=kdsmoke
 kafka_port=29092
 prometheus_port=29090
 services=(kafka teacher-service student-service prometheus)
-
+# what Prometheus must show of each kd-stream service (the dashboard's main series)
+kd_metrics=(teacher-service=kd_records_total,kd_dead_letters_total,kd_teacher_batch_size_records_count
+    student-service=kd_records_total,kd_model_version,kd_accuracy,kd_trainer_records_trained_total)
 say() { printf 'smoke-test: %s\n' "$*"; }
 since() { echo "$((SECONDS - $1)) s"; }
 
@@ -128,7 +130,7 @@ say "up and healthy: $(since "$step")"
 step=$SECONDS
 check feed "localhost:$kafka_port" b1 "$valid" "$invalid" 10
 check check "localhost:$kafka_port" b1 "$valid" "$invalid" 300
-check prometheus "http://localhost:$prometheus_port" 120 teacher-service student-service
+check prometheus "http://localhost:$prometheus_port" 120 "${kd_metrics[@]}"
 say "batch 1: $(since "$step")"
 
 step=$SECONDS
@@ -138,12 +140,12 @@ sleep 8
 say "docker-compose kill -s SIGKILL teacher-service, mid-stream"
 "${compose[@]}" kill -s SIGKILL teacher-service 2>&1 | sed 's/^/  /'
 "${compose[@]}" up -d teacher-service 2>&1 | sed 's/^/  /'
-wait "$feeder"
 restarted=$SECONDS
 wait_healthy 300 teacher-service
-say "teacher-service healthy again $(since "$restarted") after the feed ended"
+say "teacher-service healthy again $(since "$restarted") after its restart"
+wait "$feeder"
 check check "localhost:$kafka_port" b2 "$valid" "$invalid" 300
-check prometheus "http://localhost:$prometheus_port" 120 teacher-service student-service
+check prometheus "http://localhost:$prometheus_port" 120 "${kd_metrics[@]}"
 say "batch 2, through the kill: $(since "$step")"
 
 step=$SECONDS

@@ -40,7 +40,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   feed       BOOTSTRAP BATCH VALID INVALID SECONDS   VALID records and INVALID ones (five kinds), spread over SECONDS
  *   check      BOOTSTRAP BATCH VALID INVALID TIMEOUT_S every valid id: one soft target, a prediction with a model
  *                                                      version; every invalid one: one dead letter with its reason
- *   prometheus URL TIMEOUT_S JOB...                    every JOB's target up, kd metrics present for each
+ *   prometheus URL TIMEOUT_S JOB=METRIC,...            every JOB's target up, with each of its METRICs
  * </pre>
  *
  * Record ids are {@code BATCH-v-N} (valid) and {@code BATCH-x-N} (invalid), the record key too, so
@@ -51,7 +51,6 @@ public final class ComposeSmokeCheck {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int FEATURES = 20;
     static final String REASON_HEADER = "kd.error.reason";
-    static final List<String> KD_METRICS = List.of("kd_records_total", "kd_model_version");
 
     /** The invalid kinds and the reason each is dead-lettered with, as the README lists them. */
     record Invalid(String reason, String valueTemplate) {
@@ -78,7 +77,9 @@ public final class ComposeSmokeCheck {
                 case "check" -> check(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                         Duration.ofSeconds(Long.parseLong(args[5])));
                 case "prometheus" -> prometheus(args[1], Duration.ofSeconds(Long.parseLong(args[2])),
-                        List.of(args).subList(3, args.length));
+                        List.of(args).subList(3, args.length).stream().collect(Collectors.toMap(
+                                a -> a.substring(0, a.indexOf('=')), a -> List.of(a.substring(a.indexOf('=') + 1)
+                                        .split(",")), (a, b) -> b, TreeMap::new)));
                 default -> throw new Failure("usage: ComposeSmokeCheck feed|check|prometheus ... (see the class comment)");
             }
         } catch (Failure e) {
@@ -253,14 +254,15 @@ public final class ComposeSmokeCheck {
         return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
     }
 
-    static void prometheus(final String url, final Duration timeout, final List<String> jobs) throws Exception {
+    static void prometheus(final String url, final Duration timeout, final Map<String, List<String>> jobs)
+            throws Exception {
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         final long deadline = System.nanoTime() + timeout.toNanos();
         String missing = "nothing asked yet";
         while (System.nanoTime() < deadline) {
             missing = prometheusMissing(http, url, jobs);
             if (missing.isEmpty()) {
-                System.out.printf("smoke-test: Prometheus: targets %s up, %s present for each%n", jobs, KD_METRICS);
+                System.out.printf("smoke-test: Prometheus: every target up, with its metrics: %s%n", jobs);
                 return;
             }
             Thread.sleep(2_000);
@@ -269,18 +271,19 @@ public final class ComposeSmokeCheck {
     }
 
     /** What Prometheus does not show yet, or "" once every job is up with every kd metric. */
-    static String prometheusMissing(final HttpClient http, final String url, final List<String> jobs) {
+    static String prometheusMissing(final HttpClient http, final String url, final Map<String, List<String>> jobs) {
         final List<String> missing = new ArrayList<>();
         try {
             final Map<String, String> health = new HashMap<>();
             for (final JsonNode t : get(http, url + "/api/v1/targets?state=active").path("data").path("activeTargets")) {
                 health.put(t.path("labels").path("job").asText(), t.path("health").asText());
             }
-            for (final String job : jobs) {
+            for (final Map.Entry<String, List<String>> entry : jobs.entrySet()) {
+                final String job = entry.getKey();
                 if (!"up".equals(health.get(job))) {
                     missing.add(job + " is " + health.getOrDefault(job, "not a target"));
                 }
-                for (final String metric : KD_METRICS) {
+                for (final String metric : entry.getValue()) {
                     final String query = metric + "{job=\"" + job + "\"}";
                     final JsonNode result = get(http, url + "/api/v1/query?query="
                             + URLEncoder.encode(query, StandardCharsets.UTF_8)).path("data").path("result");
