@@ -1,11 +1,16 @@
-# syntax=docker/dockerfile:1
 # One image for every kd-stream service: the ./kd launcher. The compose file gives the subcommand
 # (teacher serve, student, produce, query, ...) as the command:
 #   docker build -t kd-stream:0.1.0 .
 #   docker run --rm kd-stream:0.1.0 --help
+# Self-contained (BuildKit): Maven builds inside the image. Both base images are build arguments,
+# for a private registry's copies. Without network access from builds, docker/local-images.sh
+# builds the same image from the host's jars (docker/Dockerfile.prebuilt).
+# No "# syntax=" line: it would make BuildKit fetch its front end from Docker Hub.
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
 
 # --- build: the repo's own Maven build, as ./kd runs it, then the launcher's runtime classpath
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 # the whole reactor (every module of pom.xml); .dockerignore leaves out tests, build output, runtime data
 COPY . .
@@ -23,17 +28,15 @@ RUN --mount=type=cache,target=/root/.m2 \
  && sed 's#.*/#:/app/lib/#' /tmp/jars | tr -d '\n' >> /app/classpath.args
 
 # --- runtime: a glibc JRE (ND4J's and OpenBLAS's natives need glibc: no alpine)
-FROM eclipse-temurin:17-jre-jammy
-# curl for the compose healthchecks (GET /health on the metrics port)
-RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
- && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 kd \
+FROM ${JRE_IMAGE}
+RUN groupadd --system --gid 10001 kd \
  && useradd --system --uid 10001 --gid kd --create-home --home-dir /home/kd kd \
  && mkdir -p /data/models /data/state \
  && chown -R kd:kd /data
 COPY --from=build /app /app
 COPY --chmod=755 docker/entrypoint.sh /app/entrypoint.sh
+# the compose healthchecks (GET /health on the metrics port) in bash: no curl needed in the base
+COPY --chmod=755 docker/healthcheck.sh /app/healthcheck
 # JavaCPP unpacks the natives into ~/.javacpp (/home/kd); models and Streams state live in /data
 # (named volumes start with this directory's owner, kd)
 USER kd

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,10 +107,60 @@ class ComposeEnvironmentTest {
     @Test
     void theBrokerImageIsTheKafkaVersionOfTheClients() {
         final JsonNode kafka = RepoFiles.composeServices().get("kafka");
-        assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        assertThat(RepoFiles.withDefaults(kafka.path("image").asText()))
+                .isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
         final String clusterId = RepoFiles.environment(kafka).get("CLUSTER_ID");
         assertThatCode(() -> Uuid.fromString(clusterId)).as("CLUSTER_ID %s is a base64 UUID", clusterId)
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * Sites with a private registry, or none, replace every image without editing the file: each is
+     * {@code ${VARIABLE:-official image}}, and so are the base images of the Dockerfiles, which
+     * are build arguments.
+     */
+    @Test
+    void everyImageIsAVariableDefaultingToTheOfficialOne() {
+        final Map<String, String> defaults = new TreeMap<>();
+        RepoFiles.composeServices().forEach((name, service) -> {
+            final String image = service.path("image").asText();
+            final Matcher m = RepoFiles.VARIABLE_WITH_DEFAULT.matcher(image);
+            assertThat(m.matches()).as("%s: image %s is ${VARIABLE:-default}", name, image).isTrue();
+            defaults.put(m.group(1), m.group(2));
+        });
+        assertThat(defaults).containsOnlyKeys("KAFKA_IMAGE", "KD_IMAGE", "PROMETHEUS_IMAGE", "GRAFANA_IMAGE")
+                .containsEntry("KAFKA_IMAGE", "apache/kafka:" + AppInfoParser.getVersion());
+
+        RepoFiles.servicesBuiltHere().forEach((name, service) -> {
+            final JsonNode args = service.path("build").path("args");
+            assertThat(service.path("build").path("context").asText()).as("%s: build context", name).isEqualTo(".");
+            for (final String arg : List.of("BUILD_IMAGE", "JRE_IMAGE")) {
+                final String value = args.path(arg).asText();
+                assertThat(value).as("%s: build argument %s", name, arg).matches(RepoFiles.VARIABLE_WITH_DEFAULT);
+                assertThat(RepoFiles.text(RepoFiles.dockerfile()))
+                        .contains("ARG " + arg + "=" + RepoFiles.withDefaults(value), "FROM ${" + arg + "}");
+            }
+        });
+        assertThat(RepoFiles.text(RepoFiles.prebuiltDockerfile())).contains("FROM ${JRE_IMAGE}")
+                .contains("ARG JRE_IMAGE=" + RepoFiles.withDefaults(
+                        RepoFiles.servicesBuiltHere().get("teacher-service").path("build").path("args").path("JRE_IMAGE")
+                                .asText()));
+    }
+
+    /** docker/local.env, which docker/local-images.sh writes, sets only variables the compose file reads. */
+    @Test
+    void theLocalImagesReplaceImagesTheComposeFileNames() {
+        final String compose = RepoFiles.text(RepoFiles.compose());
+        final String script = RepoFiles.text(RepoFiles.localImagesScript());
+        final String env = script.substring(script.indexOf("> \"$repo/docker/local.env\""));
+        final Matcher m = Pattern.compile("(?m)^([A-Z][A-Z0-9_]*)=").matcher(env);
+        final Set<String> written = new TreeSet<>();
+        while (m.find()) {
+            written.add(m.group(1));
+        }
+        assertThat(written).contains("KAFKA_IMAGE", "PROMETHEUS_IMAGE", "KD_IMAGE", "KD_JRE_IMAGE");
+        written.stream().filter(v -> !v.startsWith("TESTCONTAINERS_"))
+                .forEach(v -> assertThat(compose).as("docker-compose.yml reads %s", v).contains("${" + v + ":-"));
     }
 
     @Test
@@ -132,7 +183,11 @@ class ComposeEnvironmentTest {
             final String test = healthcheck.path("test").toString();
             assertThat(test).as("%s: healthcheck", name)
                     .contains("http://localhost:" + ServicePorts.metricsPort(service) + "/health");
+            // the script both Dockerfiles install, so that the check needs no curl in the JRE base
+            assertThat(test).as("%s: healthcheck", name).startsWith("[\"CMD\",\"/app/healthcheck\"");
         });
+        assertThat(RepoFiles.text(RepoFiles.dockerfile())).contains("docker/healthcheck.sh /app/healthcheck");
+        assertThat(RepoFiles.text(RepoFiles.prebuiltDockerfile())).contains("healthcheck.sh /app/healthcheck");
         assertThat(RepoFiles.servicesBuiltHere().get("teacher-service").has("healthcheck")).isTrue();
         assertThat(RepoFiles.servicesBuiltHere().get("student-service").has("healthcheck")).isTrue();
     }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +24,9 @@ final class RepoFiles {
 
     static final ObjectMapper YAML = new YAMLMapper();
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A compose variable with its default, {@code ${NAME:-default}}, the one form Compose v1 and v2 both read. */
+    static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}");
 
     private static final Path ROOT = findRoot();
 
@@ -42,6 +47,14 @@ final class RepoFiles {
 
     static Path entrypoint() {
         return ROOT.resolve("docker/entrypoint.sh");
+    }
+
+    static Path prebuiltDockerfile() {
+        return ROOT.resolve("docker/Dockerfile.prebuilt");
+    }
+
+    static Path localImagesScript() {
+        return ROOT.resolve("docker/local-images.sh");
     }
 
     static Path prometheusConfig() {
@@ -125,6 +138,16 @@ final class RepoFiles {
             args.addAll(List.of(node.asText().trim().split("\\s+")));
         }
         return args;
+    }
+
+    /** A compose value as Compose reads it with none of its variables set: every {@code ${NAME:-default}} is its default. */
+    static String withDefaults(final String value) {
+        final Matcher m = VARIABLE_WITH_DEFAULT.matcher(value);
+        final StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(2)));
+        }
+        return m.appendTail(out).toString();
     }
 
     /** The static scrape targets of a Prometheus config, by job name. */
