@@ -64,7 +64,7 @@ public final class TeacherTopology {
      * exactly-once: the stream thread blocks meanwhile, with its transaction open. Past it the
      * read fails and Kafka Streams revives the task, which reads again (see {@link SoftTargetAnnotator}).
      */
-    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(5);
     /** The producer's batch.size unless the user sets one (see {@link #streamsConfig}). */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
@@ -108,6 +108,13 @@ public final class TeacherTopology {
      */
     public static Topology topology(final KdConfig config, final TeacherEnsemble ensemble,
                                     final MeterRegistry registry, final Uuid featuresTopicId) {
+        return topology(config, ensemble, registry, featuresTopicId,
+                new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT));
+    }
+
+    /** @param replay how the annotator reads its input again (a test's may fail first) */
+    static Topology topology(final KdConfig config, final TeacherEnsemble ensemble, final MeterRegistry registry,
+                             final Uuid featuresTopicId, final InputReplay replay) {
         final EnsembleManifest manifest = ensemble.manifest();
         final Topics topics = Topics.of(config.topics());
         final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
@@ -125,7 +132,6 @@ public final class TeacherTopology {
                 topics.features().valueSerde().deserializer(), topics.features().name());
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
-        final InputReplay replay = new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
                 POSITION_STORE, batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
         // the validator only reads it: records before the position are not validated again
