@@ -63,7 +63,7 @@ public final class TeacherService implements Service {
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final List<String> created = TopicAdmin.ensureTopics(config);
-        // once per start: a topic deleted under a running teacher stops it (its source is missing)
+        // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
         final Uuid featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
                 TeacherTopology.topology(config, ensemble, metrics.registry(), featuresId),

@@ -96,7 +96,9 @@ import dev.kdstream.teacher.inference.LogitRows;
  * topic's retention has deleted cannot be read again: a teacher down for longer than that loses
  * its unannotated records with the rest of the input it never read. A position stored for a
  * {@code features} topic since deleted and re-created refers to offsets of records that are gone:
- * it is ignored, with an error line and a count ({@link StoredPosition}).
+ * it is ignored, with an error line and a count ({@link StoredPosition}). Re-created while a task
+ * reads it, the topic shows as offsets going back: said and counted the same way, and the new
+ * position is stored naming no topic, so that the next start trusts it.
  *
  * <p>What follows for the code. {@link #init} (Kafka Streams calls it after restoring the store,
  * also when it revives a corrupted task) starts from an empty buffer and the restored position,
@@ -154,8 +156,12 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private Cancellable pendingReplay;
     /** The first input offset this task processed since it started, -1 before one. */
     private long firstProcessed;
-    /** Whether the store names {@link #inputTopicId} as the topic of its position. */
-    private boolean topicIdStored;
+    /**
+     * Whether the next position write must name {@link #inputTopicId} as its topic: not when the
+     * store names it already, nor once this task saw the topic re-created under it (this
+     * teacher's id is the old topic's then).
+     */
+    private boolean topicIdToWrite;
 
     /**
      * @param inputTopic   the topic a task's partition number refers to, read again through {@code replay}
@@ -197,7 +203,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
                     + "it, nothing is read again; counted in {}", input, StoredPosition.topicId(positionStore),
                     inputTopicId, MetricNames.TEACHER_INPUT_RECREATED);
         }
-        topicIdStored = stored.topicIdStored();
+        topicIdToWrite = !stored.topicIdStored();
         position = stored.position();
         processedUpTo = position;
         final long from = position;
@@ -267,6 +273,9 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         if (firstProcessed < 0) {
             firstProcessed = offset;
         }
+        if (offset < processedUpTo) {
+            inputWentBack(offset);
+        }
         if (position < 0) {
             // the task's first record ever: nothing before it is this task's to annotate
             movePosition(offset);
@@ -279,6 +288,28 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         if (buffer.size() >= batchSize && pendingReplay == null) {
             flush();
         }
+    }
+
+    /**
+     * Offsets only grow within a task: an earlier one means {@code features} was deleted and
+     * re-created while this task read it (Kafka Streams does not always stop on a source topic
+     * deleted under it), or the group's offsets were moved back. The position is then one of the
+     * new topic's offsets, which this teacher's topic id (the old topic's) must not be stored with:
+     * the store names no topic until the next start, which trusts the position then.
+     */
+    private void inputWentBack(final long offset) {
+        metrics.inputRecreated();
+        LOG.error("{}-{}: offset {} after offset {}: the topic was deleted and re-created (or the group's offsets "
+                + "moved back) while this task read it; annotating from offset {} on, counted in {}", inputTopic,
+                context.taskId().partition(), offset, processedUpTo - 1, offset, MetricNames.TEACHER_INPUT_RECREATED);
+        if (pendingReplay == null && !buffer.isEmpty()) {
+            // consumed already: annotated, not read again (the topic they came from is gone)
+            flush();
+        }
+        positionStore.delete(StoredPosition.TOPIC_ID_HIGH);
+        positionStore.delete(StoredPosition.TOPIC_ID_LOW);
+        topicIdToWrite = false;
+        movePosition(offset);
     }
 
     /** Annotates the whole buffer, oldest first, in batches of at most {@code batchSize}. */
@@ -294,10 +325,10 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private void movePosition(final long to) {
         positionStore.put(POSITION, to);
         position = to;
-        if (!topicIdStored) {
+        if (topicIdToWrite) {
             // once per task start at most: a position means nothing without the topic it refers to
             StoredPosition.writeTopicId(positionStore, inputTopicId);
-            topicIdStored = true;
+            topicIdToWrite = false;
         }
     }
 

@@ -311,6 +311,31 @@ class SoftTargetAnnotatorTest {
         assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
     }
 
+    /**
+     * {@code features} deleted and re-created while the task runs (Kafka Streams does not always
+     * stop then): its offsets go back. The teacher's topic id is the old topic's: the new position
+     * must not be stored with it, or the next start would ignore a position that is right.
+     */
+    @Test
+    void offsetsGoingBackUnderARunningTaskLeaveThePositionNamingNoTopic() {
+        started(10);
+        process(5, null);
+        process(6, null);
+        punctuate();
+        assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
+
+        process(7, null);
+        process(0, null);
+        assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
+        assertThat(forwardedIds()).as("what was consumed of the old topic, annotated").containsExactly("r5", "r6", "r7");
+        process(1, null);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r0", "r1");
+        assertThat(position()).isEqualTo(2L);
+        assertThat(StoredPosition.topicId(store)).isNull();
+        assertThat(StoredPosition.read(store, TOPIC_ID).position()).as("trusted at the next start").isEqualTo(2L);
+    }
+
     @Test
     void storesTheTopicIdWithTheFirstPositionAndTrustsAPositionStoredWithoutOne() {
         started(10);
