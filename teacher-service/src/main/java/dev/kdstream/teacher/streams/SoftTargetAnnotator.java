@@ -62,10 +62,10 @@ import dev.kdstream.teacher.inference.LogitRows;
  *       move the position past the last record processed.</li>
  * </ul>
  * A changelog record per flush (and three for a task's first record, with the input topic's id:
- * see {@link StoredPosition}; and one a linger past dead letters), not two per record (a put and a tombstone, as keeping the records themselves in a
- * changelogged store would take): those would cost the stream thread, the broker's request
- * handlers and its log cleaner a sixth of the pipeline's CPU (docs/history/benchmarks-2026-11.md,
- * "The input topic as the buffer's log").
+ * see {@link StoredPosition}; and one a linger past dead letters), not two per record (a put and a
+ * tombstone, as keeping the records themselves in a changelogged store would take): those would
+ * cost the stream thread, the broker's request handlers and its log cleaner a sixth of the
+ * pipeline's CPU (docs/history/benchmarks-2026-11.md, "The input topic as the buffer's log").
  *
  * <h2>Why no record is lost or duplicated</h2>
  * Under {@code exactly_once_v2} the output records of a stream thread, the changelog writes of its

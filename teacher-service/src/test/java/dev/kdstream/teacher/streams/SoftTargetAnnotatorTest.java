@@ -327,7 +327,8 @@ class SoftTargetAnnotatorTest {
         process(7, null);
         process(0, null);
         assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
-        assertThat(forwardedIds()).as("what was consumed of the old topic, annotated").containsExactly("r5", "r6", "r7");
+        assertThat(forwardedIds()).as("what was consumed of the old topic, annotated")
+                .containsExactly("r5", "r6", "r7");
         process(1, null);
         punctuate();
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r0", "r1");

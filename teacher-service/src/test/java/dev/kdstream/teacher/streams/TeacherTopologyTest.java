@@ -264,7 +264,8 @@ class TeacherTopologyTest {
                 new LongDeserializer());
         assertThat(changes.readKeyValuesToList()).extracting(kv -> kv.key)
                 .as("the task's first record, with the id of the topic it is in; nothing per record after it")
-                .containsExactly(SoftTargetAnnotator.POSITION, StoredPosition.TOPIC_ID_HIGH, StoredPosition.TOPIC_ID_LOW);
+                .containsExactly(SoftTargetAnnotator.POSITION, StoredPosition.TOPIC_ID_HIGH,
+                        StoredPosition.TOPIC_ID_LOW);
 
         driver.advanceWallClockTime(LONG_LINGER);
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r2");
