@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -62,8 +63,10 @@ public final class TeacherService implements Service {
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final List<String> created = TopicAdmin.ensureTopics(config);
+        // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
+        final Uuid featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
-                TeacherTopology.topology(config, ensemble, metrics.registry()),
+                TeacherTopology.topology(config, ensemble, metrics.registry(), featuresId),
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsPort(DEFAULT_METRICS_PORT),

@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -44,6 +47,7 @@ import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -243,6 +247,66 @@ class TeacherServiceIT {
             assertThat(topic.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value())
                     .as("a transaction marker per commit, kept minutes, not Kafka's 24 hours")
                     .isEqualTo(Long.toString(Duration.ofMinutes(5).toMillis()));
+        }
+    }
+
+    /**
+     * {@code features} deleted and re-created between two runs: its offsets start again at 0, while
+     * the position's changelog still holds the old topic's position. The new records are annotated,
+     * not skipped as "before the position"; the teacher says so and counts it.
+     */
+    @Test
+    void aFeaturesTopicDeletedAndRecreatedIsAnnotatedFromItsStart() throws Exception {
+        final String applicationId = "kd-teacher-recreated";
+        final KdConfig config = config("c", "5", "50");
+        final TopicNames topics = config.topics();
+        final int before = 8;
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
+             TeacherService first = TeacherService.start(config, TinyEnsemble.ensemble(), metrics, applicationId)) {
+            produce(config, 0, before, "old-");
+            assertThat(readCommitted(config, topics.softTargets(), new StringDeserializer(),
+                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), before)).hasSize(before);
+        }
+
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            admin.deleteTopics(List.of(topics.features())).all().get(30, TimeUnit.SECONDS);
+            final long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (true) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topics.features(), 2, (short) 1))).all()
+                            .get(30, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // the deletion finishes asynchronously
+                    if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+        final int after = 3;
+        produce(config, 0, after, "new-");
+
+        try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
+             TeacherService second = TeacherService.start(config, TinyEnsemble.ensemble(), metrics, applicationId)) {
+            final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(config,
+                    topics.softTargets(), new StringDeserializer(),
+                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), before + after);
+            assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(before + after)
+                    .contains("new-0", "new-1", "new-2");
+            assertThat(metrics.registry().get(MetricNames.TEACHER_INPUT_RECREATED).counter().count())
+                    .as("the one task with a position").isEqualTo(1.0);
+        }
+    }
+
+    private void produce(final KdConfig config, final int partition, final int count, final String prefix) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
+            for (int i = 0; i < count; i++) {
+                final String id = prefix + i;
+                producer.send(new ProducerRecord<>(config.topics().features(), partition, utf8(id),
+                        featureJson(id, (long) i, data.features()[i], data.labels()[i], "train")));
+            }
         }
     }
 

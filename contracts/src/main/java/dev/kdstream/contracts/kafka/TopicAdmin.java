@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -92,6 +93,26 @@ public final class TopicAdmin {
                     : ": " + e.getMessage()), e);
         } finally {
             // not close()'s default wait: a call still pending on an unreachable broker would hold it a minute more
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The id of {@code topic}, which a topic deleted and re-created under the same name does not
+     * keep (KIP-516).
+     */
+    public static Uuid topicId(final Properties clientProperties, final String topic) {
+        final Admin admin = Admin.create(clientProperties);
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new EnvironmentException("cannot describe topic " + topic + " at "
+                    + clientProperties.get("bootstrap.servers") + " within 30 s" + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage()), e);
+        } finally {
             admin.close(Duration.ofSeconds(5));
         }
     }

@@ -35,6 +35,11 @@ public final class MetricNames {
     public static final String TEACHER_BATCH_LATENCY = "kd.teacher.batch.latency";
     /** Distribution summary: records per ensemble batch. */
     public static final String TEACHER_BATCH_SIZE = "kd.teacher.batch.size";
+    /**
+     * Counter: teacher tasks that found their stored position was for a {@code features} topic
+     * deleted and re-created since, and ignored it.
+     */
+    public static final String TEACHER_INPUT_RECREATED = "kd.teacher.input.recreated";
     /** Timer: producer send to broker acknowledgement. */
     public static final String PRODUCER_ACK_LATENCY = "kd.producer.ack.latency";
 

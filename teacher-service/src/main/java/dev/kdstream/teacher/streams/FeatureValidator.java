@@ -3,6 +3,7 @@ package dev.kdstream.teacher.streams;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,7 +29,8 @@ import dev.kdstream.contracts.records.ParsedFeature;
  * <p>Records before the annotator's position as restored when the task started are skipped
  * unread: they were annotated or dead-lettered before. They come again only when Kafka Streams
  * reads from the earliest offset after the group's committed offsets expired (or were reset)
- * while the position's changelog kept it.
+ * while the position's changelog kept it. A position stored for an earlier incarnation of the
+ * input topic (deleted and re-created since) is none: nothing is skipped ({@link StoredPosition}).
  *
  * <p>The two children take different types, so the output types are {@code Object}: the sinks
  * carry their own serializers and each child is named explicitly on forward.
@@ -42,6 +44,7 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private final String validChild;
     private final String deadLetterChild;
     private final String positionStoreName;
+    private final Uuid inputTopicId;
     /**
      * The annotator's position when this task started, until a record at or past it arrives; -1
      * then (offsets only grow within a task), and for none.
@@ -54,20 +57,21 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private ProcessorContext<Object, Object> context;
 
     FeatureValidator(final FeatureParser parser, final TeacherMetrics metrics, final String validChild,
-                     final String deadLetterChild, final String positionStoreName) {
+                     final String deadLetterChild, final String positionStoreName, final Uuid inputTopicId) {
         this.parser = parser;
         this.metrics = metrics;
         this.validChild = validChild;
         this.deadLetterChild = deadLetterChild;
         this.positionStoreName = positionStoreName;
+        this.inputTopicId = inputTopicId;
     }
 
     @Override
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
-        final KeyValueStore<String, Long> position = context.getStateStore(positionStoreName);
-        final Long stored = position.get(SoftTargetAnnotator.POSITION);
-        handledBefore = stored == null ? -1 : stored;
+        final KeyValueStore<String, Long> store = context.getStateStore(positionStoreName);
+        // a position of a deleted topic says nothing about its re-created namesake (the annotator says so)
+        handledBefore = StoredPosition.read(store, inputTopicId).position();
     }
 
     @Override

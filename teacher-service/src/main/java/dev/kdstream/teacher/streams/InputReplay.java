@@ -15,8 +15,11 @@ interface InputReplay {
 
     /**
      * The records of {@code partition} from offset {@code from} up to the offset {@code groupId}
-     * has committed there, as a {@code read_committed} consumer sees them; empty when nothing is
-     * committed past {@code from}.
+     * has committed there, or up to {@code before} when that is lower, as a {@code read_committed}
+     * consumer sees them; empty when nothing is committed past {@code from}.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the broker does not answer in
+     *         time; a later call may succeed
      */
-    List<ConsumerRecord<byte[], byte[]>> read(String groupId, TopicPartition partition, long from);
+    List<ConsumerRecord<byte[], byte[]>> read(String groupId, TopicPartition partition, long from, long before);
 }

@@ -19,8 +19,8 @@ import dev.kdstream.contracts.kafka.CommittedReader;
 
 /**
  * {@link InputReplay} with a short-lived {@link CommittedReader} of its own: it asks the group's
- * committed offset and reads up to it. It never joins the group (it is assigned the partition)
- * and never commits, so the group's offsets stay Kafka Streams' own.
+ * committed offset and reads up to it (or up to the caller's bound). It never joins the group (it
+ * is assigned the partition) and never commits, so the group's offsets stay Kafka Streams' own.
  */
 final class KafkaInputReplay implements InputReplay {
 
@@ -40,7 +40,7 @@ final class KafkaInputReplay implements InputReplay {
 
     @Override
     public List<ConsumerRecord<byte[], byte[]>> read(final String groupId, final TopicPartition partition,
-                                                     final long from) {
+                                                     final long from, final long before) {
         final Properties p = CommittedReader.config(clientProperties, groupId + "-replay-" + partition);
         // only to ask for the group's committed offset: what the stream thread read (committed
         // transactions only, as this reader reads)
@@ -51,10 +51,13 @@ final class KafkaInputReplay implements InputReplay {
                 new ByteArrayDeserializer())) {
             reader.assign(List.of(partition));
             final OptionalLong committed = reader.committed(partition, left(deadline));
-            if (committed.isEmpty() || committed.getAsLong() <= from) {
+            if (committed.isEmpty()) {
                 return List.of();
             }
-            final long to = committed.getAsLong();
+            final long to = Math.min(committed.getAsLong(), before);
+            if (to <= from) {
+                return List.of();
+            }
             final long first = reader.beginningOffsets(List.of(partition), left(deadline)).get(partition);
             if (first > from) {
                 LOG.warn("{}: offsets {} to {} were deleted by the topic's retention before they were annotated",

@@ -6,7 +6,9 @@ import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,6 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
@@ -44,46 +47,66 @@ import dev.kdstream.teacher.inference.LogitRows;
  * the records from the position up to the committed input offset again, from the input topic
  * itself ({@link InputReplay}), and annotates them first.
  * <ul>
- *   <li>{@link #process}: append to the buffer; when it holds a full batch, flush. The first
- *       record a task ever sees sets the position to its own offset. The validator passes on
- *       the offsets of the records it dead-letters too (as null values), which only count as
- *       processed.</li>
- *   <li>every linger interval of wall-clock time: flush whatever the buffer holds; with an empty
+ *   <li>a task's first punctuation, soon after it starts with a position: read again what the
+ *       previous owner consumed and did not annotate, to the front of the buffer (see below for
+ *       why not in {@link #init}).</li>
+ *   <li>{@link #process}: append to the buffer; when it holds a full batch, flush (not before
+ *       the records to read again are in the buffer). The first record a task ever sees sets
+ *       the position to its own offset. The validator passes on the offsets of the records it
+ *       dead-letters too (as null values), which only count as processed.</li>
+ *   <li>every linger interval of wall-clock time (once the records to read again are in the
+ *       buffer): flush whatever the buffer holds; with an empty
  *       buffer, move the position past the dead-lettered records since the last flush, so that
  *       a long run of bad input is never read again in one go.</li>
  *   <li>flush: run the ensemble once per batch, oldest first, forward each soft target, then
  *       move the position past the last record processed.</li>
  * </ul>
- * A changelog record per flush (and one for a task's first record, and one a linger past dead
- * letters), not two per record (a put and a tombstone, as keeping the records themselves in a
- * changelogged store would take): those would cost the stream thread, the broker's request
- * handlers and its log cleaner a sixth of the pipeline's CPU (docs/history/benchmarks-2026-11.md,
- * "The input topic as the buffer's log").
+ * A changelog record per flush (and three for a task's first record, with the input topic's id:
+ * see {@link StoredPosition}; and one a linger past dead letters), not two per record (a put and a
+ * tombstone, as keeping the records themselves in a changelogged store would take): those would
+ * cost the stream thread, the broker's request handlers and its log cleaner a sixth of the
+ * pipeline's CPU (docs/history/benchmarks-2026-11.md, "The input topic as the buffer's log").
  *
  * <h2>Why no record is lost or duplicated</h2>
  * Under {@code exactly_once_v2} the output records of a stream thread, the changelog writes of its
  * stores and its input offset commits go to Kafka in one transaction. At every commit, the valid
  * records before the committed position are annotated in committed transactions, and those from
  * the position up to the committed input offset are annotated in none (the position only moves
- * past records annotated or dead-lettered in the same transaction or an earlier one). After any crash, each input
- * record is therefore in exactly one of three situations:
+ * past records annotated or dead-lettered in the same transaction or an earlier one, and not at
+ * all before the records to read again are in the buffer). After any crash, each input record is
+ * therefore in exactly one of three situations:
  * <ol>
  *   <li>It was processed in no committed transaction: its offset is not committed, so Kafka
  *       Streams reads it again.</li>
  *   <li>Its offset was committed but not its annotation: it lies between the restored position
  *       and the committed offset, so the next owner reads it again (a {@code read_committed}
- *       consumer sees what the stream thread saw) and annotates it on its first punctuation. The
- *       soft target of a crashed flush was aborted: read_committed consumers never see it.</li>
+ *       consumer sees what the stream thread saw) and annotates it. The soft target of a crashed
+ *       flush was aborted: read_committed consumers never see it.</li>
  *   <li>Its annotation was committed: the position is past it, so it is not read again.</li>
  * </ol>
- * Records read again are parsed again; those invalid now were dead-lettered when first read
- * (unless the teacher's input settings changed since: the log line counts them). What the input topic's
- * retention has deleted cannot be read
- * again: a teacher down for longer than that loses its unannotated records with the rest of the
- * input it never read.
+ * The next owner reads again from its restored position up to the committed offset as its first
+ * punctuation finds it, but never past the first record it processed itself: between its start
+ * and that punctuation it may already have buffered new records and committed their offsets (its
+ * position does not move meanwhile), and those are in its buffer, not to be read twice. Should it
+ * crash before that punctuation, its commits only moved the committed offset past records it had
+ * not annotated: its own next owner reads them again with the rest.
+ *
+ * <p>Records read again are parsed again; those invalid now were dead-lettered when first read
+ * (unless the teacher's input settings changed since: the log line counts them). What the input
+ * topic's retention has deleted cannot be read again: a teacher down for longer than that loses
+ * its unannotated records with the rest of the input it never read. A position stored for a
+ * {@code features} topic since deleted and re-created refers to offsets of records that are gone:
+ * it is ignored, with an error line and a count ({@link StoredPosition}). Re-created while a task
+ * reads it, the topic shows as offsets going back: said and counted the same way, and the new
+ * position is stored naming no topic, so that the next start trusts it.
  *
  * <p>What follows for the code. {@link #init} (Kafka Streams calls it after restoring the store,
- * also when it revives a corrupted task) starts from an empty buffer and the restored position.
+ * also when it revives a corrupted task) starts from an empty buffer and the restored position,
+ * and does not read the input again itself: Kafka Streams stops the whole client on any exception
+ * from a processor's init, while a {@link org.apache.kafka.common.errors.TimeoutException} from a
+ * punctuation under exactly-once makes it close the task dirty (its transaction aborted) and
+ * revive it, so a broker restarting meanwhile delays the reading, never stops the teacher
+ * (docs/platform.md, "Kafka Streams: exceptions from init, process and punctuate").
  * {@link #close} does not flush: it runs after the task's last commit (the task is being suspended
  * for a rebalance or closed for shutdown), so soft targets written there would belong to no commit
  * of this task and could race its next owner, which reads the records again anyway. A soft target
@@ -98,8 +121,13 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
 
     /** Rows the forward pass's buffers hold: ~22 MB per task for the default ensemble. */
     static final int MAX_FORWARD_BATCH = 1024;
-    /** The position store's one key: each task has a store of its own. */
+    /** The position store's key for the position: each task has a store of its own. */
     static final String POSITION = "annotated-before";
+    /**
+     * How soon after a task starts it reads its unannotated input again: at its first punctuation,
+     * before the first linger one.
+     */
+    static final Duration REPLAY_DELAY = Duration.ofMillis(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(SoftTargetAnnotator.class);
 
@@ -111,6 +139,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final TeacherEnsemble ensemble;
     private final FeatureParser parser;
     private final InputReplay replay;
+    private final Uuid inputTopicId;
     private final TeacherMetrics metrics;
 
     private ProcessorContext<String, OutgoingSoftTarget> context;
@@ -123,15 +152,26 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final List<BufferedFeature> buffer = new ArrayList<>();
     /** This task's forward pass, a copy of {@link #ensemble}'s weights; not thread-safe. */
     private EnsembleForward forward;
+    /** The punctuation that reads the previous owner's unannotated input again; null once it has run, or for none. */
+    private Cancellable pendingReplay;
+    /** The first input offset this task processed since it started, -1 before one. */
+    private long firstProcessed;
+    /**
+     * Whether the next position write must name {@link #inputTopicId} as its topic: not when the
+     * store names it already, nor once this task saw the topic re-created under it (this
+     * teacher's id is the old topic's then).
+     */
+    private boolean topicIdToWrite;
 
     /**
-     * @param inputTopic the topic a task's partition number refers to, read again through {@code replay}
-     * @param ensemble   shared by every task, only read: its version is stamped on the output
-     * @param parser     the validator's parser, for records read again
+     * @param inputTopic   the topic a task's partition number refers to, read again through {@code replay}
+     * @param inputTopicId that topic's id, as this teacher found it when it started (see {@link StoredPosition})
+     * @param ensemble     shared by every task, only read: its version is stamped on the output
+     * @param parser       the validator's parser, for records read again
      */
-    SoftTargetAnnotator(final String inputTopic, final String positionStoreName, final int batchSize,
-                        final Duration linger, final TeacherEnsemble ensemble, final FeatureParser parser,
-                        final InputReplay replay, final TeacherMetrics metrics) {
+    SoftTargetAnnotator(final String inputTopic, final Uuid inputTopicId, final String positionStoreName,
+                        final int batchSize, final Duration linger, final TeacherEnsemble ensemble,
+                        final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics) {
         this.inputTopic = inputTopic;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
@@ -140,6 +180,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         this.ensemble = ensemble;
         this.parser = parser;
         this.replay = replay;
+        this.inputTopicId = inputTopicId;
         this.metrics = metrics;
     }
 
@@ -148,17 +189,32 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         this.context = context;
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
+        firstProcessed = -1;
         if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
-        final Long stored = positionStore.get(POSITION);
-        position = stored == null ? -1 : stored;
-        processedUpTo = position;
-        if (stored != null) {
-            readAgain(new TopicPartition(inputTopic, context.taskId().partition()), stored);
+        final TopicPartition input = new TopicPartition(inputTopic, context.taskId().partition());
+        final StoredPosition stored = StoredPosition.read(positionStore, inputTopicId);
+        if (stored.inputRecreated()) {
+            metrics.inputRecreated();
+            LOG.error("{}: the topic was deleted and re-created since this task's position was stored (topic id {}, "
+                    + "now {}): the old position is ignored, the new topic is annotated from where the group reads "
+                    + "it, nothing is read again; counted in {}", input, StoredPosition.topicId(positionStore),
+                    inputTopicId, MetricNames.TEACHER_INPUT_RECREATED);
         }
+        topicIdToWrite = !stored.topicIdStored();
+        position = stored.position();
+        processedUpTo = position;
+        final long from = position;
+        // not here: an exception from init stops the client, one from a punctuation is retried (see the class doc)
+        pendingReplay = from < 0 ? null
+                : context.schedule(REPLAY_DELAY, PunctuationType.WALL_CLOCK_TIME, now -> readAgain(input, from));
         context.schedule(linger, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (pendingReplay != null) {
+                // nothing moves before what the previous owner left is in the buffer
+                return;
+            }
             if (!buffer.isEmpty()) {
                 flush();
             } else if (processedUpTo > position) {
@@ -169,25 +225,39 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         });
     }
 
-    /** What a previous owner of this task consumed and did not annotate, into the buffer. */
+    /**
+     * What a previous owner of this task consumed and did not annotate, to the front of the
+     * buffer: from the restored position up to the group's committed offset, and never past the
+     * first record this task processed itself (a commit since the task started may have moved the
+     * committed offset past records already in the buffer).
+     */
     private void readAgain(final TopicPartition input, final long from) {
-        final List<ConsumerRecord<byte[], byte[]>> records = replay.read(context.applicationId(), input, from);
+        final long before = firstProcessed < 0 ? Long.MAX_VALUE : firstProcessed;
+        // a timeout here reaches Kafka Streams, which revives the task and so runs this again
+        final List<ConsumerRecord<byte[], byte[]>> records = replay.read(context.applicationId(), input, from, before);
+        final List<BufferedFeature> again = new ArrayList<>();
         int invalid = 0;
         for (final ConsumerRecord<byte[], byte[]> r : records) {
-            processedUpTo = r.offset() + 1;
+            processedUpTo = Math.max(processedUpTo, r.offset() + 1);
             try {
-                buffer.add(new BufferedFeature(r.offset(), parser.parseKeepingText(r.value(), r.timestamp()),
+                again.add(new BufferedFeature(r.offset(), parser.parseKeepingText(r.value(), r.timestamp()),
                         r.timestamp()));
             } catch (InvalidRecordException e) {
                 invalid++;
             }
         }
+        buffer.addAll(0, again);
+        pendingReplay.cancel();
+        pendingReplay = null;
         if (!records.isEmpty()) {
             // the invalid ones were dead-lettered when first read, unless the teacher's input width,
             // class count or max.record.bytes changed since (then a record valid then is invalid now)
             LOG.info("{}: read {} records from offset {} again, consumed but not annotated before: {} to annotate, "
                     + "{} invalid (dead-lettered when first read, unless the input settings changed)",
-                    input, records.size(), from, buffer.size(), invalid);
+                    input, records.size(), from, again.size(), invalid);
+        }
+        if (buffer.size() >= batchSize) {
+            flush();
         }
     }
 
@@ -200,6 +270,12 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
+        if (firstProcessed < 0) {
+            firstProcessed = offset;
+        }
+        if (offset < processedUpTo) {
+            inputWentBack(offset);
+        }
         if (position < 0) {
             // the task's first record ever: nothing before it is this task's to annotate
             movePosition(offset);
@@ -209,9 +285,31 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
             return;
         }
         buffer.add(new BufferedFeature(offset, record.value(), record.timestamp()));
-        if (buffer.size() >= batchSize) {
+        if (buffer.size() >= batchSize && pendingReplay == null) {
             flush();
         }
+    }
+
+    /**
+     * Offsets only grow within a task: an earlier one means {@code features} was deleted and
+     * re-created while this task read it (Kafka Streams does not always stop on a source topic
+     * deleted under it), or the group's offsets were moved back. The position is then one of the
+     * new topic's offsets, which this teacher's topic id (the old topic's) must not be stored with:
+     * the store names no topic until the next start, which trusts the position then.
+     */
+    private void inputWentBack(final long offset) {
+        metrics.inputRecreated();
+        LOG.error("{}-{}: offset {} after offset {}: the topic was deleted and re-created (or the group's offsets "
+                + "moved back) while this task read it; annotating from offset {} on, counted in {}", inputTopic,
+                context.taskId().partition(), offset, processedUpTo - 1, offset, MetricNames.TEACHER_INPUT_RECREATED);
+        if (pendingReplay == null && !buffer.isEmpty()) {
+            // consumed already: annotated, not read again (the topic they came from is gone)
+            flush();
+        }
+        positionStore.delete(StoredPosition.TOPIC_ID_HIGH);
+        positionStore.delete(StoredPosition.TOPIC_ID_LOW);
+        topicIdToWrite = false;
+        movePosition(offset);
     }
 
     /** Annotates the whole buffer, oldest first, in batches of at most {@code batchSize}. */
@@ -227,6 +325,11 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private void movePosition(final long to) {
         positionStore.put(POSITION, to);
         position = to;
+        if (topicIdToWrite) {
+            // once per task start at most: a position means nothing without the topic it refers to
+            StoredPosition.writeTopicId(positionStore, inputTopicId);
+            topicIdToWrite = false;
+        }
     }
 
     private void annotate(final List<BufferedFeature> batch) {

@@ -28,6 +28,7 @@ public final class TeacherMetrics implements MeterBinder {
     private Counter annotated;
     private DistributionSummary batchSize;
     private Timer batchLatency;
+    private Counter inputRecreated;
     private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
 
     /** Bound to {@code registry}. */
@@ -55,6 +56,9 @@ public final class TeacherMetrics implements MeterBinder {
                 .description("one batched ensemble inference: scaling, teacher logits and soft targets")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
+        this.inputRecreated = Counter.builder(MetricNames.TEACHER_INPUT_RECREATED)
+                .description("task starts that ignored a position stored for a deleted and re-created input topic")
+                .register(registry);
         // every reason up front, so a dashboard shows zeros instead of missing series
         for (final Reason reason : Reason.values()) {
             deadLetters.put(reason, Counter.builder(MetricNames.DEAD_LETTERS)
@@ -75,6 +79,10 @@ public final class TeacherMetrics implements MeterBinder {
     void batch(final int records, final long nanos) {
         batchSize.record(records);
         batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void inputRecreated() {
+        inputRecreated.increment();
     }
 
     void annotated(final int records) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -55,11 +56,12 @@ public final class TeacherTopology {
     static final String DEAD_LETTER_SINK = "features-dlq-sink";
 
     /**
-     * How long a task's start may take to read its unannotated input again (at most a linger and a
-     * commit interval of records). Well under the 10 s transaction timeout Kafka Streams sets under
-     * exactly-once: the stream thread blocks meanwhile, with its transaction open.
+     * How long a task may take to read its unannotated input again (at most a linger and a commit
+     * interval of records). Well under the 10 s transaction timeout Kafka Streams sets under
+     * exactly-once: the stream thread blocks meanwhile, with its transaction open. Past it the
+     * read fails and Kafka Streams revives the task, which reads again (see {@link SoftTargetAnnotator}).
      */
-    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(5);
     /** The producer's batch.size unless the user sets one (see {@link #streamsConfig}). */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
@@ -95,12 +97,21 @@ public final class TeacherTopology {
     }
 
     /**
-     * @param ensemble shared by every task, only read: each task builds its own forward pass from
-     *                 its weights (not thread-safe), so no task runs the ensemble's networks;
-     *                 its version is stamped on every soft target
+     * @param ensemble        shared by every task, only read: each task builds its own forward pass
+     *                        from its weights (not thread-safe), so no task runs the ensemble's
+     *                        networks; its version is stamped on every soft target
+     * @param featuresTopicId the id of the {@code features} topic as it is now: a position stored
+     *                        for another is ignored (see {@link StoredPosition})
      */
     public static Topology topology(final KdConfig config, final TeacherEnsemble ensemble,
-                                    final MeterRegistry registry) {
+                                    final MeterRegistry registry, final Uuid featuresTopicId) {
+        return topology(config, ensemble, registry, featuresTopicId,
+                new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT));
+    }
+
+    /** @param replay how the annotator reads its input again (a test's may fail first) */
+    static Topology topology(final KdConfig config, final TeacherEnsemble ensemble, final MeterRegistry registry,
+                             final Uuid featuresTopicId, final InputReplay replay) {
         final EnsembleManifest manifest = ensemble.manifest();
         final Topics topics = Topics.of(config.topics());
         final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
@@ -117,10 +128,9 @@ public final class TeacherTopology {
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, topics.features().keySerde().deserializer(),
                 topics.features().valueSerde().deserializer(), topics.features().name());
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
-                POSITION_STORE), SOURCE);
-        final InputReplay replay = new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT);
-        topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), POSITION_STORE,
-                batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
+                POSITION_STORE, featuresTopicId), SOURCE);
+        topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
+                POSITION_STORE, batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         // the JSON of topics.softTargets()' value serde, with the features copied from the input

@@ -5,6 +5,7 @@ import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -26,6 +27,7 @@ class FeatureValidatorTest {
 
     private static final String VALID = "annotate";
     private static final String DEAD_LETTERS = "dlq";
+    private static final Uuid TOPIC_ID = Uuid.randomUuid();
 
     private final EnsembleManifest manifest = TinyEnsemble.ensemble().manifest();
     private final Dataset data = TinyEnsemble.data();
@@ -65,10 +67,33 @@ class FeatureValidatorTest {
                 .containsExactly(VALID, DEAD_LETTERS, VALID);
     }
 
+    @Test
+    void skipsBeforeAPositionStoredForTheSameTopic() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        StoredPosition.writeTopicId(store, TOPIC_ID);
+        final FeatureValidator validator = validator();
+        validator.init(context);
+        process(validator, 4, utf8("{}"));
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    /** {@code features} deleted and re-created: its offsets start again, the old position means nothing. */
+    @Test
+    void skipsNothingWhenThePositionWasStoredForAnInputTopicSinceRecreated() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        StoredPosition.writeTopicId(store, Uuid.randomUuid());
+        final FeatureValidator validator = validator();
+        validator.init(context);
+        process(validator, 0, valid(0));
+        process(validator, 1, utf8("{}"));
+        assertThat(context.forwarded()).extracting(f -> f.childName().orElseThrow())
+                .containsExactly(VALID, DEAD_LETTERS, VALID);
+    }
+
     private FeatureValidator validator() {
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(), 1024);
         return new FeatureValidator(parser, new TeacherMetrics(new SimpleMeterRegistry()), VALID, DEAD_LETTERS,
-                TeacherTopology.POSITION_STORE);
+                TeacherTopology.POSITION_STORE, TOPIC_ID);
     }
 
     private byte[] valid(final int row) {

@@ -3,6 +3,7 @@ package dev.kdstream.teacher.streams;
 import static dev.kdstream.teacher.TinyEnsemble.featureJson;
 import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -38,6 +42,7 @@ class SoftTargetAnnotatorTest {
 
     private static final Duration LINGER = Duration.ofMillis(100);
     private static final String INPUT = "features";
+    private static final Uuid TOPIC_ID = Uuid.randomUuid();
 
     private final TeacherEnsemble ensemble = TinyEnsemble.ensemble();
     private final EnsembleManifest manifest = ensemble.manifest();
@@ -47,6 +52,8 @@ class SoftTargetAnnotatorTest {
     /** What the fake input topic holds for the annotator to read again, and what it was asked. */
     private final List<ConsumerRecord<byte[], byte[]>> committedInput = new ArrayList<>();
     private final List<String> replayCalls = new ArrayList<>();
+    /** How many reads again time out before one succeeds. */
+    private int replayTimeouts;
     private MockProcessorContext<String, OutgoingSoftTarget> context;
     private KeyValueStore<String, Long> store;
     private SoftTargetAnnotator annotatorUnderTest;
@@ -62,10 +69,12 @@ class SoftTargetAnnotatorTest {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5, 6, 7);
         started(10);
-        assertThat(replayCalls).containsExactly(context.applicationId() + " " + INPUT + "-0 from 5");
+        assertThat(replayCalls).as("never reads from init: an exception there would stop the client").isEmpty();
         assertThat(context.forwarded()).as("never forwards from init").isEmpty();
 
         punctuate();
+        assertThat(replayCalls).containsExactly(context.applicationId() + " " + INPUT + "-0 from 5 up to committed");
+        assertThat(scheduled(SoftTargetAnnotator.REPLAY_DELAY).cancelled()).as("read once").isTrue();
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7");
         assertThat(context.forwarded()).extracting(f -> f.record().timestamp())
                 .as("the input timestamps").containsExactly(1005L, 1006L, 1007L);
@@ -77,6 +86,7 @@ class SoftTargetAnnotatorTest {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5, 6, 7);
         started(4);
+        replayPunctuation();
 
         process(8, null);
         assertThat(forwardedIds()).as("3 read again + 1 new = a full batch, oldest first")
@@ -199,6 +209,7 @@ class SoftTargetAnnotatorTest {
         store.put(SoftTargetAnnotator.POSITION, 5L);
         committed(5);
         started(3);
+        replayPunctuation();
         process(6, "[6.0]");
         process(7, null);
 
@@ -211,7 +222,141 @@ class SoftTargetAnnotatorTest {
                 .containsExactly(data.features()[5], data.features()[6], data.features()[7]);
     }
 
-    /** An annotator of the test's ensemble, initialised: the position read, the input read again. */
+    /**
+     * A broker restarting while a task starts: the reading again times out. Kafka Streams turns
+     * a timeout from a punctuation into a corrupted task and revives it (docs/platform.md, "Kafka
+     * Streams: exceptions from init, process and punctuate"): init again, the records since the
+     * committed offset processed again. Nothing is lost, nothing annotated twice.
+     */
+    @Test
+    void aReadingAgainThatTimesOutIsRetriedWhenTheTaskIsRevived() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5, 6, 7);
+        replayTimeouts = 1;
+        final SoftTargetAnnotator annotator = started(3);
+        process(8, null);
+        process(9, null);
+        process(10, null);
+        assertThat(context.forwarded()).as("a full batch waits for the records to read again").isEmpty();
+
+        assertThatThrownBy(this::replayPunctuation).isInstanceOf(TimeoutException.class);
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(position()).as("nothing moved: the next try reads the same").isEqualTo(5L);
+
+        // revived: the store as its changelog has it, the input from the committed offset
+        annotator.init(context);
+        process(8, null);
+        process(9, null);
+        punctuate();
+        process(10, null);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r8", "r9", "r10");
+        assertThat(position()).isEqualTo(11L);
+        assertThat(replayCalls).hasSize(2).allMatch(c -> c.endsWith("from 5 up to 8"));
+    }
+
+    /**
+     * Between a task's start and its first punctuation, Kafka Streams may commit the offsets of
+     * records the task has buffered: the reading again must stop where the task's own records
+     * begin, not at the committed offset it finds by then.
+     */
+    @Test
+    void readsAgainOnlyUpToTheFirstRecordTheTaskProcessedItself() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        // the previous owner committed 8; this one processed 8 and 9 and committed 10 meanwhile
+        committed(5, 6, 7, 8, 9);
+        started(2);
+        process(8, null);
+        process(9, null);
+        assertThat(context.forwarded()).as("no flush before the reading again").isEmpty();
+        assertThat(position()).isEqualTo(5L);
+
+        replayPunctuation();
+        assertThat(forwardedIds()).as("each once, oldest first").containsExactly("r5", "r6", "r7", "r8", "r9");
+        assertThat(position()).isEqualTo(10L);
+        assertThat(replayCalls).containsExactly(context.applicationId() + " " + INPUT + "-0 from 5 up to 8");
+    }
+
+    @Test
+    void aDeadLetterIsTheFirstRecordTheTaskProcessedToo() {
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5, 6, 7);
+        started(10);
+        deadLettered(6);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r5");
+        assertThat(position()).isEqualTo(7L);
+    }
+
+    /**
+     * {@code features} deleted and re-created: the stored position is an offset of the old topic.
+     * Ignored, said and counted; the new topic's records are annotated from the first one the task
+     * reads, and the new topic's id is stored with the new position.
+     */
+    @Test
+    void ignoresAndCountsAPositionOfAnInputTopicSinceRecreated() {
+        store.put(SoftTargetAnnotator.POSITION, 500L);
+        final Uuid old = Uuid.randomUuid();
+        StoredPosition.writeTopicId(store, old);
+        committed(0, 1);
+        started(10);
+        assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
+
+        process(0, null);
+        process(1, null);
+        punctuate();
+        assertThat(replayCalls).as("nothing of the old topic to read again").isEmpty();
+        assertThat(forwardedIds()).containsExactly("r0", "r1");
+        assertThat(position()).isEqualTo(2L);
+        assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
+    }
+
+    /**
+     * {@code features} deleted and re-created while the task runs (Kafka Streams does not always
+     * stop then): its offsets go back. The teacher's topic id is the old topic's: the new position
+     * must not be stored with it, or the next start would ignore a position that is right.
+     */
+    @Test
+    void offsetsGoingBackUnderARunningTaskLeaveThePositionNamingNoTopic() {
+        started(10);
+        process(5, null);
+        process(6, null);
+        punctuate();
+        assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
+
+        process(7, null);
+        process(0, null);
+        assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
+        assertThat(forwardedIds()).as("what was consumed of the old topic, annotated")
+                .containsExactly("r5", "r6", "r7");
+        process(1, null);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r0", "r1");
+        assertThat(position()).isEqualTo(2L);
+        assertThat(StoredPosition.topicId(store)).isNull();
+        assertThat(StoredPosition.read(store, TOPIC_ID).position()).as("trusted at the next start").isEqualTo(2L);
+    }
+
+    @Test
+    void storesTheTopicIdWithTheFirstPositionAndTrustsAPositionStoredWithoutOne() {
+        started(10);
+        process(3, null);
+        assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
+
+        // a position stored before topic ids were: read again from it, and named at its next move
+        final MockProcessorContext<String, OutgoingSoftTarget> upgraded = new MockProcessorContext<>();
+        store = MockedPositionStore.in(upgraded);
+        context = upgraded;
+        store.put(SoftTargetAnnotator.POSITION, 5L);
+        committed(5);
+        started(10);
+        punctuate();
+        assertThat(forwardedIds()).containsExactly("r5");
+        assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
+        assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isZero();
+    }
+
+    /** An annotator of the test's ensemble, initialised: the position read (the input is read again later). */
     private SoftTargetAnnotator started(final int batchSize) {
         final SoftTargetAnnotator annotator = annotator(batchSize);
         annotator.init(context);
@@ -223,12 +368,17 @@ class SoftTargetAnnotatorTest {
     }
 
     private SoftTargetAnnotator annotator(final int batchSize) {
-        final InputReplay replay = (groupId, partition, from) -> {
-            replayCalls.add(groupId + " " + partition + " from " + from);
-            return committedInput.stream().filter(r -> r.offset() >= from).toList();
+        final InputReplay replay = (groupId, partition, from, before) -> {
+            replayCalls.add(groupId + " " + partition + " from " + from + " up to "
+                    + (before == Long.MAX_VALUE ? "committed" : Long.toString(before)));
+            if (replayTimeouts > 0) {
+                replayTimeouts--;
+                throw new TimeoutException("the broker is restarting");
+            }
+            return committedInput.stream().filter(r -> r.offset() >= from && r.offset() < before).toList();
         };
-        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TeacherTopology.POSITION_STORE, batchSize, LINGER, ensemble,
-                parser, replay, new TeacherMetrics(registry));
+        annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
+                ensemble, parser, replay, new TeacherMetrics(registry));
         return annotatorUnderTest;
     }
 
@@ -257,10 +407,32 @@ class SoftTargetAnnotatorTest {
         return new FeatureRecord("r" + row, row, data.features()[row], data.labels()[row], FeatureRecord.TRAIN);
     }
 
+    /**
+     * What Kafka Streams runs once a linger interval has passed since the task started: the
+     * reading again, if still to do (its interval is shorter), then the linger punctuation.
+     */
     private void punctuate() {
-        final MockProcessorContext.CapturedPunctuator p = context.scheduledPunctuators().get(0);
-        assertThat(p.getInterval()).isEqualTo(LINGER);
-        p.getPunctuator().punctuate(LINGER.toMillis());
+        final List<MockProcessorContext.CapturedPunctuator> reads = context.scheduledPunctuators().stream()
+                .filter(p -> p.getInterval().equals(SoftTargetAnnotator.REPLAY_DELAY)).toList();
+        if (!reads.isEmpty() && !reads.get(reads.size() - 1).cancelled()) {
+            replayPunctuation();
+        }
+        scheduled(LINGER).getPunctuator().punctuate(LINGER.toMillis());
+    }
+
+    private void replayPunctuation() {
+        final MockProcessorContext.CapturedPunctuator p = scheduled(SoftTargetAnnotator.REPLAY_DELAY);
+        assertThat(p.cancelled()).as("the reading again is still to do").isFalse();
+        assertThat(p.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
+        p.getPunctuator().punctuate(SoftTargetAnnotator.REPLAY_DELAY.toMillis());
+    }
+
+    /** The punctuator of this interval the last init scheduled: a revived task's earlier ones are gone. */
+    private MockProcessorContext.CapturedPunctuator scheduled(final Duration interval) {
+        final List<MockProcessorContext.CapturedPunctuator> all = context.scheduledPunctuators().stream()
+                .filter(p -> p.getInterval().equals(interval)).toList();
+        assertThat(all).as("a punctuation every " + interval).isNotEmpty();
+        return all.get(all.size() - 1);
     }
 
     private List<String> forwardedIds() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -69,7 +70,7 @@ class TeacherTopologyTest {
                 "teacher.linger.ms", Long.toString(linger.toMillis()),
                 "max.record.bytes", Integer.toString(MAX_BYTES),
                 "state.dir", stateDir.toString()));
-        driver = new TopologyTestDriver(TeacherTopology.topology(config, ensemble, registry),
+        driver = new TopologyTestDriver(TeacherTopology.topology(config, ensemble, registry, Uuid.randomUuid()),
                 TeacherTopology.streamsConfig(config, APP_ID), Instant.EPOCH);
         features = driver.createInputTopic("features", new ByteArraySerializer(), new ByteArraySerializer());
         softTargets = driver.createOutputTopic("soft-targets", new StringDeserializer(),
@@ -261,8 +262,10 @@ class TeacherTopologyTest {
         final String changelog = APP_ID + "-" + TeacherTopology.POSITION_STORE + "-changelog";
         final TestOutputTopic<String, Long> changes = driver.createOutputTopic(changelog, new StringDeserializer(),
                 new LongDeserializer());
-        assertThat(changes.readValuesToList()).as("the task's first record; nothing per record after it")
-                .containsExactly(0L);
+        assertThat(changes.readKeyValuesToList()).extracting(kv -> kv.key)
+                .as("the task's first record, with the id of the topic it is in; nothing per record after it")
+                .containsExactly(SoftTargetAnnotator.POSITION, StoredPosition.TOPIC_ID_HIGH,
+                        StoredPosition.TOPIC_ID_LOW);
 
         driver.advanceWallClockTime(LONG_LINGER);
         assertThat(softTargets.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r0", "r2");
