@@ -6,6 +6,7 @@ import dev.kdstream.bench.TeacherBenchCommand;
 import dev.kdstream.bench.TeacherTrainingBenchCommand;
 import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
 import dev.kdstream.bench.TrainerBenchCommand;
+import dev.kdstream.bench.chaos.ChaosBenchCommand;
 import dev.kdstream.bench.e2e.EndToEndBenchCommand;
 import dev.kdstream.bench.e2e.MemorySoakBenchCommand;
 import dev.kdstream.launcher.UserErrors;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
             TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class,
-            MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class})
+            MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class,
+            ChaosBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -95,6 +95,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("default.replication.factor", "1");
         p.put("num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // a killed producer's transaction is aborted this soon after its timeout, not up to 10 s later:
+        // until then read_committed readers see nothing past it (docs/platform.md, "Recovery after SIGKILL")
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // topics are created on purpose by the services, never by a typo
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));

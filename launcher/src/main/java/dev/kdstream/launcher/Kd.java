@@ -2,6 +2,7 @@ package dev.kdstream.launcher;
 
 import dev.kdstream.client.produce.ProduceCommand;
 import dev.kdstream.client.query.QueryCommand;
+import dev.kdstream.launcher.broker.BrokerCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
 import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.student.StudentCommand;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./kd} command: one launcher, one subcommand per job. */
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
-        subcommands = {StackCommand.class, OfflineCommand.class, ProduceCommand.class, TeacherCommand.class,
-            StudentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StackCommand.class, BrokerCommand.class, OfflineCommand.class, ProduceCommand.class,
+            TeacherCommand.class, StudentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
         footer = {"  bench    Benchmarks that print figures (docs/benchmarks.md): './kd bench",
             "             --help' lists them.",
             "", "Run './kd COMMAND --help' for a command's options."})

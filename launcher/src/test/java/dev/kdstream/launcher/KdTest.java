@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -37,6 +39,29 @@ class KdTest {
         assertThat(out.toString()).contains("offline");
         assertThat(run("offline", "--help")).isZero();
         assertThat(out.toString()).contains("--seeds").contains("--json").contains("--train");
+    }
+
+    @Test
+    void brokerHelpSaysHowToUseIt() {
+        assertThat(run("broker", "--help")).isZero();
+        assertThat(out.toString()).contains("--port").contains("--data-dir").contains("SIGTERM")
+                .contains("./kd teacher serve");
+    }
+
+    @Test
+    void brokerOnAPortInUseIsOneLine() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+            assertThat(run("broker", "--port", Integer.toString(taken.getLocalPort()), "--data-dir",
+                    dir.resolve("b").toString())).isEqualTo(1);
+        }
+        assertThat(err.toString()).contains("is in use").doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
+    void brokerWithAFileAsDataDirIsOneLine() throws IOException {
+        final Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        assertThat(run("broker", "--port", "0", "--data-dir", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot use --data-dir").hasLineCount(1);
     }
 
     @Test

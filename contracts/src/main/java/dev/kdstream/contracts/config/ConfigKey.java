@@ -18,6 +18,9 @@ public enum ConfigKey {
     TOPIC_REPLICATION_FACTOR("topic.replication-factor", "1", "replication factor of the topics created on start"),
 
     STATE_DIR("state.dir", ".kd/state", "Kafka Streams state directory"),
+    INSTANCE_ID("instance.id", "", "this instance's stable member id in its Kafka Streams groups (static membership: "
+            + "a restarted instance takes its partitions back at once); unique per instance of a service; default "
+            + "<host name>-<hash of state.dir>"),
     MODEL_DIR("model.dir", ".kd/models", "where the ensemble is saved and loaded"),
     ENSEMBLE_FILE("ensemble.file", "", "the ensemble model file (default: <model.dir>/ensemble.kdm)"),
     METRICS_PORT("metrics.port", "", "HTTP port of /metrics and /health (each service has its own default)"),

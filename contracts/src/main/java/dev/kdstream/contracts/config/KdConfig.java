@@ -135,6 +135,32 @@ public final class KdConfig {
         return get(ConfigKey.METRICS_PORT).isEmpty() ? serviceDefault : getInt(ConfigKey.METRICS_PORT);
     }
 
+    /**
+     * {@code instance.id}, else one derived from the host name and the state directory: stable across
+     * restarts, and distinct for instances on one host as long as their state directories differ
+     * (which Kafka Streams requires of apps with persistent stores anyway).
+     */
+    public String instanceId() {
+        final String configured = get(ConfigKey.INSTANCE_ID);
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        final String stateDir = Path.of(get(ConfigKey.STATE_DIR)).toAbsolutePath().normalize().toString();
+        return (hostName() + "-" + Integer.toHexString(stateDir.hashCode())).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static String hostName() {
+        final String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     public Path ensembleFile() {
         final String file = get(ConfigKey.ENSEMBLE_FILE);
         return file.isEmpty() ? Path.of(get(ConfigKey.MODEL_DIR), "ensemble.kdm") : Path.of(file);

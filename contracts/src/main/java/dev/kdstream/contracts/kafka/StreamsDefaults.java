@@ -2,7 +2,11 @@ package dev.kdstream.contracts.kafka;
 
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+
+import dev.kdstream.contracts.config.KdConfig;
 
 /** Defaults our Kafka Streams apps give their clients, without overriding what the user set. */
 public final class StreamsDefaults {
@@ -18,6 +22,31 @@ public final class StreamsDefaults {
     public static void producerDefault(final Properties streamsProps, final String key, final Object value) {
         if (!streamsProps.containsKey(key)) {
             streamsProps.putIfAbsent(StreamsConfig.producerPrefix(key), value);
+        }
+    }
+
+    /**
+     * Static group membership, so that a restarted instance resumes in seconds: it rejoins under its
+     * {@code group.instance.id} and gets its partitions back without a rebalance, where a new
+     * (dynamic) member waits for the dead one's session to expire (45 s by default). A 10 s session
+     * also bounds how long the partitions of an instance that does not come back stay idle.
+     * Streams suffixes the id per stream thread. Under exactly-once, the dead instance's open
+     * transaction blocks read_committed readers and the next owner's offset fetch until the broker
+     * aborts it, {@code transaction.timeout.ms} after it began (Streams' default 10 s), plus the
+     * broker's abort scan interval; 8 s leaves the teacher's task start (a replay bounded at 5 s,
+     * in the transaction) room (docs/platform.md, "Recovery after SIGKILL").
+     */
+    public static void staticMembership(final Properties streamsProps, final KdConfig config) {
+        streamsProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        consumerDefault(streamsProps, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        consumerDefault(streamsProps, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        producerDefault(streamsProps, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 8_000);
+    }
+
+    /** Like {@link #producerDefault}, for the main consumer. */
+    public static void consumerDefault(final Properties streamsProps, final String key, final Object value) {
+        if (!streamsProps.containsKey(key) && !streamsProps.containsKey(StreamsConfig.consumerPrefix(key))) {
+            streamsProps.putIfAbsent(StreamsConfig.mainConsumerPrefix(key), value);
         }
     }
 }

@@ -78,6 +78,7 @@ public final class ServingTopology {
         // the checkpoint loader handles its own errors; this is the Kafka 5.0 default, and silences a warning
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        StreamsDefaults.staticMembership(p, config);
         return p;
     }
 

@@ -89,6 +89,7 @@ public final class TeacherTopology {
         // per request. Under exactly-once every commit flushes anyway, so no record waits longer.
         // Measured side by side: the broker's CPU per record down a third (./kd bench e2e, docs/benchmarks.md).
         StreamsDefaults.producerDefault(p, ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
+        StreamsDefaults.staticMembership(p, config);
         return p;
     }
 

@@ -37,4 +37,15 @@ class TeacherTopologyConfigTest {
         final Properties p = streamsConfig(Map.of(KdConfig.KAFKA_PREFIX + "processing.guarantee", "at_least_once"));
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     }
+
+    /** What Kafka Streams itself makes of it: a restarted teacher resumes without waiting for a dead session. */
+    @Test
+    void aTeacherIsAStaticGroupMemberWithAShortTransactionTimeout() {
+        final StreamsConfig config = new StreamsConfig(streamsConfig(Map.of("instance.id", "teacher-1",
+                "bootstrap.servers", "localhost:9092")));
+        final Map<String, Object> consumer = config.getMainConsumerConfigs("kd-teacher", "c", 0);
+        assertThat(consumer.get("group.instance.id")).isEqualTo("teacher-1-0");
+        assertThat(consumer.get("session.timeout.ms")).isEqualTo(10_000);
+        assertThat(config.getProducerConfigs("p").get("transaction.timeout.ms")).isEqualTo(8_000);
+    }
 }

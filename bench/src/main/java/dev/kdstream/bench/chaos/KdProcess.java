@@ -1,0 +1,139 @@
+package dev.kdstream.bench.chaos;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code ./kd} command as its own OS process, with its own environment and log file, that can
+ * be killed (SIGKILL), stopped (SIGTERM) and started again with the same settings.
+ */
+final class KdProcess {
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path log;
+    private Process process;
+    private long startedNanos;
+    private int starts;
+
+    /**
+     * @param heap the JVM's -Xmx, e.g. {@code 512m}
+     * @param args the {@code ./kd} arguments, e.g. {@code teacher serve}
+     */
+    KdProcess(final String name, final KdRuntime runtime, final String heap, final String logLevel,
+              final List<String> args, final Map<String, String> env, final Path log) {
+        this.name = name;
+        this.command = runtime.command(heap, logLevel, args);
+        this.env = Map.copyOf(env);
+        this.log = log;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized void start() {
+        if (alive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        try {
+            Files.writeString(log, "=== start " + (++starts) + " of " + name + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            startedNanos = System.nanoTime();
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no leave-group, open transactions left open. */
+    synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** SIGTERM, then waits for the shutdown hooks; SIGKILL if they take longer than {@code seconds}. */
+    synchronized void stop(final long seconds) throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        }
+    }
+
+    /** Waits for a process that ends by itself (a one-off command); its exit code, or -1 on timeout. */
+    int awaitExit(final long seconds) throws InterruptedException {
+        final Process p;
+        synchronized (this) {
+            p = process;
+        }
+        return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Exit code of a process that stopped by itself, for the report. */
+    synchronized String exitDescription() {
+        return process == null ? "never started" : process.isAlive() ? "running" : "exit " + process.exitValue();
+    }
+
+    synchronized long startedNanos() {
+        return startedNanos;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** How {@code ./kd} is run: the launcher's jar and classpath, the JVM flags of the {@code kd} script. */
+    record KdRuntime(String java, String classpath) {
+
+        static KdRuntime of(final Path repoRoot) {
+            final Path launcherTarget = repoRoot.resolve("launcher/target");
+            final Path classpathFile = launcherTarget.resolve("runtime-classpath.txt");
+            final Path jar = launcherTarget.resolve("launcher-0.1.0-SNAPSHOT.jar");
+            if (!Files.exists(classpathFile) || !Files.exists(jar)) {
+                throw new IllegalStateException("no launcher build in " + launcherTarget
+                        + ": run './mvnw -q -DskipTests package' (or './kd --help') first");
+            }
+            try {
+                final String java = ProcessHandle.current().info().command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                return new KdRuntime(java, jar + File.pathSeparator + Files.readString(classpathFile).trim());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        List<String> command(final String heap, final String logLevel, final List<String> args) {
+            final List<String> c = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseParallelGC",
+                    "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dorg.bytedeco.javacpp.maxbytes=0",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-cp", classpath, "dev.kdstream.launcher.Kd"));
+            if (!"warn".equals(logLevel)) {
+                // the launcher keeps Kafka's own narration at error level unless asked
+                c.add(c.indexOf("-cp"), "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=" + logLevel);
+            }
+            c.addAll(args);
+            return c;
+        }
+    }
+}

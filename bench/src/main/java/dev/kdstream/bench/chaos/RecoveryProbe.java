@@ -1,0 +1,164 @@
+package dev.kdstream.bench.chaos;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.kdstream.bench.chaos.ChaosOptions.Fault;
+import dev.kdstream.contracts.kafka.TopicNames;
+
+/**
+ * When the stack processes again after a fault: every {@code features} partition's committed offset
+ * has moved on (or reached the end of the input) in the group the fault hit, and, for the trainer,
+ * a new checkpoint. Measured from the restarted process's start.
+ */
+final class RecoveryProbe {
+
+    /** Where things stood before a fault. */
+    record Snapshot(Map<TopicPartition, Long> teacher, Map<TopicPartition, Long> server, long softTargetsVisible,
+                    long checkpointVersion) {
+    }
+
+    private final Admin admin;
+    private final TopicNames topics;
+    private final CheckpointTap tap;
+    /** Why the last look failed, for the log when a recovery does not come. */
+    private volatile String lastError;
+
+    RecoveryProbe(final Admin admin, final TopicNames topics, final CheckpointTap tap) {
+        this.admin = admin;
+        this.topics = topics;
+        this.tap = tap;
+    }
+
+    Snapshot snapshot() {
+        final CheckpointTap.Seen newest = tap.newest();
+        return new Snapshot(committedOrEmpty(ChaosRun.TEACHER_GROUP), committedOrEmpty(ChaosRun.SERVER_GROUP),
+                visibleOrMinus(topics.softTargets()), newest == null ? 0 : newest.version());
+    }
+
+    /** {@code before} with the soft targets visible now. */
+    Snapshot visibleNow(final Snapshot before) {
+        return new Snapshot(before.teacher(), before.server(), visibleOrMinus(topics.softTargets()),
+                before.checkpointVersion());
+    }
+
+    /**
+     * @param fault null: every part of the stack (the first start)
+     * @return seconds from {@code startNanos} to recovery, NaN when it did not come within {@code limit}
+     */
+    double await(final Fault fault, final Snapshot before, final long startNanos, final Duration limit,
+                 final StringBuilder detail) throws InterruptedException {
+        final boolean teacher = fault == null || fault == Fault.TEACHER || isBroker(fault);
+        final boolean server = fault == null || fault == Fault.SERVER || isBroker(fault);
+        final boolean trainer = fault == null || fault == Fault.TRAINER || isBroker(fault);
+        final long deadline = startNanos + limit.toNanos();
+        double firstSoftTarget = Double.NaN;
+        final double[] partsAt = {Double.NaN, Double.NaN, Double.NaN};
+        lastError = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (teacher && Double.isNaN(firstSoftTarget)
+                        && visibleOrMinus(topics.softTargets()) > before.softTargetsVisible()) {
+                    firstSoftTarget = (System.nanoTime() - startNanos) / 1e9;
+                }
+                final Map<TopicPartition, Long> end = inputEnd();
+                final boolean[] parts = {!teacher || moved(ChaosRun.TEACHER_GROUP, before.teacher(), end),
+                    !server || moved(ChaosRun.SERVER_GROUP, before.server(), end),
+                    !trainer || newCheckpoint(before.checkpointVersion())};
+                final double now = (System.nanoTime() - startNanos) / 1e9;
+                for (int i = 0; i < parts.length; i++) {
+                    if (parts[i] && Double.isNaN(partsAt[i])) {
+                        partsAt[i] = now;
+                    }
+                }
+                if (parts[0] && parts[1] && parts[2]) {
+                    if (!Double.isNaN(firstSoftTarget)) {
+                        detail.append(String.format(Locale.ROOT, "first new soft target visible after %.1f s; ",
+                                firstSoftTarget));
+                    }
+                    detail.append(String.format(Locale.ROOT, "teacher %.1f s, server %.1f s, trainer %.1f s",
+                            teacher ? partsAt[0] : 0, server ? partsAt[1] : 0, trainer ? partsAt[2] : 0));
+                    return (System.nanoTime() - startNanos) / 1e9;
+                }
+            } catch (Exception e) {
+                // the broker is still coming back: ask again
+                lastError = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        return Double.NaN;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    private static boolean isBroker(final Fault fault) {
+        return fault == Fault.BROKER_KILL || fault == Fault.BROKER_TERM;
+    }
+
+    private boolean newCheckpoint(final long versionBefore) {
+        final CheckpointTap.Seen newest = tap.newest();
+        return newest != null && newest.version() > versionBefore;
+    }
+
+    private boolean moved(final String group, final Map<TopicPartition, Long> before,
+                          final Map<TopicPartition, Long> end) throws Exception {
+        final Map<TopicPartition, Long> now = ChaosRun.committed(admin, group);
+        for (final Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            final Long committed = now.get(e.getKey());
+            if (committed == null) {
+                return false;
+            }
+            final long was = before.getOrDefault(e.getKey(), -1L);
+            if (committed <= was && committed < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<TopicPartition, Long> inputEnd() throws Exception {
+        return offsets(topics.features(), IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private Map<TopicPartition, Long> offsets(final String topic, final IsolationLevel isolation) throws Exception {
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < ChaosRun.PARTITIONS; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        final ListOffsetsResult result = admin.listOffsets(latest, new ListOffsetsOptions(isolation));
+        final Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (final TopicPartition tp : latest.keySet()) {
+            offsets.put(tp, result.partitionResult(tp).get(5, TimeUnit.SECONDS).offset());
+        }
+        return offsets;
+    }
+
+    /** The sum of the read_committed ends of a topic: grows when a transaction with records commits. */
+    private long visibleOrMinus(final String topic) {
+        try {
+            return offsets(topic, IsolationLevel.READ_COMMITTED).values().stream().mapToLong(Long::longValue).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private Map<TopicPartition, Long> committedOrEmpty(final String group) {
+        try {
+            return ChaosRun.committed(admin, group);
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+}
