@@ -144,7 +144,7 @@ final class ChaosRun {
                 }
                 Thread.sleep(1000);
                 // what was committed before the kill may become visible just after it: not a recovery
-                final RecoveryProbe.Snapshot before = probe.visibleNow(beforeKill);
+                final RecoveryProbe.Snapshot before = probe.afterKill(beforeKill, target == broker);
                 target.start();
                 final StringBuilder detail = new StringBuilder();
                 final double seconds = probe.await(fault, before, target.startedNanos(),

@@ -46,9 +46,15 @@ final class RecoveryProbe {
                 visibleOrMinus(topics.softTargets()), newest == null ? 0 : newest.version());
     }
 
-    /** {@code before} with the soft targets visible now. */
-    Snapshot visibleNow(final Snapshot before) {
-        return new Snapshot(before.teacher(), before.server(), visibleOrMinus(topics.softTargets()),
+    /**
+     * {@code before}, taken before the kill, brought up to what the killed process still finished:
+     * a commit it sent just before dying lands after the kill and is no recovery. The groups are
+     * read again only while the broker is up (after a broker fault they cannot be read).
+     */
+    Snapshot afterKill(final Snapshot before, final boolean brokerDown) {
+        return new Snapshot(brokerDown ? before.teacher() : committedOrEmpty(ChaosRun.TEACHER_GROUP),
+                brokerDown ? before.server() : committedOrEmpty(ChaosRun.SERVER_GROUP),
+                brokerDown ? before.softTargetsVisible() : visibleOrMinus(topics.softTargets()),
                 before.checkpointVersion());
     }
 
