@@ -67,6 +67,11 @@ final class ChaosRun {
     }
 
     Report run(final Path repoRoot) throws Exception {
+        return run(repoRoot, schedule());
+    }
+
+    /** @param schedule the faults, in order */
+    Report run(final Path repoRoot, final List<Fault> schedule) throws Exception {
         final KdRuntime runtime = KdRuntime.of(repoRoot);
         final Path work = o.workDir();
         final Path logs = Files.createDirectories(work.resolve("logs"));
@@ -121,7 +126,7 @@ final class ChaosRun {
             final List<Long> rereads = new ArrayList<>();
             int teacherTurn = 0;
             int serverTurn = 0;
-            for (final Fault fault : schedule()) {
+            for (final Fault fault : schedule) {
                 final KdProcess target = switch (fault) {
                     case TEACHER -> teachers.get(teacherTurn++ % teachers.size());
                     case SERVER -> servers.get(serverTurn++ % servers.size());

@@ -3,7 +3,6 @@ package dev.kdstream.contracts.kafka;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -30,17 +29,14 @@ public final class StreamsDefaults {
      * {@code group.instance.id} and gets its partitions back without a rebalance, where a new
      * (dynamic) member waits for the dead one's session to expire (45 s by default). A 10 s session
      * also bounds how long the partitions of an instance that does not come back stay idle.
-     * Streams suffixes the id per stream thread. Under exactly-once, the dead instance's open
-     * transaction blocks read_committed readers and the next owner's offset fetch until the broker
-     * aborts it, {@code transaction.timeout.ms} after it began (Streams' default 10 s), plus the
-     * broker's abort scan interval; 8 s leaves the teacher's task start (a replay bounded at 5 s,
-     * in the transaction) room (docs/platform.md, "Recovery after SIGKILL").
+     * Streams suffixes the id per stream thread. The transaction timeout stays Streams' 10 s: a
+     * shorter one gets a live producer fenced when a broker restart outlasts it
+     * (docs/platform.md, "Recovery after SIGKILL").
      */
     public static void staticMembership(final Properties streamsProps, final KdConfig config) {
         streamsProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         consumerDefault(streamsProps, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         consumerDefault(streamsProps, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        producerDefault(streamsProps, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 8_000);
     }
 
     /** Like {@link #producerDefault}, for the main consumer. */
