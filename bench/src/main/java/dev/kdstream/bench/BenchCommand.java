@@ -1,11 +1,5 @@
 package dev.kdstream.bench;
 
-import dev.kdstream.bench.SoftTargetBenchCommand;
-import dev.kdstream.bench.StudentBenchCommand;
-import dev.kdstream.bench.TeacherBenchCommand;
-import dev.kdstream.bench.TeacherTrainingBenchCommand;
-import dev.kdstream.bench.TeacherVsPytorchBenchCommand;
-import dev.kdstream.bench.TrainerBenchCommand;
 import dev.kdstream.bench.chaos.ChaosBenchCommand;
 import dev.kdstream.bench.e2e.EndToEndBenchCommand;
 import dev.kdstream.bench.e2e.MemorySoakBenchCommand;

@@ -2,11 +2,14 @@ package dev.kdstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,6 +42,25 @@ class KdTest {
         assertThat(out.toString()).contains("offline");
         assertThat(run("offline", "--help")).isZero();
         assertThat(out.toString()).contains("--seeds").contains("--json").contains("--train");
+    }
+
+    @Test
+    void everyHelpRendersWithoutAFormatWarning() {
+        // picocli only warns, on stderr, about a description it cannot format (a bare %)
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            render(Kd.commandLine());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    private static void render(final CommandLine command) {
+        assertThat(command.getUsageMessage()).isNotBlank();
+        command.getSubcommands().values().forEach(KdTest::render);
     }
 
     @Test

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "chaos", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Runs a broker (./kd broker), teacher instances, the trainer and serving replicas, each its own OS "
-                    + "process, on topics with 4 partitions; streams records (2 % invalid, some unlabelled, some "
+                    + "process, on topics with 4 partitions; streams records (2 %% invalid, some unlabelled, some "
                     + "holdout) while it kills each kind of service with SIGKILL and restarts the broker (SIGTERM "
                     + "and SIGKILL in turn); then reads every topic read_committed and checks: exactly one soft "
                     + "target per valid record and none for invalid ones, exactly one dead letter per invalid "
