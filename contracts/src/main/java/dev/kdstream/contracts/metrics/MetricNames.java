@@ -40,6 +40,8 @@ public final class MetricNames {
      * deleted and re-created since, and ignored it.
      */
     public static final String TEACHER_INPUT_RECREATED = "kd.teacher.input.recreated";
+    /** Counter: Kafka Streams threads replaced after they failed on a broker error. */
+    public static final String STREAM_THREADS_REPLACED = "kd.stream.threads.replaced";
     /** Timer: producer send to broker acknowledgement. */
     public static final String PRODUCER_ACK_LATENCY = "kd.producer.ack.latency";
 

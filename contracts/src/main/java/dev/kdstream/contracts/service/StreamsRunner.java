@@ -13,13 +13,17 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.metrics.MetricNames;
+
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 /**
- * One Kafka Streams client with the lifecycle every kd-stream topology shares: a failed stream
- * thread stops the client, the client's metrics are bound to the service's registry (and
- * unbound on close), health is RUNNING or REBALANCING, and close leaves the group.
+ * One Kafka Streams client with the lifecycle every kd-stream topology shares: a stream thread that
+ * fails on a broker error is replaced, any other failure stops the client ({@link ThreadFailurePolicy}),
+ * the client's metrics are bound to the service's registry (and unbound on close), health is RUNNING
+ * or REBALANCING, and close leaves the group.
  */
 public final class StreamsRunner implements Service {
 
@@ -34,6 +38,7 @@ public final class StreamsRunner implements Service {
     private final Duration closeTimeout;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ThreadFailurePolicy failures = new ThreadFailurePolicy();
 
     private StreamsRunner(final String name, final KafkaStreams streams, final MeterRegistry registry,
                           final Duration closeTimeout) {
@@ -45,11 +50,18 @@ public final class StreamsRunner implements Service {
                 stopped.countDown();
             }
         });
+        final Counter replaced = Counter.builder(MetricNames.STREAM_THREADS_REPLACED)
+                .description("Stream threads replaced after a broker error").register(registry);
         streams.setUncaughtExceptionHandler(e -> {
-            // invalid input is handled in the topologies (dead letters, skips): what reaches here is a
-            // bug or a broken environment. Stop, and let the uncommitted work be redone after a fix.
-            LOG.error("{}: a stream thread failed; stopping {}", name, name, e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            final StreamThreadExceptionResponse response = failures.respond(e, System.nanoTime());
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                replaced.increment();
+                LOG.warn("{}: a stream thread failed on a broker error; replacing it (its transaction is "
+                        + "aborted, its successor resumes from the last commit)", name, e);
+            } else {
+                LOG.error("{}: a stream thread failed; stopping {}", name, name, e);
+            }
+            return response;
         });
         this.metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
@@ -112,6 +124,11 @@ public final class StreamsRunner implements Service {
             // the session timeout
             streams.close(CloseOptions.timeout(closeTimeout)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            // the state listener runs on Streams' own thread and may not have been called yet
+            final KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
         } finally {
             metrics.close();
         }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,10 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
 
-/** The runner on a real broker: health follows the client's state, a failure stops it, close unbinds. */
+/**
+ * The runner on a real broker: health follows the client's state, a broker error replaces the thread,
+ * any other failure stops it, close unbinds.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class StreamsRunnerIT {
 
@@ -81,6 +88,33 @@ class StreamsRunnerIT {
             assertThat(runner.awaitStop(DEADLINE)).as("stopped by the failure").isTrue();
             assertThat(runner.state()).isEqualTo(KafkaStreams.State.ERROR);
             assertThat(runner.healthy()).isFalse();
+        }
+    }
+
+    @Test
+    void aBrokerErrorReplacesTheThreadAndTheRecordIsProcessedAgain() throws Exception {
+        final String topic = createTopic();
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final AtomicInteger attempts = new AtomicInteger();
+        final List<String> processed = new CopyOnWriteArrayList<>();
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String())).foreach((k, v) -> {
+            if (attempts.incrementAndGet() == 1) {
+                // what a commit the transaction coordinator refused looks like to the stream thread
+                throw new InvalidTxnStateException("The producer attempted a transactional operation in an "
+                        + "invalid state.");
+            }
+            processed.add(v);
+        });
+        try (StreamsRunner runner = StreamsRunner.start("test", builder.build(), config(), registry);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                     new StringSerializer())) {
+            awaitTrue("the client is running", () -> runner.state() == KafkaStreams.State.RUNNING);
+            producer.send(new ProducerRecord<>(topic, "k", "v")).get();
+            awaitTrue("the record is processed by the replacement thread", () -> processed.contains("v"));
+            assertThat(attempts.get()).isEqualTo(2);
+            assertThat(runner.awaitStop(Duration.ZERO)).as("still running").isFalse();
+            assertThat(registry.get(MetricNames.STREAM_THREADS_REPLACED).counter().count()).isEqualTo(1.0);
         }
     }
 
