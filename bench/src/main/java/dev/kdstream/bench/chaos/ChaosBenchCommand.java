@@ -73,7 +73,8 @@ public final class ChaosBenchCommand implements Callable<Integer> {
     long checkpointEvery;
 
     @Option(names = "--log-level", defaultValue = "warn",
-            description = "The services' log level (default: ${DEFAULT-VALUE}; info shows Kafka Streams' steps).")
+            description = "The broker's and the services' log level (default: ${DEFAULT-VALUE}; info shows "
+                    + "Kafka Streams' and the transaction coordinator's steps).")
     String logLevel;
 
     @Option(names = "--work-dir", description = "Logs, broker data and state (default: a new temporary directory).")

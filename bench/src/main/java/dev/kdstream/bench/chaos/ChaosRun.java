@@ -66,6 +66,8 @@ final class ChaosRun {
                   List<Long> rereadEstimates) {
     }
 
+    private final Thread cleanup = new Thread(this::killAll, "chaos-cleanup");
+
     Report run(final Path repoRoot) throws Exception {
         return run(repoRoot, schedule());
     }
@@ -73,6 +75,7 @@ final class ChaosRun {
     /** @param schedule the faults, in order */
     Report run(final Path repoRoot, final List<Fault> schedule) throws Exception {
         final KdRuntime runtime = KdRuntime.of(repoRoot);
+        Runtime.getRuntime().addShutdownHook(cleanup);
         final Path work = o.workDir();
         final Path logs = Files.createDirectories(work.resolve("logs"));
         final Path ensemble = work.resolve("models/ensemble.kdm");
@@ -82,7 +85,7 @@ final class ChaosRun {
         final String bootstrap = "localhost:" + port;
         client = new Properties();
         client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        broker = new KdProcess("broker", runtime, "1g", "warn", List.of("broker", "--port", Integer.toString(port),
+        broker = new KdProcess("broker", runtime, "1g", o.logLevel(), List.of("broker", "--port", Integer.toString(port),
                 "--data-dir", work.resolve("broker").toString()), Map.of(), logs.resolve("broker.log"));
         broker.start();
         try (Admin admin = Admin.create(adminConfig())) {
@@ -186,12 +189,26 @@ final class ChaosRun {
             return new Report(verdict, producer.sent(), producer.failed(), (System.nanoTime() - runStart) / 1e9,
                     rereads);
         } finally {
+            killAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    /** Every service killed and the broker stopped, also when the run itself is stopped (Ctrl-C). */
+    private void killAll() {
+        try {
             for (final KdProcess p : all()) {
                 p.kill();
             }
             if (broker != null) {
                 broker.stop(30);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

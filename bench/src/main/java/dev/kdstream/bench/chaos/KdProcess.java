@@ -129,8 +129,11 @@ final class KdProcess {
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-cp", classpath, "dev.kdstream.launcher.Kd"));
             if (!"warn".equals(logLevel)) {
-                // the launcher keeps Kafka's own narration at error level unless asked
-                c.add(c.indexOf("-cp"), "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=" + logLevel);
+                // the launcher keeps Kafka's own narration (clients, and the broker's kafka.* side) at
+                // error level unless asked
+                for (final String logger : List.of("org.apache.kafka", "kafka", "kafka.server.ReplicaManager")) {
+                    c.add(c.indexOf("-cp"), "-Dorg.slf4j.simpleLogger.log." + logger + "=" + logLevel);
+                }
             }
             c.addAll(args);
             return c;
