@@ -42,6 +42,8 @@ public final class MetricNames {
     public static final String TEACHER_INPUT_RECREATED = "kd.teacher.input.recreated";
     /** Counter: Kafka Streams threads replaced after they failed on a broker error. */
     public static final String STREAM_THREADS_REPLACED = "kd.stream.threads.replaced";
+    /** Counter: hanging transactions found on the application's partitions and aborted. */
+    public static final String HANGING_TRANSACTIONS_ABORTED = "kd.transactions.hanging.aborted";
     /** Timer: producer send to broker acknowledgement. */
     public static final String PRODUCER_ACK_LATENCY = "kd.producer.ack.latency";
 

@@ -1,0 +1,223 @@
+package dev.kdstream.contracts.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.kdstream.contracts.metrics.MetricNames;
+
+/**
+ * Finds and aborts hanging transactions on the partitions a Kafka Streams application writes, as
+ * Kafka's {@code kafka-transactions.sh find-hanging} and {@code abort} do by hand.
+ *
+ * <p>A hanging transaction is open on a partition although its coordinator no longer lists the
+ * partition in an ongoing transaction, so no marker will ever end it; it holds the partition's last
+ * stable offset, and with it every read_committed reader, the application's own state restoration
+ * and its offset fetches. Kafka 4.3's coordinator leaves one behind when a single-node cluster is
+ * killed and restarted (docs/platform.md, "Hanging transactions after a broker SIGKILL"). Aborting
+ * it loses nothing: what it held was never committed, and its input is read again from the last
+ * committed offsets.
+ *
+ * <p>An open transaction counts as hanging only when it was open, unchanged, at the previous scan
+ * too, {@link #INTERVAL} earlier: one that is merely slow (its markers still being written) is left
+ * alone. On the application's own output topics any such transaction is aborted; on its changelogs
+ * and on {@code __consumer_offsets} only those of its own transactional ids.
+ */
+public final class HangingTransactionSweeper implements AutoCloseable {
+
+    /** Between scans: longer than a transaction's markers take, short against a stalled partition. */
+    public static final Duration INTERVAL = Duration.ofSeconds(10);
+
+    private static final String CONSUMER_OFFSETS = "__consumer_offsets";
+    private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionSweeper.class);
+    private static final Set<TransactionState> OPEN_STATES = Set.of(TransactionState.ONGOING,
+            TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+
+    /** One transaction open on one partition, as the partition's leader describes it. */
+    record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, long startOffset,
+                           int coordinatorEpoch) {
+    }
+
+    /** What the coordinator says about a producer id's transaction. */
+    record CoordinatorView(String transactionalId, TransactionState state, Set<TopicPartition> partitions) {
+    }
+
+    private final Admin admin;
+    private final String applicationId;
+    private final Set<String> outputTopics;
+    private final Counter aborted;
+    private final ScheduledExecutorService scheduler;
+    private Set<OpenTransaction> openAtLastScan = Set.of();
+    private final Set<String> reported = new HashSet<>();
+
+    private HangingTransactionSweeper(final Properties clientProperties, final String applicationId,
+                                      final Set<String> outputTopics, final MeterRegistry registry) {
+        this.admin = Admin.create(clientProperties);
+        this.applicationId = applicationId;
+        this.outputTopics = Set.copyOf(outputTopics);
+        this.aborted = Counter.builder(MetricNames.HANGING_TRANSACTIONS_ABORTED)
+                .description("Hanging transactions found on this application's partitions and aborted")
+                .register(registry);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "kd-hanging-transactions");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Scans every {@link #INTERVAL} until closed.
+     *
+     * @param outputTopics the topics the application writes in transactions
+     */
+    public static HangingTransactionSweeper start(final Properties clientProperties, final String applicationId,
+                                                  final Set<String> outputTopics, final MeterRegistry registry) {
+        final HangingTransactionSweeper sweeper = new HangingTransactionSweeper(clientProperties, applicationId,
+                outputTopics, registry);
+        sweeper.scheduler.scheduleWithFixedDelay(sweeper::scanQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return sweeper;
+    }
+
+    /** One that scans only when {@link #scan()} is called (tests). */
+    static HangingTransactionSweeper unscheduled(final Properties clientProperties, final String applicationId,
+                                                 final Set<String> outputTopics, final MeterRegistry registry) {
+        return new HangingTransactionSweeper(clientProperties, applicationId, outputTopics, registry);
+    }
+
+    /**
+     * The transactions to abort: open now and at the previous scan, not in an open transaction of
+     * their coordinator, and the application's to abort.
+     *
+     * @param views by producer id; a producer id the coordinators do not know is absent
+     */
+    static List<OpenTransaction> hanging(final Collection<OpenTransaction> open, final Set<OpenTransaction> openBefore,
+                                         final Map<Long, CoordinatorView> views, final String applicationId,
+                                         final Set<String> outputTopics) {
+        return open.stream().filter(openBefore::contains).filter(o -> {
+            final CoordinatorView view = views.get(o.producerId());
+            final boolean coordinatorWillEndIt = view != null && OPEN_STATES.contains(view.state())
+                    && view.partitions().contains(o.partition());
+            if (coordinatorWillEndIt) {
+                return false;
+            }
+            final boolean ours = view != null && view.transactionalId().startsWith(applicationId + "-");
+            return ours || outputTopics.contains(o.partition().topic());
+        }).toList();
+    }
+
+    /** One scan; what it aborted. */
+    List<OpenTransaction> scan() throws Exception {
+        final List<OpenTransaction> open = openTransactions(partitions());
+        final List<OpenTransaction> hanging = open.isEmpty() ? List.of()
+                : hanging(open, openAtLastScan, views(open), applicationId, outputTopics);
+        for (final OpenTransaction h : hanging) {
+            try {
+                admin.abortTransaction(new AbortTransactionSpec(h.partition(), h.producerId(),
+                        (short) h.producerEpoch(), h.coordinatorEpoch())).all().get(30, TimeUnit.SECONDS);
+                aborted.increment();
+                LOG.warn("aborted a hanging transaction on {} (producer id {}, epoch {}, open since offset {}): its "
+                        + "coordinator had ended it without a marker here; its records were never committed and "
+                        + "are read again from the last committed offsets", h.partition(), h.producerId(),
+                        h.producerEpoch(), h.startOffset());
+            } catch (Exception e) {
+                if (reported.add(h.partition() + "/" + h.producerId() + "/" + h.producerEpoch())) {
+                    LOG.error("a hanging transaction on {} (producer id {}, epoch {}, open since offset {}) holds "
+                            + "every read_committed reader of the partition and could not be aborted ({}): abort "
+                            + "it with kafka-transactions.sh abort --topic {} --partition {} --start-offset {}",
+                            h.partition(), h.producerId(), h.producerEpoch(), h.startOffset(), e.toString(),
+                            h.partition().topic(), h.partition().partition(), h.startOffset());
+                }
+            }
+        }
+        final Set<OpenTransaction> stillOpen = new HashSet<>(open);
+        hanging.forEach(stillOpen::remove);
+        openAtLastScan = stillOpen;
+        return hanging;
+    }
+
+    private void scanQuietly() {
+        try {
+            scan();
+        } catch (Exception e) {
+            // a broker restart, a topic being created: the next scan tries again
+            LOG.debug("hanging-transaction scan failed", e);
+        }
+    }
+
+    private List<TopicPartition> partitions() throws Exception {
+        final Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                .get(30, TimeUnit.SECONDS);
+        final Set<String> scanned = names.stream().filter(n -> outputTopics.contains(n)
+                || n.equals(CONSUMER_OFFSETS)
+                || n.startsWith(applicationId + "-") && n.endsWith("-changelog")).collect(Collectors.toSet());
+        final Map<String, TopicDescription> described = admin.describeTopics(scanned).allTopicNames()
+                .get(30, TimeUnit.SECONDS);
+        return described.values().stream().flatMap(d -> d.partitions().stream()
+                .map(p -> new TopicPartition(d.name(), p.partition()))).toList();
+    }
+
+    private List<OpenTransaction> openTransactions(final List<TopicPartition> partitions) throws Exception {
+        return admin.describeProducers(partitions).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                .flatMap(e -> e.getValue().activeProducers().stream()
+                        .filter(p -> p.currentTransactionStartOffset().isPresent())
+                        .map(p -> open(e.getKey(), p)))
+                .toList();
+    }
+
+    private static OpenTransaction open(final TopicPartition partition, final ProducerState p) {
+        return new OpenTransaction(partition, p.producerId(), p.producerEpoch(),
+                p.currentTransactionStartOffset().getAsLong(), p.coordinatorEpoch().orElse(-1));
+    }
+
+    private Map<Long, CoordinatorView> views(final List<OpenTransaction> open) throws Exception {
+        final Set<Long> producerIds = open.stream().map(OpenTransaction::producerId).collect(Collectors.toSet());
+        final Collection<TransactionListing> listings = admin.listTransactions(
+                new ListTransactionsOptions().filterProducerIds(producerIds)).all().get(30, TimeUnit.SECONDS);
+        if (listings.isEmpty()) {
+            return Map.of();
+        }
+        final Map<String, TransactionDescription> described = admin.describeTransactions(listings.stream()
+                .map(TransactionListing::transactionalId).toList()).all().get(30, TimeUnit.SECONDS);
+        final Map<Long, CoordinatorView> views = new HashMap<>();
+        described.forEach((id, d) -> views.put(d.producerId(), new CoordinatorView(id, d.state(),
+                d.topicPartitions())));
+        return views;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close(Duration.ofSeconds(5));
+    }
+}
