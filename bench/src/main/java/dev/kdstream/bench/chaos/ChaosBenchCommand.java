@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ public final class ChaosBenchCommand implements Callable<Integer> {
 
     @Option(names = "--recovery-bound", defaultValue = "" + DEFAULT_BOUND,
             description = "Seconds from a restarted process's start to the stack processing again (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "${DEFAULT-VALUE}; 15 s more after a broker SIGKILL: see docs/platform.md).")
     double recoveryBound;
 
     @Option(names = "--checkpoint-every", defaultValue = "2000",
@@ -102,8 +103,10 @@ public final class ChaosBenchCommand implements Callable<Integer> {
                         .toList()));
         final List<Double> seconds = v.recoveries().stream().map(ChaosVerdict.Recovery::seconds).sorted().toList();
         if (!seconds.isEmpty()) {
-            out.printf(Locale.ROOT, "recovery (restart -> processing again): median %.1f s, max %.1f s, bound %.0f s%n",
-                    seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1), v.recoveryBound());
+            out.printf(Locale.ROOT, "recovery (restart -> processing again): median %.1f s, max %.1f s; each within "
+                    + "its bound: %s%n", seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1),
+                    v.recoveries().stream().map(x -> String.format(Locale.ROOT, "%s %.1f/%.0f s", x.fault(),
+                            x.seconds(), x.bound())).collect(Collectors.joining(", ")));
         }
         out.printf(Locale.ROOT, "soft targets: lost %d, duplicated %d, for invalid records %d%n", v.lostSoftTargets(),
                 v.duplicatedSoftTargets(), v.softTargetsForInvalid());

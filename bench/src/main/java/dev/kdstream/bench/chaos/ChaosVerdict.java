@@ -19,16 +19,15 @@ import java.util.Set;
  * @param checkpoints      every checkpoint seen, in topic order
  * @param checkpointEvery  checkpoint.every.records: the most records a restarted trainer may read again
  * @param openTransactions soft-targets partitions whose read_committed end is behind the log end after the stop
- * @param recoveries       seconds from each restart to the stack processing again
- * @param recoveryBound    the most any recovery may take, in seconds
+ * @param recoveries       seconds from each restart to the stack processing again, and the most each may take
  */
 record ChaosVerdict(Set<String> valid, Set<String> invalid, Map<String, Integer> softTargets,
                     Map<String, Integer> deadLetters, Map<String, Integer> predictions,
                     List<CheckpointTap.Seen> checkpoints, long checkpointEvery, int openTransactions,
-                    List<Recovery> recoveries, double recoveryBound) {
+                    List<Recovery> recoveries) {
 
-    /** One fault and how long the stack took to recover from it. */
-    record Recovery(String fault, double seconds) {
+    /** One fault, how long the stack took to recover from it, and the most it may take (seconds). */
+    record Recovery(String fault, double seconds, double bound) {
     }
 
     long lostSoftTargets() {
@@ -114,8 +113,8 @@ record ChaosVerdict(Set<String> valid, Set<String> invalid, Map<String, Integer>
                     + checkpointEvery + "): a kill there reads that many again");
         }
         for (final Recovery r : recoveries) {
-            if (!(r.seconds() <= recoveryBound)) {
-                p.add("no recovery within " + recoveryBound + " s after " + r.fault() + " ("
+            if (!(r.seconds() <= r.bound())) {
+                p.add("no recovery within " + r.bound() + " s after " + r.fault() + " ("
                         + (Double.isNaN(r.seconds()) ? "never" : r.seconds() + " s") + ")");
             }
         }

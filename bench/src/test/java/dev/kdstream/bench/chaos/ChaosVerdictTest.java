@@ -13,7 +13,7 @@ class ChaosVerdictTest {
     private static final Set<String> VALID = Set.of("a", "b");
     private static final Set<String> INVALID = Set.of("x");
     private static final List<CheckpointTap.Seen> CHECKPOINTS = List.of(checkpoint(1, 900), checkpoint(2, 1800));
-    private static final List<ChaosVerdict.Recovery> FAST = List.of(new ChaosVerdict.Recovery("SIGKILL teacher-1", 4));
+    private static final List<ChaosVerdict.Recovery> FAST = List.of(new ChaosVerdict.Recovery("SIGKILL teacher-1", 4, 10));
 
     @Test
     void aCleanRunHasNoProblems() {
@@ -48,10 +48,10 @@ class ChaosVerdictTest {
     void checkpointsMustIncreaseOneVersionAtATimeAndStayWithinAnInterval() {
         final ChaosVerdict repeated = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
                 Map.of("a", 1, "b", 1), List.of(checkpoint(1, 900), checkpoint(2, 1800), checkpoint(2, 1900)), 1000,
-                0, FAST, 10);
+                0, FAST);
         assertThat(repeated.problems()).containsExactly("checkpoint versions of s not strictly increasing: v2 then v2");
         final ChaosVerdict skipped = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
-                Map.of("a", 1, "b", 1), List.of(checkpoint(1, 900), checkpoint(3, 5000)), 1000, 0, FAST, 10);
+                Map.of("a", 1, "b", 1), List.of(checkpoint(1, 900), checkpoint(3, 5000)), 1000, 0, FAST);
         assertThat(skipped.problems()).hasSize(2).anyMatch(p -> p.contains("skip from v1 to v3"))
                 .anyMatch(p -> p.contains("4100 records apart"));
     }
@@ -59,8 +59,9 @@ class ChaosVerdictTest {
     @Test
     void aSlowOrMissingRecoveryAndAnOpenTransactionAreCaught() {
         final ChaosVerdict v = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
-                Map.of("a", 1, "b", 1), CHECKPOINTS, 1000, 1, List.of(new ChaosVerdict.Recovery("SIGKILL trainer", 12),
-                new ChaosVerdict.Recovery("SIGTERM broker", Double.NaN)), 10);
+                Map.of("a", 1, "b", 1), CHECKPOINTS, 1000, 1, List.of(new ChaosVerdict.Recovery("SIGKILL trainer", 12, 10),
+                new ChaosVerdict.Recovery("SIGKILL broker", 20, 25), new ChaosVerdict.Recovery("SIGTERM broker",
+                        Double.NaN, 10)));
         assertThat(v.problems()).containsExactly("1 soft-targets partitions with a transaction left open",
                 "no recovery within 10.0 s after SIGKILL trainer (12.0 s)",
                 "no recovery within 10.0 s after SIGTERM broker (never)");
@@ -68,7 +69,7 @@ class ChaosVerdictTest {
 
     private static ChaosVerdict verdict(final Map<String, Integer> softTargets, final Map<String, Integer> deadLetters,
                                         final Map<String, Integer> predictions) {
-        return new ChaosVerdict(VALID, INVALID, softTargets, deadLetters, predictions, CHECKPOINTS, 1000, 0, FAST, 10);
+        return new ChaosVerdict(VALID, INVALID, softTargets, deadLetters, predictions, CHECKPOINTS, 1000, 0, FAST);
     }
 
     private static CheckpointTap.Seen checkpoint(final long version, final long records) {

@@ -50,8 +50,12 @@ import dev.kdstream.contracts.metrics.MetricNames;
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
-    /** Between scans: longer than a transaction's markers take, short against a stalled partition. */
-    public static final Duration INTERVAL = Duration.ofSeconds(10);
+    /**
+     * Between scans: longer than a transaction's markers take, short against a stalled partition.
+     * An abort that races the coordinator's own marker is refused on the producer epoch, so a scan
+     * that comes too soon costs a refused request, never a second marker.
+     */
+    public static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private static final String CONSUMER_OFFSETS = "__consumer_offsets";
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionSweeper.class);
@@ -146,7 +150,12 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                         + "are read again from the last committed offsets", h.partition(), h.producerId(),
                         h.producerEpoch(), h.startOffset());
             } catch (Exception e) {
-                if (reported.add(h.partition() + "/" + h.producerId() + "/" + h.producerEpoch())) {
+                if (!stillOpen(h)) {
+                    // its markers landed after all (the abort was refused on the epoch), or another
+                    // instance aborted it first
+                    LOG.info("a transaction on {} (producer id {}, epoch {}) that looked hanging ended meanwhile",
+                            h.partition(), h.producerId(), h.producerEpoch());
+                } else if (reported.add(h.partition() + "/" + h.producerId() + "/" + h.producerEpoch())) {
                     LOG.error("a hanging transaction on {} (producer id {}, epoch {}, open since offset {}) holds "
                             + "every read_committed reader of the partition and could not be aborted ({}): abort "
                             + "it with kafka-transactions.sh abort --topic {} --partition {} --start-offset {}",
@@ -159,6 +168,14 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         hanging.forEach(stillOpen::remove);
         openAtLastScan = stillOpen;
         return hanging;
+    }
+
+    private boolean stillOpen(final OpenTransaction h) {
+        try {
+            return openTransactions(List.of(h.partition())).contains(h);
+        } catch (Exception e) {
+            return true;
+        }
     }
 
     private void scanQuietly() {
