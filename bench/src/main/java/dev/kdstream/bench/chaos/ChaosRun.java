@@ -155,7 +155,7 @@ final class ChaosRun {
                     target.kill();
                     if (trained >= 0) {
                         final CheckpointTap.Seen resumeFrom = tap.newest();
-                        rereads.add(trained - (resumeFrom == null ? 0 : resumeFrom.recordsTrained()));
+                        rereads.add(Math.max(0, trained - (resumeFrom == null ? 0 : resumeFrom.recordsTrained())));
                     }
                 }
                 Thread.sleep(1000);

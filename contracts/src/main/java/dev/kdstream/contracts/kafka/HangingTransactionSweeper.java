@@ -43,10 +43,11 @@ import dev.kdstream.contracts.metrics.MetricNames;
  * it loses nothing: what it held was never committed, and its input is read again from the last
  * committed offsets.
  *
- * <p>An open transaction counts as hanging only when it was open, unchanged, at the previous scan
- * too, {@link #INTERVAL} earlier: one that is merely slow (its markers still being written) is left
- * alone. On the application's own output topics any such transaction is aborted; on its changelogs
- * and on {@code __consumer_offsets} only those of its own transactional ids.
+ * <p>An open transaction counts as hanging when its coordinator does not hold it open on that
+ * partition and either the coordinator has moved to a later epoch or the transaction was open,
+ * unchanged, at the previous scan too, {@link #INTERVAL} earlier ({@link #hanging}). On the
+ * application's own output topics any such transaction is aborted; on its changelogs and on
+ * {@code __consumer_offsets} only those of its own transactional ids.
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
@@ -68,7 +69,8 @@ public final class HangingTransactionSweeper implements AutoCloseable {
     }
 
     /** What the coordinator says about a producer id's transaction. */
-    record CoordinatorView(String transactionalId, TransactionState state, Set<TopicPartition> partitions) {
+    record CoordinatorView(String transactionalId, TransactionState state, int producerEpoch,
+                           Set<TopicPartition> partitions) {
     }
 
     private final Admin admin;
@@ -115,19 +117,28 @@ public final class HangingTransactionSweeper implements AutoCloseable {
     }
 
     /**
-     * The transactions to abort: open now and at the previous scan, not in an open transaction of
-     * their coordinator, and the application's to abort.
+     * The transactions to abort: not in an open transaction of their coordinator, the application's
+     * to abort, and either open at the previous scan too or older than their coordinator's epoch. The
+     * second needs no second scan: a coordinator that bumps the epoch when it ends a transaction
+     * (transaction version 2) has written every marker, or dropped it, before it shows the new epoch,
+     * so an open transaction of an older epoch, found after the coordinator was asked, has lost its
+     * marker.
      *
+     * @param open  described after {@code views}
      * @param views by producer id; a producer id the coordinators do not know is absent
      */
     static List<OpenTransaction> hanging(final Collection<OpenTransaction> open, final Set<OpenTransaction> openBefore,
                                          final Map<Long, CoordinatorView> views, final String applicationId,
                                          final Set<String> outputTopics) {
-        return open.stream().filter(openBefore::contains).filter(o -> {
+        return open.stream().filter(o -> {
             final CoordinatorView view = views.get(o.producerId());
             final boolean coordinatorWillEndIt = view != null && OPEN_STATES.contains(view.state())
                     && view.partitions().contains(o.partition());
             if (coordinatorWillEndIt) {
+                return false;
+            }
+            final boolean coordinatorMovedOn = view != null && view.producerEpoch() > o.producerEpoch();
+            if (!coordinatorMovedOn && !openBefore.contains(o)) {
                 return false;
             }
             final boolean ours = view != null && view.transactionalId().startsWith(applicationId + "-");
@@ -137,9 +148,12 @@ public final class HangingTransactionSweeper implements AutoCloseable {
 
     /** One scan; what it aborted. */
     List<OpenTransaction> scan() throws Exception {
-        final List<OpenTransaction> open = openTransactions(partitions());
-        final List<OpenTransaction> hanging = open.isEmpty() ? List.of()
-                : hanging(open, openAtLastScan, views(open), applicationId, outputTopics);
+        final List<OpenTransaction> seen = openTransactions(partitions());
+        final Map<Long, CoordinatorView> views = seen.isEmpty() ? Map.of() : views(seen);
+        // described again after the coordinators were asked: see hanging()
+        final List<OpenTransaction> open = seen.isEmpty() ? List.of()
+                : openTransactions(seen.stream().map(OpenTransaction::partition).distinct().toList());
+        final List<OpenTransaction> hanging = hanging(open, openAtLastScan, views, applicationId, outputTopics);
         for (final OpenTransaction h : hanging) {
             try {
                 admin.abortTransaction(new AbortTransactionSpec(h.partition(), h.producerId(),
@@ -223,7 +237,7 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                 .map(TransactionListing::transactionalId).toList()).all().get(30, TimeUnit.SECONDS);
         final Map<Long, CoordinatorView> views = new HashMap<>();
         described.forEach((id, d) -> views.put(d.producerId(), new CoordinatorView(id, d.state(),
-                d.topicPartitions())));
+                d.producerEpoch(), d.topicPartitions())));
         return views;
     }
 

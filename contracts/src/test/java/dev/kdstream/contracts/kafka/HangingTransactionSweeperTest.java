@@ -24,7 +24,10 @@ class HangingTransactionSweeperTest {
     /** What the chaos run found: the coordinator completed the abort, the partition never got its marker. */
     private static final OpenTransaction LEFT_OPEN = new OpenTransaction(SOFT_2, 4, 62, 2044, 0);
     private static final CoordinatorView MOVED_ON = new CoordinatorView("kd-teacher-34cc8aee-1",
-            TransactionState.COMPLETE_COMMIT, Set.of());
+            TransactionState.COMPLETE_COMMIT, 1125, Set.of());
+    /** Its coordinator ended the transaction without bumping the epoch (transaction version 1). */
+    private static final CoordinatorView SAME_EPOCH = new CoordinatorView("kd-teacher-34cc8aee-1",
+            TransactionState.COMPLETE_ABORT, 62, Set.of());
 
     private static List<OpenTransaction> hanging(final OpenTransaction now, final Set<OpenTransaction> before,
                                                  final Map<Long, CoordinatorView> views) {
@@ -34,6 +37,21 @@ class HangingTransactionSweeperTest {
     @Test
     void anOutputPartitionLeftOpenAfterItsCoordinatorMovedOnIsHanging() {
         assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, MOVED_ON))).containsExactly(LEFT_OPEN);
+        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of(4L, MOVED_ON))).as("a later epoch: no second scan needed")
+                .containsExactly(LEFT_OPEN);
+    }
+
+    @Test
+    void atTheCoordinatorsOwnEpochItTakesASecondScan() {
+        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of(4L, SAME_EPOCH))).isEmpty();
+        assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, SAME_EPOCH))).containsExactly(LEFT_OPEN);
+    }
+
+    @Test
+    void aNewTransactionAtTheCoordinatorsEpochIsLeftAlone() {
+        // the coordinator was asked between two transactions; the next one then began on this partition
+        final OpenTransaction next = new OpenTransaction(SOFT_2, 4, 1125, 2100, 0);
+        assertThat(hanging(next, Set.of(), Map.of(4L, MOVED_ON))).isEmpty();
     }
 
     @Test
@@ -42,17 +60,18 @@ class HangingTransactionSweeperTest {
     }
 
     @Test
-    void firstSeenIsNotYetHanging() {
-        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of(4L, MOVED_ON))).isEmpty();
+    void firstSeenWithoutAnEpochToCompareIsNotYetHanging() {
+        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of())).isEmpty();
         final OpenTransaction earlierStart = new OpenTransaction(SOFT_2, 4, 62, 2000, 0);
-        assertThat(hanging(LEFT_OPEN, Set.of(earlierStart), Map.of(4L, MOVED_ON))).as("a new transaction").isEmpty();
+        assertThat(hanging(LEFT_OPEN, Set.of(earlierStart), Map.of(4L, SAME_EPOCH))).as("another transaction")
+                .isEmpty();
     }
 
     @Test
     void aTransactionItsCoordinatorStillHoldsIsLeftAlone() {
         for (final TransactionState state : List.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
                 TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE)) {
-            final CoordinatorView view = new CoordinatorView("kd-teacher-34cc8aee-1", state, Set.of(SOFT_2));
+            final CoordinatorView view = new CoordinatorView("kd-teacher-34cc8aee-1", state, 63, Set.of(SOFT_2));
             assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, view))).as(state.toString()).isEmpty();
         }
     }
@@ -60,7 +79,7 @@ class HangingTransactionSweeperTest {
     @Test
     void anOngoingTransactionOnOtherPartitionsDoesNotCoverThisOne() {
         final CoordinatorView elsewhere = new CoordinatorView("kd-teacher-34cc8aee-1", TransactionState.ONGOING,
-                Set.of(new TopicPartition("soft-targets", 0)));
+                62, Set.of(new TopicPartition("soft-targets", 0)));
         assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, elsewhere))).containsExactly(LEFT_OPEN);
     }
 
@@ -71,7 +90,7 @@ class HangingTransactionSweeperTest {
         final OpenTransaction someoneElses = new OpenTransaction(OFFSETS_2, 9, 3, 950, 0);
         final List<OpenTransaction> open = List.of(offsets, changelog, someoneElses);
         final Map<Long, CoordinatorView> views = Map.of(4L, MOVED_ON,
-                9L, new CoordinatorView("other-app-1", TransactionState.COMPLETE_ABORT, Set.of()));
+                9L, new CoordinatorView("other-app-1", TransactionState.COMPLETE_ABORT, 4, Set.of()));
         assertThat(HangingTransactionSweeper.hanging(open, Set.copyOf(open), views, APP, OUTPUTS))
                 .containsExactly(offsets, changelog);
         assertThat(HangingTransactionSweeper.hanging(open, Set.copyOf(open), Map.of(), APP, OUTPUTS))
