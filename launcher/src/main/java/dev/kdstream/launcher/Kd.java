@@ -2,11 +2,13 @@ package dev.kdstream.launcher;
 
 import dev.kdstream.client.produce.ProduceCommand;
 import dev.kdstream.client.query.QueryCommand;
+import dev.kdstream.contracts.service.JavaSerialization;
 import dev.kdstream.launcher.broker.BrokerCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
 import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.student.StudentCommand;
 import dev.kdstream.teacher.TeacherCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +31,7 @@ public final class Kd implements Runnable {
     }
 
     public static void main(final String[] args) {
+        JavaSerialization.refuseEverywhere();
         System.exit(commandLine().execute(args));
     }
 

@@ -14,6 +14,7 @@ import dev.kdstream.contracts.service.Service;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelArchive;
 import dev.kdstream.model.file.ModelFileException;
+import dev.kdstream.model.file.ZipLimits;
 import dev.kdstream.student.trainer.OnlineTrainer;
 import dev.kdstream.student.trainer.TrainerSetup;
 import dev.kdstream.student.trainer.TrainerStatus;
@@ -68,7 +69,7 @@ public final class TrainerService implements Service {
     public static TrainerSetup setupFrom(final Path ensembleFile) {
         try {
             return TrainerSetup.of(ModelArchive.read(ensembleFile, EnsembleManifest.KIND,
-                    EnsembleManifest.FORMAT_VERSION).manifestAs(EnsembleManifest.class));
+                    EnsembleManifest.FORMAT_VERSION, ZipLimits.ENSEMBLE).manifestAs(EnsembleManifest.class));
         } catch (ModelFileException e) {
             throw new IllegalArgumentException(e.getMessage() + " (the trainer takes the ensemble's scaler from it: "
                     + "train the ensemble first, or point --ensemble / " + ConfigKey.ENSEMBLE_FILE.env()

@@ -25,6 +25,8 @@ public final class MetricNames {
     public static final String CHECKPOINT_PUBLISH_FAILURES = "kd.trainer.checkpoint.publish.failures";
     /** Gauge, seconds: since the newest acknowledged checkpoint (since the trainer's start before one). */
     public static final String CHECKPOINT_AGE = "kd.trainer.checkpoint.age";
+    /** Counter: checkpoints a server refused to serve, by {@link #REASON}. */
+    public static final String CHECKPOINTS_REFUSED = "kd.checkpoints.refused";
     /** Timer: event time (record ts) to prediction published. */
     public static final String PREDICTION_LATENCY = "kd.prediction.latency";
     /** Counter: records each stage handled. Tags: {@link #SERVICE}, {@link #STAGE}. */

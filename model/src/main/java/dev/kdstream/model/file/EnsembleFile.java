@@ -29,11 +29,11 @@ public final class EnsembleFile {
 
     public static TeacherEnsemble load(final Path file) {
         final ModelArchive.Contents contents = ModelArchive.read(file, EnsembleManifest.KIND,
-                EnsembleManifest.FORMAT_VERSION);
+                EnsembleManifest.FORMAT_VERSION, ZipLimits.ENSEMBLE);
         final EnsembleManifest manifest = contents.manifestAs(EnsembleManifest.class);
         final List<ComputationGraph> groups = new ArrayList<>();
         for (int g = 0; g < manifest.groupSizes().size(); g++) {
-            final ComputationGraph graph = NetworkBytes.readGraph(file, contents.entry(entryName(g)));
+            final ComputationGraph graph = NetworkBytes.readGraph(file, contents.entry(entryName(g)), ZipLimits.ENSEMBLE);
             checkShape(file, manifest, g, graph);
             groups.add(graph);
         }

@@ -1,8 +1,6 @@
 package dev.kdstream.model.file;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,10 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -67,23 +61,19 @@ public final class ModelArchive {
     }
 
     public static byte[] toBytes(final Object manifest, final Map<String, byte[]> entries) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry(MANIFEST));
-            zip.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-            zip.closeEntry();
-            for (final Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
+        final Map<String, byte[]> all = new LinkedHashMap<>();
+        try {
+            all.put(MANIFEST, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         } catch (IOException e) {
             throw new ModelFileException("cannot encode model: " + e.getMessage(), e);
         }
-        return bytes.toByteArray();
+        all.putAll(entries);
+        return BoundedZip.write(all);
     }
 
-    public static Contents read(final Path file, final String expectedKind, final int supportedVersion) {
+    /** @param limits how much the file may expand to (a zip bomb is refused, not expanded) */
+    public static Contents read(final Path file, final String expectedKind, final int supportedVersion,
+                                final ZipLimits limits) {
         final byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -92,23 +82,16 @@ public final class ModelArchive {
         } catch (IOException e) {
             throw new ModelFileException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
-        return fromBytes(file, bytes, expectedKind, supportedVersion);
+        return fromBytes(file, bytes, expectedKind, supportedVersion, limits);
     }
 
-    /** @param origin names the bytes in messages (a file, or a topic and offset) */
+    /**
+     * @param origin names the bytes in messages (a file, or a topic and offset)
+     * @param limits how much the bytes may expand to (a zip bomb is refused, not expanded)
+     */
     public static Contents fromBytes(final Path origin, final byte[] bytes, final String expectedKind,
-                                     final int supportedVersion) {
-        final Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                entries.put(e.getName(), readEntry(zip));
-            }
-        } catch (ZipException | java.io.EOFException e) {
-            throw new ModelFileException(origin + ": not a kd-stream model file (corrupt or truncated zip: "
-                    + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new ModelFileException(origin + ": cannot read model: " + e.getMessage(), e);
-        }
+                                     final int supportedVersion, final ZipLimits limits) {
+        final Map<String, byte[]> entries = BoundedZip.read(origin, bytes, limits);
         final byte[] manifestBytes = entries.remove(MANIFEST);
         if (manifestBytes == null) {
             throw new ModelFileException(origin + ": not a kd-stream model file (no " + MANIFEST + ")");
@@ -129,9 +112,5 @@ public final class ModelArchive {
                     + " is not supported (this build reads version " + supportedVersion + ")");
         }
         return new Contents(origin, manifest, entries);
-    }
-
-    private static byte[] readEntry(final InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }

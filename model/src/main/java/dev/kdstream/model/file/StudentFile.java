@@ -22,7 +22,8 @@ public final class StudentFile {
     }
 
     public static StudentModel load(final Path file) {
-        return decode(ModelArchive.read(file, StudentManifest.KIND, StudentManifest.FORMAT_VERSION));
+        return decode(ModelArchive.read(file, StudentManifest.KIND, StudentManifest.FORMAT_VERSION,
+                ZipLimits.STUDENT));
     }
 
     public static byte[] toBytes(final StudentModel student) {
@@ -32,12 +33,13 @@ public final class StudentFile {
     /** @param origin names the bytes in error messages (e.g. a topic, partition and offset) */
     public static StudentModel fromBytes(final String origin, final byte[] bytes) {
         return decode(ModelArchive.fromBytes(Path.of(origin), bytes, StudentManifest.KIND,
-                StudentManifest.FORMAT_VERSION));
+                StudentManifest.FORMAT_VERSION, ZipLimits.STUDENT));
     }
 
     private static StudentModel decode(final ModelArchive.Contents contents) {
         final StudentManifest manifest = contents.manifestAs(StudentManifest.class);
-        final MultiLayerNetwork net = NetworkBytes.readNetwork(contents.file(), contents.entry(NETWORK));
+        final MultiLayerNetwork net = NetworkBytes.readNetwork(contents.file(), contents.entry(NETWORK),
+                ZipLimits.STUDENT);
         if (net.layerInputSize(0) != manifest.inputWidth()
                 || net.layerSize(net.getnLayers() - 1) != manifest.numClasses()) {
             throw new ModelFileException(contents.file() + ": student network is " + net.layerInputSize(0) + " -> "

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.file.StudentFile;
 
 /**
@@ -21,23 +22,34 @@ import dev.kdstream.model.file.StudentFile;
  * bypasses this processor, so {@link #init} also serves what the store already holds (Kafka 4.3 with
  * this in-memory store replays the topic through {@link #process} instead; both paths end the same).
  * Values are decoded here rather than by a serde so that a corrupt checkpoint is logged and skipped
- * (the replica keeps serving the previous model) instead of stopping the global thread.
+ * (the replica keeps serving the previous model) instead of stopping the global thread. A checkpoint
+ * is refused, counted by reason in {@code kd_checkpoints_refused_total}, when its bytes are unsafe or
+ * corrupt, its weights are not finite, or its layers are not those of the model being served.
  */
 final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
+
+    /** {@link dev.kdstream.contracts.metrics.MetricNames#REASON}s of a refused checkpoint. */
+    static final String UNSAFE_BYTES = "unsafe_bytes";
+    static final String CORRUPT = "corrupt";
+    static final String NON_FINITE = "non_finite";
+    static final String SHAPE = "shape";
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final String storeName;
     private final String trainerId;
     private final CurrentModel current;
+    private final ServingMeters meters;
     private final Deserializer<StudentCheckpoint> json = JsonSerde.serdeFor(StudentCheckpoint.class).deserializer();
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
-    CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current) {
+    CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current,
+                     final ServingMeters meters) {
         this.storeName = storeName;
         this.trainerId = trainerId;
         this.current = current;
+        this.meters = meters;
     }
 
     @Override
@@ -78,8 +90,10 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
     }
 
     private void load(final byte[] value, final String origin) {
+        final StudentCheckpoint checkpoint;
+        final ServedStudent model;
         try {
-            final StudentCheckpoint checkpoint = json.deserialize(storeName, value);
+            checkpoint = json.deserialize(storeName, value);
             if (!current.isNewer(checkpoint.version())) {
                 LOG.debug("checkpoint version {} from {} is not newer than version {}: ignored",
                         checkpoint.version(), origin, current.version());
@@ -90,16 +104,33 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
             }
             final StudentModel student = StudentFile.fromBytes(origin, checkpoint.distilled());
             // the record's version wins: it is the one the trainer increments and publishes
-            final ServedStudent model = ServedStudent.of(student.network(), student.manifest().scaler(),
-                    checkpoint.version(), checkpoint.ensembleVersion() != null ? checkpoint.ensembleVersion()
+            model = ServedStudent.of(student.network(), student.manifest().scaler(), checkpoint.version(),
+                    checkpoint.ensembleVersion() != null ? checkpoint.ensembleVersion()
                             : student.manifest().ensembleVersion());
-            if (current.offer(model)) {
-                LOG.info("serving student version {} ({}) from {}", model.version(), model.widths(), origin);
-            }
+        } catch (ModelFileException e) {
+            refuse(e.isRefused() ? UNSAFE_BYTES : CORRUPT, origin, e.getMessage(), e);
+            return;
         } catch (RuntimeException e) {
-            LOG.warn("skipping a corrupt checkpoint from {}: {}; still serving version {}", origin, e.getMessage(),
-                    current.version());
-            LOG.debug("the corrupt checkpoint's error", e);
+            refuse(CORRUPT, origin, e.getMessage(), e);
+            return;
+        }
+        final ServedStudent serving = current.get();
+        if (!model.finite()) {
+            refuse(NON_FINITE, origin, "version " + model.version() + " has non-finite weights", null);
+        } else if (serving != null && !serving.widths().equals(model.widths())) {
+            refuse(SHAPE, origin, "version " + model.version() + " has layer widths " + model.widths()
+                    + ", the served model " + serving.widths(), null);
+        } else if (current.offer(model)) {
+            LOG.info("serving student version {} ({}) from {}", model.version(), model.widths(), origin);
+        }
+    }
+
+    private void refuse(final String reason, final String origin, final String why, final Exception cause) {
+        meters.checkpointRefused(reason);
+        LOG.warn("refusing the checkpoint from {} ({}): {}; still serving version {}", origin, reason, why,
+                current.version());
+        if (cause != null) {
+            LOG.debug("the refused checkpoint's error", cause);
         }
     }
 

@@ -110,6 +110,16 @@ public final class ServedStudent {
         return mlp.classes();
     }
 
+    /** Every weight and bias a finite number (the scaler's are checked when it is made). */
+    public boolean finite() {
+        for (final float p : mlp.parameters()) {
+            if (!Float.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Layer widths, input first, classes last. */
     public List<Integer> widths() {
         final List<Integer> list = new ArrayList<>();

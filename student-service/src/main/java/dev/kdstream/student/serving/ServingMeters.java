@@ -18,6 +18,7 @@ public final class ServingMeters implements MeterBinder {
     static final String HELD = "held";
     static final String REJECTED = "rejected";
 
+    private MeterRegistry registry;
     private Timer latency;
     private Counter predicted;
     private Counter held;
@@ -25,6 +26,7 @@ public final class ServingMeters implements MeterBinder {
 
     @Override
     public void bindTo(final MeterRegistry registry) {
+        this.registry = registry;
         // percentiles only: with SLO buckets as well, Prometheus gets only the histogram
         // (docs/platform.md, "Micrometer")
         latency = Timer.builder(MetricNames.PREDICTION_LATENCY)
@@ -56,6 +58,15 @@ public final class ServingMeters implements MeterBinder {
     /** Invalid records skipped (the teacher-service dead-letters them). */
     Counter rejected() {
         return rejected;
+    }
+
+    /** A checkpoint not served, by reason ({@link CheckpointLoader}'s constants). */
+    void checkpointRefused(final String reason) {
+        Counter.builder(MetricNames.CHECKPOINTS_REFUSED)
+                .description("checkpoints refused: unsafe or corrupt bytes, non-finite weights, another shape")
+                .tag(MetricNames.REASON, reason)
+                .register(registry)
+                .increment();
     }
 
     private static Counter records(final MeterRegistry registry, final String stage, final String description) {

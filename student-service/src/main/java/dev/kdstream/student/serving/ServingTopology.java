@@ -120,7 +120,8 @@ public final class ServingTopology {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                 CHECKPOINTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                names.checkpoints(), LOAD_CHECKPOINT, () -> new CheckpointLoader(CHECKPOINT_STORE, trainerId, model));
+                names.checkpoints(), LOAD_CHECKPOINT, () -> new CheckpointLoader(CHECKPOINT_STORE, trainerId, model,
+                        meters));
         return topology;
     }
 }

@@ -3,14 +3,21 @@ package dev.kdstream.student.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -245,6 +252,69 @@ class ServingTopologyTest {
         checkpoints.pipeInput(TestStudents.TRAINER, v3);
         pipeFeature("b", 11, raw[1], 1, "train");
         assertThat(predictions.readValue().modelVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesAndCountsCheckpointsThatAreUnsafeNonFiniteOrOfAnotherShape() throws IOException {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+
+        final StudentModel wider = TestStudents.student(WIDTH, CLASSES, List.of(16), 4);
+        checkpoints.pipeInput(TestStudents.TRAINER, TestStudents.checkpoint(5, wider));
+        final StudentModel nan = TestStudents.student(WIDTH, CLASSES, List.of(8), 5);
+        nan.network().params().putScalar(3, Float.NaN);
+        checkpoints.pipeInput(TestStudents.TRAINER, TestStudents.checkpoint(6, nan));
+        final StudentCheckpoint v7 = TestStudents.checkpoint(7, TestStudents.student(WIDTH, CLASSES, List.of(8), 6));
+        final byte[] unsafe = withNetworkEntry(v7.distilled(), "preprocessor.bin",
+                new byte[] {(byte) 0xac, (byte) 0xed});
+        checkpoints.pipeInput(TestStudents.TRAINER, new StudentCheckpoint(TestStudents.TRAINER, 7, 700, Map.of(),
+                TestStudents.ENSEMBLE, 0, unsafe, unsafe));
+        checkpoints.pipeInput(TestStudents.TRAINER, new StudentCheckpoint(TestStudents.TRAINER, 8, 800, Map.of(),
+                TestStudents.ENSEMBLE, 0, "not a model".getBytes(StandardCharsets.UTF_8), null));
+
+        pipeFeature("a", 10, raw[0], 1, "train");
+        assertThat(predictions.readValue().modelVersion()).as("still the first model").isEqualTo(1);
+        for (final String reason : List.of(CheckpointLoader.SHAPE, CheckpointLoader.NON_FINITE,
+                CheckpointLoader.UNSAFE_BYTES, CheckpointLoader.CORRUPT)) {
+            assertThat(registry.get(MetricNames.CHECKPOINTS_REFUSED).tag(MetricNames.REASON, reason).counter()
+                    .count()).as(reason).isEqualTo(1.0);
+        }
+
+        checkpoints.pipeInput(TestStudents.TRAINER, TestStudents.checkpoint(9,
+                TestStudents.student(WIDTH, CLASSES, List.of(8), 7)));
+        pipeFeature("b", 11, raw[1], 1, "train");
+        assertThat(predictions.readValue().modelVersion()).as("a good checkpoint is served again").isEqualTo(9);
+    }
+
+    /** The student file with one more entry in its DL4J network zip. */
+    private static byte[] withNetworkEntry(final byte[] studentFile, final String name, final byte[] bytes)
+            throws IOException {
+        final Map<String, byte[]> archive = unzip(studentFile);
+        final Map<String, byte[]> network = unzip(archive.get("network.dl4j.zip"));
+        network.put(name, bytes);
+        archive.put("network.dl4j.zip", zip(network));
+        return zip(archive);
+    }
+
+    private static Map<String, byte[]> unzip(final byte[] zip) throws IOException {
+        final Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] zip(final Map<String, byte[]> entries) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (final Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
     }
 
     @Test
