@@ -97,7 +97,7 @@ public final class StudentCommand implements Callable<Integer> {
             if (role.serves()) {
                 running.server = ServingService.start(config, metrics);
             }
-            running.http = MetricsServer.start(config.metricsPort(TrainerService.DEFAULT_METRICS_PORT),
+            running.http = MetricsServer.start(config.metricsAddress(TrainerService.DEFAULT_METRICS_PORT),
                     metrics.registry(), running::healthy);
         } catch (RuntimeException e) {
             running.close();

@@ -77,7 +77,7 @@ public final class TeacherService implements Service {
                 applicationId, Set.of(config.topics().softTargets(), config.topics().featuresDlq()),
                 metrics.registry());
         try {
-            final MetricsServer server = MetricsServer.start(config.metricsPort(DEFAULT_METRICS_PORT),
+            final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
                     metrics.registry(), streams::healthy);
             return new TeacherService(streams, sweeper, server, ensemble.manifest(), created);
         } catch (RuntimeException e) {

@@ -24,6 +24,8 @@ public enum ConfigKey {
     MODEL_DIR("model.dir", ".kd/models", "where the ensemble is saved and loaded"),
     ENSEMBLE_FILE("ensemble.file", "", "the ensemble model file (default: <model.dir>/ensemble.kdm)"),
     METRICS_PORT("metrics.port", "", "HTTP port of /metrics and /health (each service has its own default)"),
+    METRICS_BIND("metrics.bind", "127.0.0.1", "address /metrics and /health listen on: 127.0.0.1 (this host "
+            + "only) or 0.0.0.0 (every interface, as a container needs for Prometheus to reach it)"),
     MAX_RECORD_BYTES("max.record.bytes", "262144", "larger feature records go to the dead-letter topic"),
 
     TEACHER_BATCH_SIZE("teacher.batch.size", "512", "records per batched ensemble inference"),

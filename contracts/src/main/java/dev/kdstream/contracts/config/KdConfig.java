@@ -2,6 +2,9 @@ package dev.kdstream.contracts.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -133,6 +136,23 @@ public final class KdConfig {
     /** The port, or {@code serviceDefault} when none is configured. */
     public int metricsPort(final int serviceDefault) {
         return get(ConfigKey.METRICS_PORT).isEmpty() ? serviceDefault : getInt(ConfigKey.METRICS_PORT);
+    }
+
+    /** {@link #metricsPort} on {@code metrics.bind}. */
+    public InetSocketAddress metricsAddress(final int serviceDefaultPort) {
+        final String bind = get(ConfigKey.METRICS_BIND);
+        final InetAddress address;
+        try {
+            // a literal address only: a host name would be looked up, and could name another interface
+            if (!bind.matches("[0-9.]+") && !bind.contains(":")) {
+                throw new UnknownHostException(bind);
+            }
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(ConfigKey.METRICS_BIND.key() + " (" + ConfigKey.METRICS_BIND.env()
+                    + ") must be an IP address such as 127.0.0.1 or 0.0.0.0, got '" + bind + "'");
+        }
+        return new InetSocketAddress(address, metricsPort(serviceDefaultPort));
     }
 
     /**

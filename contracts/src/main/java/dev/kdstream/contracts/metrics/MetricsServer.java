@@ -2,6 +2,7 @@ package dev.kdstream.contracts.metrics;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -52,13 +53,22 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
+     * On the loopback interface only.
+     *
      * @param port    0 picks a free port (tests)
      * @param healthy answers /health: 200 "UP" or 503 "DOWN"
      */
     public static MetricsServer start(final int port, final PrometheusMeterRegistry registry,
                                       final BooleanSupplier healthy) {
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), registry, healthy);
+    }
+
+    /** @param address where to listen ({@link dev.kdstream.contracts.config.KdConfig#metricsAddress}) */
+    public static MetricsServer start(final InetSocketAddress address, final PrometheusMeterRegistry registry,
+                                      final BooleanSupplier healthy) {
+        final int port = address.getPort();
         try {
-            final HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+            final HttpServer server = HttpServer.create(address, 0);
             server.createContext("/metrics", exchange -> respond(exchange, 200,
                     "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
             server.createContext("/health", exchange -> {
@@ -76,13 +86,18 @@ public final class MetricsServer implements AutoCloseable {
             server.start();
             return new MetricsServer(server, executor);
         } catch (IOException e) {
-            throw new EnvironmentException("cannot serve metrics on port " + port + ": " + e.getMessage()
-                    + " (set metrics.port / KD_METRICS_PORT)", e);
+            throw new EnvironmentException("cannot serve metrics on " + address + ": " + e.getMessage()
+                    + " (set metrics.port / KD_METRICS_PORT, metrics.bind / KD_METRICS_BIND)", e);
         }
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Where it listens. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     @Override

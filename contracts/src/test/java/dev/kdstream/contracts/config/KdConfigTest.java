@@ -63,4 +63,15 @@ class KdConfigTest {
         assertThatThrownBy(() -> KdConfig.load(dir.resolve("missing.properties"), Map.of(), Map.of()))
                 .hasMessageContaining("config file not found");
     }
+
+    @Test
+    void metricsListenOnLoopbackUnlessToldOtherwise() {
+        assertThat(KdConfig.defaults().metricsAddress(9401).getAddress().isLoopbackAddress()).isTrue();
+        assertThat(KdConfig.defaults().metricsAddress(9401).getPort()).isEqualTo(9401);
+        final KdConfig everywhere = KdConfig.load(null, Map.of("KD_METRICS_BIND", "0.0.0.0"), Map.of());
+        assertThat(everywhere.metricsAddress(9401).getAddress().isAnyLocalAddress()).isTrue();
+        final KdConfig named = KdConfig.load(null, Map.of("KD_METRICS_BIND", "example.com"), Map.of());
+        assertThatThrownBy(() -> named.metricsAddress(9401))
+                .hasMessageContaining("metrics.bind (KD_METRICS_BIND) must be an IP address");
+    }
 }

@@ -20,6 +20,14 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
 
     @Test
+    void listensOnLoopbackOnlyUnlessGivenAnAddress() throws Exception {
+        try (ServiceMetrics metrics = new ServiceMetrics("test");
+             MetricsServer server = MetricsServer.start(0, metrics.registry(), () -> true)) {
+            assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+        }
+    }
+
+    @Test
     void servesPrometheusTextAndHealth() throws Exception {
         final AtomicBoolean up = new AtomicBoolean(true);
         try (ServiceMetrics metrics = new ServiceMetrics("test");
