@@ -70,6 +70,8 @@ env_file="$work/compose.env"
     echo "PRODUCER_HOST_PORT=29403"
     echo "PROMETHEUS_HOST_PORT=$prometheus_port"
     echo "GRAFANA_HOST_PORT=23000"
+    # compose refuses to start without one; Grafana itself is not run here
+    echo "GRAFANA_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 } > "$env_file"
 compose=(docker-compose --project-name "$project" --env-file "$env_file" --file "$repo/docker-compose.yml")
 
