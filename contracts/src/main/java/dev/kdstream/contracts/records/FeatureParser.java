@@ -71,9 +71,11 @@ public final class FeatureParser {
                     + maxBytes);
         }
         final ParsedFeature valid = parseValid(value, kafkaTimestamp, keepText);
-        if (valid != null) {
-            return valid;
-        }
+        return valid != null ? valid : parseTree(value, kafkaTimestamp);
+    }
+
+    /** The tree path: decides every record the fast path leaves, with the reason when it is invalid. */
+    ParsedFeature parseTree(final byte[] value, final long kafkaTimestamp) {
         final JsonNode root;
         try {
             root = LENIENT.readTree(value);
@@ -98,7 +100,7 @@ public final class FeatureParser {
      *                 whitespace here (anything else takes the tree path), so it is ASCII; see
      *                 {@link #text} for when it is not kept
      */
-    private ParsedFeature parseValid(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
+    ParsedFeature parseValid(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
         try (JsonParser p = LENIENT.getFactory().createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -196,12 +198,17 @@ public final class FeatureParser {
                 return null;
             }
             x[n] = p.getDoubleValue();
-            if (!Double.isFinite(x[n])) {
+            if (!finiteInFloat(x[n])) {
                 return null;
             }
             n++;
         }
         return n == width ? x : null;
+    }
+
+    /** Finite as the models see it: they compute in float, where 1e39 is already infinite. */
+    public static boolean finiteInFloat(final double x) {
+        return Double.isFinite(x) && Float.isFinite((float) x);
     }
 
     private static boolean isLong(final JsonParser p) throws IOException {
@@ -254,8 +261,9 @@ public final class FeatureParser {
                 throw new InvalidRecordException(Reason.BAD_FIELD, "features[" + i + "] is not a number: " + v);
             }
             x[i] = v.asDouble();
-            if (!Double.isFinite(x[i])) {
-                throw new InvalidRecordException(Reason.NON_FINITE, "features[" + i + "] is " + v.asText());
+            if (!finiteInFloat(x[i])) {
+                throw new InvalidRecordException(Reason.NON_FINITE, "features[" + i + "] is " + v.asText()
+                        + (Double.isFinite(x[i]) ? ", beyond the range of float, which the models compute in" : ""));
             }
         }
         return x;
@@ -269,7 +277,8 @@ public final class FeatureParser {
         if (!label.isIntegralNumber()) {
             throw new InvalidRecordException(Reason.BAD_FIELD, "'label' must be a class index or null, got " + label);
         }
-        final long k = label.asLong();
+        // compared as the exact integer: asLong() would wrap 2^64 + 1 to 1
+        final long k = label.canConvertToLong() ? label.asLong() : -1;
         if (k < 0 || k >= classes) {
             throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + label + " is outside 0.."
                     + (classes - 1));

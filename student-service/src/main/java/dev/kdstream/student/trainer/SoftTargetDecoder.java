@@ -3,6 +3,8 @@ package dev.kdstream.student.trainer;
 import java.io.IOException;
 
 import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -13,6 +15,11 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
  * failing {@code poll()} (a deserializer exception there would stop the consumer at that offset).
  */
 public final class SoftTargetDecoder {
+
+    /** The teacher writes float softmax outputs printed as doubles: their sum is 1 within float rounding. */
+    static final double SIMPLEX_TOLERANCE = 1e-4;
+    /** Versions the teacher writes are a few dozen characters ({@code ensemble-<time>-s<seed>}). */
+    static final int MAX_ENSEMBLE_VERSION_CHARS = 200;
 
     private final int width;
     private final int classes;
@@ -43,11 +50,39 @@ public final class SoftTargetDecoder {
         check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
         check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
         check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
+        checkDistribution(r.softTargets());
         if (r.label() != null && (r.label() < 0 || r.label() >= classes)) {
             throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + r.label() + " is not in 0.."
                     + (classes - 1));
         }
+        // the holdout records measure the models and must never train them
+        if (!FeatureRecord.TRAIN.equals(r.split()) && !FeatureRecord.HOLDOUT.equals(r.split())) {
+            throw new InvalidRecordException(Reason.BAD_SPLIT, "'split' must be \"train\" or \"holdout\", got "
+                    + r.split());
+        }
+        // stamped on every checkpoint from here on
+        final String ensemble = r.ensembleVersion();
+        if (ensemble == null || ensemble.isBlank() || ensemble.length() > MAX_ENSEMBLE_VERSION_CHARS
+                || !ensemble.chars().allMatch(c -> c > ' ' && c < 127)) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'ensembleVersion' must be 1-"
+                    + MAX_ENSEMBLE_VERSION_CHARS + " printable ASCII characters, got "
+                    + (ensemble == null ? "none" : ensemble.length() + " characters"));
+        }
         return r;
+    }
+
+    /** Each soft target in [0, 1], together summing to 1: the distillation loss takes them as probabilities. */
+    private static void checkDistribution(final double[] p) {
+        double sum = 0;
+        for (final double x : p) {
+            if (x < 0 || x > 1) {
+                throw new InvalidRecordException(Reason.BAD_FIELD, "'softTargets' are not probabilities: " + x);
+            }
+            sum += x;
+        }
+        if (Math.abs(sum - 1) > SIMPLEX_TOLERANCE) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "'softTargets' sum to " + sum + ", not 1");
+        }
     }
 
     private static void check(final double[] values, final int expected, final String field, final Reason wrongLength) {
@@ -59,7 +94,8 @@ public final class SoftTargetDecoder {
                     + " values, expected " + expected);
         }
         for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
+            // in float, as the students compute
+            if (!FeatureParser.finiteInFloat(values[i])) {
                 throw new InvalidRecordException(Reason.NON_FINITE, "'" + field + "'[" + i + "] is " + values[i]);
             }
         }

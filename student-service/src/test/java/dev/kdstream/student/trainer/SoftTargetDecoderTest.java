@@ -35,7 +35,7 @@ class SoftTargetDecoderTest {
     @Test
     void anUnlabelledRecordIsValid() {
         final SoftTargetRecord r = decoder.decode(json("{\"id\":\"a\",\"features\":[1,2,3],\"label\":null,"
-                + "\"split\":\"train\",\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"));
+                + "\"split\":\"train\",\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7],\"ensembleVersion\":\"e1\"}"));
         assertThat(r.labelled()).isFalse();
         assertThat(r.holdout()).isFalse();
     }
@@ -56,6 +56,28 @@ class SoftTargetDecoderTest {
                 Reason.LABEL_OUT_OF_RANGE);
         assertReason(json("{\"features\":[1,2,1e400],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
                 Reason.NON_FINITE);
+    }
+
+    @Test
+    void refusesWhatWouldMisleadTheTrainer() {
+        final String valid = "{\"id\":\"a\",\"features\":[1,2,3],\"label\":1,\"split\":\"train\","
+                + "\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7],\"ensembleVersion\":\"e1\"}";
+        assertThat(decoder.decode(json(valid)).id()).isEqualTo("a");
+        // finite as a double, infinite as the float the students compute in
+        assertReason(json(valid.replace("[1,2,3]", "[1,2,1e39]")), Reason.NON_FINITE);
+        assertReason(json(valid.replace("[-1,1]", "[-1,4e38]")), Reason.NON_FINITE);
+        // a holdout record must never train; anything else is not a split
+        assertReason(json(valid.replace("\"train\"", "\"test\"")), Reason.BAD_SPLIT);
+        assertReason(json(valid.replace(",\"split\":\"train\"", "")), Reason.BAD_SPLIT);
+        // the distillation loss takes the soft targets as probabilities
+        assertReason(json(valid.replace("[0.3,0.7]", "[0.3,0.3]")), Reason.BAD_FIELD);
+        assertReason(json(valid.replace("[0.3,0.7]", "[-0.5,1.5]")), Reason.BAD_FIELD);
+        assertThat(decoder.decode(json(valid.replace("[0.3,0.7]", "[0.30000001,0.7]"))).id())
+                .as("float rounding").isEqualTo("a");
+        // stamped on every checkpoint
+        assertReason(json(valid.replace(",\"ensembleVersion\":\"e1\"", "")), Reason.BAD_FIELD);
+        assertReason(json(valid.replace("\"e1\"", "\"" + "e".repeat(201) + "\"")), Reason.BAD_FIELD);
+        assertReason(json(valid.replace("\"e1\"", "\"e 1\\n\"")), Reason.BAD_FIELD);
     }
 
     private void assertReason(final byte[] value, final Reason reason) {
