@@ -3,11 +3,15 @@ package dev.kdstream.student.checkpoint;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -19,21 +23,47 @@ import dev.kdstream.contracts.records.StudentCheckpoint;
 /**
  * Publishes checkpoints to the compacted checkpoints topic, keyed by trainer id, one at a time
  * and synchronously: the trainer only counts a checkpoint once the broker has acknowledged it.
+ *
+ * <p>Each checkpoint is its own transaction, under the {@code transactional.id} of the trainer id.
+ * Starting a writer fences every earlier one with the same id: a second {@code ./kd student} or a
+ * zombie container with the same {@code trainer.id} fails on its next checkpoint
+ * ({@link TrainerFencedException}), and a checkpoint it had begun is aborted, invisible to the
+ * servers and the restore, which read committed records only.
  */
 public final class CheckpointWriter implements AutoCloseable {
 
     private final Topic<String, StudentCheckpoint> topic;
+    private final String trainerId;
     private final Producer<String, StudentCheckpoint> producer;
 
-    public CheckpointWriter(final KdConfig config, final String clientId) {
+    /**
+     * Fences the previous writer of {@code trainerId} and aborts its open checkpoint, if any.
+     *
+     * @throws CheckpointException when the broker does not answer
+     */
+    public CheckpointWriter(final KdConfig config, final String trainerId) {
         this.topic = Topics.of(config.topics()).checkpoints();
-        this.producer = new KafkaProducer<>(producerConfig(config, clientId), topic.keySerde().serializer(),
+        this.trainerId = trainerId;
+        this.producer = new KafkaProducer<>(producerConfig(config, trainerId), topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new CheckpointException("cannot start the checkpoint writer of trainer '" + trainerId + "': "
+                    + e.getMessage(), e);
+        }
     }
 
-    static Properties producerConfig(final KdConfig config, final String clientId) {
+    /** The {@code transactional.id} of a trainer's checkpoints. */
+    static String transactionalId(final String trainerId) {
+        return "kd-trainer-" + trainerId;
+    }
+
+    static Properties producerConfig(final KdConfig config, final String trainerId) {
         final Properties p = config.kafkaProperties();
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "student-trainer-" + trainerId + "-checkpoints");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(trainerId));
         // a retried send never writes a checkpoint twice, and a lost leader never loses one
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -59,16 +89,36 @@ public final class CheckpointWriter implements AutoCloseable {
      */
     public RecordMetadata publish(final StudentCheckpoint checkpoint) {
         try {
-            return producer.send(new ProducerRecord<>(topic.name(), checkpoint.trainerId(), checkpoint)).get();
+            producer.beginTransaction();
+            final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic.name(),
+                    checkpoint.trainerId(), checkpoint));
+            producer.commitTransaction();
+            return sent.get();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw new TrainerFencedException("another trainer with trainer.id '" + trainerId + "' started and "
+                    + "took over its checkpoints; this one stops (two trainers with one id would publish competing "
+                    + "lineages)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            abort();
             throw new CheckpointException("interrupted while publishing checkpoint v" + checkpoint.version(), e);
         } catch (ExecutionException e) {
+            abort();
             throw new CheckpointException("checkpoint v" + checkpoint.version() + " was not written to "
                     + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (RuntimeException e) {
+            abort();
             throw new CheckpointException("checkpoint v" + checkpoint.version() + " was not written to "
                     + topic.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends a failed checkpoint's transaction, so that the next one can begin. */
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            // the producer is in a fatal state or the broker is gone: the next publish reports it
         }
     }
 

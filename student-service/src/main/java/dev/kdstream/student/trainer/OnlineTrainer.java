@@ -96,17 +96,18 @@ public final class OnlineTrainer implements Runnable {
      * The soft-targets and checkpoints topics must exist.
      */
     public static OnlineTrainer create(final KdConfig config, final TrainerSetup setup, final MeterRegistry registry) {
-        final TrainerStart start = TrainerStart.fromNewestCheckpoint(config, setup);
-        final SoftTargetInput input = SoftTargetInput.open(config, start.offsets());
-        CheckpointWriter writer = null;
+        // the writer first: it fences an earlier trainer with this id and aborts a checkpoint that one
+        // had begun, which would otherwise hold the read_committed restore below until it timed out
+        final CheckpointWriter writer = new CheckpointWriter(config, config.get(ConfigKey.TRAINER_ID));
+        SoftTargetInput input = null;
         try {
-            writer = new CheckpointWriter(config, "student-trainer-" + config.get(ConfigKey.TRAINER_ID)
-                    + "-checkpoints");
+            final TrainerStart start = TrainerStart.fromNewestCheckpoint(config, setup);
+            input = SoftTargetInput.open(config, start.offsets());
             return new OnlineTrainer(config, setup, input, writer, start, registry);
         } catch (RuntimeException e) {
-            input.close();
-            if (writer != null) {
-                writer.close();
+            writer.close();
+            if (input != null) {
+                input.close();
             }
             throw e;
         }
