@@ -49,6 +49,22 @@ public final class CheckpointStore {
         return Optional.ofNullable(newest[0]);
     }
 
+    /**
+     * The checkpoints of {@code trainerId} since its last deletion (tombstone), in log order: the
+     * ones a restart may resume from, newest last.
+     */
+    public static List<StudentCheckpoint> sinceLastDeletion(final KdConfig config, final String trainerId) {
+        final List<StudentCheckpoint> found = new ArrayList<>();
+        scan(config, trainerId, c -> {
+            if (c == null) {
+                found.clear();
+            } else {
+                found.add(c);
+            }
+        });
+        return found;
+    }
+
     /** Every checkpoint of {@code trainerId} still in the log, in log order (tests, diagnostics). */
     public static List<StudentCheckpoint> all(final KdConfig config, final String trainerId) {
         final List<StudentCheckpoint> found = new ArrayList<>();

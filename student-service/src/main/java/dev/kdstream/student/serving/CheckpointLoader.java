@@ -17,6 +17,9 @@ import dev.kdstream.model.file.StudentFile;
 /**
  * The processor of the global checkpoint store: every replica sees every checkpoint, turns the
  * newest one of its trainer into a {@link ServedStudent} and swaps it into {@link CurrentModel}.
+ * Newest means last on the topic (one partition, read committed: the order the trainer, fenced
+ * against any twin, wrote them), not highest version: a reset trainer is followed, and a stray
+ * checkpoint at a huge version is replaced by the next real one instead of pinning the server.
  *
  * <p>The store keeps the raw checkpoint bytes. A restore that fills it straight from the topic
  * bypasses this processor, so {@link #init} also serves what the store already holds (Kafka 4.3 with
@@ -94,9 +97,9 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
         final ServedStudent model;
         try {
             checkpoint = json.deserialize(storeName, value);
-            if (!current.isNewer(checkpoint.version())) {
-                LOG.debug("checkpoint version {} from {} is not newer than version {}: ignored",
-                        checkpoint.version(), origin, current.version());
+            if (checkpoint.version() == current.version()) {
+                // the store's restore and the topic's replay both hand over the newest one
+                LOG.debug("checkpoint version {} from {} is already served", checkpoint.version(), origin);
                 return;
             }
             if (checkpoint.distilled() == null) {
@@ -120,7 +123,12 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
         } else if (serving != null && !serving.widths().equals(model.widths())) {
             refuse(SHAPE, origin, "version " + model.version() + " has layer widths " + model.widths()
                     + ", the served model " + serving.widths(), null);
-        } else if (current.offer(model)) {
+        } else {
+            final ServedStudent before = current.serve(model);
+            if (before != null && model.version() < before.version()) {
+                LOG.warn("the checkpoint version went down from {} to {} ({}): the trainer was reset or replaced; "
+                        + "serving the newest checkpoint on the topic", before.version(), model.version(), origin);
+            }
             LOG.info("serving student version {} ({}) from {}", model.version(), model.widths(), origin);
         }
     }

@@ -29,20 +29,15 @@ public final class CurrentModel {
         return m == null ? 0 : m.version();
     }
 
-    /** Whether a checkpoint of this version would replace the model being served. */
-    public boolean isNewer(final long version) {
-        return version > version();
-    }
-
     /**
-     * Serves {@code candidate} if it is newer than the current model.
+     * Serves {@code candidate} from now on: the newest checkpoint on the topic, whatever its version
+     * (a trainer that was reset starts again at 1; a stray checkpoint at a huge version must not pin
+     * the server).
      *
-     * @return true if it replaced the current model
+     * @return the model served before, or null
      */
-    public boolean offer(final ServedStudent candidate) {
-        final ServedStudent before = model.getAndAccumulate(candidate,
-                (current, next) -> current == null || next.version() > current.version() ? next : current);
-        return before == null || candidate.version() > before.version();
+    public ServedStudent serve(final ServedStudent candidate) {
+        return model.getAndSet(candidate);
     }
 
     /** {@link MetricNames#MODEL_VERSION} of the served model. */

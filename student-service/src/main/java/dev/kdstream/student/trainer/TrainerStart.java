@@ -1,7 +1,9 @@
 package dev.kdstream.student.trainer;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +12,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.student.checkpoint.CheckpointException;
@@ -31,20 +34,56 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerStart.class);
 
-    /** From the newest checkpoint of {@code trainer.id} in the checkpoints topic, if there is one. */
+    /**
+     * From the newest checkpoint of {@code trainer.id} in the checkpoints topic that loads; fresh
+     * when there is none. A checkpoint that does not load (corrupt, or refused as unsafe) is passed
+     * over for the one before it; the version goes on from the highest one written, so the next
+     * checkpoint is newer than every one on the topic.
+     */
     static TrainerStart fromNewestCheckpoint(final KdConfig config, final TrainerSetup setup) {
         final String trainerId = config.get(ConfigKey.TRAINER_ID);
-        final Optional<StudentCheckpoint> restored = CheckpointStore.latest(config, trainerId);
-        if (restored.isEmpty()) {
+        final List<StudentCheckpoint> lineage = CheckpointStore.sinceLastDeletion(config, trainerId);
+        if (lineage.isEmpty()) {
             LOG.info("trainer {}: no checkpoint, starting fresh from the beginning of {}", trainerId,
                     config.topics().softTargets());
             return fresh(setup);
         }
-        final StudentCheckpoint c = restored.get();
+        return newestLoadable(lineage, c -> restore(config, c, setup), () -> fresh(setup), trainerId);
+    }
+
+    /**
+     * @param lineage in log order, newest last
+     * @param restore throws {@link ModelFileException} for a checkpoint that does not load
+     */
+    static TrainerStart newestLoadable(final List<StudentCheckpoint> lineage,
+                                       final Function<StudentCheckpoint, TrainerStart> restore,
+                                       final Supplier<TrainerStart> fresh, final String trainerId) {
+        final long highest = lineage.stream().mapToLong(StudentCheckpoint::version).max().orElse(0);
+        for (int i = lineage.size() - 1; i >= 0; i--) {
+            final StudentCheckpoint c = lineage.get(i);
+            try {
+                final TrainerStart start = restore.apply(c);
+                LOG.info("trainer {}: resuming from checkpoint v{} ({} records trained, offsets {})", trainerId,
+                        c.version(), c.recordsTrained(), c.offsets());
+                return start.withVersion(highest);
+            } catch (ModelFileException e) {
+                LOG.warn("trainer {}: checkpoint v{} does not load ({}); trying the one before it", trainerId,
+                        c.version(), e.getMessage());
+            }
+        }
+        LOG.warn("trainer {}: none of its {} checkpoints loads; starting fresh from the beginning of the input, "
+                + "at version {}", trainerId, lineage.size(), highest + 1);
+        return fresh.get().withVersion(highest);
+    }
+
+    /** The same start, numbering its next checkpoint after {@code version}. */
+    TrainerStart withVersion(final long version) {
+        return new TrainerStart(distilled, baseline, version, recordsTrained, ensembleVersion, offsets);
+    }
+
+    private static TrainerStart restore(final KdConfig config, final StudentCheckpoint c, final TrainerSetup setup) {
         final StudentModel distilled = restore(config, c, StudentManifest.DISTILLED, c.distilled(), setup);
         final StudentModel baseline = restore(config, c, StudentManifest.BASELINE, c.baseline(), setup);
-        LOG.info("trainer {}: resuming from checkpoint v{} ({} records trained, offsets {})", trainerId,
-                c.version(), c.recordsTrained(), c.offsets());
         final String ensembleVersion = c.ensembleVersion() != null ? c.ensembleVersion() : setup.ensembleVersion();
         return new TrainerStart(distilled, baseline, c.version(), c.recordsTrained(), ensembleVersion, c.offsets());
     }
@@ -63,7 +102,7 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
         final String origin = config.topics().checkpoints() + " " + c.trainerId() + " v" + c.version() + " (" + role
                 + ")";
         if (bytes == null) {
-            throw new CheckpointException(origin + " holds no " + role + " model");
+            throw new ModelFileException(origin + " holds no " + role + " model");
         }
         final StudentModel model = StudentFile.fromBytes(origin, bytes);
         final StudentManifest m = model.manifest();

@@ -191,12 +191,12 @@ class ServingTopologyTest {
     }
 
     @Test
-    void swapsToANewerCheckpointAndIgnoresOlderOnes() {
+    void swapsToEachNewCheckpoint() {
         checkpoints.pipeInput(TestStudents.TRAINER, v1);
         pipeFeature("a", 10, raw[0], 1, "train");
         checkpoints.pipeInput(TestStudents.TRAINER, v2);
         pipeFeature("b", 11, raw[1], 1, "train");
-        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        checkpoints.pipeInput(TestStudents.TRAINER, v2);
         pipeFeature("c", 12, raw[2], 1, "train");
 
         final List<Prediction> out = predictions.readValuesToList();
@@ -204,6 +204,23 @@ class ServingTopologyTest {
         assertThat(out.get(1).probabilities()).containsExactly(served2.probabilities(raw[1]), within(1e-12));
         assertThat(out.get(2).probabilities()).containsExactly(served2.probabilities(raw[2]), within(1e-12));
         assertThat(registry.get(MetricNames.MODEL_VERSION).gauge().value()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aStrayHugeVersionDoesNotPinTheServerAndAResetTrainerIsFollowed() {
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        final StudentCheckpoint huge = TestStudents.checkpoint(Long.MAX_VALUE - 1,
+                TestStudents.student(WIDTH, CLASSES, List.of(8), 8));
+        checkpoints.pipeInput(TestStudents.TRAINER, huge);
+        pipeFeature("a", 10, raw[0], 1, "train");
+        checkpoints.pipeInput(TestStudents.TRAINER, v2);
+        pipeFeature("b", 11, raw[1], 1, "train");
+        // a trainer reset (its checkpoints deleted, or a new lineage): it starts again at version 1
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        pipeFeature("c", 12, raw[2], 1, "train");
+
+        assertThat(predictions.readValuesToList()).extracting(Prediction::modelVersion)
+                .containsExactly(Long.MAX_VALUE - 1, 2L, 1L);
     }
 
     @Test
