@@ -43,7 +43,8 @@ final class BoundedZip {
                 total += bytes.length;
                 entries.put(e.getName(), bytes);
             }
-        } catch (ZipException | EOFException e) {
+        } catch (ZipException | EOFException | IllegalArgumentException e) {
+            // IllegalArgumentException: an entry name that is not valid UTF-8 (found by StudentFileFuzzTest)
             throw new ModelFileException(origin + ": not a kd-stream model file (corrupt or truncated zip: "
                     + e.getMessage() + ")", e);
         } catch (IOException e) {
