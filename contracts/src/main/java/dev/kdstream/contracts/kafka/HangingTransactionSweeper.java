@@ -43,11 +43,13 @@ import dev.kdstream.contracts.metrics.MetricNames;
  * it loses nothing: what it held was never committed, and its input is read again from the last
  * committed offsets.
  *
- * <p>An open transaction counts as hanging when its coordinator does not hold it open on that
- * partition and either the coordinator has moved to a later epoch or the transaction was open,
- * unchanged, at the previous scan too, {@link #INTERVAL} earlier ({@link #hanging}). On the
- * application's own output topics any such transaction is aborted; on its changelogs and on
- * {@code __consumer_offsets} only those of its own transactional ids.
+ * <p>It aborts only what the coordinator itself decided to abort (a transaction that timed out
+ * while the broker was down, the common case): then every other partition of the transaction got,
+ * or will get, the same abort. A commit whose markers were dropped cannot be finished through the
+ * Admin API, and aborting it would lose what its other partitions committed; such a transaction is
+ * reported (an ERROR naming it), not touched. On the application's own output topics any producer's
+ * transactions are considered; on its changelogs and on {@code __consumer_offsets} only those of its
+ * own transactional ids.
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
@@ -117,33 +119,40 @@ public final class HangingTransactionSweeper implements AutoCloseable {
     }
 
     /**
-     * The transactions to abort: not in an open transaction of their coordinator, the application's
-     * to abort, and either open at the previous scan too or older than their coordinator's epoch. The
-     * second needs no second scan: a coordinator that bumps the epoch when it ends a transaction
-     * (transaction version 2) has written every marker, or dropped it, before it shows the new epoch,
-     * so an open transaction of an older epoch, found after the coordinator was asked, has lost its
-     * marker.
+     * The transactions to abort: open on a partition although their coordinator does not hold them
+     * open there, the application's to abort, and ended by the coordinator with an abort
+     * ({@link #decidedAbort}).
      *
      * @param open  described after {@code views}
      * @param views by producer id; a producer id the coordinators do not know is absent
      */
-    static List<OpenTransaction> hanging(final Collection<OpenTransaction> open, final Set<OpenTransaction> openBefore,
+    static List<OpenTransaction> hanging(final Collection<OpenTransaction> open,
                                          final Map<Long, CoordinatorView> views, final String applicationId,
                                          final Set<String> outputTopics) {
         return open.stream().filter(o -> {
             final CoordinatorView view = views.get(o.producerId());
-            final boolean coordinatorWillEndIt = view != null && OPEN_STATES.contains(view.state())
-                    && view.partitions().contains(o.partition());
-            if (coordinatorWillEndIt) {
+            if (view == null || OPEN_STATES.contains(view.state()) && view.partitions().contains(o.partition())) {
                 return false;
             }
-            final boolean coordinatorMovedOn = view != null && view.producerEpoch() > o.producerEpoch();
-            if (!coordinatorMovedOn && !openBefore.contains(o)) {
+            final boolean ours = view.transactionalId().startsWith(applicationId + "-");
+            if (!ours && !outputTopics.contains(o.partition().topic())) {
                 return false;
             }
-            final boolean ours = view != null && view.transactionalId().startsWith(applicationId + "-");
-            return ours || outputTopics.contains(o.partition().topic());
+            // only an abort the coordinator decided: the transaction's other partitions got, or will
+            // get, the same abort. A commit whose markers were dropped cannot be finished with the
+            // Admin API, and aborting it here would lose what its other partitions committed.
+            return decidedAbort(o, view);
         }).toList();
+    }
+
+    /**
+     * The coordinator ended this very transaction with an abort: it shows {@code COMPLETE_ABORT} at
+     * the epoch the abort used (one above the transaction's with transaction version 2, the same
+     * with version 1). Once the producer has moved on, the outcome can no longer be read from it.
+     */
+    static boolean decidedAbort(final OpenTransaction o, final CoordinatorView view) {
+        return view.state() == TransactionState.COMPLETE_ABORT
+                && (view.producerEpoch() == o.producerEpoch() + 1 || view.producerEpoch() == o.producerEpoch());
     }
 
     /** One scan; what it aborted. */
@@ -153,7 +162,8 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         // described again after the coordinators were asked: see hanging()
         final List<OpenTransaction> open = seen.isEmpty() ? List.of()
                 : openTransactions(seen.stream().map(OpenTransaction::partition).distinct().toList());
-        final List<OpenTransaction> hanging = hanging(open, openAtLastScan, views, applicationId, outputTopics);
+        final List<OpenTransaction> hanging = hanging(open, views, applicationId, outputTopics);
+        reportUnresolvable(open, openAtLastScan, views, hanging);
         for (final OpenTransaction h : hanging) {
             try {
                 admin.abortTransaction(new AbortTransactionSpec(h.partition(), h.producerId(),
@@ -182,6 +192,29 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         hanging.forEach(stillOpen::remove);
         openAtLastScan = stillOpen;
         return hanging;
+    }
+
+    /**
+     * Open at two scans, not held by its coordinator, and not one it decided to abort: a commit whose
+     * markers were dropped, or one whose outcome can no longer be read. Said once, loudly.
+     */
+    private void reportUnresolvable(final List<OpenTransaction> open, final Set<OpenTransaction> openBefore,
+                                    final Map<Long, CoordinatorView> views, final List<OpenTransaction> aborting) {
+        for (final OpenTransaction o : open) {
+            final CoordinatorView view = views.get(o.producerId());
+            final boolean held = view != null && OPEN_STATES.contains(view.state())
+                    && view.partitions().contains(o.partition());
+            if (!held && openBefore.contains(o) && !aborting.contains(o)
+                    && reported.add(o.partition() + "/" + o.producerId() + "/" + o.producerEpoch())) {
+                LOG.error("a transaction on {} (producer id {}, epoch {}, open since offset {}) has no marker and "
+                        + "its coordinator has moved on ({}); it holds every read_committed reader of the partition. "
+                        + "It is not aborted here: if its coordinator committed it, its other partitions hold "
+                        + "committed records and an abort would lose these. Find its outcome and end it with "
+                        + "kafka-transactions.sh (docs/platform.md, \"Hanging transactions after a broker SIGKILL\")",
+                        o.partition(), o.producerId(), o.producerEpoch(), o.startOffset(),
+                        view == null ? "unknown producer" : view.state() + " at epoch " + view.producerEpoch());
+            }
+        }
     }
 
     private boolean stillOpen(final OpenTransaction h) {

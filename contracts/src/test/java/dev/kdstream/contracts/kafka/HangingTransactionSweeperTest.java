@@ -23,64 +23,44 @@ class HangingTransactionSweeperTest {
 
     /** What the chaos run found: the coordinator completed the abort, the partition never got its marker. */
     private static final OpenTransaction LEFT_OPEN = new OpenTransaction(SOFT_2, 4, 62, 2044, 0);
-    private static final CoordinatorView MOVED_ON = new CoordinatorView("kd-teacher-34cc8aee-1",
-            TransactionState.COMPLETE_COMMIT, 1125, Set.of());
-    /** Its coordinator ended the transaction without bumping the epoch (transaction version 1). */
-    private static final CoordinatorView SAME_EPOCH = new CoordinatorView("kd-teacher-34cc8aee-1",
-            TransactionState.COMPLETE_ABORT, 62, Set.of());
 
-    private static List<OpenTransaction> hanging(final OpenTransaction now, final Set<OpenTransaction> before,
-                                                 final Map<Long, CoordinatorView> views) {
-        return HangingTransactionSweeper.hanging(List.of(now), before, views, APP, OUTPUTS);
+    private static List<OpenTransaction> hanging(final OpenTransaction now, final Map<Long, CoordinatorView> views) {
+        return HangingTransactionSweeper.hanging(List.of(now), views, APP, OUTPUTS);
+    }
+
+    private static CoordinatorView view(final TransactionState state, final int epoch, final TopicPartition... held) {
+        return new CoordinatorView("kd-teacher-34cc8aee-1", state, epoch, Set.of(held));
     }
 
     @Test
-    void anOutputPartitionLeftOpenAfterItsCoordinatorMovedOnIsHanging() {
-        assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, MOVED_ON))).containsExactly(LEFT_OPEN);
-        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of(4L, MOVED_ON))).as("a later epoch: no second scan needed")
+    void aTimedOutTransactionWhoseAbortMarkerWasDroppedIsAborted() {
+        // what a killed single-node broker leaves: the coordinator aborted it at epoch + 1, no marker here
+        assertThat(hanging(LEFT_OPEN, Map.of(4L, view(TransactionState.COMPLETE_ABORT, 63))))
                 .containsExactly(LEFT_OPEN);
+        assertThat(hanging(LEFT_OPEN, Map.of(4L, view(TransactionState.COMPLETE_ABORT, 62))))
+                .as("transaction version 1: the abort keeps the epoch").containsExactly(LEFT_OPEN);
     }
 
     @Test
-    void atTheCoordinatorsOwnEpochItTakesASecondScan() {
-        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of(4L, SAME_EPOCH))).isEmpty();
-        assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, SAME_EPOCH))).containsExactly(LEFT_OPEN);
+    void aCommitWhoseMarkerWasDroppedIsNeverAborted() {
+        // its offsets may be committed on __consumer_offsets: an abort here would lose its records
+        assertThat(hanging(LEFT_OPEN, Map.of(4L, view(TransactionState.COMPLETE_COMMIT, 63)))).isEmpty();
     }
 
     @Test
-    void aNewTransactionAtTheCoordinatorsEpochIsLeftAlone() {
-        // the coordinator was asked between two transactions; the next one then began on this partition
-        final OpenTransaction next = new OpenTransaction(SOFT_2, 4, 1125, 2100, 0);
-        assertThat(hanging(next, Set.of(), Map.of(4L, MOVED_ON))).isEmpty();
-    }
-
-    @Test
-    void aProducerIdNoCoordinatorKnowsIsHangingOnAnOutputTopic() {
-        assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of())).containsExactly(LEFT_OPEN);
-    }
-
-    @Test
-    void firstSeenWithoutAnEpochToCompareIsNotYetHanging() {
-        assertThat(hanging(LEFT_OPEN, Set.of(), Map.of())).isEmpty();
-        final OpenTransaction earlierStart = new OpenTransaction(SOFT_2, 4, 62, 2000, 0);
-        assertThat(hanging(LEFT_OPEN, Set.of(earlierStart), Map.of(4L, SAME_EPOCH))).as("another transaction")
-                .isEmpty();
+    void anOutcomeThatCanNoLongerBeReadIsNeverAborted() {
+        assertThat(hanging(LEFT_OPEN, Map.of(4L, view(TransactionState.COMPLETE_ABORT, 70))))
+                .as("the producer has moved on since").isEmpty();
+        assertThat(hanging(LEFT_OPEN, Map.of(4L, view(TransactionState.EMPTY, 64)))).isEmpty();
+        assertThat(hanging(LEFT_OPEN, Map.of())).as("a producer id no coordinator knows").isEmpty();
     }
 
     @Test
     void aTransactionItsCoordinatorStillHoldsIsLeftAlone() {
         for (final TransactionState state : List.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
                 TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE)) {
-            final CoordinatorView view = new CoordinatorView("kd-teacher-34cc8aee-1", state, 63, Set.of(SOFT_2));
-            assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, view))).as(state.toString()).isEmpty();
+            assertThat(hanging(LEFT_OPEN, Map.of(4L, view(state, 63, SOFT_2)))).as(state.toString()).isEmpty();
         }
-    }
-
-    @Test
-    void anOngoingTransactionOnOtherPartitionsDoesNotCoverThisOne() {
-        final CoordinatorView elsewhere = new CoordinatorView("kd-teacher-34cc8aee-1", TransactionState.ONGOING,
-                62, Set.of(new TopicPartition("soft-targets", 0)));
-        assertThat(hanging(LEFT_OPEN, Set.of(LEFT_OPEN), Map.of(4L, elsewhere))).containsExactly(LEFT_OPEN);
     }
 
     @Test
@@ -88,12 +68,9 @@ class HangingTransactionSweeperTest {
         final OpenTransaction offsets = new OpenTransaction(OFFSETS_2, 4, 62, 900, 0);
         final OpenTransaction changelog = new OpenTransaction(CHANGELOG_0, 4, 62, 17, 0);
         final OpenTransaction someoneElses = new OpenTransaction(OFFSETS_2, 9, 3, 950, 0);
-        final List<OpenTransaction> open = List.of(offsets, changelog, someoneElses);
-        final Map<Long, CoordinatorView> views = Map.of(4L, MOVED_ON,
+        final Map<Long, CoordinatorView> views = Map.of(4L, view(TransactionState.COMPLETE_ABORT, 63),
                 9L, new CoordinatorView("other-app-1", TransactionState.COMPLETE_ABORT, 4, Set.of()));
-        assertThat(HangingTransactionSweeper.hanging(open, Set.copyOf(open), views, APP, OUTPUTS))
+        assertThat(HangingTransactionSweeper.hanging(List.of(offsets, changelog, someoneElses), views, APP, OUTPUTS))
                 .containsExactly(offsets, changelog);
-        assertThat(HangingTransactionSweeper.hanging(open, Set.copyOf(open), Map.of(), APP, OUTPUTS))
-                .as("unknown producer ids on shared topics").isEmpty();
     }
 }
