@@ -4,14 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
@@ -34,17 +32,14 @@ public final class TeacherService implements Service {
     public static final int DEFAULT_METRICS_PORT = 9401;
 
     private final StreamsRunner streams;
-    private final HangingTransactionSweeper sweeper;
     private final MetricsServer metricsServer;
     private final EnsembleManifest manifest;
     private final List<String> createdTopics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TeacherService(final StreamsRunner streams, final HangingTransactionSweeper sweeper,
-                           final MetricsServer metricsServer, final EnsembleManifest manifest,
-                           final List<String> createdTopics) {
+    private TeacherService(final StreamsRunner streams, final MetricsServer metricsServer,
+                           final EnsembleManifest manifest, final List<String> createdTopics) {
         this.streams = streams;
-        this.sweeper = sweeper;
         this.metricsServer = metricsServer;
         this.manifest = manifest;
         this.createdTopics = createdTopics;
@@ -73,15 +68,11 @@ public final class TeacherService implements Service {
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
                 TeacherTopology.topology(config, ensemble, metrics.registry(), featuresId),
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
-        final HangingTransactionSweeper sweeper = HangingTransactionSweeper.start(config.kafkaProperties(),
-                applicationId, Set.of(config.topics().softTargets(), config.topics().featuresDlq()),
-                metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
                     metrics.registry(), streams::healthy);
-            return new TeacherService(streams, sweeper, server, ensemble.manifest(), created);
+            return new TeacherService(streams, server, ensemble.manifest(), created);
         } catch (RuntimeException e) {
-            sweeper.close();
             streams.close();
             throw e;
         }
@@ -141,7 +132,6 @@ public final class TeacherService implements Service {
             return;
         }
         try {
-            sweeper.close();
             streams.close();
         } finally {
             metricsServer.close();

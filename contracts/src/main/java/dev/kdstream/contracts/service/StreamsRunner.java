@@ -2,17 +2,23 @@ package dev.kdstream.contracts.service;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.metrics.MetricNames;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,8 +28,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 /**
  * One Kafka Streams client with the lifecycle every kd-stream topology shares: a stream thread that
  * fails on a broker error is replaced, any other failure stops the client ({@link ThreadFailurePolicy}),
- * the client's metrics are bound to the service's registry (and unbound on close), health is RUNNING
- * or REBALANCING, and close leaves the group.
+ * the client's metrics are bound to the service's registry (and unbound on close), an exactly-once
+ * client's output is swept for hanging transactions ({@link HangingTransactionSweeper}), health is
+ * RUNNING or REBALANCING, and close leaves the group.
  */
 public final class StreamsRunner implements Service {
 
@@ -39,6 +46,8 @@ public final class StreamsRunner implements Service {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadFailurePolicy failures = new ThreadFailurePolicy();
+    /** Null unless the client runs exactly-once (only then does it write transactions). */
+    private HangingTransactionSweeper sweeper;
 
     private StreamsRunner(final String name, final KafkaStreams streams, final MeterRegistry registry,
                           final Duration closeTimeout) {
@@ -85,11 +94,32 @@ public final class StreamsRunner implements Service {
                 closeTimeout);
         try {
             runner.streams.start();
+            if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+                runner.sweeper = HangingTransactionSweeper.start(adminProperties(config),
+                        config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), sinkTopics(topology), registry);
+            }
         } catch (RuntimeException e) {
             runner.close();
             throw e;
         }
         return runner;
+    }
+
+    /** The topics the topology writes to (its sinks). */
+    static Set<String> sinkTopics(final Topology topology) {
+        return topology.describe().subtopologies().stream()
+                .flatMap(sub -> sub.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Sink sink && sink.topic() != null)
+                .map(node -> ((TopologyDescription.Sink) node).topic())
+                .collect(Collectors.toSet());
+    }
+
+    /** The client settings an Admin takes (connection, security), without Streams' own. */
+    private static Properties adminProperties(final Properties streamsConfig) {
+        final Properties admin = new Properties();
+        streamsConfig.stringPropertyNames().stream().filter(AdminClientConfig.configNames()::contains)
+                .forEach(key -> admin.put(key, streamsConfig.get(key)));
+        return admin;
     }
 
     /** CREATED, REBALANCING, RUNNING, ... (status lines, failure checks). */
@@ -120,6 +150,9 @@ public final class StreamsRunner implements Service {
             return;
         }
         try {
+            if (sweeper != null) {
+                sweeper.close();
+            }
             // leave the group: the other instances take this one's partitions at once, not after
             // the session timeout
             streams.close(CloseOptions.timeout(closeTimeout)

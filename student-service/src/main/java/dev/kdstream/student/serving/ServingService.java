@@ -1,17 +1,12 @@
 package dev.kdstream.student.serving;
 
-import java.util.Set;
-
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
@@ -28,15 +23,11 @@ public final class ServingService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(ServingService.class);
 
     private final StreamsRunner streams;
-    /** Null unless the server runs exactly-once. */
-    private final HangingTransactionSweeper sweeper;
     private final CurrentModel model;
     private final MeterRegistry registry;
 
-    private ServingService(final StreamsRunner streams, final HangingTransactionSweeper sweeper,
-                           final CurrentModel model, final MeterRegistry registry) {
+    private ServingService(final StreamsRunner streams, final CurrentModel model, final MeterRegistry registry) {
         this.streams = streams;
-        this.sweeper = sweeper;
         this.model = model;
         this.registry = registry;
     }
@@ -59,11 +50,7 @@ public final class ServingService implements Service {
                 ServingTopology.streamsConfig(config, applicationId), metrics.registry());
         LOG.info("prediction server {} started: {} -> {}, models from {}", applicationId,
                 config.topics().features(), config.topics().predictions(), config.topics().checkpoints());
-        // only exactly-once writes transactions that could be left hanging
-        final HangingTransactionSweeper sweeper = config.get(ConfigKey.SERVER_GUARANTEE)
-                .equals(StreamsConfig.EXACTLY_ONCE_V2) ? HangingTransactionSweeper.start(config.kafkaProperties(),
-                applicationId, Set.of(config.topics().predictions()), metrics.registry()) : null;
-        return new ServingService(streams, sweeper, model, metrics.registry());
+        return new ServingService(streams, model, metrics.registry());
     }
 
     /** Running or rebalancing: what {@code /health} reports. */
@@ -83,9 +70,6 @@ public final class ServingService implements Service {
 
     @Override
     public void close() {
-        if (sweeper != null) {
-            sweeper.close();
-        }
         streams.close();
         // the gauge holds this server's model: a server started later on the same registry binds its own
         registry.find(MetricNames.MODEL_VERSION).tag(MetricNames.STAGE, CurrentModel.SERVING).meters()
