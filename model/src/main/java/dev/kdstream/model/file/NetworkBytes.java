@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,12 +117,7 @@ final class NetworkBytes {
                         + "', which is not a DL4J or ND4J configuration class");
             }
         }
-        final byte[] renamed = json.getBytes(StandardCharsets.UTF_8);
-        if (Arrays.equals(renamed, configuration)) {
-            // what was checked is what DL4J reads: no need to deflate it all again
-            return zip;
-        }
-        entries.put(CONFIGURATION, renamed);
+        entries.put(CONFIGURATION, json.getBytes(StandardCharsets.UTF_8));
         return BoundedZip.write(entries);
     }
 }
