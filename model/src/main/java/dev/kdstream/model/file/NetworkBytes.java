@@ -118,6 +118,9 @@ final class NetworkBytes {
             }
         }
         entries.put(CONFIGURATION, json.getBytes(StandardCharsets.UTF_8));
+        // always written again, never the bytes as given: this check read the entries' local headers,
+        // DL4J opens a copy with ZipFile, which reads the central directory, and a crafted zip can
+        // list other entries there
         return BoundedZip.write(entries);
     }
 }
