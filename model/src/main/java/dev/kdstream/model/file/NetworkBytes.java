@@ -118,9 +118,9 @@ final class NetworkBytes {
             }
         }
         entries.put(CONFIGURATION, json.getBytes(StandardCharsets.UTF_8));
-        // always written again, never the bytes as given: this check read the entries' local headers,
-        // DL4J opens a copy with ZipFile, which reads the central directory, and a crafted zip can
-        // list other entries there
+        // always written again rather than passing the bytes as given: DL4J then reads exactly the
+        // entries checked here, whatever a crafted zip holds beyond what ZipInputStream shows (its
+        // central directory, data after the last entry)
         return BoundedZip.write(entries);
     }
 }
