@@ -9,16 +9,21 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+
+import dev.kdstream.embedded.secure.BrokerSecurity;
 
 /**
  * A real Kafka broker (combined broker + KRaft controller, one node) running in this JVM: Apache
@@ -28,15 +33,21 @@ import kafka.tools.StorageTool;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
+    private final String host;
     private final int port;
     private final Path logDir;
+    /** Null for a plaintext broker. */
+    private final BrokerSecurity security;
     /** Set for {@link #startTemporary()}: the directory is the broker's own, removed on close. */
     private boolean deleteOnClose;
 
-    private EmbeddedKafkaBroker(final KafkaRaftServer server, final int port, final Path logDir) {
+    private EmbeddedKafkaBroker(final KafkaRaftServer server, final String host, final int port, final Path logDir,
+                                final BrokerSecurity security) {
         this.server = server;
+        this.host = host;
         this.port = port;
         this.logDir = logDir;
+        this.security = security;
     }
 
     /**
@@ -44,19 +55,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param logDir where the broker keeps its data (formatted on first use, reused after)
      */
     public static EmbeddedKafkaBroker start(final int port, final Path logDir) {
+        return start("localhost", "localhost", port, logDir, null);
+    }
+
+    /**
+     * A broker whose clients authenticate (SASL_SSL, SCRAM-SHA-512) and are authorised by ACLs;
+     * see {@link BrokerSecurity}. Every user of {@code security} has its password once this returns.
+     */
+    public static EmbeddedKafkaBroker startSecure(final int port, final Path logDir, final BrokerSecurity security) {
+        return start("localhost", "localhost", port, logDir, security);
+    }
+
+    /**
+     * @param bindHost       the client listener's address ({@code 0.0.0.0} in a container)
+     * @param advertisedHost the name clients reach it by
+     * @param security       null for a plaintext listener that lets every client do anything
+     */
+    public static EmbeddedKafkaBroker start(final String bindHost, final String advertisedHost, final int port,
+                                            final Path logDir, final BrokerSecurity security) {
         final int clientPort = port == 0 ? freePort() : port;
         final int controllerPort = freePort();
         try {
             Files.createDirectories(logDir);
-            final Properties props = brokerProperties(clientPort, controllerPort, logDir);
-            format(props, logDir);
+            final Properties props = brokerProperties(logDir);
+            props.putAll(security == null ? plaintextListeners(bindHost, advertisedHost, clientPort, controllerPort)
+                    : security.brokerProperties(bindHost, advertisedHost, clientPort, freePort(), controllerPort));
+            format(props, logDir, security == null ? List.of() : security.formatArguments());
             final KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafkaBroker(server, clientPort, logDir);
+            final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, advertisedHost, clientPort, logDir,
+                    security);
+            if (security != null) {
+                try (Admin admin = Admin.create(broker.adminProperties())) {
+                    security.upsertUsers(admin);
+                } catch (RuntimeException e) {
+                    broker.close();
+                    throw e;
+                }
+            }
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's log directory " + logDir, e);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot start the embedded Kafka broker on localhost:" + clientPort
+            throw new IllegalStateException("cannot start the embedded Kafka broker on " + bindHost + ":" + clientPort
                     + ": " + e.getMessage() + " (is another broker using the port?)", e);
         }
     }
@@ -72,16 +113,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    static Properties brokerProperties(final int clientPort, final int controllerPort, final Path logDir) {
+    static Properties plaintextListeners(final String bindHost, final String advertisedHost, final int clientPort,
+                                         final int controllerPort) {
         final Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
+        p.put("listeners", "PLAINTEXT://" + bindHost + ":" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + clientPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        return p;
+    }
+
+    /** Everything but the listeners. */
+    static Properties brokerProperties(final Path logDir) {
+        final Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // one node: every internal topic with one replica, or transactions (exactly-once) never start
         p.put("offsets.topic.replication.factor", "1");
@@ -104,7 +152,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(final Properties props, final Path logDir) throws IOException {
+    private static void format(final Properties props, final Path logDir, final List<String> extraArguments)
+            throws IOException {
         final Path propsFile = logDir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
             props.store(out, "kd-stream embedded broker");
@@ -113,8 +162,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final String clusterId = Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propsFile.toString(),
-            "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString(),
+                "--ignore-formatted"));
+        args.addAll(extraArguments);
+        final int code = StorageTool.execute(args.toArray(String[]::new),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting the broker's storage failed: "
                     + output.toString(StandardCharsets.UTF_8));
@@ -122,7 +174,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "localhost:" + port;
+        return host + ":" + port;
+    }
+
+    /** Client properties with every right: the bootstrap servers, and on a secured broker {@link BrokerSecurity#ADMIN}'s credentials. */
+    public Properties adminProperties() {
+        return clientProperties(BrokerSecurity.ADMIN);
+    }
+
+    /** Client properties that connect as {@code user} (on a plaintext broker every user is anonymous). */
+    public Properties clientProperties(final String user) {
+        final Properties p = new Properties();
+        if (security != null) {
+            p.putAll(security.clientProperties(user));
+        }
+        p.put("bootstrap.servers", bootstrapServers());
+        return p;
+    }
+
+    /** The broker's credentials, if it is secured. */
+    public java.util.Optional<BrokerSecurity> security() {
+        return java.util.Optional.ofNullable(security);
     }
 
     @Override
