@@ -4,13 +4,15 @@ import java.io.UncheckedIOException;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.data.DataFormatException;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.model.file.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns the errors a user can cause (bad data, bad model file, bad option value) into one clear
+ * Turns the errors a user can cause (bad data, bad model file, bad option value, credentials or
+ * ACLs the broker refuses) into one clear
  * line and exit code 1; anything else is a bug: its stack trace and exit code 3.
  */
 public final class UserErrors implements IExecutionExceptionHandler {
@@ -25,6 +27,11 @@ public final class UserErrors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(final Exception e, final CommandLine cmd, final ParseResult parsed) {
+        final var refused = KafkaAccess.explain(e);
+        if (refused.isPresent()) {
+            cmd.getErr().println(cmd.getCommandName() + ": error: " + refused.get());
+            return USER_ERROR;
+        }
         if (isUserError(e)) {
             cmd.getErr().println(cmd.getCommandName() + ": error: " + e.getMessage());
             return USER_ERROR;

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
@@ -121,8 +123,10 @@ public final class StudentCommand implements Callable<Integer> {
             }
             final String failure = running.failure();
             if (failure != null) {
+                final boolean refused = running.refused();
                 running.close();
-                throw new IllegalStateException(failure);
+                // a refused login or ACL is the user's to fix (one line, exit 1), anything else a bug
+                throw refused ? new EnvironmentException(failure, null) : new IllegalStateException(failure);
             }
         }
         return 0;
@@ -176,16 +180,24 @@ public final class StudentCommand implements Callable<Integer> {
                 return null;
             }
             if (trainer != null && !trainer.healthy()) {
-                return "the trainer stopped: " + trainer.failure().map(Throwable::getMessage).orElse("see the log");
+                return "the trainer stopped: " + trainer.failure()
+                        .map(f -> KafkaAccess.explain(f).orElse(f.getMessage())).orElse("see the log");
             }
             if (server != null) {
                 final KafkaStreams.State s = server.state();
                 if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
                         || s == KafkaStreams.State.NOT_RUNNING) {
-                    return "the prediction server stopped (" + s + "): see the log";
+                    return "the prediction server stopped (" + s + "): "
+                            + server.failureMessage().orElse("see the log");
                 }
             }
             return null;
+        }
+
+        /** Whether a service stopped because the broker refused its credentials or an ACL. */
+        boolean refused() {
+            return trainer != null && trainer.failure().filter(KafkaAccess::refused).isPresent()
+                    || server != null && server.failure().filter(KafkaAccess::refused).isPresent();
         }
 
         void close() {

@@ -1,6 +1,7 @@
 package dev.kdstream.student;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class TrainerService implements Service {
     }
 
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
-        TopicAdmin.ensureTopics(config);
+        TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints()));
         final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics.registry());
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();

@@ -95,8 +95,9 @@ public final class TeacherServeCommand implements Callable<Integer> {
         final KafkaStreams.State last = service.state();
         stop.run();
         if (last == KafkaStreams.State.ERROR) {
-            spec.commandLine().getErr().println("teacher: error: the streams app failed (the log above says why);"
-                    + " its uncommitted work was aborted and is redone when the teacher restarts");
+            spec.commandLine().getErr().println("teacher: error: " + service.failureMessage()
+                    .orElse("the streams app failed (the log above says why)")
+                    + "; its uncommitted work was aborted and is redone when the teacher restarts");
             return 1;
         }
         return 0;

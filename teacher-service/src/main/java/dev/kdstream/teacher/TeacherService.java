@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
@@ -62,7 +63,9 @@ public final class TeacherService implements Service {
      */
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
-        final List<String> created = TopicAdmin.ensureTopics(config);
+        final TopicNames topics = config.topics();
+        final List<String> created = TopicAdmin.ensureTopics(config,
+                List.of(topics.features(), topics.softTargets(), topics.featuresDlq()));
         // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
         final Uuid featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
@@ -90,6 +93,11 @@ public final class TeacherService implements Service {
     /** The streams client's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Why it stopped, in one line, if it stopped by failing (see {@link StreamsRunner#failureMessage()}). */
+    public java.util.Optional<String> failureMessage() {
+        return streams.failureMessage();
     }
 
     /** What {@code /health} answers: RUNNING or REBALANCING. */

@@ -108,7 +108,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 ", %,.0f records/s", rate) : ", as fast as possible"));
         out.flush();
         if (createTopics) {
-            final List<String> created = TopicAdmin.ensureTopics(config);
+            final List<String> created = TopicAdmin.ensureTopics(config, List.of(config.topics().features()));
             if (!created.isEmpty()) {
                 out.println("created topics " + String.join(", ", created));
             }

@@ -199,6 +199,13 @@ public final class KdConfig {
         return p;
     }
 
+    /** A copy whose Kafka client properties are also {@code clientProperties} (a principal's credentials). */
+    public KdConfig withKafka(final Properties clientProperties) {
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        clientProperties.forEach((k, v) -> overrides.put(KAFKA_PREFIX + k, String.valueOf(v)));
+        return with(overrides);
+    }
+
     /** A copy with some file-style keys replaced (the embedded stack sets ports and directories). */
     public KdConfig with(final Map<String, String> overrides) {
         final Map<String, String> merged = new LinkedHashMap<>();

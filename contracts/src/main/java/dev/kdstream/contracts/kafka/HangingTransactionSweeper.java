@@ -82,6 +82,7 @@ public final class HangingTransactionSweeper implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private Set<OpenTransaction> openAtLastScan = Set.of();
     private final Set<String> reported = new HashSet<>();
+    private boolean refusedOnce;
 
     private HangingTransactionSweeper(final Properties clientProperties, final String applicationId,
                                       final Set<String> outputTopics, final MeterRegistry registry) {
@@ -229,6 +230,15 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         try {
             scan();
         } catch (Exception e) {
+            if (KafkaAccess.refused(e) && !refusedOnce) {
+                // on a secured cluster a service may not describe other producers or write markers
+                // (ClusterAction is the brokers' right): the cluster's operator sweeps instead
+                refusedOnce = true;
+                LOG.warn("cannot look for hanging transactions on this application's partitions: {}. On a "
+                        + "secured cluster the operator sweeps them ('./kd broker --secure' does)",
+                        KafkaAccess.explain(e).orElseThrow());
+                return;
+            }
             // a broker restart, a topic being created: the next scan tries again
             LOG.debug("hanging-transaction scan failed", e);
         }

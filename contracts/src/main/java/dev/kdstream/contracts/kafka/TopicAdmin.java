@@ -2,6 +2,7 @@ package dev.kdstream.contracts.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,15 +36,35 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** The topics of {@code config}, with its partitions and replication factor. */
+    /** The topics of {@code config}, with its partitions and replication factor; all of them needed. */
     public static List<String> ensureTopics(final KdConfig config) {
-        return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
-                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        return ensureTopics(config, config.topics().all());
     }
 
-    /** @return the names created (existing topics are left as they are) */
+    /**
+     * Creates the topics of {@code config} that are missing, where this client may.
+     *
+     * @param needed the topics the caller uses: on a secured cluster a service may create no topic
+     *               (an administrator did), and one it needs that it cannot see is an error
+     */
+    public static List<String> ensureTopics(final KdConfig config, final Collection<String> needed) {
+        return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR), needed);
+    }
+
+    /** All of {@code names} needed. */
     public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
                                             final int partitions, final short replication) {
+        return ensureTopics(clientProperties, names, partitions, replication, names.all());
+    }
+
+    /**
+     * @param needed what the caller uses (see {@link #ensureTopics(KdConfig, Collection)})
+     * @return the names created (existing topics are left as they are)
+     */
+    public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
+                                            final int partitions, final short replication,
+                                            final Collection<String> needed) {
         // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException
         if (partitions < 1 || replication < 1) {
             throw new IllegalArgumentException("topics need at least 1 partition and a replication factor of at "
@@ -76,7 +97,16 @@ public final class TopicAdmin {
                     admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
                     created.add(t.name());
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    if (KafkaAccess.refused(e)) {
+                        // a secured cluster: an administrator creates topics. The topic may exist
+                        // unseen (no Describe on it), which is only wrong if the caller needs it.
+                        if (needed.contains(t.name())) {
+                            throw new EnvironmentException("topic " + t.name() + " is missing (or this principal "
+                                    + "may not describe it) and this principal may not create it: create the "
+                                    + "topics as an administrator ('./kd broker --secure' does) and grant the "
+                                    + "service its ACLs (the README's Security section)", e.getCause());
+                        }
+                    } else if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new EnvironmentException("cannot create topic " + t.name() + ": "
                                 + e.getCause().getMessage(), e.getCause());
                     }
@@ -87,6 +117,9 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
+            if (KafkaAccess.refused(e)) {
+                throw new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e);
+            }
             throw new EnvironmentException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
                     + " within 30 s to create topics (is the broker running? see " + ConfigKey.BOOTSTRAP_SERVERS.key()
                     + " / " + ConfigKey.BOOTSTRAP_SERVERS.env() + ")" + (e.getMessage() == null ? ""
@@ -109,6 +142,9 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
+            if (KafkaAccess.refused(e)) {
+                throw new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e);
+            }
             throw new EnvironmentException("cannot describe topic " + topic + " at "
                     + clientProperties.get("bootstrap.servers") + " within 30 s" + (e.getMessage() == null ? ""
                     : ": " + e.getMessage()), e);

@@ -1,6 +1,7 @@
 package dev.kdstream.contracts.service;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.metrics.MetricNames;
 
 import io.micrometer.core.instrument.Counter;
@@ -46,6 +48,8 @@ public final class StreamsRunner implements Service {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadFailurePolicy failures = new ThreadFailurePolicy();
+    /** What stopped the client, if a stream thread's failure did. */
+    private volatile Throwable failure;
     /** Null unless the client runs exactly-once (only then does it write transactions). */
     private HangingTransactionSweeper sweeper;
 
@@ -67,7 +71,11 @@ public final class StreamsRunner implements Service {
                 replaced.increment();
                 LOG.warn("{}: a stream thread failed on a broker error; replacing it (its transaction is "
                         + "aborted, its successor resumes from the last commit)", name, e);
+            } else if (KafkaAccess.refused(e)) {
+                failure = e;
+                LOG.error("{}: stopping: {}", name, KafkaAccess.explain(e).orElseThrow());
             } else {
+                failure = e;
                 LOG.error("{}: a stream thread failed; stopping {}", name, name, e);
             }
             return response;
@@ -125,6 +133,20 @@ public final class StreamsRunner implements Service {
     /** CREATED, REBALANCING, RUNNING, ... (status lines, failure checks). */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** What stopped the client, if a stream thread's failure did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Why the client stopped, in one line, when it did by failing: a refused login or ACL explained,
+     * anything else pointing at the log.
+     */
+    public Optional<String> failureMessage() {
+        return failure().map(f -> KafkaAccess.explain(f).orElse("the streams app failed (the log above says why): "
+                + f));
     }
 
     /** Processing, or about to be again. */

@@ -10,6 +10,8 @@ import java.util.Set;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
+import dev.kdstream.contracts.kafka.KafkaAccess;
+
 /**
  * What a Kafka Streams client does when one of its stream threads fails.
  *
@@ -18,7 +20,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * thread is replaced, and its successor's producer fences the failed one's transaction (which the
  * coordinator aborts) and resumes from the last committed offsets, so exactly-once holds. Anything
  * else (a bug in a topology; invalid input is dead-lettered before it can get here) stops the client,
- * because a replaced thread would fail on the same record again. So does a broker error that comes
+ * because a replaced thread would fail on the same record again. So does a refused login or a
+ * missing ACL ({@link KafkaAccess}), which no new thread gets past, and a broker error that comes
  * back more than {@link #MAX_REPLACEMENTS} times within {@link #WINDOW}: then health goes DOWN and
  * a supervisor (compose, an operator) sees it.
  */
@@ -31,7 +34,8 @@ final class ThreadFailurePolicy {
 
     /** @param nowNanos {@link System#nanoTime()} at the failure */
     synchronized StreamThreadExceptionResponse respond(final Throwable failure, final long nowNanos) {
-        if (!fromBroker(failure)) {
+        // a refused login or a missing ACL comes back on every thread the same way
+        if (!fromBroker(failure) || KafkaAccess.refused(failure)) {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         while (!replacedAtNanos.isEmpty() && nowNanos - replacedAtNanos.peekFirst() > WINDOW.toNanos()) {

@@ -5,7 +5,9 @@ import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.St
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,16 @@ class ThreadFailurePolicyTest {
                 new IllegalStateException("a bug in the topology")), 0)).isEqualTo(SHUTDOWN_CLIENT);
         assertThat(new ThreadFailurePolicy().respond(new KafkaException("not from the broker"), 0))
                 .isEqualTo(SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void aRefusedLoginOrAclStopsTheClientAtOnce() {
+        // no new thread gets past either: replacing it would only repeat the refusal
+        assertThat(new ThreadFailurePolicy().respond(new StreamsException(
+                new GroupAuthorizationException("Not authorized to access group: kd-teacher")), 0))
+                .isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(new ThreadFailurePolicy().respond(new StreamsException(
+                new SaslAuthenticationException("Authentication failed")), 0)).isEqualTo(SHUTDOWN_CLIENT);
     }
 
     @Test

@@ -25,7 +25,7 @@ import dev.kdstream.teacher.streams.TeacherMetrics;
  */
 public final class Pipeline implements AutoCloseable {
 
-    private final KdConfig studentConfig;
+    private final KdConfig trainerConfig;
     private final TeacherEnsemble ensemble;
     private final ServiceMetrics teacherMetrics = new ServiceMetrics("teacher");
     private final ServiceMetrics studentMetrics = new ServiceMetrics("student");
@@ -34,34 +34,58 @@ public final class Pipeline implements AutoCloseable {
     private final MetricsServer studentEndpoint;
     private volatile TrainerService trainer;
 
-    private Pipeline(final KdConfig config, final TeacherEnsemble ensemble, final int teacherPort,
+    /**
+     * Each service's config. On a plaintext broker all three are one; on a secured one each service
+     * connects as its own principal, with only its own ACLs.
+     */
+    public record ServiceConfigs(KdConfig teacher, KdConfig trainer, KdConfig server) {
+
+        /** Every service with the same config. */
+        public static ServiceConfigs shared(final KdConfig config) {
+            return new ServiceConfigs(config, config, config);
+        }
+    }
+
+    private Pipeline(final ServiceConfigs configs, final TeacherEnsemble ensemble, final int teacherPort,
                      final int studentPort) {
         this.ensemble = ensemble;
-        this.studentConfig = config.with(Map.of(ConfigKey.METRICS_PORT.key(), Integer.toString(studentPort)));
+        final Map<String, String> studentPortSetting = Map.of(ConfigKey.METRICS_PORT.key(),
+                Integer.toString(studentPort));
+        this.trainerConfig = configs.trainer().with(studentPortSetting);
         this.teacher = TeacherService.start(
-                config.with(Map.of(ConfigKey.METRICS_PORT.key(), Integer.toString(teacherPort))), ensemble,
+                configs.teacher().with(Map.of(ConfigKey.METRICS_PORT.key(), Integer.toString(teacherPort))), ensemble,
                 teacherMetrics);
-        this.trainer = TrainerService.start(studentConfig, studentMetrics, ensemble.manifest());
-        this.server = ServingService.start(studentConfig, studentMetrics);
+        this.trainer = TrainerService.start(trainerConfig, studentMetrics, ensemble.manifest());
+        this.server = ServingService.start(configs.server().with(studentPortSetting), studentMetrics);
         this.studentEndpoint = MetricsServer.start(studentPort, studentMetrics.registry(),
                 () -> trainer.healthy() && server.healthy());
     }
 
     /** With each service's default metrics port, 9401 (teacher) and 9402 (student). */
     public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
-        return new Pipeline(config, ensemble, TeacherService.DEFAULT_METRICS_PORT,
+        return start(ServiceConfigs.shared(config), ensemble);
+    }
+
+    /** With each service's default metrics port, each service with its own config. */
+    public static Pipeline start(final ServiceConfigs configs, final TeacherEnsemble ensemble) {
+        return new Pipeline(configs, ensemble, TeacherService.DEFAULT_METRICS_PORT,
                 TrainerService.DEFAULT_METRICS_PORT);
     }
 
     /** On free metrics ports (tests). */
     public static Pipeline startOnFreePorts(final KdConfig config, final TeacherEnsemble ensemble) {
-        return new Pipeline(config, ensemble, 0, 0);
+        return startOnFreePorts(ServiceConfigs.shared(config), ensemble);
+    }
+
+    /** On free metrics ports, each service with its own config (tests). */
+    public static Pipeline startOnFreePorts(final ServiceConfigs configs, final TeacherEnsemble ensemble) {
+        return new Pipeline(configs, ensemble, 0, 0);
     }
 
     /** Stops the trainer and starts a new one, which resumes from its newest checkpoint. */
     public void restartTrainer() {
         trainer.close();
-        trainer = TrainerService.start(studentConfig, studentMetrics, ensemble.manifest());
+        trainer = TrainerService.start(trainerConfig, studentMetrics, ensemble.manifest());
     }
 
     public TeacherService teacher() {

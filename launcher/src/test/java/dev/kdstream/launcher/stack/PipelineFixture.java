@@ -110,7 +110,8 @@ public final class PipelineFixture {
     }
 
     /** Valid feature records: ids v0.., every 5th holdout, every 7th unlabelled. */
-    static List<String> produceValid(final KdConfig config, final Dataset data, final int from, final int count) {
+    public static List<String> produceValid(final KdConfig config, final Dataset data, final int from,
+                                            final int count) {
         final List<String> ids = new ArrayList<>();
         final List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
@@ -153,14 +154,14 @@ public final class PipelineFixture {
      * Reads a topic (read_committed) from the beginning until {@code done} holds for what was read,
      * or the timeout passes; returns what was read.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(final KdConfig config, final String topic,
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(final KdConfig config, final String topic,
                                                           final Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
                                                           final Duration timeout) {
         return CommittedRecords.read(config.kafkaProperties(), topic, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(), done, timeout, Duration.ofSeconds(2));
     }
 
-    static String key(final ConsumerRecord<byte[], byte[]> r) {
+    public static String key(final ConsumerRecord<byte[], byte[]> r) {
         return new String(r.key(), StandardCharsets.UTF_8);
     }
 

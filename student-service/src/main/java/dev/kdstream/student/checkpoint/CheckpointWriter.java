@@ -55,9 +55,12 @@ public final class CheckpointWriter implements AutoCloseable {
         }
     }
 
+    /** What every trainer's {@code transactional.id} starts with (an ACL grants it by this prefix). */
+    public static final String TRANSACTIONAL_ID_PREFIX = "kd-trainer-";
+
     /** The {@code transactional.id} of a trainer's checkpoints. */
     static String transactionalId(final String trainerId) {
-        return "kd-trainer-" + trainerId;
+        return TRANSACTIONAL_ID_PREFIX + trainerId;
     }
 
     static Properties producerConfig(final KdConfig config, final String trainerId) {

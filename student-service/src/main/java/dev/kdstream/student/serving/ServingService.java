@@ -1,5 +1,7 @@
 package dev.kdstream.student.serving;
 
+import java.util.List;
+
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
+import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
@@ -43,7 +46,8 @@ public final class ServingService implements Service {
      */
     public static ServingService start(final KdConfig config, final ServiceMetrics metrics,
                                        final String applicationId) {
-        TopicAdmin.ensureTopics(config);
+        final TopicNames topics = config.topics();
+        TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.predictions(), topics.checkpoints()));
         final CurrentModel model = new CurrentModel();
         final StreamsRunner streams = StreamsRunner.start("prediction server " + applicationId,
                 ServingTopology.topology(config, model, metrics.registry()),
@@ -51,6 +55,16 @@ public final class ServingService implements Service {
         LOG.info("prediction server {} started: {} -> {}, models from {}", applicationId,
                 config.topics().features(), config.topics().predictions(), config.topics().checkpoints());
         return new ServingService(streams, model, metrics.registry());
+    }
+
+    /** What stopped it, if a failure did. */
+    public java.util.Optional<Throwable> failure() {
+        return streams.failure();
+    }
+
+    /** Why it stopped, in one line, if it stopped by failing (see {@link StreamsRunner#failureMessage()}). */
+    public java.util.Optional<String> failureMessage() {
+        return streams.failureMessage();
     }
 
     /** Running or rebalancing: what {@code /health} reports. */
