@@ -27,7 +27,9 @@ public final class UserErrors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(final Exception e, final CommandLine cmd, final ParseResult parsed) {
-        final var refused = KafkaAccess.explain(e);
+        // an EnvironmentException already says what to do; a bare refusal is explained here
+        final var refused = e instanceof EnvironmentException ? java.util.Optional.<String>empty()
+                : KafkaAccess.explain(e);
         if (refused.isPresent()) {
             cmd.getErr().println(cmd.getCommandName() + ": error: " + refused.get());
             return USER_ERROR;

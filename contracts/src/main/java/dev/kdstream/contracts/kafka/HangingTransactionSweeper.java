@@ -82,7 +82,6 @@ public final class HangingTransactionSweeper implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private Set<OpenTransaction> openAtLastScan = Set.of();
     private final Set<String> reported = new HashSet<>();
-    private boolean refusedOnce;
 
     private HangingTransactionSweeper(final Properties clientProperties, final String applicationId,
                                       final Set<String> outputTopics, final MeterRegistry registry) {
@@ -230,13 +229,14 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         try {
             scan();
         } catch (Exception e) {
-            if (KafkaAccess.refused(e) && !refusedOnce) {
+            if (KafkaAccess.refused(e)) {
                 // on a secured cluster a service may not describe other producers or write markers
-                // (ClusterAction is the brokers' right): the cluster's operator sweeps instead
-                refusedOnce = true;
-                LOG.warn("cannot look for hanging transactions on this application's partitions: {}. On a "
-                        + "secured cluster the operator sweeps them ('./kd broker --secure' does)",
-                        KafkaAccess.explain(e).orElseThrow());
+                // (ClusterAction is the brokers' right): the cluster's operator sweeps instead, and
+                // scanning on would only repeat the refusal (and the admin client's error log) forever
+                scheduler.shutdown();
+                LOG.warn("this service's principal may not look for hanging transactions ({}); it stops looking. "
+                        + "On a secured cluster the administrator does ('./kd broker --secure' does)",
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 return;
             }
             // a broker restart, a topic being created: the next scan tries again

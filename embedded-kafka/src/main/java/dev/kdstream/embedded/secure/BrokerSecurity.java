@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -235,11 +236,14 @@ public final class BrokerSecurity {
      */
     public Path writeClientConfig(final String user, final String bootstrap) {
         final Path file = dir.resolve(user + ".properties");
-        final Properties config = new Properties();
-        config.put("bootstrap.servers", bootstrap);
-        clientProperties(user).forEach((k, v) -> config.put("kafka." + k, v));
-        try (Writer w = Files.newBufferedWriter(file)) {
-            config.store(w, "kd-stream: connect to the secured broker as " + user);
+        // written by hand, not with Properties.store, whose escapes (username\="...") read badly; no
+        // value here holds a backslash or a line break, so each line reads back exactly
+        final StringBuilder text = new StringBuilder("# kd-stream: connect to the secured broker as " + user
+                + " (--config FILE or KD_CONFIG=FILE)\n");
+        text.append("bootstrap.servers=").append(bootstrap).append('\n');
+        new TreeMap<>(clientProperties(user)).forEach((k, v) -> text.append("kafka.").append(k).append('=').append(v).append('\n'));
+        try {
+            Files.writeString(file, text);
             ownerOnly(file, "rw-------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -6,12 +6,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.service.Service;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.secure.BrokerSecurity;
+import dev.kdstream.launcher.secure.SecureCluster;
+import dev.kdstream.launcher.secure.ServiceAcls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,11 +38,18 @@ import picocli.CommandLine.Spec;
                     + "offsets stay in --data-dir across restarts; delete that directory to start fresh.",
             "",
             "Then run the services in other terminals: './kd teacher serve', './kd student', './kd produce'. "
-                    + "They create the topics they need."},
+                    + "They create the topics they need.",
+            "",
+            "With --secure, clients authenticate (SASL_SSL, SCRAM-SHA-512) and each service may do only what "
+                    + "its ACLs allow. A local CA, the broker's certificate and a password per service are made "
+                    + "in <data-dir>/secure on first use, with a client config file per service; the broker "
+                    + "creates the topics (no service may) and prints how each service connects."},
         footer = {"", "Examples:",
             "  ./kd broker",
             "  ./kd broker --port 19092 --data-dir /tmp/kd-broker",
-            "  KD_BOOTSTRAP_SERVERS=localhost:19092 ./kd teacher serve"})
+            "  KD_BOOTSTRAP_SERVERS=localhost:19092 ./kd teacher serve",
+            "  ./kd broker --secure",
+            "  KD_CONFIG=.kd/broker/secure/kd-teacher.properties ./kd teacher serve"})
 public final class BrokerCommand implements Callable<Integer> {
 
     /** {@code --data-dir}'s default. */
@@ -42,12 +59,37 @@ public final class BrokerCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
-            description = "Client port on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "Client port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR,
-            description = "The broker's log directory, formatted on first use and kept (default: ${DEFAULT-VALUE}).")
+            description = "The broker's data (DIR/kafka, formatted on first use and kept) and, with --secure, its "
+                    + "credentials (DIR/secure) (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--listen", paramLabel = "ADDRESS", defaultValue = "localhost",
+            description = "The address the client port listens on: localhost (this machine only, the default) or "
+                    + "0.0.0.0 (every interface, as in a container).")
+    String listen;
+
+    @Option(names = "--advertised-host", paramLabel = "HOST",
+            description = "The name clients reach the broker by (default: --listen, or localhost for 0.0.0.0); "
+                    + "with --secure, also a name in the broker's certificate.")
+    String advertisedHost;
+
+    @Option(names = "--secure",
+            description = "Authenticate clients (SASL_SSL with SCRAM-SHA-512) and authorise them with ACLs, one "
+                    + "principal per service (see the README's Security section).")
+    boolean secure;
+
+    @Option(names = "--mutual-tls",
+            description = "With --secure: clients must also present a certificate the local CA signed (their "
+                    + "config files name it).")
+    boolean mutualTls;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "With --secure: partitions of the topics the broker creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
 
     /** Counted down once the broker has stopped, so the shutdown hook can wait for it. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -55,11 +97,22 @@ public final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter out = spec.commandLine().getOut();
-        checkPort(port);
+        if (mutualTls && !secure) {
+            throw new IllegalArgumentException("--mutual-tls needs --secure");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+        }
+        checkPort(listen, port);
         checkDataDir(dataDir);
-        final boolean reused = Files.exists(dataDir.resolve("meta.properties"));
+        final String advertised = advertisedHost != null ? advertisedHost
+                : "0.0.0.0".equals(listen) ? "localhost" : listen;
+        final Path logDir = dataDir.resolve("kafka");
+        final boolean reused = Files.exists(logDir.resolve("meta.properties"));
+        final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), mutualTls,
+                List.of("localhost", "127.0.0.1", advertised)) : null;
         final CountDownLatch stopRequested = new CountDownLatch(1);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir)) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(listen, advertised, port, logDir, security)) {
             Service.onShutdown("kd-broker-shutdown", () -> {
                 stopRequested.countDown();
                 try {
@@ -70,30 +123,66 @@ public final class BrokerCommand implements Callable<Integer> {
                 }
             });
             final String bootstrap = broker.bootstrapServers();
-            out.println("kd broker: Kafka (KRaft, one node) on " + bootstrap + ", data in " + dataDir.toAbsolutePath()
+            out.println("kd broker: Kafka (KRaft, one node) on " + bootstrap + ", data in " + logDir.toAbsolutePath()
                     + (reused ? " (reused)" : " (new)"));
-            out.println("Connect with --bootstrap-servers " + bootstrap + " or KD_BOOTSTRAP_SERVERS=" + bootstrap
-                    + ", e.g. in other terminals:");
-            out.println("  ./kd teacher serve --bootstrap-servers " + bootstrap);
-            out.println("  ./kd student --bootstrap-servers " + bootstrap);
-            out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 10000");
-            out.println("Ctrl-C stops it; its data stays in " + dataDir + ".");
-            out.flush();
-            stopRequested.await();
-            out.println("kd broker: stopping ...");
-            out.flush();
+            final List<HangingTransactionSweeper> sweepers = secure ? startSecured(broker, out) : List.of();
+            try {
+                if (!secure) {
+                    printPlaintextUsage(out, bootstrap);
+                }
+                out.println("Ctrl-C stops it; its data stays in " + dataDir + ".");
+                out.flush();
+                stopRequested.await();
+                out.println("kd broker: stopping ...");
+                out.flush();
+            } finally {
+                sweepers.forEach(HangingTransactionSweeper::close);
+            }
         } finally {
             closed.countDown();
         }
         return 0;
     }
 
+    /** Topics, ACLs and config files as the administrator; prints how each service connects. */
+    private List<HangingTransactionSweeper> startSecured(final EmbeddedKafkaBroker broker, final PrintWriter out) {
+        final KdConfig config = KdConfig.fromEnvironment(null, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(),
+                broker.bootstrapServers()));
+        final Map<String, Path> files = SecureCluster.setUp(broker, config, partitions);
+        out.println("Secured: clients authenticate with SASL_SSL (SCRAM-SHA-512)"
+                + (mutualTls ? " and a client certificate" : "") + "; ACLs allow each service only its own "
+                + "operations. Topics " + config.topics().all() + " exist.");
+        out.println("Each service connects with its own config file (credentials: keep them private):");
+        out.println("  KD_CONFIG=" + files.get(ServiceAcls.TEACHER) + " ./kd teacher serve");
+        out.println("  KD_CONFIG=" + files.get(ServiceAcls.TRAINER) + " ./kd student --role trainer");
+        out.println("  KD_CONFIG=" + files.get(ServiceAcls.SERVER) + " ./kd student --role server");
+        out.println("  KD_CONFIG=" + files.get(ServiceAcls.PRODUCER) + " ./kd produce --count 10000");
+        out.println("  KD_CONFIG=" + files.get(ServiceAcls.READER) + " ./kd query --last 5");
+        out.println("Administrator (every right): " + files.get(BrokerSecurity.ADMIN) + "; any Kafka client takes "
+                + "the kafka.* lines of these files as its own properties.");
+        return SecureCluster.sweepers(broker, config.topics(), new SimpleMeterRegistry());
+    }
+
+    private static void printPlaintextUsage(final PrintWriter out, final String bootstrap) {
+        out.println("Connect with --bootstrap-servers " + bootstrap + " or KD_BOOTSTRAP_SERVERS=" + bootstrap
+                + ", e.g. in other terminals:");
+        out.println("  ./kd teacher serve --bootstrap-servers " + bootstrap);
+        out.println("  ./kd student --bootstrap-servers " + bootstrap);
+        out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 10000");
+    }
+
     /** A port in use would otherwise fail deep in the broker's start-up with a page of log. */
-    static void checkPort(final int port) {
+    static void checkPort(final String host, final int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0-65535, got " + port);
         }
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
+        final InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--listen: unknown address " + host);
+        }
+        try (ServerSocket probe = new ServerSocket(port, 1, address)) {
             probe.setReuseAddress(true);
         } catch (IOException e) {
             throw new IllegalArgumentException("port " + port + " is in use (another broker or ./kd stack?): "

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
@@ -109,23 +111,44 @@ class SecurePipelineIT {
     }
 
     @Test
-    void theCommandLineSaysARefusalInOneLineAndExitsOne() throws Exception {
-        final Path file = dir.resolve("wrong.properties");
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        withPassword(ServiceAcls.READER, "not-the-password").forEach((k, v) -> p.put("kafka." + k, v));
-        p.put("topic.predictions", config.topics().predictions());
-        try (var w = Files.newBufferedWriter(file)) {
-            p.store(w, null);
-        }
-        final StringWriter err = new StringWriter();
+    void theWrittenConfigFilesConnectAndARefusalIsOneLineWithExitCodeOne() throws Exception {
+        final Map<String, Path> files = SecureCluster.setUp(broker, config, 2);
+        final Path reader = withTopics(files.get(ServiceAcls.READER), "reader");
+        assertThat(kd("query", "--config", reader.toString(), "--last", "1", "--timeout", "5")).isZero();
+
+        // the reader may not write features
+        err.getBuffer().setLength(0);
+        assertThat(kd("produce", "--config", reader.toString(), "--count", "1", "--no-metrics")).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("produce: error: topic " + config.topics().features()
+                + " is missing (or this principal may not describe it) and this principal may not create it")
+                .doesNotContain("\n");
+
+        final Path wrong = withTopics(files.get(ServiceAcls.READER), "wrong");
+        Files.writeString(wrong, Files.readString(wrong).replaceAll("password=\"[^\"]*\"", "password=\"no\""));
+        err.getBuffer().setLength(0);
+        assertThat(kd("query", "--config", wrong.toString(), "--last", "1", "--timeout", "10")).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("query: error: Kafka refused this client's credentials")
+                .doesNotContain("\n").doesNotContain("\tat ");
+    }
+
+    private final StringWriter err = new StringWriter();
+
+    private int kd(final String... args) {
         final CommandLine cmd = Kd.commandLine();
         cmd.setOut(new PrintWriter(new StringWriter(), true));
         cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
 
-        assertThat(cmd.execute("query", "--config", file.toString(), "--last", "1", "--timeout", "10")).isEqualTo(1);
-        assertThat(err.toString().strip()).startsWith("query: error: Kafka refused this client's credentials")
-                .doesNotContain("\n").doesNotContain("\tat ");
+    /** A copy of a written config file with this test's topic names. */
+    private static Path withTopics(final Path written, final String name) throws Exception {
+        final Path copy = dir.resolve(name + ".properties");
+        final StringBuilder text = new StringBuilder(Files.readString(written));
+        for (final var key : List.of(ConfigKey.TOPIC_FEATURES, ConfigKey.TOPIC_PREDICTIONS)) {
+            text.append(key.key()).append('=').append(config.get(key)).append('\n');
+        }
+        Files.writeString(copy, text);
+        return copy;
     }
 
     @Test
