@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -23,6 +24,8 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,10 @@ import dev.kdstream.contracts.metrics.MetricNames;
  * reported (an ERROR naming it), not touched. On the application's own output topics any producer's
  * transactions are considered; on its changelogs and on {@code __consumer_offsets} only those of its
  * own transactional ids.
+ *
+ * <p>On a secured cluster a service's principal may not describe its output's producers, nor write
+ * the markers an abort takes (ClusterAction, the brokers' right): its sweeper stops at the first
+ * refusal, and the administrator runs one instead (as {@code ./kd broker --secure} does).
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
@@ -235,7 +242,8 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                 // scanning on would only repeat the refusal (and the admin client's error log) forever
                 scheduler.shutdown();
                 LOG.warn("this service's principal may not look for hanging transactions ({}); it stops looking. "
-                        + "On a secured cluster the administrator does ('./kd broker --secure' does)",
+                        + "On a secured cluster the administrator does ('./kd broker --secure' and './kd stack --secure' "
+                        + "run one)",
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 return;
             }
@@ -250,8 +258,16 @@ public final class HangingTransactionSweeper implements AutoCloseable {
         final Set<String> scanned = names.stream().filter(n -> outputTopics.contains(n)
                 || n.equals(CONSUMER_OFFSETS)
                 || n.startsWith(applicationId + "-") && n.endsWith("-changelog")).collect(Collectors.toSet());
-        final Map<String, TopicDescription> described = admin.describeTopics(scanned).allTopicNames()
-                .get(30, TimeUnit.SECONDS);
+        final Map<String, TopicDescription> described = admin.describeTopics(scanned,
+                new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get(30, TimeUnit.SECONDS);
+        for (final TopicDescription d : described.values()) {
+            // describing a partition's producers takes Read on its topic: refused before asking,
+            // rather than after the admin client has logged the refusal for every partition
+            if (d.authorizedOperations() != null && !d.authorizedOperations().contains(AclOperation.READ)
+                    && !d.authorizedOperations().contains(AclOperation.ALL)) {
+                throw new TopicAuthorizationException("no Read on topic " + d.name(), Set.of(d.name()));
+            }
+        }
         return described.values().stream().flatMap(d -> d.partitions().stream()
                 .map(p -> new TopicPartition(d.name(), p.partition()))).toList();
     }

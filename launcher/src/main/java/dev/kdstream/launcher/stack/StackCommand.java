@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.client.produce.ProduceSummary;
 import dev.kdstream.client.produce.ProducerService;
@@ -19,11 +22,15 @@ import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.secure.BrokerSecurity;
 import dev.kdstream.launcher.cli.DataOptions;
+import dev.kdstream.launcher.secure.SecureCluster;
+import dev.kdstream.launcher.secure.ServiceAcls;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import picocli.CommandLine.Command;
@@ -96,6 +103,11 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop after the summary instead of running until Ctrl-C.")
     boolean exit;
 
+    @Option(names = "--secure",
+            description = "Run the broker secured (SASL_SSL with SCRAM-SHA-512, ACLs) and each service as its own "
+                    + "principal, as './kd broker --secure' does; credentials in <data-dir>/secure.")
+    boolean secure;
+
     // One partition by default: each Streams app runs one stream thread in this JVM, so more
     // partitions add no parallelism here, and with one the holdout window is exactly the last pass
     // over the test split (with two, passes interleave across the window and the figure drifts).
@@ -129,20 +141,32 @@ public final class StackCommand implements Callable<Integer> {
 
         out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
         out.flush();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, brokerDir)) {
+        final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), false,
+                List.of("localhost", "127.0.0.1")) : null;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("localhost", "localhost", port, brokerDir,
+                security)) {
             final Map<String, String> overrides = new LinkedHashMap<>();
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.MODEL_DIR.key(), modelDir(dataDir).toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
             final KdConfig config = KdConfig.fromEnvironment(null, overrides);
-            final var created = TopicAdmin.ensureTopics(config.kafkaProperties(), config.topics(), partitions,
-                    (short) 1);
-            out.println("kafka:     " + broker.bootstrapServers() + "  (topics created: " + created + ")");
+            final List<String> created = secure ? List.of() : TopicAdmin.ensureTopics(config.kafkaProperties(),
+                    config.topics(), partitions, (short) 1);
+            final Map<String, Path> clientFiles = secure ? SecureCluster.setUp(broker, config, partitions) : Map.of();
+            out.println("kafka:     " + broker.bootstrapServers() + (secure
+                    ? "  (secured: SASL_SSL, SCRAM-SHA-512, ACLs; credentials in " + dataDir.resolve("secure") + ")"
+                    : "  (topics created: " + created + ")"));
 
             final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(modelDir(dataDir), split.train(),
                     Hyperparameters.defaults(), out);
-            try (Pipeline pipeline = Pipeline.start(config, ensemble);
+            final List<HangingTransactionSweeper> sweepers = secure
+                    ? SecureCluster.sweepers(broker, config.topics(), new SimpleMeterRegistry()) : List.of();
+            try (Pipeline pipeline = Pipeline.start(secure ? new Pipeline.ServiceConfigs(
+                         SecureCluster.as(broker, ServiceAcls.TEACHER, config),
+                         SecureCluster.as(broker, ServiceAcls.TRAINER, config),
+                         SecureCluster.as(broker, ServiceAcls.SERVER, config))
+                         : Pipeline.ServiceConfigs.shared(config), ensemble);
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
                  MetricsServer producerEndpoint = MetricsServer.start(ProducerService.DEFAULT_METRICS_PORT,
                          producerMetrics.registry(), () -> true)) {
@@ -154,7 +178,9 @@ public final class StackCommand implements Callable<Integer> {
                 out.println("streaming: " + stream.describe());
                 out.flush();
                 final long streamStart = System.nanoTime();
-                final ProducerService producer = ProducerService.start(config, stream, rate, producerMetrics, null);
+                final ProducerService producer = ProducerService.start(
+                        secure ? SecureCluster.as(broker, ServiceAcls.PRODUCER, config) : config, stream, rate,
+                        producerMetrics, null);
                 final StackStatus status = new StackStatus(pipeline, producer, stream.size());
                 final boolean finished = status.runUntilDone(out, durationSeconds);
                 final ProduceSummary produced = producer.awaitCompletion();
@@ -164,19 +190,27 @@ public final class StackCommand implements Callable<Integer> {
                 if (exit) {
                     return produced.successful() ? 0 : 1;
                 }
-                waitForCtrlC(out, broker.bootstrapServers(), config);
+                waitForCtrlC(out, broker.bootstrapServers(), config, clientFiles);
+            } finally {
+                sweepers.forEach(HangingTransactionSweeper::close);
             }
         }
         return 0;
     }
 
-    private void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config)
-            throws InterruptedException {
+    private void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config,
+                              final Map<String, Path> clientFiles) throws InterruptedException {
         out.println();
         out.println("The stack keeps running. Try, in another terminal:");
-        out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 1000 --rate 200 --no-metrics");
-        out.println("  ./kd query --bootstrap-servers " + bootstrap + " --last 5");
-        out.println("  kcat -b " + bootstrap + " -t " + config.topics().predictions() + " -C -o -5 -e");
+        if (clientFiles.isEmpty()) {
+            out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 1000 --rate 200 --no-metrics");
+            out.println("  ./kd query --bootstrap-servers " + bootstrap + " --last 5");
+            out.println("  kcat -b " + bootstrap + " -t " + config.topics().predictions() + " -C -o -5 -e");
+        } else {
+            out.println("  KD_CONFIG=" + clientFiles.get(ServiceAcls.PRODUCER)
+                    + " ./kd produce --count 1000 --rate 200 --no-metrics");
+            out.println("  KD_CONFIG=" + clientFiles.get(ServiceAcls.READER) + " ./kd query --last 5");
+        }
         out.println("Ctrl-C stops it.");
         out.flush();
         final CountDownLatch stopped = new CountDownLatch(1);
