@@ -17,7 +17,11 @@ usage: docker/smoke-test.sh [--keep] [--help]
      and a prediction with a model version, every invalid one exactly one dead letter with its
      reason (read_committed); Prometheus shows both services up with their kd metrics
   4. batch 2, the same, while the teacher-service is killed with SIGKILL and started again
-  5. `docker-compose down -v` leaves no container, network or volume of the project
+  5. secured (docker-compose.secure.yml over the same volumes, as a site turns security on): the
+     credentials, users, topics and ACLs are made; N records produced and predicted with each
+     service as its own principal; a client without credentials, with a wrong password, or
+     without the ACL it needs is refused with a one-line error
+  6. `docker-compose down -v` leaves no container, network or volume of the project
 
 --keep leaves the stack running after a failure (docker-compose -p kdsmoke ... down -v removes it).
 Environment: SMOKE_RECORDS (valid records per batch, default 2000; a tenth as many invalid ones).
@@ -149,6 +153,50 @@ wait "$feeder"
 check check "localhost:$kafka_port" b2 "$valid" "$invalid" 300
 check prometheus "http://localhost:$prometheus_port" 120 "${kd_metrics[@]}"
 say "batch 2, through the kill: $(since "$step")"
+
+step=$SECONDS
+"${compose[@]}" stop 2>&1 | sed 's/^/  /'
+secured=("${compose[@]}" --file "$repo/docker-compose.secure.yml")
+compose=("${secured[@]}")   # what finish() shows and removes from here on
+say "secured: docker-compose -f docker-compose.yml -f docker-compose.secure.yml up -d"
+"${secured[@]}" up -d kafka teacher-service student-service serving-service transaction-sweeper 2>&1 | sed 's/^/  /'
+wait_healthy 600 kafka teacher-service student-service serving-service
+as_user() { # <user> <./kd arguments...>: run as the service principal <user> in the network
+    local user="$1"
+    shift
+    "${secured[@]}" run --rm --no-deps -e "KD_CONFIG=/secure/$user.properties" producer "$@"
+}
+as_user kd-producer produce --count "$valid" --no-metrics 2>&1 | tail -1 | sed 's/^/  /'
+deadline=$((SECONDS + 300))
+until predicted="$(as_user kd-reader query --last 1000000 --json 2>/dev/null \
+        | grep -o '"id":"p[0-9]*-[0-9]*"' | sort -u | wc -l)" && [ "$predicted" -ge "$valid" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        say "FAILED: $predicted of $valid records predicted on the secured stack after 300 s"
+        exit 1
+    fi
+    sleep 5
+done
+say "secured: $predicted records produced as kd-producer, predicted as kd-server, read as kd-reader"
+refused() { # <description> <expected one-line error> <docker-compose run arguments...>
+    local what="$1" expected="$2" output code=0
+    shift 2
+    output="$("${secured[@]}" run --rm --no-deps "$@" 2>&1)" || code=$?
+    if [ "$code" -eq 0 ] || ! grep -q -- "$expected" <<<"$output"; then
+        say "FAILED: $what: exit $code, expected '$expected' in:"
+        printf '%s\n' "$output" | tail -5
+        exit 1
+    fi
+    say "refused as it should be, $what: $(grep -- "$expected" <<<"$output" | head -1 | cut -c1-110)..."
+}
+refused "a wrong password" "query: error: Kafka refused this client's credentials" \
+    -e KD_CONFIG=/secure/kd-reader.properties \
+    -e 'KD_KAFKA_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username="kd-reader" password="wrong";' \
+    producer query --last 1 --timeout 20
+refused "the reader writing features" "produce: error: topic features is missing (or this principal may not" \
+    -e KD_CONFIG=/secure/kd-reader.properties producer produce --count 1 --no-metrics
+refused "no credentials" "query: error: the broker at kafka:19092 speaks TLS but this client is set for PLAINTEXT" \
+    -e KD_CONFIG= producer query --last 1 --timeout 10
+say "secured: $(since "$step")"
 
 step=$SECONDS
 "${compose[@]}" down -v 2>&1 | sed 's/^/  /'

@@ -5,6 +5,7 @@ import dev.kdstream.client.query.QueryCommand;
 import dev.kdstream.contracts.service.JavaSerialization;
 import dev.kdstream.launcher.broker.BrokerCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
+import dev.kdstream.launcher.secure.SecureCommand;
 import dev.kdstream.launcher.stack.StackCommand;
 import dev.kdstream.student.StudentCommand;
 import dev.kdstream.teacher.TeacherCommand;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Command;
 /** The {@code ./kd} command: one launcher, one subcommand per job. */
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
-        subcommands = {StackCommand.class, BrokerCommand.class, OfflineCommand.class, ProduceCommand.class,
-            TeacherCommand.class, StudentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StackCommand.class, BrokerCommand.class, SecureCommand.class, OfflineCommand.class,
+            ProduceCommand.class, TeacherCommand.class, StudentCommand.class, QueryCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"  bench    Benchmarks that print figures (docs/benchmarks.md): './kd bench",
             "             --help' lists them.",
             "", "Run './kd COMMAND --help' for a command's options."})

@@ -20,6 +20,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.CsvDatasetReader;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.kafka.ListenerProbe;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
@@ -107,6 +108,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 + config.get(ConfigKey.BOOTSTRAP_SERVERS) + (rate > 0 ? String.format(Locale.ROOT,
                 ", %,.0f records/s", rate) : ", as fast as possible"));
         out.flush();
+        if (!createTopics) {
+            ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
+        }
         if (createTopics) {
             final List<String> created = TopicAdmin.ensureTopics(config, List.of(config.topics().features()));
             if (!created.isEmpty()) {

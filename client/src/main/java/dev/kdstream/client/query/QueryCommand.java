@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.ListenerProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,7 +79,9 @@ public final class QueryCommand implements Callable<Integer> {
         final Duration timeout = Duration.ofSeconds(timeoutSeconds);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (PredictionReader reader = new PredictionReader(config())) {
+        final KdConfig config = config();
+        ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
+        try (PredictionReader reader = new PredictionReader(config)) {
             if (id != null) {
                 return printNewest(reader, timeout, out, err);
             }

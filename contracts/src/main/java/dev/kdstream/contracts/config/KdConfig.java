@@ -50,9 +50,16 @@ public final class KdConfig {
     /** From the process environment, {@code KD_CONFIG} (or {@code file}) and overrides. */
     public static KdConfig fromEnvironment(final Path file, final Map<String, String> overrides) {
         final Map<String, String> env = System.getenv();
-        final Path resolved = file != null ? file
-                : env.containsKey(CONFIG_FILE_ENV) ? Path.of(env.get(CONFIG_FILE_ENV)) : null;
-        return load(resolved, env, overrides);
+        return load(configFile(file, env), env, overrides);
+    }
+
+    /** {@code file}, else {@code KD_CONFIG}'s; none when neither is set, or {@code KD_CONFIG} is empty (unset in compose). */
+    static Path configFile(final Path file, final Map<String, String> env) {
+        if (file != null) {
+            return file;
+        }
+        final String named = env.get(CONFIG_FILE_ENV);
+        return named == null || named.isBlank() ? null : Path.of(named.trim());
     }
 
     /**

@@ -56,7 +56,8 @@ import dev.kdstream.contracts.metrics.MetricNames;
  *
  * <p>On a secured cluster a service's principal may not describe its output's producers, nor write
  * the markers an abort takes (ClusterAction, the brokers' right): its sweeper stops at the first
- * refusal, and the administrator runs one instead (as {@code ./kd broker --secure} does).
+ * refusal, and the administrator runs one instead ({@code ./kd secure sweep}, which
+ * {@code ./kd broker --secure} and {@code ./kd stack --secure} run).
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
@@ -242,8 +243,8 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                 // scanning on would only repeat the refusal (and the admin client's error log) forever
                 scheduler.shutdown();
                 LOG.warn("this service's principal may not look for hanging transactions ({}); it stops looking. "
-                        + "On a secured cluster the administrator does ('./kd broker --secure' and './kd stack --secure' "
-                        + "run one)",
+                        + "On a secured cluster the administrator does ('./kd secure sweep'; './kd broker --secure' "
+                        + "and './kd stack --secure' run one)",
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 return;
             }

@@ -72,6 +72,7 @@ public final class TopicAdmin {
                     + " / " + ConfigKey.TOPIC_PARTITIONS.env() + ", " + ConfigKey.TOPIC_REPLICATION_FACTOR.key()
                     + " / " + ConfigKey.TOPIC_REPLICATION_FACTOR.env() + ", or a command's --partitions)");
         }
+        ListenerProbe.requireMatchingProtocol(clientProperties);
         final Admin admin = Admin.create(clientProperties);
         try {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -103,8 +104,8 @@ public final class TopicAdmin {
                         if (needed.contains(t.name())) {
                             throw new EnvironmentException("topic " + t.name() + " is missing (or this principal "
                                     + "may not describe it) and this principal may not create it: create the "
-                                    + "topics as an administrator ('./kd broker --secure' does) and grant the "
-                                    + "service its ACLs (the README's Security section)", e.getCause());
+                                    + "topics as an administrator ('./kd broker --secure' and './kd secure setup' do) "
+                                    + "and grant the service its ACLs (the README's Security section)", e.getCause());
                         }
                     } else if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new EnvironmentException("cannot create topic " + t.name() + ": "

@@ -17,6 +17,16 @@ class KdConfigTest {
     Path dir;
 
     @Test
+    void anEmptyKdConfigNamesNoFile() {
+        // compose's `-e KD_CONFIG=` unsets a file the service would otherwise read
+        assertThat(KdConfig.configFile(null, Map.of(KdConfig.CONFIG_FILE_ENV, ""))).isNull();
+        assertThat(KdConfig.configFile(null, Map.of())).isNull();
+        assertThat(KdConfig.configFile(null, Map.of(KdConfig.CONFIG_FILE_ENV, "/secure/a.properties")))
+                .isEqualTo(Path.of("/secure/a.properties"));
+        assertThat(KdConfig.configFile(Path.of("b"), Map.of(KdConfig.CONFIG_FILE_ENV, "a"))).isEqualTo(Path.of("b"));
+    }
+
+    @Test
     void defaultsAreTheDocumentedOnes() {
         final KdConfig c = KdConfig.defaults();
         assertThat(c.get(ConfigKey.BOOTSTRAP_SERVERS)).isEqualTo("localhost:9092");

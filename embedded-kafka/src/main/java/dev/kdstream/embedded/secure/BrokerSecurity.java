@@ -45,15 +45,18 @@ public final class BrokerSecurity {
 
     private static final String STORE_PASSWORD = "store.password";
     private static final String PASSWORD_PREFIX = "password.";
+    private static final String SHARED_VOLUME = "shared.volume";
 
     private final Path dir;
     private final boolean mutualTls;
     private final String storePassword;
     private final Map<String, String> passwords;
+    private final boolean sharedVolume;
 
     private BrokerSecurity(final Path dir, final boolean mutualTls, final String storePassword,
-                           final Map<String, String> passwords) {
+                           final Map<String, String> passwords, final boolean sharedVolume) {
         this.dir = dir;
+        this.sharedVolume = sharedVolume;
         this.mutualTls = mutualTls;
         this.storePassword = storePassword;
         this.passwords = passwords;
@@ -68,9 +71,19 @@ public final class BrokerSecurity {
      */
     public static BrokerSecurity prepare(final Path dir, final List<String> users, final boolean mutualTls,
                                          final List<String> hosts) {
+        return prepare(dir, users, mutualTls, hosts, false);
+    }
+
+    /**
+     * @param sharedVolume readable by every user, for a volume that containers running as different
+     *                     users share (the broker's and the services'); a host directory stays the
+     *                     owner's only
+     */
+    public static BrokerSecurity prepare(final Path dir, final List<String> users, final boolean mutualTls,
+                                         final List<String> hosts, final boolean sharedVolume) {
         try {
             Files.createDirectories(dir);
-            ownerOnly(dir, "rwx------");
+            restrict(dir, sharedVolume ? "rwxr-xr-x" : "rwx------");
             final Path file = dir.resolve("credentials.properties");
             final Properties stored = new Properties();
             if (Files.exists(file)) {
@@ -79,6 +92,7 @@ public final class BrokerSecurity {
                 }
             }
             boolean changed = stored.putIfAbsent(STORE_PASSWORD, randomSecret()) == null;
+            changed |= !String.valueOf(sharedVolume).equals(stored.put(SHARED_VOLUME, String.valueOf(sharedVolume)));
             final Map<String, String> passwords = new LinkedHashMap<>();
             final List<String> all = new ArrayList<>(List.of(ADMIN));
             users.stream().filter(u -> !u.equals(ADMIN)).forEach(all::add);
@@ -90,16 +104,46 @@ public final class BrokerSecurity {
                 try (Writer w = Files.newBufferedWriter(file)) {
                     stored.store(w, "kd-stream: the embedded broker's SCRAM passwords and key store password");
                 }
-                ownerOnly(file, "rw-------");
             }
+            restrict(file, sharedVolume ? "rw-r--r--" : "rw-------");
             final BrokerSecurity security = new BrokerSecurity(dir, mutualTls, stored.getProperty(STORE_PASSWORD),
-                    passwords);
+                    passwords, sharedVolume);
             security.makeCertificates(hosts);
             return security;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's credentials in " + dir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The credentials {@link #prepare} made in {@code dir}, as they are (a later step, such as
+     * making the users on a running broker, must not change what the broker reads).
+     */
+    public static BrokerSecurity load(final Path dir, final List<String> users) {
+        final Path file = dir.resolve("credentials.properties");
+        if (!Files.exists(file) || !Files.exists(dir.resolve("broker.p12"))) {
+            throw new IllegalArgumentException("no credentials in " + dir + ": make them first ('./kd secure init')");
+        }
+        final Properties stored = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            stored.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        final Map<String, String> passwords = new LinkedHashMap<>();
+        final List<String> all = new ArrayList<>(List.of(ADMIN));
+        users.stream().filter(u -> !u.equals(ADMIN)).forEach(all::add);
+        for (final String user : all) {
+            final String password = stored.getProperty(PASSWORD_PREFIX + user);
+            if (password == null) {
+                throw new IllegalArgumentException(file + " has no password for " + user
+                        + ": run './kd secure init' on the directory again (it adds what is missing)");
+            }
+            passwords.put(user, password);
+        }
+        return new BrokerSecurity(dir, false, stored.getProperty(STORE_PASSWORD), passwords,
+                Boolean.parseBoolean(stored.getProperty(SHARED_VOLUME)));
     }
 
     private void makeCertificates(final List<String> hosts) {
@@ -189,9 +233,18 @@ public final class BrokerSecurity {
      * @param admin a client authenticated as {@link #ADMIN}
      */
     public void upsertUsers(final Admin admin) {
+        upsertUsers(admin, false);
+    }
+
+    /**
+     * @param admin        a client with the right to alter SCRAM credentials
+     * @param includeAdmin also {@link #ADMIN}'s: a broker whose storage was formatted without it
+     *                     (one that is not embedded, whose users the administrator makes later)
+     */
+    public void upsertUsers(final Admin admin, final boolean includeAdmin) {
         final List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts = new ArrayList<>();
         passwords.forEach((user, password) -> {
-            if (!user.equals(ADMIN)) {
+            if (includeAdmin || !user.equals(ADMIN)) {
                 upserts.add(new UserScramCredentialUpsertion(user,
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password));
             }
@@ -205,6 +258,24 @@ public final class BrokerSecurity {
             throw new IllegalStateException("cannot create the SCRAM users " + upserts.size() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Kafka client properties of the broker itself: TLS with the broker's certificate, for its
+     * loopback listener, where it is a super user. How users and ACLs are first made on a broker
+     * that knows no SCRAM user yet.
+     */
+    public Properties brokerClientProperties() {
+        final Properties p = new Properties();
+        p.put("security.protocol", "SSL");
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", dir.resolve("truststore.p12").toAbsolutePath().toString());
+        p.put("ssl.truststore.password", storePassword);
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", brokerStore().toAbsolutePath().toString());
+        p.put("ssl.keystore.password", storePassword);
+        p.put("ssl.key.password", storePassword);
+        return p;
     }
 
     /** Kafka client properties that authenticate as {@code user}. */
@@ -244,7 +315,7 @@ public final class BrokerSecurity {
         new TreeMap<>(clientProperties(user)).forEach((k, v) -> text.append("kafka.").append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(file, text);
-            ownerOnly(file, "rw-------");
+            restrict(file, sharedVolume ? "rw-r--r--" : "rw-------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -257,7 +328,7 @@ public final class BrokerSecurity {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void ownerOnly(final Path path, final String permissions) throws IOException {
+    private static void restrict(final Path path, final String permissions) throws IOException {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException e) {

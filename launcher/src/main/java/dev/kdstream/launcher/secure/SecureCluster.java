@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
@@ -52,9 +54,19 @@ public final class SecureCluster {
                                           final int partitions) {
         final BrokerSecurity security = broker.security().orElseThrow(() ->
                 new IllegalArgumentException("the broker is not secured"));
+        return setUp(broker.adminProperties(), security, broker.bootstrapServers(), config, partitions);
+    }
+
+    /**
+     * The same on any broker: creates the topics that are missing and grants every service its
+     * ACLs, as {@code adminClient}; writes each user's client config file for {@code bootstrap}.
+     */
+    public static Map<String, Path> setUp(final Properties adminClient, final BrokerSecurity security,
+                                          final String bootstrap, final KdConfig config, final int partitions) {
         final TopicNames topics = config.topics();
-        TopicAdmin.ensureTopics(broker.adminProperties(), topics, partitions, (short) 1);
-        try (Admin admin = Admin.create(broker.adminProperties())) {
+        TopicAdmin.ensureTopics(adminClient, topics, partitions,
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        try (Admin admin = Admin.create(adminClient)) {
             admin.createAcls(ServiceAcls.bindings(topics)).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -64,7 +76,7 @@ public final class SecureCluster {
         }
         final Map<String, Path> files = new LinkedHashMap<>();
         for (final String user : security.users()) {
-            files.put(user, security.writeClientConfig(user, broker.bootstrapServers()));
+            files.put(user, security.writeClientConfig(user, bootstrap));
         }
         return files;
     }
@@ -80,10 +92,16 @@ public final class SecureCluster {
      */
     public static List<HangingTransactionSweeper> sweepers(final EmbeddedKafkaBroker broker, final TopicNames topics,
                                                            final MeterRegistry registry) {
+        return sweepers(broker.adminProperties(), topics, registry);
+    }
+
+    /** The same with any client that may describe every producer and write transaction markers. */
+    public static List<HangingTransactionSweeper> sweepers(final Properties adminClient, final TopicNames topics,
+                                                           final MeterRegistry registry) {
         return List.of(
-                HangingTransactionSweeper.start(broker.adminProperties(), TeacherTopology.APPLICATION_ID,
+                HangingTransactionSweeper.start(adminClient, TeacherTopology.APPLICATION_ID,
                         Set.of(topics.softTargets(), topics.featuresDlq()), registry),
-                HangingTransactionSweeper.start(broker.adminProperties(), ServingTopology.APPLICATION_ID,
+                HangingTransactionSweeper.start(adminClient, ServingTopology.APPLICATION_ID,
                         Set.of(topics.predictions()), registry));
     }
 }

@@ -35,6 +35,21 @@ class MonitoringConfigTest {
     }
 
     @Test
+    void prometheusFindsTheSecuredComposeFilesOwnServicesByDnsOnTheirMetricsPorts() {
+        final Map<String, List<String>> byDns = RepoFiles.dnsTargets(RepoFiles.yaml(RepoFiles.prometheusConfig()));
+        final Map<String, JsonNode> secured = new java.util.LinkedHashMap<>();
+        RepoFiles.yaml(RepoFiles.secureCompose()).path("services").fields().forEachRemaining(e -> {
+            if (!RepoFiles.composeServices().containsKey(e.getKey())
+                    && RepoFiles.environment(e.getValue()).containsKey("KD_METRICS_PORT")) {
+                secured.put(e.getKey(), e.getValue());
+            }
+        });
+        assertThat(secured).as("services only the secured file runs").containsKey("serving-service");
+        secured.forEach((name, service) -> assertThat(byDns).as("prometheus.yml job %s", name)
+                .containsEntry(name, List.of(name + ":" + ServicePorts.metricsPort(service))));
+    }
+
+    @Test
     void composeMountsThePrometheusConfig() {
         final JsonNode prometheus = RepoFiles.composeServices().get("prometheus");
         assertThat(prometheus.path("volumes").toString())

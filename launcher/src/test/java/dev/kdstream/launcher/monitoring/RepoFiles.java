@@ -41,6 +41,11 @@ final class RepoFiles {
         return ROOT.resolve("docker-compose.yml");
     }
 
+    /** The override that secures Kafka. */
+    static Path secureCompose() {
+        return ROOT.resolve("docker-compose.secure.yml");
+    }
+
     static Path dockerfile() {
         return ROOT.resolve("Dockerfile");
     }
@@ -154,11 +159,29 @@ final class RepoFiles {
     static Map<String, List<String>> scrapeTargets(final JsonNode prometheusConfig) {
         final Map<String, List<String>> targets = new LinkedHashMap<>();
         for (final JsonNode job : prometheusConfig.path("scrape_configs")) {
+            if (!job.has("static_configs")) {
+                continue; // found by DNS: see dnsTargets
+            }
             final List<String> list = new ArrayList<>();
             for (final JsonNode group : job.path("static_configs")) {
                 group.path("targets").forEach(t -> list.add(t.asText()));
             }
             targets.put(job.path("job_name").asText(), list);
+        }
+        return targets;
+    }
+
+    /** The jobs whose targets Prometheus finds by DNS: job name to {@code name:port}. */
+    static Map<String, List<String>> dnsTargets(final JsonNode prometheusConfig) {
+        final Map<String, List<String>> targets = new LinkedHashMap<>();
+        for (final JsonNode job : prometheusConfig.path("scrape_configs")) {
+            final List<String> list = new ArrayList<>();
+            for (final JsonNode group : job.path("dns_sd_configs")) {
+                group.path("names").forEach(n -> list.add(n.asText() + ":" + group.path("port").asText()));
+            }
+            if (!list.isEmpty()) {
+                targets.put(job.path("job_name").asText(), list);
+            }
         }
         return targets;
     }
