@@ -47,7 +47,7 @@ public final class SecureCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new IllegalArgumentException("say 'init' or 'setup' (see ./kd secure --help)");
+        throw new IllegalArgumentException("say 'init', 'setup' or 'sweep' (see ./kd secure --help)");
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false,
