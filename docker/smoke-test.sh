@@ -164,7 +164,7 @@ wait_healthy 600 kafka teacher-service student-service serving-service
 as_user() { # <user> <./kd arguments...>: run as the service principal <user> in the network
     local user="$1"
     shift
-    "${secured[@]}" run --rm --no-deps -e "KD_CONFIG=/secure/$user.properties" producer "$@"
+    "${secured[@]}" run --rm --no-deps -e "KD_CONFIG=/secure/$user/$user.properties" producer "$@"
 }
 as_user kd-producer produce --count "$valid" --no-metrics 2>&1 | tail -1 | sed 's/^/  /'
 deadline=$((SECONDS + 300))
@@ -189,11 +189,11 @@ refused() { # <description> <expected one-line error> <docker-compose run argume
     say "refused as it should be, $what: $(grep -- "$expected" <<<"$output" | head -1 | cut -c1-110)..."
 }
 refused "a wrong password" "query: error: Kafka refused this client's credentials" \
-    -e KD_CONFIG=/secure/kd-reader.properties \
+    -e KD_CONFIG=/secure/kd-reader/kd-reader.properties \
     -e 'KD_KAFKA_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username="kd-reader" password="wrong";' \
     producer query --last 1 --timeout 20
 refused "the reader writing features" "produce: error: topic features is missing (or this principal may not" \
-    -e KD_CONFIG=/secure/kd-reader.properties producer produce --count 1 --no-metrics
+    -e KD_CONFIG=/secure/kd-reader/kd-reader.properties producer produce --count 1 --no-metrics
 refused "no credentials" "query: error: the broker at kafka:19092 speaks TLS but this client is set for PLAINTEXT" \
     -e KD_CONFIG= producer query --last 1 --timeout 10
 say "secured: $(since "$step")"

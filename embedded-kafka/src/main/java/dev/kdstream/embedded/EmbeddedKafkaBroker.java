@@ -9,9 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -75,18 +73,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                             final Path logDir, final BrokerSecurity security) {
         final int clientPort = port == 0 ? freePort() : port;
         final int controllerPort = freePort();
+        final int internalPort = freePort();
         try {
             Files.createDirectories(logDir);
             final Properties props = brokerProperties(logDir);
             props.putAll(security == null ? plaintextListeners(bindHost, advertisedHost, clientPort, controllerPort)
-                    : security.brokerProperties(bindHost, advertisedHost, clientPort, freePort(), controllerPort));
-            format(props, logDir, security == null ? List.of() : security.formatArguments());
+                    : security.brokerProperties(bindHost, advertisedHost, clientPort, internalPort, controllerPort));
+            format(props, logDir);
             final KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, advertisedHost, clientPort, logDir,
                     security);
             if (security != null) {
-                try (Admin admin = Admin.create(broker.adminProperties())) {
+                // as the broker itself on its internal listener: this works whether or not the
+                // metadata already holds the users (a directory first run plaintext, or reused)
+                final Properties asBroker = security.brokerClientProperties();
+                asBroker.put("bootstrap.servers", "localhost:" + internalPort);
+                try (Admin admin = Admin.create(asBroker)) {
                     security.upsertUsers(admin);
                 } catch (RuntimeException e) {
                     broker.close();
@@ -152,21 +155,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(final Properties props, final Path logDir, final List<String> extraArguments)
-            throws IOException {
+    private static void format(final Properties props, final Path logDir) throws IOException {
         final Path propsFile = logDir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
             props.store(out, "kd-stream embedded broker");
         }
+        // a secured broker's key store password is in it
+        BrokerSecurity.restrict(propsFile, "rw-------");
         final Path idFile = logDir.resolve("cluster.id");
         final String clusterId = Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString(),
-                "--ignore-formatted"));
-        args.addAll(extraArguments);
-        final int code = StorageTool.execute(args.toArray(String[]::new),
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+        final int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propsFile.toString(),
+            "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting the broker's storage failed: "
                     + output.toString(StandardCharsets.UTF_8));

@@ -18,8 +18,11 @@ import dev.kdstream.contracts.config.KdConfig;
  */
 public final class ListenerProbe {
 
-    /** An ApiVersions request (key 18, version 0, correlation id 1, client id "kd"): a few bytes any listener answers. */
-    private static final byte[] API_VERSIONS = {0, 0, 0, 10, 0, 18, 0, 0, 0, 0, 0, 1, 0, 2, 'k', 'd'};
+    /**
+     * An ApiVersions request (key 18, version 0, correlation id 1, client id "kd"), a few bytes any
+     * listener answers: its size (12), then the header.
+     */
+    static final byte[] API_VERSIONS = {0, 0, 0, 12, 0, 18, 0, 0, 0, 0, 0, 1, 0, 2, 'k', 'd'};
     private static final int TIMEOUT_MS = 2_000;
 
     private ListenerProbe() {

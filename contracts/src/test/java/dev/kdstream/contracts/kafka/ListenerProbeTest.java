@@ -2,6 +2,7 @@ package dev.kdstream.contracts.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -62,7 +63,13 @@ class ListenerProbeTest {
         final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         final Thread t = new Thread(() -> {
             try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
-                s.getInputStream().readNBytes(16);
+                // a broker reads the size, then exactly that many bytes; a wrong size is an invalid request
+                final DataInputStream in = new DataInputStream(s.getInputStream());
+                final byte[] request = new byte[in.readInt()];
+                in.readFully(request);
+                if (in.available() > 0 || request.length != ListenerProbe.API_VERSIONS.length - 4) {
+                    return;
+                }
                 out.write(answer);
             } catch (IOException e) {
                 // the server was closed

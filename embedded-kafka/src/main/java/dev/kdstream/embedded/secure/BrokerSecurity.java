@@ -1,19 +1,27 @@
 package dev.kdstream.embedded.secure;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +30,22 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 
 /**
- * The secured embedded broker's credentials and listener settings, kept in one directory: a local
- * CA, the broker's certificate, a client certificate (for mutual TLS), and a SCRAM-SHA-512 password
- * per user. Made on first use and reused after; delete the directory (with the broker's data, whose
- * SCRAM credentials it must match) to start over.
+ * A secured broker's credentials and listener settings, kept in one directory: a local CA, the
+ * broker's certificate, a SCRAM-SHA-512 password per user, a client config file per user and, for
+ * mutual TLS, a client certificate. Made on first use and reused after; delete the directory to
+ * start over.
  *
- * <p>Clients connect over SASL_SSL with SCRAM-SHA-512. The broker's own connections (controller,
- * replication) use a loopback TLS listener that requires the broker's certificate, so no listener
- * accepts an unauthenticated client. {@link #ADMIN} and the broker are the only super users; every
- * other user gets only the ACLs someone grants it.
+ * <p>Clients connect over SASL_SSL with SCRAM-SHA-512 and trust the CA's certificate (PEM, no
+ * password). The broker's own connections (controller, replication) use TLS listeners that
+ * require a certificate the CA signed; only the broker's own ({@link #BROKER_PRINCIPAL}) is a super
+ * user there, so no listener accepts an unauthenticated client and a client certificate alone
+ * grants nothing. {@link #ADMIN} and the broker are the only super users; every other user gets
+ * only the ACLs someone grants it. The key stores' password is the broker's alone: no client file
+ * holds it.
  */
 public final class BrokerSecurity {
 
@@ -44,22 +56,25 @@ public final class BrokerSecurity {
     static final String MECHANISM = "SCRAM-SHA-512";
 
     private static final String STORE_PASSWORD = "store.password";
+    private static final String CLIENT_STORE_PASSWORD = "client.store.password";
     private static final String PASSWORD_PREFIX = "password.";
     private static final String SHARED_VOLUME = "shared.volume";
 
     private final Path dir;
     private final boolean mutualTls;
     private final String storePassword;
+    private final String clientStorePassword;
     private final Map<String, String> passwords;
     private final boolean sharedVolume;
 
-    private BrokerSecurity(final Path dir, final boolean mutualTls, final String storePassword,
-                           final Map<String, String> passwords, final boolean sharedVolume) {
-        this.dir = dir;
-        this.sharedVolume = sharedVolume;
+    private BrokerSecurity(final Path dir, final boolean mutualTls, final Properties stored,
+                           final Map<String, String> passwords) {
+        this.dir = dir.toAbsolutePath();
         this.mutualTls = mutualTls;
-        this.storePassword = storePassword;
+        this.storePassword = stored.getProperty(STORE_PASSWORD);
+        this.clientStorePassword = stored.getProperty(CLIENT_STORE_PASSWORD);
         this.passwords = passwords;
+        this.sharedVolume = Boolean.parseBoolean(stored.getProperty(SHARED_VOLUME));
     }
 
     /**
@@ -75,9 +90,9 @@ public final class BrokerSecurity {
     }
 
     /**
-     * @param sharedVolume readable by every user, for a volume that containers running as different
-     *                     users share (the broker's and the services'); a host directory stays the
-     *                     owner's only
+     * @param sharedVolume readable by every user, for a Docker volume that the broker's container and
+     *                     the administrator's share (they run as different users) and no service
+     *                     mounts; a host directory stays the owner's only
      */
     public static BrokerSecurity prepare(final Path dir, final List<String> users, final boolean mutualTls,
                                          final List<String> hosts, final boolean sharedVolume) {
@@ -85,29 +100,20 @@ public final class BrokerSecurity {
             Files.createDirectories(dir);
             restrict(dir, sharedVolume ? "rwxr-xr-x" : "rwx------");
             final Path file = dir.resolve("credentials.properties");
-            final Properties stored = new Properties();
-            if (Files.exists(file)) {
-                try (Reader r = Files.newBufferedReader(file)) {
-                    stored.load(r);
-                }
-            }
+            final Properties stored = read(file);
             boolean changed = stored.putIfAbsent(STORE_PASSWORD, randomSecret()) == null;
+            changed |= stored.putIfAbsent(CLIENT_STORE_PASSWORD, randomSecret()) == null;
             changed |= !String.valueOf(sharedVolume).equals(stored.put(SHARED_VOLUME, String.valueOf(sharedVolume)));
-            final Map<String, String> passwords = new LinkedHashMap<>();
-            final List<String> all = new ArrayList<>(List.of(ADMIN));
-            users.stream().filter(u -> !u.equals(ADMIN)).forEach(all::add);
-            for (final String user : all) {
+            for (final String user : withAdmin(users)) {
                 changed |= stored.putIfAbsent(PASSWORD_PREFIX + user, randomSecret()) == null;
-                passwords.put(user, stored.getProperty(PASSWORD_PREFIX + user));
             }
             if (changed) {
                 try (Writer w = Files.newBufferedWriter(file)) {
-                    stored.store(w, "kd-stream: the embedded broker's SCRAM passwords and key store password");
+                    stored.store(w, "kd-stream: the broker's SCRAM passwords and key store passwords");
                 }
             }
             restrict(file, sharedVolume ? "rw-r--r--" : "rw-------");
-            final BrokerSecurity security = new BrokerSecurity(dir, mutualTls, stored.getProperty(STORE_PASSWORD),
-                    passwords, sharedVolume);
+            final BrokerSecurity security = new BrokerSecurity(dir, mutualTls, stored, passwords(stored, users, file));
             security.makeCertificates(hosts);
             return security;
         } catch (IOException e) {
@@ -125,16 +131,19 @@ public final class BrokerSecurity {
         if (!Files.exists(file) || !Files.exists(dir.resolve("broker.p12"))) {
             throw new IllegalArgumentException("no credentials in " + dir + ": make them first ('./kd secure init')");
         }
-        final Properties stored = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            stored.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        final Map<String, String> passwords = new LinkedHashMap<>();
+        final Properties stored = read(file);
+        return new BrokerSecurity(dir, false, stored, passwords(stored, users, file));
+    }
+
+    private static List<String> withAdmin(final List<String> users) {
         final List<String> all = new ArrayList<>(List.of(ADMIN));
         users.stream().filter(u -> !u.equals(ADMIN)).forEach(all::add);
-        for (final String user : all) {
+        return all;
+    }
+
+    private static Map<String, String> passwords(final Properties stored, final List<String> users, final Path file) {
+        final Map<String, String> passwords = new LinkedHashMap<>();
+        for (final String user : withAdmin(users)) {
             final String password = stored.getProperty(PASSWORD_PREFIX + user);
             if (password == null) {
                 throw new IllegalArgumentException(file + " has no password for " + user
@@ -142,8 +151,19 @@ public final class BrokerSecurity {
             }
             passwords.put(user, password);
         }
-        return new BrokerSecurity(dir, false, stored.getProperty(STORE_PASSWORD), passwords,
-                Boolean.parseBoolean(stored.getProperty(SHARED_VOLUME)));
+        return passwords;
+    }
+
+    private static Properties read(final Path file) {
+        final Properties stored = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                stored.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return stored;
     }
 
     private void makeCertificates(final List<String> hosts) {
@@ -151,17 +171,37 @@ public final class BrokerSecurity {
         if (!Files.exists(ca.caStore())) {
             ca.createAuthority();
         }
-        if (!Files.exists(brokerStore())) {
+        // a name added later (--advertised-host, --host) gets a new certificate, not a failed hostname check
+        if (!Files.exists(brokerStore()) || !names(brokerStore(), storePassword, "broker").containsAll(hosts)) {
+            deleteIfExists(brokerStore());
             ca.issue("broker", "kd-broker", hosts, null, LocalCa.VALIDITY_DAYS);
         }
-        if (!Files.exists(clientStore())) {
-            ca.issue("client", "kd-client", List.of(), null, LocalCa.VALIDITY_DAYS);
+        if (mutualTls && !Files.exists(clientStore())) {
+            ca.issue("client", "kd-client", List.of(), null, LocalCa.VALIDITY_DAYS, clientStorePassword);
+        }
+    }
+
+    /** The host names and addresses a store's certificate names (its subject alternative names). */
+    static Set<String> names(final Path store, final String password, final String alias) {
+        try (InputStream in = Files.newInputStream(store)) {
+            final KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(in, password.toCharArray());
+            final Collection<List<?>> alternatives = ((X509Certificate) keyStore.getCertificate(alias))
+                    .getSubjectAlternativeNames();
+            final Set<String> names = new HashSet<>();
+            if (alternatives != null) {
+                alternatives.forEach(entry -> names.add(String.valueOf(entry.get(1))));
+            }
+            return names;
+        } catch (IOException | GeneralSecurityException e) {
+            // unreadable: issued again
+            return Set.of();
         }
     }
 
     /** A client certificate that expired yesterday, to show what a client with one meets. */
     public Path issueExpiredClientCertificate(final String name) {
-        return new LocalCa(dir, storePassword).issue(name, "kd-expired", List.of(), "-3d", 2);
+        return new LocalCa(dir, storePassword).issue(name, "kd-expired", List.of(), "-3d", 2, clientStorePassword);
     }
 
     public Path directory() {
@@ -185,12 +225,16 @@ public final class BrokerSecurity {
         return dir.resolve("client.p12");
     }
 
+    Path caCertificate() {
+        return dir.resolve("ca.pem");
+    }
+
     /**
      * The broker's listeners: {@code EXTERNAL} (SASL_SSL, for clients) on {@code host:clientPort};
-     * {@code INTERNAL} and {@code CONTROLLER} (TLS with the broker's certificate) on loopback.
+     * {@code INTERNAL} and {@code CONTROLLER} (TLS, a certificate the CA signed) on loopback.
      */
     public Properties brokerProperties(final String bindHost, final String advertisedHost, final int clientPort,
-                                final int internalPort, final int controllerPort) {
+                                       final int internalPort, final int controllerPort) {
         final Properties p = new Properties();
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
         p.put("listeners", "EXTERNAL://" + bindHost + ":" + clientPort + ",INTERNAL://localhost:" + internalPort
@@ -208,7 +252,7 @@ public final class BrokerSecurity {
         p.put("ssl.truststore.type", "PKCS12");
         p.put("ssl.truststore.location", dir.resolve("truststore.p12").toString());
         p.put("ssl.truststore.password", storePassword);
-        // the broker's own listeners take only the broker's certificate
+        // the broker's own listeners take only certificates the CA signed
         p.put("ssl.client.auth", "required");
         p.put("listener.name.external.ssl.client.auth", mutualTls ? "required" : "none");
         p.put("sasl.enabled.mechanisms", MECHANISM);
@@ -221,58 +265,38 @@ public final class BrokerSecurity {
         return p;
     }
 
-    /** {@code kafka-storage format}'s arguments that give {@link #ADMIN} its password before the first start. */
-    public List<String> formatArguments() {
-        return List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + passwords.get(ADMIN) + "]");
-    }
-
     /**
-     * Gives every user its password (idempotent; {@link #ADMIN}'s was set when the storage was
-     * formatted, and the others are set here, so users added later get theirs too).
+     * Gives every user, {@link #ADMIN} included, its password (idempotent). In KRaft, SCRAM
+     * credentials live in the metadata log, so a broker with none is first reached otherwise: as
+     * the broker itself ({@link #brokerClientProperties}).
      *
-     * @param admin a client authenticated as {@link #ADMIN}
+     * @param admin a client with the right to alter SCRAM credentials
      */
     public void upsertUsers(final Admin admin) {
-        upsertUsers(admin, false);
-    }
-
-    /**
-     * @param admin        a client with the right to alter SCRAM credentials
-     * @param includeAdmin also {@link #ADMIN}'s: a broker whose storage was formatted without it
-     *                     (one that is not embedded, whose users the administrator makes later)
-     */
-    public void upsertUsers(final Admin admin, final boolean includeAdmin) {
-        final List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts = new ArrayList<>();
-        passwords.forEach((user, password) -> {
-            if (includeAdmin || !user.equals(ADMIN)) {
-                upserts.add(new UserScramCredentialUpsertion(user,
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password));
-            }
-        });
+        final List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        passwords.forEach((user, password) -> upserts.add(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
         try {
             admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the SCRAM users", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create the SCRAM users " + upserts.size() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the SCRAM users " + users() + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * Kafka client properties of the broker itself: TLS with the broker's certificate, for its
-     * loopback listener, where it is a super user. How users and ACLs are first made on a broker
-     * that knows no SCRAM user yet.
+     * internal listener, where it is a super user. How users and ACLs are first made.
      */
     public Properties brokerClientProperties() {
         final Properties p = new Properties();
         p.put("security.protocol", "SSL");
-        p.put("ssl.truststore.type", "PKCS12");
-        p.put("ssl.truststore.location", dir.resolve("truststore.p12").toAbsolutePath().toString());
-        p.put("ssl.truststore.password", storePassword);
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.location", caCertificate().toString());
         p.put("ssl.keystore.type", "PKCS12");
-        p.put("ssl.keystore.location", brokerStore().toAbsolutePath().toString());
+        p.put("ssl.keystore.location", brokerStore().toString());
         p.put("ssl.keystore.password", storePassword);
         p.put("ssl.key.password", storePassword);
         return p;
@@ -280,6 +304,11 @@ public final class BrokerSecurity {
 
     /** Kafka client properties that authenticate as {@code user}. */
     public Properties clientProperties(final String user) {
+        return clientProperties(user, dir);
+    }
+
+    /** @param caDir where the client finds the CA certificate */
+    private Properties clientProperties(final String user, final Path caDir) {
         final String password = passwords.get(user);
         if (password == null) {
             throw new IllegalArgumentException("no such user: " + user + " (known: " + users() + ")");
@@ -289,33 +318,46 @@ public final class BrokerSecurity {
         p.put("sasl.mechanism", MECHANISM);
         p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                 + user + "\" password=\"" + password + "\";");
-        p.put("ssl.truststore.type", "PKCS12");
-        p.put("ssl.truststore.location", dir.resolve("truststore.p12").toAbsolutePath().toString());
-        p.put("ssl.truststore.password", storePassword);
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.location", caDir.resolve("ca.pem").toString());
         if (mutualTls) {
             p.put("ssl.keystore.type", "PKCS12");
-            p.put("ssl.keystore.location", clientStore().toAbsolutePath().toString());
-            p.put("ssl.keystore.password", storePassword);
-            p.put("ssl.key.password", storePassword);
+            p.put("ssl.keystore.location", clientStore().toString());
+            p.put("ssl.keystore.password", clientStorePassword);
+            p.put("ssl.key.password", clientStorePassword);
         }
         return p;
     }
 
     /**
-     * Writes {@code <user>.properties}: a kd-stream config file (for {@code --config} or
-     * {@code KD_CONFIG}) that connects to {@code bootstrap} as {@code user}.
+     * Writes {@code <user>.properties} into this directory: a kd-stream config file (for
+     * {@code --config} or {@code KD_CONFIG}) that connects to {@code bootstrap} as {@code user}.
      */
     public Path writeClientConfig(final String user, final String bootstrap) {
-        final Path file = dir.resolve(user + ".properties");
+        return writeClientConfig(user, bootstrap, dir, dir);
+    }
+
+    /**
+     * Writes {@code <user>.properties} and the CA certificate into {@code outDir}, for a service that
+     * sees that directory at {@code mountedAs} (a Docker volume of its own, which holds no other
+     * user's password).
+     */
+    public Path writeClientConfig(final String user, final String bootstrap, final Path outDir, final Path mountedAs) {
+        final Path file = outDir.resolve(user + ".properties");
         // written by hand, not with Properties.store, whose escapes (username\="...") read badly; no
         // value here holds a backslash or a line break, so each line reads back exactly
         final StringBuilder text = new StringBuilder("# kd-stream: connect to the secured broker as " + user
                 + " (--config FILE or KD_CONFIG=FILE)\n");
         text.append("bootstrap.servers=").append(bootstrap).append('\n');
-        new TreeMap<>(clientProperties(user)).forEach((k, v) -> text.append("kafka.").append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(clientProperties(user, mountedAs)).forEach((k, v) ->
+                text.append("kafka.").append(k).append('=').append(v).append('\n'));
         try {
+            Files.createDirectories(outDir);
+            if (!outDir.toAbsolutePath().equals(dir)) {
+                Files.copy(caCertificate(), outDir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.writeString(file, text);
-            restrict(file, sharedVolume ? "rw-r--r--" : "rw-------");
+            restrict(file, sharedVolume || !outDir.toAbsolutePath().equals(dir) ? "rw-r--r--" : "rw-------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -328,7 +370,16 @@ public final class BrokerSecurity {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void restrict(final Path path, final String permissions) throws IOException {
+    private static void deleteIfExists(final Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + file, e);
+        }
+    }
+
+    /** Sets a file's permissions where the file system has POSIX ones. */
+    public static void restrict(final Path path, final String permissions) throws IOException {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException e) {

@@ -3,7 +3,11 @@ package dev.kdstream.embedded.secure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -106,8 +110,50 @@ class SecureBrokerIT {
         assertThat(again.clientProperties("alice")).isEqualTo(security.clientProperties("alice"));
     }
 
+    @Test
+    void aDirectoryFirstRunPlaintextIsSecuredLater() throws Exception {
+        // its metadata holds no SCRAM user; the users are made as the broker itself at every start
+        final Path logDir = dir.resolve("plaintext-first");
+        EmbeddedKafkaBroker.start(0, logDir).close();
+        final BrokerSecurity later = BrokerSecurity.prepare(dir.resolve("later"), List.of("alice"), false,
+                List.of("localhost"));
+        try (EmbeddedKafkaBroker secured = EmbeddedKafkaBroker.startSecure(0, logDir, later);
+             Admin admin = Admin.create(secured.adminProperties())) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void aHostNameAddedLaterGetsANewBrokerCertificate() {
+        final Path certificates = dir.resolve("names");
+        final BrokerSecurity first = BrokerSecurity.prepare(certificates, List.of(), false, List.of("localhost"));
+        assertThat(BrokerSecurity.names(first.brokerStore(), storePassword(certificates), "broker"))
+                .containsExactly("localhost");
+        final BrokerSecurity second = BrokerSecurity.prepare(certificates, List.of(), false,
+                List.of("localhost", "kafka"));
+        assertThat(BrokerSecurity.names(second.brokerStore(), storePassword(certificates), "broker"))
+                .containsExactlyInAnyOrder("localhost", "kafka");
+    }
+
+    @Test
+    void noClientFileHoldsTheKeyStorePassword() throws Exception {
+        final String storePassword = storePassword(security.directory());
+        final Path file = security.writeClientConfig("alice", broker.bootstrapServers());
+        assertThat(Files.readString(file)).doesNotContain(storePassword);
+    }
+
+    private static String storePassword(final Path credentials) {
+        final Properties stored = new Properties();
+        try (var r = Files.newBufferedReader(credentials.resolve("credentials.properties"))) {
+            stored.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return stored.getProperty("store.password");
+    }
+
     private static List<Throwable> causes(final Throwable e) {
-        final List<Throwable> chain = new java.util.ArrayList<>();
+        final List<Throwable> chain = new ArrayList<>();
         for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
             chain.add(t);
         }

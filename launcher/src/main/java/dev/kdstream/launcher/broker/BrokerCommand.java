@@ -107,7 +107,7 @@ public final class BrokerCommand implements Callable<Integer> {
         checkDataDir(dataDir);
         final String advertised = advertisedHost != null ? advertisedHost
                 : "0.0.0.0".equals(listen) ? "localhost" : listen;
-        final Path logDir = dataDir.resolve("kafka");
+        final Path logDir = logDir(dataDir, secure);
         final boolean reused = Files.exists(logDir.resolve("meta.properties"));
         final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), mutualTls,
                 List.of("localhost", "127.0.0.1", advertised)) : null;
@@ -169,6 +169,24 @@ public final class BrokerCommand implements Callable<Integer> {
         out.println("  ./kd teacher serve --bootstrap-servers " + bootstrap);
         out.println("  ./kd student --bootstrap-servers " + bootstrap);
         out.println("  ./kd produce --bootstrap-servers " + bootstrap + " --count 10000");
+    }
+
+    /**
+     * {@code dir/kafka}; or {@code dir} itself where a build from before {@code --secure} kept the
+     * broker's data there (the credentials cannot sit inside a Kafka log directory, whose every
+     * subdirectory must be a partition's).
+     */
+    static Path logDir(final Path dir, final boolean secure) {
+        if (!Files.exists(dir.resolve("meta.properties"))) {
+            return dir.resolve("kafka");
+        }
+        if (secure) {
+            throw new IllegalArgumentException("--data-dir " + dir + " holds a broker's data where builds before "
+                    + "--secure kept it (in the directory itself, not in " + dir.resolve("kafka") + "): move it there "
+                    + "(mv " + dir + " " + dir + ".old && mkdir " + dir + " && mv " + dir + ".old " + dir.resolve("kafka")
+                    + ") or choose another --data-dir");
+        }
+        return dir;
     }
 
     /** A port in use would otherwise fail deep in the broker's start-up with a page of log. */

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
@@ -54,18 +53,21 @@ public final class SecureCluster {
                                           final int partitions) {
         final BrokerSecurity security = broker.security().orElseThrow(() ->
                 new IllegalArgumentException("the broker is not secured"));
-        return setUp(broker.adminProperties(), security, broker.bootstrapServers(), config, partitions);
+        grant(broker.adminProperties(), config.topics(), partitions, (short) 1);
+        final Map<String, Path> files = new LinkedHashMap<>();
+        for (final String user : security.users()) {
+            files.put(user, security.writeClientConfig(user, broker.bootstrapServers()));
+        }
+        return files;
     }
 
     /**
-     * The same on any broker: creates the topics that are missing and grants every service its
-     * ACLs, as {@code adminClient}; writes each user's client config file for {@code bootstrap}.
+     * On any broker, as {@code adminClient}: creates the topics that are missing and grants every
+     * service its ACLs (both idempotent).
      */
-    public static Map<String, Path> setUp(final Properties adminClient, final BrokerSecurity security,
-                                          final String bootstrap, final KdConfig config, final int partitions) {
-        final TopicNames topics = config.topics();
-        TopicAdmin.ensureTopics(adminClient, topics, partitions,
-                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+    public static void grant(final Properties adminClient, final TopicNames topics, final int partitions,
+                             final short replication) {
+        TopicAdmin.ensureTopics(adminClient, topics, partitions, replication);
         try (Admin admin = Admin.create(adminClient)) {
             admin.createAcls(ServiceAcls.bindings(topics)).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -74,11 +76,6 @@ public final class SecureCluster {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the services' ACLs: " + e.getMessage(), e);
         }
-        final Map<String, Path> files = new LinkedHashMap<>();
-        for (final String user : security.users()) {
-            files.put(user, security.writeClientConfig(user, bootstrap));
-        }
-        return files;
     }
 
     /** {@code config} connecting as {@code user} of {@code broker}. */

@@ -111,6 +111,17 @@ public final class SecureCommand implements Runnable {
                 description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(names = "--clients-dir", paramLabel = "DIR",
+                description = "Write each service's config file and the CA certificate into DIR/<user>/ (one "
+                        + "Docker volume per service, so that no service can read another's password), instead "
+                        + "of into --dir.")
+        Path clientsDir;
+
+        @Option(names = "--clients-mount", paramLabel = "PATH", defaultValue = "/secure",
+                description = "With --clients-dir: where a service sees its directory's parent; its config file "
+                        + "names its CA certificate as PATH/<user>/ca.pem (default: ${DEFAULT-VALUE}).")
+        Path clientsMount;
+
         @Override
         public Integer call() {
             if (partitions < 1) {
@@ -122,15 +133,24 @@ public final class SecureCommand implements Runnable {
             final Properties asBroker = security.brokerClientProperties();
             asBroker.put("bootstrap.servers", internalBootstrap);
             try (Admin admin = Admin.create(asBroker)) {
-                security.upsertUsers(admin, true);
+                security.upsertUsers(admin);
             } catch (RuntimeException e) {
                 throw KafkaAccess.refused(e) ? new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e) : e;
             }
-            final Map<String, Path> files = SecureCluster.setUp(asBroker, security,
-                    config.get(ConfigKey.BOOTSTRAP_SERVERS), config, partitions);
+            SecureCluster.grant(asBroker, config.topics(), partitions,
+                    (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
+            final String bootstrap = config.get(ConfigKey.BOOTSTRAP_SERVERS);
+            final List<Path> files = new ArrayList<>();
+            for (final String user : security.users()) {
+                // the administrator's file stays with the credentials
+                files.add(clientsDir == null || user.equals(BrokerSecurity.ADMIN)
+                        ? security.writeClientConfig(user, bootstrap)
+                        : security.writeClientConfig(user, bootstrap, clientsDir.resolve(user),
+                                clientsMount.resolve(user)));
+            }
             final PrintWriter out = spec.commandLine().getOut();
             out.println("kd secure: users " + security.users() + ", topics " + config.topics().all()
-                    + " and the services' ACLs are on the broker; client config files: " + files.values());
+                    + " and the services' ACLs are on the broker; client config files: " + files);
             out.flush();
             return 0;
         }

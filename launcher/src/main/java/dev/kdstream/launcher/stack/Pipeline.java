@@ -1,5 +1,6 @@
 package dev.kdstream.launcher.stack;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
@@ -57,8 +58,9 @@ public final class Pipeline implements AutoCloseable {
                 teacherMetrics);
         this.trainer = TrainerService.start(trainerConfig, studentMetrics, ensemble.manifest());
         this.server = ServingService.start(configs.server().with(studentPortSetting), studentMetrics);
-        this.studentEndpoint = MetricsServer.start(studentPort, studentMetrics.registry(),
-                () -> trainer.healthy() && server.healthy());
+        // on metrics.bind, as each service's own endpoint is
+        this.studentEndpoint = MetricsServer.start(trainerConfig.metricsAddress(studentPort),
+                studentMetrics.registry(), () -> trainer.healthy() && server.healthy());
     }
 
     /** With each service's default metrics port, 9401 (teacher) and 9402 (student). */
@@ -110,6 +112,11 @@ public final class Pipeline implements AutoCloseable {
 
     public String teacherMetricsUrl() {
         return "http://localhost:" + teacher.metricsPort() + "/metrics";
+    }
+
+    /** Where the student's /metrics and /health listen ({@code metrics.bind}, the student's port). */
+    public InetSocketAddress studentMetricsAddress() {
+        return studentEndpoint.address();
     }
 
     public String studentMetricsUrl() {

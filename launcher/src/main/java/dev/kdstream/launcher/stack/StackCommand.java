@@ -2,6 +2,7 @@ package dev.kdstream.launcher.stack;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -168,7 +169,8 @@ public final class StackCommand implements Callable<Integer> {
                          SecureCluster.as(broker, ServiceAcls.SERVER, config))
                          : Pipeline.ServiceConfigs.shared(config), ensemble);
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
-                 MetricsServer producerEndpoint = MetricsServer.start(ProducerService.DEFAULT_METRICS_PORT,
+                 MetricsServer producerEndpoint = MetricsServer.start(new InetSocketAddress(
+                         config.metricsAddress(0).getAddress(), ProducerService.DEFAULT_METRICS_PORT),
                          producerMetrics.registry(), () -> true)) {
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
                         + pipeline.studentMetricsUrl() + "   producer http://localhost:" + producerEndpoint.port()

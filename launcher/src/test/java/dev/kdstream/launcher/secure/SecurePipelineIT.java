@@ -73,9 +73,11 @@ class SecurePipelineIT {
 
     @Test
     void thePipelineRunsWithEachServiceAsItsOwnPrincipal() {
-        final var configs = new Pipeline.ServiceConfigs(as(ServiceAcls.TEACHER), as(ServiceAcls.TRAINER),
-                as(ServiceAcls.SERVER));
+        // the student's endpoint honours metrics.bind, as the separate services' do
+        final var configs = new Pipeline.ServiceConfigs(as(ServiceAcls.TEACHER),
+                as(ServiceAcls.TRAINER).with(Map.of(ConfigKey.METRICS_BIND.key(), "0.0.0.0")), as(ServiceAcls.SERVER));
         try (Pipeline pipeline = Pipeline.startOnFreePorts(configs, ensemble)) {
+            assertThat(pipeline.studentMetricsAddress().getAddress().isAnyLocalAddress()).isTrue();
             assertThat(pipeline.teacher().createdTopics()).isEmpty();
             final List<String> ids = PipelineFixture.produceValid(as(ServiceAcls.PRODUCER), data, 0, 300);
             final Set<String> predicted = PipelineFixture.readUntil(as(ServiceAcls.READER),

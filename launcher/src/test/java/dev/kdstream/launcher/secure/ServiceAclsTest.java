@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,16 @@ class ServiceAclsTest {
                 assertThat(grant.operations()).as(grant.toString())
                         .doesNotContain(AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER,
                                 AclOperation.ALTER_CONFIGS, AclOperation.ALL);
+            }
+        }
+    }
+
+    @Test
+    void noPrefixGrantReachesAPipelineTopic() {
+        // a Streams app's prefix (its internal topics) must not cover a topic of the pipeline
+        for (final var grant : ServiceAcls.grants(TOPICS)) {
+            if (grant.type() == ResourceType.TOPIC && grant.pattern() == PatternType.PREFIXED) {
+                assertThat(TOPICS.all()).as(grant.toString()).noneMatch(t -> t.startsWith(grant.name()));
             }
         }
     }
