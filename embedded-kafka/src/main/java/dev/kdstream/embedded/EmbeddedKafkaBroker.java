@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -87,10 +86,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (security != null) {
                 // as the broker itself on its internal listener: this works whether or not the
                 // metadata already holds the users (a directory first run plaintext, or reused)
-                final Properties asBroker = security.brokerClientProperties();
-                asBroker.put("bootstrap.servers", "localhost:" + internalPort);
-                try (Admin admin = Admin.create(asBroker)) {
-                    security.upsertUsers(admin);
+                try {
+                    security.makeUsers("localhost:" + internalPort);
                 } catch (RuntimeException e) {
                     broker.close();
                     throw e;

@@ -266,13 +266,17 @@ public final class BrokerSecurity {
     }
 
     /**
-     * Gives every user, {@link #ADMIN} included, its password (idempotent). In KRaft, SCRAM
-     * credentials live in the metadata log, so a broker with none is first reached otherwise: as
-     * the broker itself ({@link #brokerClientProperties}).
-     *
-     * @param admin a client with the right to alter SCRAM credentials
+     * Gives every user, {@link #ADMIN} included, its password (idempotent), as the broker itself on
+     * its internal TLS listener: in KRaft, SCRAM credentials live in the metadata log, so a broker
+     * with none cannot be reached with SCRAM to make one.
      */
-    public void upsertUsers(final Admin admin) {
+    public void makeUsers(final String internalBootstrap) {
+        try (Admin admin = Admin.create(brokerClientProperties(internalBootstrap))) {
+            upsertUsers(admin);
+        }
+    }
+
+    private void upsertUsers(final Admin admin) {
         final List<UserScramCredentialAlteration> upserts = new ArrayList<>();
         passwords.forEach((user, password) -> upserts.add(new UserScramCredentialUpsertion(user,
                 new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
@@ -288,10 +292,12 @@ public final class BrokerSecurity {
 
     /**
      * Kafka client properties of the broker itself: TLS with the broker's certificate, for its
-     * internal listener, where it is a super user. How users and ACLs are first made.
+     * internal listener at {@code internalBootstrap}, where it is a super user. How users and ACLs
+     * are first made.
      */
-    public Properties brokerClientProperties() {
+    public Properties brokerClientProperties(final String internalBootstrap) {
         final Properties p = new Properties();
+        p.put("bootstrap.servers", internalBootstrap);
         p.put("security.protocol", "SSL");
         p.put("ssl.truststore.type", "PEM");
         p.put("ssl.truststore.location", caCertificate().toString());

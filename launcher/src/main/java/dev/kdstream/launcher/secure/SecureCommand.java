@@ -5,11 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
-import org.apache.kafka.clients.admin.Admin;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -130,14 +127,12 @@ public final class SecureCommand implements Runnable {
             final BrokerSecurity security = BrokerSecurity.load(dir, ServiceAcls.PRINCIPALS);
             final KdConfig config = KdConfig.fromEnvironment(null, bootstrapServers == null ? Map.of()
                     : Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers));
-            final Properties asBroker = security.brokerClientProperties();
-            asBroker.put("bootstrap.servers", internalBootstrap);
-            try (Admin admin = Admin.create(asBroker)) {
-                security.upsertUsers(admin);
+            try {
+                security.makeUsers(internalBootstrap);
             } catch (RuntimeException e) {
                 throw KafkaAccess.refused(e) ? new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e) : e;
             }
-            SecureCluster.grant(asBroker, config.topics(), partitions,
+            SecureCluster.grant(security.brokerClientProperties(internalBootstrap), config.topics(), partitions,
                     (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
             final String bootstrap = config.get(ConfigKey.BOOTSTRAP_SERVERS);
             final List<Path> files = new ArrayList<>();
