@@ -42,6 +42,8 @@ public final class PredictionReader implements AutoCloseable {
     private final CommittedReader<String, byte[]> reader;
     private final String topic;
     private final String bootstrapServers;
+    /** Whether the client authenticates: a secured cluster hides the topics a principal has no ACL on. */
+    private final boolean authenticated;
     private final Deserializer<Prediction> values;
     /** Where the last {@link #last} read up to, so a {@link #follow} after it misses nothing. */
     private Map<TopicPartition, Long> readUpTo = Map.of();
@@ -50,6 +52,8 @@ public final class PredictionReader implements AutoCloseable {
         final Topic<String, Prediction> predictions = Topics.of(config.topics()).predictions();
         this.topic = predictions.name();
         this.bootstrapServers = config.get(ConfigKey.BOOTSTRAP_SERVERS);
+        this.authenticated = !config.kafkaProperties().getProperty("security.protocol", "PLAINTEXT")
+                .equalsIgnoreCase("PLAINTEXT");
         this.values = predictions.valueSerde().deserializer();
         this.reader = new CommittedReader<>(readerConfig(config), new StringDeserializer(),
                 new ByteArrayDeserializer());
@@ -182,8 +186,12 @@ public final class PredictionReader implements AutoCloseable {
                     + timeout.toSeconds() + " s (is the broker running? see --bootstrap-servers)", e);
         }
         if (partitions.isEmpty()) {
-            throw new IllegalArgumentException("topic " + topic + " does not exist (is the stack running? it is "
-                    + "created by './kd produce' and the services on start)");
+            throw new IllegalArgumentException(authenticated
+                    ? "topic " + topic + " does not exist, or this principal may not describe it: read it as the "
+                            + "reader's principal (on './kd broker --secure', its kd-reader.properties), which has Read "
+                            + "and Describe on it (the README's Security section)"
+                    : "topic " + topic + " does not exist (is the stack running? it is created by './kd produce' "
+                            + "and the services on start)");
         }
         return partitions;
     }
