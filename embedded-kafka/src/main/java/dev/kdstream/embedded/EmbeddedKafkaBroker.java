@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -191,7 +192,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** The broker's credentials, if it is secured. */
-    public java.util.Optional<BrokerSecurity> security() {
+    public Optional<BrokerSecurity> security() {
         return java.util.Optional.ofNullable(security);
     }
 

@@ -1,6 +1,7 @@
 package dev.kdstream.launcher;
 
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.data.DataFormatException;
@@ -28,7 +29,7 @@ public final class UserErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(final Exception e, final CommandLine cmd, final ParseResult parsed) {
         // an EnvironmentException already says what to do; a bare refusal is explained here
-        final var refused = e instanceof EnvironmentException ? java.util.Optional.<String>empty()
+        final Optional<String> refused = e instanceof EnvironmentException ? Optional.empty()
                 : KafkaAccess.explain(e);
         if (refused.isPresent()) {
             cmd.getErr().println(cmd.getCommandName() + ": error: " + refused.get());

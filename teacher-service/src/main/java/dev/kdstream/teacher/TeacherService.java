@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.Uuid;
@@ -96,7 +97,7 @@ public final class TeacherService implements Service {
     }
 
     /** Why it stopped, in one line, if it stopped by failing (see {@link StreamsRunner#failureMessage()}). */
-    public java.util.Optional<String> failureMessage() {
+    public Optional<String> failureMessage() {
         return streams.failureMessage();
     }
 

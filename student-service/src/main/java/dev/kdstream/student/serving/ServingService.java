@@ -1,6 +1,7 @@
 package dev.kdstream.student.serving;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -58,12 +59,12 @@ public final class ServingService implements Service {
     }
 
     /** What stopped it, if a failure did. */
-    public java.util.Optional<Throwable> failure() {
+    public Optional<Throwable> failure() {
         return streams.failure();
     }
 
     /** Why it stopped, in one line, if it stopped by failing (see {@link StreamsRunner#failureMessage()}). */
-    public java.util.Optional<String> failureMessage() {
+    public Optional<String> failureMessage() {
         return streams.failureMessage();
     }
 
