@@ -73,7 +73,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                             final Path logDir, final BrokerSecurity security) {
         final int clientPort = port == 0 ? freePort() : port;
         final int controllerPort = freePort();
-        final int internalPort = freePort();
+        // the secured broker's own TLS listener (controller and replication)
+        final int internalPort = security == null ? -1 : freePort();
         try {
             Files.createDirectories(logDir);
             final Properties props = brokerProperties(logDir);

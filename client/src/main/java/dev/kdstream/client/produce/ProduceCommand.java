@@ -108,14 +108,14 @@ public final class ProduceCommand implements Callable<Integer> {
                 + config.get(ConfigKey.BOOTSTRAP_SERVERS) + (rate > 0 ? String.format(Locale.ROOT,
                 ", %,.0f records/s", rate) : ", as fast as possible"));
         out.flush();
-        if (!createTopics) {
-            ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
-        }
         if (createTopics) {
+            // probes the listener first (ListenerProbe)
             final List<String> created = TopicAdmin.ensureTopics(config, List.of(config.topics().features()));
             if (!created.isEmpty()) {
                 out.println("created topics " + String.join(", ", created));
             }
+        } else {
+            ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
         }
 
         final ProgressLine progress = quiet ? null : ProgressLine.onStderr();

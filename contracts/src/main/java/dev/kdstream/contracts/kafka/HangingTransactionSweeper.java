@@ -139,7 +139,7 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                                          final Set<String> outputTopics) {
         return open.stream().filter(o -> {
             final CoordinatorView view = views.get(o.producerId());
-            if (view == null || OPEN_STATES.contains(view.state()) && view.partitions().contains(o.partition())) {
+            if (view == null || held(o, view)) {
                 return false;
             }
             final boolean ours = view.transactionalId().startsWith(applicationId + "-");
@@ -187,7 +187,7 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                     // instance aborted it first
                     LOG.info("a transaction on {} (producer id {}, epoch {}) that looked hanging ended meanwhile",
                             h.partition(), h.producerId(), h.producerEpoch());
-                } else if (reported.add(h.partition() + "/" + h.producerId() + "/" + h.producerEpoch())) {
+                } else if (firstReport(h)) {
                     LOG.error("a hanging transaction on {} (producer id {}, epoch {}, open since offset {}) holds "
                             + "every read_committed reader of the partition and could not be aborted ({}): abort "
                             + "it with kafka-transactions.sh abort --topic {} --partition {} --start-offset {}",
@@ -210,10 +210,8 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                                     final Map<Long, CoordinatorView> views, final List<OpenTransaction> aborting) {
         for (final OpenTransaction o : open) {
             final CoordinatorView view = views.get(o.producerId());
-            final boolean held = view != null && OPEN_STATES.contains(view.state())
-                    && view.partitions().contains(o.partition());
-            if (!held && openBefore.contains(o) && !aborting.contains(o)
-                    && reported.add(o.partition() + "/" + o.producerId() + "/" + o.producerEpoch())) {
+            final boolean held = view != null && held(o, view);
+            if (!held && openBefore.contains(o) && !aborting.contains(o) && firstReport(o)) {
                 LOG.error("a transaction on {} (producer id {}, epoch {}, open since offset {}) has no marker and "
                         + "its coordinator has moved on ({}); it holds every read_committed reader of the partition. "
                         + "It is not aborted here: if its coordinator committed it, its other partitions hold "
@@ -223,6 +221,16 @@ public final class HangingTransactionSweeper implements AutoCloseable {
                         view == null ? "unknown producer" : view.state() + " at epoch " + view.producerEpoch());
             }
         }
+    }
+
+    /** Its coordinator holds it open on its partition: its markers are still to come. */
+    private static boolean held(final OpenTransaction o, final CoordinatorView view) {
+        return OPEN_STATES.contains(view.state()) && view.partitions().contains(o.partition());
+    }
+
+    /** Whether {@code o} is yet to be reported: each stuck transaction is said once, loudly. */
+    private boolean firstReport(final OpenTransaction o) {
+        return reported.add(o.partition() + "/" + o.producerId() + "/" + o.producerEpoch());
     }
 
     private boolean stillOpen(final OpenTransaction h) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -118,8 +119,9 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            if (KafkaAccess.refused(e)) {
-                throw new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e);
+            final Optional<String> refusal = KafkaAccess.explain(e);
+            if (refusal.isPresent()) {
+                throw new EnvironmentException(refusal.get(), e);
             }
             throw new EnvironmentException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
                     + " within 30 s to create topics (is the broker running? see " + ConfigKey.BOOTSTRAP_SERVERS.key()
@@ -143,8 +145,9 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
-            if (KafkaAccess.refused(e)) {
-                throw new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e);
+            final Optional<String> refusal = KafkaAccess.explain(e);
+            if (refusal.isPresent()) {
+                throw new EnvironmentException(refusal.get(), e);
             }
             throw new EnvironmentException("cannot describe topic " + topic + " at "
                     + clientProperties.get("bootstrap.servers") + " within 30 s" + (e.getMessage() == null ? ""

@@ -292,7 +292,7 @@ public final class FeatureParser {
             return FeatureRecord.TRAIN;
         }
         final String s = split.asText();
-        if (!split.isTextual() || !(FeatureRecord.TRAIN.equals(s) || FeatureRecord.HOLDOUT.equals(s))) {
+        if (!split.isTextual() || !FeatureRecord.isKnownSplit(s)) {
             throw new InvalidRecordException(Reason.BAD_SPLIT, "'split' must be \"train\" or \"holdout\", got " + split);
         }
         return s;

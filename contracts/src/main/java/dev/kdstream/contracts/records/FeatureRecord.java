@@ -15,6 +15,12 @@ public record FeatureRecord(String id, long ts, double[] features, Integer label
 
     public static final String TRAIN = "train";
     public static final String HOLDOUT = "holdout";
+
+    /** Whether {@code split} is one of the two the pipeline knows. */
+    public static boolean isKnownSplit(final String split) {
+        return TRAIN.equals(split) || HOLDOUT.equals(split);
+    }
+
     /**
      * The longest id accepted, in characters: an id is a record's Kafka key and is copied into every
      * soft target and prediction, and no real id comes near it.

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -71,11 +70,13 @@ public final class StreamsRunner implements Service {
                 replaced.increment();
                 LOG.warn("{}: a stream thread failed on a broker error; replacing it (its transaction is "
                         + "aborted, its successor resumes from the last commit)", name, e);
-            } else if (KafkaAccess.refused(e)) {
-                failure = e;
-                LOG.error("{}: stopping: {}", name, KafkaAccess.explain(e).orElseThrow());
+                return response;
+            }
+            failure = e;
+            final Optional<String> refusal = KafkaAccess.explain(e);
+            if (refusal.isPresent()) {
+                LOG.error("{}: stopping: {}", name, refusal.get());
             } else {
-                failure = e;
                 LOG.error("{}: a stream thread failed; stopping {}", name, name, e);
             }
             return response;
@@ -103,8 +104,12 @@ public final class StreamsRunner implements Service {
         try {
             runner.streams.start();
             if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-                runner.sweeper = HangingTransactionSweeper.start(adminProperties(config),
-                        config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), sinkTopics(topology), registry);
+                final String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+                // the client settings an Admin takes (connection, security), as Streams gives its own admin
+                final Properties admin = new Properties();
+                admin.putAll(new StreamsConfig(config).getAdminConfigs(applicationId + "-sweeper"));
+                runner.sweeper = HangingTransactionSweeper.start(admin, applicationId, sinkTopics(topology),
+                        registry);
             }
         } catch (RuntimeException e) {
             runner.close();
@@ -120,14 +125,6 @@ public final class StreamsRunner implements Service {
                 .filter(node -> node instanceof TopologyDescription.Sink sink && sink.topic() != null)
                 .map(node -> ((TopologyDescription.Sink) node).topic())
                 .collect(Collectors.toSet());
-    }
-
-    /** The client settings an Admin takes (connection, security), without Streams' own. */
-    private static Properties adminProperties(final Properties streamsConfig) {
-        final Properties admin = new Properties();
-        streamsConfig.stringPropertyNames().stream().filter(AdminClientConfig.configNames()::contains)
-                .forEach(key -> admin.put(key, streamsConfig.get(key)));
-        return admin;
     }
 
     /** CREATED, REBALANCING, RUNNING, ... (status lines, failure checks). */

@@ -66,6 +66,8 @@ public final class BrokerSecurity {
     private final String clientStorePassword;
     private final Map<String, String> passwords;
     private final boolean sharedVolume;
+    /** Where the certificates are, and who issues new ones. */
+    private final LocalCa ca;
 
     private BrokerSecurity(final Path dir, final boolean mutualTls, final Properties stored,
                            final Map<String, String> passwords) {
@@ -75,6 +77,7 @@ public final class BrokerSecurity {
         this.clientStorePassword = stored.getProperty(CLIENT_STORE_PASSWORD);
         this.passwords = passwords;
         this.sharedVolume = Boolean.parseBoolean(stored.getProperty(SHARED_VOLUME));
+        this.ca = new LocalCa(this.dir, storePassword);
     }
 
     /**
@@ -167,7 +170,6 @@ public final class BrokerSecurity {
     }
 
     private void makeCertificates(final List<String> hosts) {
-        final LocalCa ca = new LocalCa(dir, storePassword);
         if (!Files.exists(ca.caStore())) {
             ca.createAuthority();
         }
@@ -201,15 +203,11 @@ public final class BrokerSecurity {
 
     /** A client certificate that expired yesterday, to show what a client with one meets. */
     public Path issueExpiredClientCertificate(final String name) {
-        return new LocalCa(dir, storePassword).issue(name, "kd-expired", List.of(), "-3d", 2, clientStorePassword);
+        return ca.issue(name, "kd-expired", List.of(), "-3d", 2, clientStorePassword);
     }
 
     public Path directory() {
         return dir;
-    }
-
-    public boolean mutualTls() {
-        return mutualTls;
     }
 
     /** Every SCRAM user, {@link #ADMIN} first. */
@@ -226,7 +224,7 @@ public final class BrokerSecurity {
     }
 
     Path caCertificate() {
-        return dir.resolve("ca.pem");
+        return ca.caCertificate();
     }
 
     /**
@@ -250,7 +248,7 @@ public final class BrokerSecurity {
         p.put("ssl.keystore.password", storePassword);
         p.put("ssl.key.password", storePassword);
         p.put("ssl.truststore.type", "PKCS12");
-        p.put("ssl.truststore.location", dir.resolve("truststore.p12").toString());
+        p.put("ssl.truststore.location", ca.truststore().toString());
         p.put("ssl.truststore.password", storePassword);
         // the broker's own listeners take only certificates the CA signed
         p.put("ssl.client.auth", "required");
@@ -325,7 +323,7 @@ public final class BrokerSecurity {
         p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                 + user + "\" password=\"" + password + "\";");
         p.put("ssl.truststore.type", "PEM");
-        p.put("ssl.truststore.location", caDir.resolve("ca.pem").toString());
+        p.put("ssl.truststore.location", caDir.resolve(caCertificate().getFileName()).toString());
         if (mutualTls) {
             p.put("ssl.keystore.type", "PKCS12");
             p.put("ssl.keystore.location", clientStore().toString());
@@ -360,7 +358,8 @@ public final class BrokerSecurity {
         try {
             Files.createDirectories(outDir);
             if (!outDir.toAbsolutePath().equals(dir)) {
-                Files.copy(caCertificate(), outDir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(caCertificate(), outDir.resolve(caCertificate().getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             Files.writeString(file, text);
             restrict(file, sharedVolume || !outDir.toAbsolutePath().equals(dir) ? "rw-r--r--" : "rw-------");

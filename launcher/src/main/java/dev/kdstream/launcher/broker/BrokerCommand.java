@@ -110,7 +110,7 @@ public final class BrokerCommand implements Callable<Integer> {
         final Path logDir = logDir(dataDir, secure);
         final boolean reused = Files.exists(logDir.resolve("meta.properties"));
         final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), mutualTls,
-                List.of("localhost", "127.0.0.1", advertised)) : null;
+                List.of(advertised)) : null;
         final CountDownLatch stopRequested = new CountDownLatch(1);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(listen, advertised, port, logDir, security)) {
             Service.onShutdown("kd-broker-shutdown", () -> {

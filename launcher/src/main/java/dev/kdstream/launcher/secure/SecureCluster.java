@@ -2,6 +2,7 @@ package dev.kdstream.launcher.secure;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,10 +38,24 @@ public final class SecureCluster {
     /**
      * The credentials in {@code dir} for {@link ServiceAcls#PRINCIPALS} (made on first use).
      *
-     * @param hosts the names clients reach the broker by
+     * @param hosts the names clients reach the broker by besides localhost and 127.0.0.1, which the
+     *              broker's certificate always names
      */
     public static BrokerSecurity credentials(final Path dir, final boolean mutualTls, final List<String> hosts) {
-        return BrokerSecurity.prepare(dir, ServiceAcls.PRINCIPALS, mutualTls, hosts);
+        return credentials(dir, mutualTls, hosts, false);
+    }
+
+    /** @param sharedVolume see {@link BrokerSecurity#prepare(Path, List, boolean, List, boolean)} */
+    public static BrokerSecurity credentials(final Path dir, final boolean mutualTls, final List<String> hosts,
+                                             final boolean sharedVolume) {
+        return BrokerSecurity.prepare(dir, ServiceAcls.PRINCIPALS, mutualTls, certificateNames(hosts), sharedVolume);
+    }
+
+    /** The names the broker's certificate holds: localhost, 127.0.0.1, then {@code hosts}, each once. */
+    public static List<String> certificateNames(final List<String> hosts) {
+        final Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
+        names.addAll(hosts);
+        return List.copyOf(names);
     }
 
     /**
@@ -78,9 +93,9 @@ public final class SecureCluster {
         }
     }
 
-    /** {@code config} connecting as {@code user} of {@code broker}. */
+    /** {@code config} connecting as {@code user} of {@code broker}; as it is on a plaintext broker. */
     public static KdConfig as(final EmbeddedKafkaBroker broker, final String user, final KdConfig config) {
-        return config.withKafka(broker.security().orElseThrow().clientProperties(user));
+        return broker.security().map(s -> config.withKafka(s.clientProperties(user))).orElse(config);
     }
 
     /**

@@ -11,10 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
-import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
-import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.service.Service;
 import dev.kdstream.embedded.secure.BrokerSecurity;
 import picocli.CommandLine.Command;
@@ -70,13 +68,10 @@ public final class SecureCommand implements Runnable {
 
         @Override
         public Integer call() {
-            final List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
-            hosts.stream().filter(h -> !names.contains(h)).forEach(names::add);
-            final BrokerSecurity security = BrokerSecurity.prepare(dir, ServiceAcls.PRINCIPALS, false, names,
-                    forContainers);
+            final BrokerSecurity security = SecureCluster.credentials(dir, false, hosts, forContainers);
             final PrintWriter out = spec.commandLine().getOut();
             out.println("kd secure: credentials in " + dir.toAbsolutePath() + " for " + security.users()
-                    + "; the broker's certificate names " + names);
+                    + "; the broker's certificate names " + SecureCluster.certificateNames(hosts));
             out.flush();
             return 0;
         }
@@ -127,11 +122,8 @@ public final class SecureCommand implements Runnable {
             final BrokerSecurity security = BrokerSecurity.load(dir, ServiceAcls.PRINCIPALS);
             final KdConfig config = KdConfig.fromEnvironment(null, bootstrapServers == null ? Map.of()
                     : Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers));
-            try {
-                security.makeUsers(internalBootstrap);
-            } catch (RuntimeException e) {
-                throw KafkaAccess.refused(e) ? new EnvironmentException(KafkaAccess.explain(e).orElseThrow(), e) : e;
-            }
+            // a refusal is said in one line by UserErrors
+            security.makeUsers(internalBootstrap);
             SecureCluster.grant(security.brokerClientProperties(internalBootstrap), config.topics(), partitions,
                     (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
             final String bootstrap = config.get(ConfigKey.BOOTSTRAP_SERVERS);

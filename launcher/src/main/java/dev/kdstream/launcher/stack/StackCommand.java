@@ -143,7 +143,7 @@ public final class StackCommand implements Callable<Integer> {
         out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
         out.flush();
         final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), false,
-                List.of("localhost", "127.0.0.1")) : null;
+                List.of()) : null;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("localhost", "localhost", port, brokerDir,
                 security)) {
             final Map<String, String> overrides = new LinkedHashMap<>();
@@ -163,11 +163,11 @@ public final class StackCommand implements Callable<Integer> {
                     Hyperparameters.defaults(), out);
             final List<HangingTransactionSweeper> sweepers = secure
                     ? SecureCluster.sweepers(broker, config.topics(), new SimpleMeterRegistry()) : List.of();
-            try (Pipeline pipeline = Pipeline.start(secure ? new Pipeline.ServiceConfigs(
+            // on a secured broker each service connects as its own principal
+            try (Pipeline pipeline = Pipeline.start(new Pipeline.ServiceConfigs(
                          SecureCluster.as(broker, ServiceAcls.TEACHER, config),
                          SecureCluster.as(broker, ServiceAcls.TRAINER, config),
-                         SecureCluster.as(broker, ServiceAcls.SERVER, config))
-                         : Pipeline.ServiceConfigs.shared(config), ensemble);
+                         SecureCluster.as(broker, ServiceAcls.SERVER, config)), ensemble);
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
                  MetricsServer producerEndpoint = MetricsServer.start(new InetSocketAddress(
                          config.metricsAddress(0).getAddress(), ProducerService.DEFAULT_METRICS_PORT),
@@ -181,8 +181,7 @@ public final class StackCommand implements Callable<Integer> {
                 out.flush();
                 final long streamStart = System.nanoTime();
                 final ProducerService producer = ProducerService.start(
-                        secure ? SecureCluster.as(broker, ServiceAcls.PRODUCER, config) : config, stream, rate,
-                        producerMetrics, null);
+                        SecureCluster.as(broker, ServiceAcls.PRODUCER, config), stream, rate, producerMetrics, null);
                 final StackStatus status = new StackStatus(pipeline, producer, stream.size());
                 final boolean finished = status.runUntilDone(out, durationSeconds);
                 final ProduceSummary produced = producer.awaitCompletion();

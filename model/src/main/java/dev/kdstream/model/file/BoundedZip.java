@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -14,8 +15,6 @@ import java.util.zip.ZipOutputStream;
 
 /** Zips read within {@link ZipLimits}, and written back: every model byte passes through here. */
 final class BoundedZip {
-
-    private static final int CHUNK = 64 * 1024;
 
     private BoundedZip() {
     }
@@ -53,30 +52,34 @@ final class BoundedZip {
         return entries;
     }
 
-    /** Reads one entry in chunks, so that a bomb is refused after the limit, not after expanding. */
+    /**
+     * Reads one entry, at most one byte past the smaller limit: a bomb is refused after the limit,
+     * not after expanding ({@code readNBytes} reads in small buffers, never allocating the request).
+     */
     private static byte[] readEntry(final Path origin, final ZipInputStream in, final String name,
                                     final long maxEntry, final long totalLeft) throws IOException {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final byte[] chunk = new byte[CHUNK];
-        long size = 0;
-        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-            size += n;
-            if (size > maxEntry) {
-                throw ModelFileException.refused(origin + ": refused: entry '" + name + "' expands beyond "
-                        + maxEntry + " bytes");
-            }
-            if (size > totalLeft) {
-                throw ModelFileException.refused(origin + ": refused: the model expands beyond its limit of "
-                        + "uncompressed bytes in all");
-            }
-            out.write(chunk, 0, n);
+        final long limit = Math.min(Math.min(maxEntry, totalLeft), Integer.MAX_VALUE - 9);
+        final byte[] bytes = in.readNBytes((int) limit + 1);
+        if (bytes.length > maxEntry) {
+            throw ModelFileException.refused(origin + ": refused: entry '" + name + "' expands beyond "
+                    + maxEntry + " bytes");
         }
-        return out.toByteArray();
+        if (bytes.length > totalLeft) {
+            throw ModelFileException.refused(origin + ": refused: the model expands beyond its limit of "
+                    + "uncompressed bytes in all");
+        }
+        return bytes;
     }
 
     static byte[] write(final Map<String, byte[]> entries) {
+        return write(entries, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /** @param level a {@link Deflater} level: {@link Deflater#NO_COMPRESSION} for bytes unzipped again at once */
+    static byte[] write(final Map<String, byte[]> entries, final int level) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.setLevel(level);
             for (final Map.Entry<String, byte[]> e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
                 zip.write(e.getValue());

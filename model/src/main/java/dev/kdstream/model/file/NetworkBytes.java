@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.zip.Deflater;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -120,7 +121,7 @@ final class NetworkBytes {
         entries.put(CONFIGURATION, json.getBytes(StandardCharsets.UTF_8));
         // always written again rather than passing the bytes as given: DL4J then reads exactly the
         // entries checked here, whatever a crafted zip holds beyond what ZipInputStream shows (its
-        // central directory, data after the last entry)
-        return BoundedZip.write(entries);
+        // central directory, data after the last entry). Stored, not compressed: DL4J unzips it at once.
+        return BoundedZip.write(entries, Deflater.NO_COMPRESSION);
     }
 }

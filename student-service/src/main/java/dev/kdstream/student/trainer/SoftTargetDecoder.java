@@ -56,7 +56,7 @@ public final class SoftTargetDecoder {
                     + (classes - 1));
         }
         // the holdout records measure the models and must never train them
-        if (!FeatureRecord.TRAIN.equals(r.split()) && !FeatureRecord.HOLDOUT.equals(r.split())) {
+        if (!FeatureRecord.isKnownSplit(r.split())) {
             throw new InvalidRecordException(Reason.BAD_SPLIT, "'split' must be \"train\" or \"holdout\", got "
                     + r.split());
         }
