@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -269,8 +270,12 @@ public final class BrokerSecurity {
      * with none cannot be reached with SCRAM to make one.
      */
     public void makeUsers(final String internalBootstrap) {
-        try (Admin admin = Admin.create(brokerClientProperties(internalBootstrap))) {
+        final Admin admin = Admin.create(brokerClientProperties(internalBootstrap));
+        try {
             upsertUsers(admin);
+        } finally {
+            // not close()'s wait for calls still pending on a broker that does not answer
+            admin.close(Duration.ofSeconds(5));
         }
     }
 

@@ -1,16 +1,21 @@
 package dev.kdstream.launcher.secure;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.service.Service;
@@ -122,8 +127,17 @@ public final class SecureCommand implements Runnable {
             final BrokerSecurity security = BrokerSecurity.load(dir, ServiceAcls.PRINCIPALS);
             final KdConfig config = KdConfig.fromEnvironment(null, bootstrapServers == null ? Map.of()
                     : Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers));
-            // a refusal is said in one line by UserErrors
-            security.makeUsers(internalBootstrap);
+            requireReachable(internalBootstrap);
+            try {
+                // a refusal is said in one line by UserErrors
+                security.makeUsers(internalBootstrap);
+            } catch (IllegalStateException e) {
+                if (e.getCause() instanceof TimeoutException) {
+                    throw new EnvironmentException("no answer from " + internalBootstrap + " within 30 s: is "
+                            + "--internal-bootstrap the broker's TLS listener that takes its own certificate?", e);
+                }
+                throw e;
+            }
             SecureCluster.grant(security.brokerClientProperties(internalBootstrap), config.topics(), partitions,
                     (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
             final String bootstrap = config.get(ConfigKey.BOOTSTRAP_SERVERS);
@@ -140,6 +154,18 @@ public final class SecureCommand implements Runnable {
                     + " and the services' ACLs are on the broker; client config files: " + files);
             out.flush();
             return 0;
+        }
+    }
+
+    /** A broker that is not there is said at once, not after the Admin client's timeout. */
+    static void requireReachable(final String hostPort) {
+        final int colon = hostPort.lastIndexOf(':');
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))), 2_000);
+        } catch (IOException | RuntimeException e) {
+            throw new EnvironmentException("cannot connect to --internal-bootstrap " + hostPort + " (" + e.getMessage()
+                    + "): is the broker running, and is that its TLS listener?", e);
         }
     }
 
