@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -58,12 +59,17 @@ public final class TeacherServeCommand implements Callable<Integer> {
         final PrintWriter console = spec.commandLine().getOut();
         final KdConfig config = configOptions.load(ensembleFile == null ? Map.of()
                 : Map.of(ConfigKey.ENSEMBLE_FILE.key(), ensembleFile.toString()));
-        final TeacherEnsemble ensemble = ensemble(config, console);
+        if (!trainsIfMissing(config)) {
+            // before touching Kafka: a missing ensemble file is the likeliest user error
+            TeacherService.requireEnsembleFile(config.ensembleFile());
+        }
+        final CompletableFuture<TeacherEnsemble> ensemble = TeacherService.loadInBackground(
+                () -> ensemble(config, console));
 
         final ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
         final TeacherService service;
         try {
-            service = TeacherService.start(config, ensemble, metrics);
+            service = TeacherService.start(config, ensemble, metrics, TeacherTopology.APPLICATION_ID);
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -103,6 +109,10 @@ public final class TeacherServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private boolean trainsIfMissing(final KdConfig config) {
+        return trainIfMissing || config.getBoolean(ConfigKey.TEACHER_TRAIN_IF_MISSING);
+    }
+
     private TeacherEnsemble ensemble(final KdConfig config, final PrintWriter console) {
         final Path file = config.ensembleFile();
         if (Files.exists(file)) {
@@ -110,7 +120,7 @@ public final class TeacherServeCommand implements Callable<Integer> {
             console.flush();
             return TeacherService.loadEnsemble(file);
         }
-        if (!(trainIfMissing || config.getBoolean(ConfigKey.TEACHER_TRAIN_IF_MISSING))) {
+        if (!trainsIfMissing(config)) {
             // fails with a message naming the file and how to make one
             return TeacherService.loadEnsemble(file);
         }

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,9 +50,11 @@ public final class TeacherService implements Service {
         this.createdTopics = createdTopics;
     }
 
-    /** Loads the ensemble from {@code ensembleFile} and starts. */
+    /** Loads the ensemble from {@code ensembleFile} while the topics are checked, and starts. */
     public static TeacherService start(final KdConfig config, final Path ensembleFile, final ServiceMetrics metrics) {
-        return start(config, loadEnsemble(ensembleFile), metrics);
+        requireEnsembleFile(ensembleFile);
+        return start(config, loadInBackground(() -> EnsembleFile.load(ensembleFile)), metrics,
+                TeacherTopology.APPLICATION_ID);
     }
 
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
@@ -64,18 +69,30 @@ public final class TeacherService implements Service {
      */
     public static TeacherService start(final KdConfig config, final TeacherEnsemble ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
+        return start(config, CompletableFuture.completedFuture(ensemble), metrics, applicationId);
+    }
+
+    /**
+     * Like {@link #start(KdConfig, TeacherEnsemble, ServiceMetrics, String)}, with an ensemble that may
+     * still be loading ({@link #loadInBackground}): the topic checks, two Admin clients' round trips,
+     * run meanwhile instead of after ND4J's start and the file's read (seconds each), which is most of
+     * what a restarted teacher can save before it resumes.
+     */
+    public static TeacherService start(final KdConfig config, final CompletableFuture<TeacherEnsemble> ensemble,
+                                       final ServiceMetrics metrics, final String applicationId) {
         final TopicNames topics = config.topics();
         final List<String> created = TopicAdmin.ensureTopics(config,
                 List.of(topics.features(), topics.softTargets(), topics.featuresDlq()));
         // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
         final Uuid featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
+        final TeacherEnsemble loaded = await(ensemble);
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
-                TeacherTopology.topology(config, ensemble, metrics.registry(), featuresId),
+                TeacherTopology.topology(config, loaded, metrics.registry(), featuresId),
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
                     metrics.registry(), streams::healthy);
-            return new TeacherService(streams, server, ensemble.manifest(), created);
+            return new TeacherService(streams, server, loaded.manifest(), created);
         } catch (RuntimeException e) {
             streams.close();
             throw e;
@@ -84,11 +101,40 @@ public final class TeacherService implements Service {
 
     /** The ensemble in {@code file}, or an error that says how to make one. */
     public static TeacherEnsemble loadEnsemble(final Path file) {
+        requireEnsembleFile(file);
+        return EnsembleFile.load(file);
+    }
+
+    /** Fails, saying how to make one, when there is no ensemble at {@code file}. */
+    public static void requireEnsembleFile(final Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ModelFileException("no teacher ensemble at " + file + ": train one with './kd teacher train'"
                     + " (or serve with --train-if-missing)");
         }
-        return EnsembleFile.load(file);
+    }
+
+    /** {@code load} on a daemon thread of its own, for {@link #start(KdConfig, CompletableFuture, ServiceMetrics, String)}. */
+    public static CompletableFuture<TeacherEnsemble> loadInBackground(final Supplier<TeacherEnsemble> load) {
+        return CompletableFuture.supplyAsync(load, task -> {
+            final Thread thread = new Thread(task, "kd-ensemble-load");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The loaded ensemble, or the load's own exception (a {@link ModelFileException} names what is wrong). */
+    private static TeacherEnsemble await(final CompletableFuture<TeacherEnsemble> ensemble) {
+        try {
+            return ensemble.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** The streams client's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */

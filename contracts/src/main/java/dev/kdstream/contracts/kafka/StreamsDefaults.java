@@ -28,7 +28,10 @@ public final class StreamsDefaults {
      * Static group membership, so that a restarted instance resumes in seconds: it rejoins under its
      * {@code group.instance.id} and gets its partitions back without a rebalance, where a new
      * (dynamic) member waits for the dead one's session to expire (45 s by default). A 10 s session
-     * also bounds how long the partitions of an instance that does not come back stay idle.
+     * also bounds how long the partitions of an instance that does not come back stay idle. A
+     * restarted instance's new subscription (Streams makes a new process id per start) still costs a
+     * rebalance, which waits for every other member to hear of it at its next heartbeat: heartbeats
+     * every 500 ms instead of 2 s keep that wait short.
      * Streams suffixes the id per stream thread. The transaction timeout stays Streams' 10 s: a
      * shorter one gets a live producer fenced when a broker restart outlasts it
      * (docs/platform.md, "Recovery after SIGKILL").
@@ -36,7 +39,7 @@ public final class StreamsDefaults {
     public static void staticMembership(final Properties streamsProps, final KdConfig config) {
         streamsProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         consumerDefault(streamsProps, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        consumerDefault(streamsProps, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        consumerDefault(streamsProps, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
     }
 
     /** Like {@link #producerDefault}, for the main consumer. */

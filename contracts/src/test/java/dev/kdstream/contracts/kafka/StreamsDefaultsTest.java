@@ -23,7 +23,7 @@ class StreamsDefaultsTest {
         final Properties p = staticMember(Map.of("instance.id", "teacher-2"));
         assertThat(p.get("group.instance.id")).isEqualTo("teacher-2");
         assertThat(p.get("main.consumer.session.timeout.ms")).isEqualTo(10_000);
-        assertThat(p.get("main.consumer.heartbeat.interval.ms")).isEqualTo(2_000);
+        assertThat(p.get("main.consumer.heartbeat.interval.ms")).isEqualTo(500);
         assertThat(p).doesNotContainKey("producer.transaction.timeout.ms");
     }
 
