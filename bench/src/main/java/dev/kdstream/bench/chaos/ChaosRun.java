@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -74,6 +76,9 @@ final class ChaosRun {
      */
     static final double BROKER_KILL_ALLOWANCE_SECONDS = 15;
 
+    /** The records count in the trainer's status line, {@code trainer student running v4 | 3,895 records | ...}. */
+    private static final Pattern STATUS_RECORDS = Pattern.compile("\\| ([\\d,]+) records \\|");
+
     private final Thread cleanup = new Thread(this::killAll, "chaos-cleanup");
 
     Report run(final Path repoRoot) throws Exception {
@@ -123,9 +128,9 @@ final class ChaosRun {
             producerThread.setDaemon(true);
             producerThread.start();
 
-            final RecoveryProbe probe = new RecoveryProbe(admin, topics, tap);
+            final RecoveryProbe probe = new RecoveryProbe(admin, topics, tap, trainer.log());
             final StringBuilder upDetail = new StringBuilder();
-            final double up = probe.await(null, new RecoveryProbe.Snapshot(Map.of(), Map.of(), -1, 0), runStart,
+            final double up = probe.await(null, RecoveryProbe.Snapshot.NOTHING, runStart,
                     Duration.ofMinutes(4), upDetail);
             if (Double.isNaN(up)) {
                 checkAlive();
@@ -339,13 +344,15 @@ final class ChaosRun {
         return open;
     }
 
-    /** The trainer's records trained from its last status line (printed every second): a lower bound. */
-    private static long lastStatusRecords(final Path log) {
+    /**
+     * The trainer's records trained from its last status line (printed every second) since its last
+     * start, a lower bound; -1 when there is none yet.
+     */
+    static long lastStatusRecords(final Path log) {
         try {
             final List<String> lines = Files.readAllLines(log);
             for (int i = lines.size() - 1; i >= 0; i--) {
-                final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\| ([\\d,]+) records \\|")
-                        .matcher(lines.get(i));
+                final Matcher m = STATUS_RECORDS.matcher(lines.get(i));
                 if (m.find()) {
                     return Long.parseLong(m.group(1).replace(",", ""));
                 }

@@ -1,11 +1,13 @@
 package dev.kdstream.bench.chaos;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,10 @@ final class KdProcess {
     KdProcess(final String name, final KdRuntime runtime, final String heap, final String logLevel,
               final List<String> args, final Map<String, String> env, final Path log) {
         this.name = name;
-        this.command = runtime.command(heap, logLevel, args);
-        this.env = Map.copyOf(env);
+        this.command = runtime.command(args);
+        final Map<String, String> all = new HashMap<>(runtime.environment(heap, logLevel));
+        all.putAll(env);
+        this.env = Map.copyOf(all);
         this.log = log;
     }
 
@@ -48,7 +52,9 @@ final class KdProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         try {
-            Files.writeString(log, "=== start " + (++starts) + " of " + name + "\n",
+            // the time as the services' own log lines show it, to read a restart's timeline against
+            Files.writeString(log, "=== start " + (++starts) + " of " + name + " at "
+                            + LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             startedNanos = System.nanoTime();
             process = builder.start();
@@ -102,41 +108,40 @@ final class KdProcess {
         return log;
     }
 
-    /** How {@code ./kd} is run: the launcher's jar and classpath, the JVM flags of the {@code kd} script. */
-    record KdRuntime(String java, String classpath) {
+    /**
+     * How {@code ./kd} is run: the script itself (its JVM flags and class data sharing archive), on
+     * the JDK running this harness, without building (Maven built it, and may be running now).
+     */
+    record KdRuntime(Path kd, String javaHome) {
 
         static KdRuntime of(final Path repoRoot) {
             final Path launcherTarget = repoRoot.resolve("launcher/target");
-            final Path classpathFile = launcherTarget.resolve("runtime-classpath.txt");
-            final Path jar = launcherTarget.resolve("launcher-0.1.0-SNAPSHOT.jar");
-            if (!Files.exists(classpathFile) || !Files.exists(jar)) {
+            if (!Files.exists(launcherTarget.resolve("runtime-classpath.txt"))
+                    || !Files.exists(launcherTarget.resolve("launcher-0.1.0-SNAPSHOT.jar"))) {
                 throw new IllegalStateException("no launcher build in " + launcherTarget
                         + ": run './mvnw -q -DskipTests package' (or './kd --help') first");
             }
-            try {
-                final String java = ProcessHandle.current().info().command()
-                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                return new KdRuntime(java, jar + File.pathSeparator + Files.readString(classpathFile).trim());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return new KdRuntime(repoRoot.resolve("kd"), System.getProperty("java.home"));
         }
 
-        List<String> command(final String heap, final String logLevel, final List<String> args) {
-            final List<String> c = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseParallelGC",
-                    "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dorg.bytedeco.javacpp.maxbytes=0",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
-                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                    "-cp", classpath, "dev.kdstream.launcher.Kd"));
+        List<String> command(final List<String> args) {
+            final List<String> c = new ArrayList<>(List.of(kd.toString()));
+            c.addAll(args);
+            return c;
+        }
+
+        /** The environment {@code ./kd} takes its heap, log level and extra JVM flags from. */
+        Map<String, String> environment(final String heap, final String logLevel) {
+            final StringBuilder javaOpts = new StringBuilder("-Dorg.slf4j.simpleLogger.showDateTime=true");
             if (!"warn".equals(logLevel)) {
                 // the launcher keeps Kafka's own narration (clients, and the broker's kafka.* side) at
                 // error level unless asked
                 for (final String logger : List.of("org.apache.kafka", "kafka", "kafka.server.ReplicaManager")) {
-                    c.add(c.indexOf("-cp"), "-Dorg.slf4j.simpleLogger.log." + logger + "=" + logLevel);
+                    javaOpts.append(" -Dorg.slf4j.simpleLogger.log.").append(logger).append('=').append(logLevel);
                 }
             }
-            c.addAll(args);
-            return c;
+            return Map.of("JAVA_HOME", javaHome, "KD_NO_BUILD", "1", "KD_HEAP", heap, "KD_LOG_LEVEL", logLevel,
+                    "KD_JAVA_OPTS", javaOpts.toString());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kdstream.bench.chaos;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -18,44 +19,57 @@ import dev.kdstream.contracts.kafka.TopicNames;
 
 /**
  * When the stack processes again after a fault: every {@code features} partition's committed offset
- * has moved on (or reached the end of the input) in the group the fault hit, and, for the trainer,
- * a new checkpoint. Measured from the restarted process's start.
+ * has moved on (or reached the end of the input) in the group the fault hit; for a restarted trainer,
+ * a status line (it prints one a second) counting more records trained than the checkpoint it
+ * resumed from, and, after a broker restart, a new checkpoint. Measured from the restarted process's
+ * start.
  */
 final class RecoveryProbe {
 
-    /** Where things stood before a fault. */
+    /**
+     * Where things stood before a fault.
+     *
+     * @param checkpointRecords records trained by the newest checkpoint, which a restarted trainer resumes from
+     */
     record Snapshot(Map<TopicPartition, Long> teacher, Map<TopicPartition, Long> server, long softTargetsVisible,
-                    long checkpointVersion) {
+                    long checkpointVersion, long checkpointRecords) {
+
+        static final Snapshot NOTHING = new Snapshot(Map.of(), Map.of(), -1, 0, 0);
     }
 
     private final Admin admin;
     private final TopicNames topics;
     private final CheckpointTap tap;
+    private final Path trainerLog;
     /** Why the last look failed, for the log when a recovery does not come. */
     private volatile String lastError;
 
-    RecoveryProbe(final Admin admin, final TopicNames topics, final CheckpointTap tap) {
+    RecoveryProbe(final Admin admin, final TopicNames topics, final CheckpointTap tap, final Path trainerLog) {
         this.admin = admin;
         this.topics = topics;
         this.tap = tap;
+        this.trainerLog = trainerLog;
     }
 
     Snapshot snapshot() {
         final CheckpointTap.Seen newest = tap.newest();
         return new Snapshot(committedOrEmpty(ChaosRun.TEACHER_GROUP), committedOrEmpty(ChaosRun.SERVER_GROUP),
-                visibleOrMinus(topics.softTargets()), newest == null ? 0 : newest.version());
+                visibleOrMinus(topics.softTargets()), newest == null ? 0 : newest.version(),
+                newest == null ? 0 : newest.recordsTrained());
     }
 
     /**
      * {@code before}, taken before the kill, brought up to what the killed process still finished:
-     * a commit it sent just before dying lands after the kill and is no recovery. The groups are
-     * read again only while the broker is up (after a broker fault they cannot be read).
+     * a commit it sent just before dying lands after the kill and is no recovery, and a checkpoint
+     * it published then is the one its successor resumes from. The groups are read again only while
+     * the broker is up (after a broker fault they cannot be read).
      */
     Snapshot afterKill(final Snapshot before, final boolean brokerDown) {
+        final CheckpointTap.Seen newest = tap.newest();
         return new Snapshot(brokerDown ? before.teacher() : committedOrEmpty(ChaosRun.TEACHER_GROUP),
                 brokerDown ? before.server() : committedOrEmpty(ChaosRun.SERVER_GROUP),
                 brokerDown ? before.softTargetsVisible() : visibleOrMinus(topics.softTargets()),
-                before.checkpointVersion());
+                before.checkpointVersion(), newest == null ? 0 : newest.recordsTrained());
     }
 
     /**
@@ -67,8 +81,10 @@ final class RecoveryProbe {
         final boolean teacher = fault == null || fault == Fault.TEACHER || isBroker(fault);
         final boolean server = fault == null || fault == Fault.SERVER || isBroker(fault);
         final boolean trainer = fault == null || fault == Fault.TRAINER || isBroker(fault);
+        final boolean trainerRestarted = fault == Fault.TRAINER;
         final long deadline = startNanos + limit.toNanos();
         double firstSoftTarget = Double.NaN;
+        double nextCheckpoint = Double.NaN;
         final double[] partsAt = {Double.NaN, Double.NaN, Double.NaN};
         lastError = null;
         while (System.nanoTime() < deadline) {
@@ -78,10 +94,14 @@ final class RecoveryProbe {
                     firstSoftTarget = (System.nanoTime() - startNanos) / 1e9;
                 }
                 final Map<TopicPartition, Long> end = inputEnd();
+                final double now = (System.nanoTime() - startNanos) / 1e9;
+                if (trainerRestarted && Double.isNaN(nextCheckpoint) && newCheckpoint(before.checkpointVersion())) {
+                    nextCheckpoint = now;
+                }
                 final boolean[] parts = {!teacher || moved(ChaosRun.TEACHER_GROUP, before.teacher(), end),
                     !server || moved(ChaosRun.SERVER_GROUP, before.server(), end),
-                    !trainer || newCheckpoint(before.checkpointVersion())};
-                final double now = (System.nanoTime() - startNanos) / 1e9;
+                    !trainer || (trainerRestarted ? trainedBeyond(before.checkpointRecords())
+                            : newCheckpoint(before.checkpointVersion()))};
                 for (int i = 0; i < parts.length; i++) {
                     if (parts[i] && Double.isNaN(partsAt[i])) {
                         partsAt[i] = now;
@@ -94,6 +114,12 @@ final class RecoveryProbe {
                     }
                     detail.append(String.format(Locale.ROOT, "teacher %.1f s, server %.1f s, trainer %.1f s",
                             teacher ? partsAt[0] : 0, server ? partsAt[1] : 0, trainer ? partsAt[2] : 0));
+                    if (trainerRestarted) {
+                        detail.append(String.format(Locale.ROOT, " (beyond %,d records, its checkpoint's)",
+                                before.checkpointRecords()));
+                        detail.append(Double.isNaN(nextCheckpoint) ? "; no new checkpoint yet" : String.format(
+                                Locale.ROOT, "; next checkpoint after %.1f s", nextCheckpoint));
+                    }
                     return (System.nanoTime() - startNanos) / 1e9;
                 }
             } catch (Exception e) {
@@ -111,6 +137,12 @@ final class RecoveryProbe {
 
     private static boolean isBroker(final Fault fault) {
         return fault == Fault.BROKER_KILL || fault == Fault.BROKER_TERM;
+    }
+
+    /** Whether the trainer's status lines since its last start count more than {@code records} trained. */
+    private boolean trainedBeyond(final long records) {
+        final long trained = ChaosRun.lastStatusRecords(trainerLog);
+        return trained > records;
     }
 
     private boolean newCheckpoint(final long versionBefore) {
