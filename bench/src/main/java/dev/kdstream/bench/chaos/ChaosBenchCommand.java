@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ./kd bench chaos}: the fault-injection run across separate OS processes (see {@link ChaosRun}). */
@@ -78,12 +80,22 @@ public final class ChaosBenchCommand implements Callable<Integer> {
                     + "Kafka Streams' and the transaction coordinator's steps).")
     String logLevel;
 
-    @Option(names = "--work-dir", description = "Logs, broker data and state (default: a new temporary directory).")
+    @Option(names = "--work-dir", description = "Logs, broker data and state; new or empty (default: a new "
+            + "temporary directory).")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
+        if (workDir != null && Files.isDirectory(workDir)) {
+            try (Stream<Path> entries = Files.list(workDir)) {
+                if (entries.findAny().isPresent()) {
+                    // an earlier run's broker data would be read as this run's records
+                    throw new ParameterException(spec.commandLine(), "--work-dir " + workDir + " is not empty: a run "
+                            + "starts from a new broker; delete the directory or name another");
+                }
+            }
+        }
         final Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kd-chaos-");
         out.println("kd bench chaos: work directory (logs) " + work);
         final ChaosOptions options = new ChaosOptions(records, rate, teacherInstances, serverReplicas, teacherKills,
