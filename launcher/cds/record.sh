@@ -2,7 +2,7 @@
 # Records kd.classlist, the classes kd-stream's commands load, from which ./kd makes its class data
 # sharing archive (docs/platform.md, "Class data sharing"). Run it again when a dependency or the
 # services' start changes much: a class missing from the list is only loaded the slow way, a class
-# the list names that no longer exists is skipped. Takes about a minute; uses port 39999.
+# the list names that no longer exists is skipped. Takes about a minute; uses ports 39999, 39901 and 39902.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

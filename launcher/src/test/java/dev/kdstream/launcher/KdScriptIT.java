@@ -1,12 +1,13 @@
 package dev.kdstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,33 +20,43 @@ class KdScriptIT {
     /** Failsafe runs in the module's directory; the script is at the repository root. */
     private static final Path KD = Path.of("").toAbsolutePath().getParent().resolve("kd");
 
+    /** The JVM's log line for the class {@code ./kd} starts, which names where the class came from. */
+    private static final String MAIN_CLASS_LOADED = "dev.kdstream.launcher.Kd source: ";
+
     @Test
-    void startsFromItsClassDataSharingArchive() throws Exception {
-        assertThat(kdVersionLoadingClasses(Map.of()))
-                .contains("dev.kdstream.launcher.Kd source: shared objects file")
-                .contains("kd-stream 0.1.0");
+    void startsFromItsClassDataSharingArchive() {
+        // not --help or --version, which do not wait for the archive to be made: a command that
+        // parses its arguments and stops
+        final Run run = kd(Map.of(), "--no-such-option");
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("Unknown option: '--no-such-option'")
+                .contains(MAIN_CLASS_LOADED + "shared objects file");
     }
 
     @Test
-    void startsWithoutTheArchiveWhenAskedTo() throws Exception {
-        assertThat(kdVersionLoadingClasses(Map.of("KD_CDS", "off")))
-                .doesNotContain("dev.kdstream.launcher.Kd source: shared objects file")
-                .contains("dev.kdstream.launcher.Kd source: file:")
-                .contains("kd-stream 0.1.0");
+    void startsWithoutTheArchiveWhenAskedTo() {
+        final Run run = kd(Map.of("KD_CDS", "off"), "--version");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("kd-stream 0.1.0").contains(MAIN_CLASS_LOADED + "file:")
+                .doesNotContain(MAIN_CLASS_LOADED + "shared objects file");
     }
 
-    /** {@code ./kd --version}'s output, with the JVM's log of where each class came from. */
-    private static String kdVersionLoadingClasses(final Map<String, String> env)
-            throws IOException, InterruptedException {
-        final ProcessBuilder builder = new ProcessBuilder(KD.toString(), "--version").redirectErrorStream(true);
-        builder.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "KD_NO_BUILD", "1",
-                "KD_JAVA_OPTS", "-Xlog:class+load=info"));
-        builder.environment().putAll(env);
-        final Process process = builder.start();
+    private record Run(int exitCode, String output) {
+    }
+
+    /** {@code ./kd args}, with the JVM's log of where each class came from. */
+    private static Run kd(final Map<String, String> env, final String... args) {
         // the first run after a build makes the archive: about 20 s on 2 cores
-        final byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(new String(output, StandardCharsets.UTF_8)).isZero();
-        return new String(output, StandardCharsets.UTF_8);
+        return assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+            final ProcessBuilder builder = new ProcessBuilder(KD.toString()).redirectErrorStream(true);
+            builder.command().addAll(List.of(args));
+            builder.environment().remove("KD_CDS");
+            builder.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "KD_NO_BUILD", "1",
+                    "KD_JAVA_OPTS", "-Xlog:class+load=info"));
+            builder.environment().putAll(env);
+            final Process process = builder.start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Run(process.waitFor(), output);
+        });
     }
 }

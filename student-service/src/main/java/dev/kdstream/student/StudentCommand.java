@@ -21,7 +21,6 @@ import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
-import dev.kdstream.model.definition.Nd4jStart;
 import dev.kdstream.student.serving.ServingService;
 import dev.kdstream.student.trainer.TrainerSetup;
 import picocli.CommandLine.Command;
@@ -90,8 +89,6 @@ public final class StudentCommand implements Callable<Integer> {
         final KdConfig config = config();
         // before touching Kafka: a missing ensemble file is the likeliest user error
         final TrainerSetup setup = role.trains() ? TrainerService.setupFrom(config.ensembleFile()) : null;
-        // both roles' first model (a checkpoint) needs ND4J: it starts while the Kafka clients do
-        Nd4jStart.inBackground();
 
         final ServiceMetrics metrics = new ServiceMetrics("student");
         final Running running = new Running(metrics);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,10 +82,24 @@ public final class TeacherService implements Service {
     public static TeacherService start(final KdConfig config, final CompletableFuture<TeacherEnsemble> ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final TopicNames topics = config.topics();
-        final List<String> created = TopicAdmin.ensureTopics(config,
-                List.of(topics.features(), topics.softTargets(), topics.featuresDlq()));
-        // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
-        final Uuid featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
+        final List<String> created;
+        final Uuid featuresId;
+        try {
+            created = TopicAdmin.ensureTopics(config,
+                    List.of(topics.features(), topics.softTargets(), topics.featuresDlq()));
+            // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
+            featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
+        } catch (RuntimeException e) {
+            // a load that failed meanwhile is the other half of what the user has to fix
+            if (ensemble.isCompletedExceptionally()) {
+                try {
+                    ensemble.join();
+                } catch (CompletionException | CancellationException failure) {
+                    e.addSuppressed(failure.getCause() != null ? failure.getCause() : failure);
+                }
+            }
+            throw e;
+        }
         final TeacherEnsemble loaded = await(ensemble);
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
                 TeacherTopology.topology(config, loaded, metrics.registry(), featuresId),

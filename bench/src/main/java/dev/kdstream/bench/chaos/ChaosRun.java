@@ -156,7 +156,9 @@ final class ChaosRun {
                     broker.stop(60);
                 } else {
                     label = "SIGKILL " + target.name();
-                    final long trained = fault == Fault.TRAINER ? lastStatusRecords(trainer.log()) : -1;
+                    final List<Long> status = fault == Fault.TRAINER ? statusRecordsSinceStart(trainer.log())
+                            : List.of();
+                    final long trained = status.isEmpty() ? -1 : status.get(status.size() - 1);
                     target.kill();
                     if (trained >= 0) {
                         final CheckpointTap.Seen resumeFrom = tap.newest();
@@ -247,9 +249,6 @@ final class ChaosRun {
     }
 
     private void train(final KdRuntime runtime, final Path ensemble, final Path logs) throws Exception {
-        if (Files.exists(ensemble)) {
-            return;
-        }
         final KdProcess train = new KdProcess("train", runtime, "2g", "warn", List.of("teacher", "train", "-q", "--teachers",
                 Integer.toString(o.ensembleTeachers()), "--teacher-epochs", "3", "--out", ensemble.toString()),
                 Map.of(), logs.resolve("train.log"));
@@ -345,24 +344,22 @@ final class ChaosRun {
     }
 
     /**
-     * The trainer's records trained from its last status line (printed every second) since its last
-     * start, a lower bound; -1 when there is none yet.
+     * The records trained that the trainer's status lines (printed every second) counted since its
+     * last start, in order: lower bounds, each a second late at most. Empty before the first line.
      */
-    static long lastStatusRecords(final Path log) {
+    static List<Long> statusRecordsSinceStart(final Path log) {
         try {
             final List<String> lines = Files.readAllLines(log);
-            for (int i = lines.size() - 1; i >= 0; i--) {
+            final List<Long> records = new ArrayList<>();
+            for (int i = lines.size() - 1; i >= 0 && !lines.get(i).startsWith("=== start"); i--) {
                 final Matcher m = STATUS_RECORDS.matcher(lines.get(i));
                 if (m.find()) {
-                    return Long.parseLong(m.group(1).replace(",", ""));
-                }
-                if (lines.get(i).startsWith("=== start")) {
-                    return -1;
+                    records.add(0, Long.parseLong(m.group(1).replace(",", "")));
                 }
             }
-            return -1;
+            return records;
         } catch (IOException | UncheckedIOException e) {
-            return -1;
+            return List.of();
         }
     }
 

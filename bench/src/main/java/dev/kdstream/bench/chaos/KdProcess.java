@@ -110,7 +110,8 @@ final class KdProcess {
 
     /**
      * How {@code ./kd} is run: the script itself (its JVM flags and class data sharing archive), on
-     * the JDK running this harness, without building (Maven built it, and may be running now).
+     * the JDK running this harness, and never building: under {@code ./mvnw verify} a build from the
+     * script would run inside Maven's own.
      */
     record KdRuntime(Path kd, String javaHome) {
 

@@ -3,6 +3,7 @@ package dev.kdstream.bench.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +21,9 @@ import dev.kdstream.contracts.kafka.TopicNames;
 /**
  * When the stack processes again after a fault: every {@code features} partition's committed offset
  * has moved on (or reached the end of the input) in the group the fault hit; for a restarted trainer,
- * a status line (it prints one a second) counting more records trained than the checkpoint it
- * resumed from, and, after a broker restart, a new checkpoint. Measured from the restarted process's
- * start.
+ * a status line (it prints one a second) counting more records trained than both the checkpoint it
+ * resumed from and its first status line, which may show only what it restored; after a broker
+ * restart, also a new checkpoint. Measured from the restarted process's start.
  */
 final class RecoveryProbe {
 
@@ -84,7 +85,6 @@ final class RecoveryProbe {
         final boolean trainerRestarted = fault == Fault.TRAINER;
         final long deadline = startNanos + limit.toNanos();
         double firstSoftTarget = Double.NaN;
-        double nextCheckpoint = Double.NaN;
         final double[] partsAt = {Double.NaN, Double.NaN, Double.NaN};
         lastError = null;
         while (System.nanoTime() < deadline) {
@@ -95,9 +95,6 @@ final class RecoveryProbe {
                 }
                 final Map<TopicPartition, Long> end = inputEnd();
                 final double now = (System.nanoTime() - startNanos) / 1e9;
-                if (trainerRestarted && Double.isNaN(nextCheckpoint) && newCheckpoint(before.checkpointVersion())) {
-                    nextCheckpoint = now;
-                }
                 final boolean[] parts = {!teacher || moved(ChaosRun.TEACHER_GROUP, before.teacher(), end),
                     !server || moved(ChaosRun.SERVER_GROUP, before.server(), end),
                     !trainer || (trainerRestarted ? trainedBeyond(before.checkpointRecords())
@@ -115,10 +112,8 @@ final class RecoveryProbe {
                     detail.append(String.format(Locale.ROOT, "teacher %.1f s, server %.1f s, trainer %.1f s",
                             teacher ? partsAt[0] : 0, server ? partsAt[1] : 0, trainer ? partsAt[2] : 0));
                     if (trainerRestarted) {
-                        detail.append(String.format(Locale.ROOT, " (beyond %,d records, its checkpoint's)",
-                                before.checkpointRecords()));
-                        detail.append(Double.isNaN(nextCheckpoint) ? "; no new checkpoint yet" : String.format(
-                                Locale.ROOT, "; next checkpoint after %.1f s", nextCheckpoint));
+                        detail.append(String.format(Locale.ROOT, " (training beyond the %,d records of the checkpoint "
+                                + "it resumed from)", before.checkpointRecords()));
                     }
                     return (System.nanoTime() - startNanos) / 1e9;
                 }
@@ -139,10 +134,13 @@ final class RecoveryProbe {
         return fault == Fault.BROKER_KILL || fault == Fault.BROKER_TERM;
     }
 
-    /** Whether the trainer's status lines since its last start count more than {@code records} trained. */
+    /**
+     * Whether the trainer's status lines since its last start count more records trained than
+     * {@code records} and than the first of them (read late, a checkpoint can make {@code records} low).
+     */
     private boolean trainedBeyond(final long records) {
-        final long trained = ChaosRun.lastStatusRecords(trainerLog);
-        return trained > records;
+        final List<Long> status = ChaosRun.statusRecordsSinceStart(trainerLog);
+        return !status.isEmpty() && status.get(status.size() - 1) > Math.max(records, status.get(0));
     }
 
     private boolean newCheckpoint(final long versionBefore) {

@@ -30,8 +30,8 @@ public final class StreamsDefaults {
      * (dynamic) member waits for the dead one's session to expire (45 s by default). A 10 s session
      * also bounds how long the partitions of an instance that does not come back stay idle. A
      * restarted instance's new subscription (Streams makes a new process id per start) still costs a
-     * rebalance, which waits for every other member to hear of it at its next heartbeat: heartbeats
-     * every 500 ms instead of 2 s keep that wait short.
+     * rebalance, which waits for every other member to hear of it at its next heartbeat: a short
+     * heartbeat interval keeps that wait short.
      * Streams suffixes the id per stream thread. The transaction timeout stays Streams' 10 s: a
      * shorter one gets a live producer fenced when a broker restart outlasts it
      * (docs/platform.md, "Recovery after SIGKILL").
