@@ -43,9 +43,9 @@ final class StackSummary {
         row(out, "distilled student (online)", h.distilled());
         row(out, "baseline student (online, hard labels)", h.baseline());
         out.printf(Locale.ROOT, "%-44s %7.2f pt%n", "gap (ensemble - baseline)", 100 * (h.teacher() - h.baseline()));
-        out.printf(Locale.ROOT, "%-44s %7.1f %%%n", "knowledge recovered (holdout)", 100 * h.recovered());
-        out.printf(Locale.ROOT, "%-44s %7.1f %%%n", "knowledge recovered (prequential window)",
-                100 * e.recoveredWindow());
+        out.printf(Locale.ROOT, "%-44s %s%n", "knowledge recovered (holdout)", recovered(h.recovered()));
+        out.printf(Locale.ROOT, "%-44s %s%n", "knowledge recovered (prequential window)",
+                recovered(e.recoveredWindow()));
         out.printf(Locale.ROOT, "%-44s %7.2f %%%n", "student-teacher agreement (window)", 100 * e.agreement());
         out.printf(Locale.ROOT, "%-44s %8.4f%n", "mean KL(teacher || student) at T (window)", e.klToTeacher());
         out.println("-".repeat(66));
@@ -76,5 +76,11 @@ final class StackSummary {
 
     private static String trim(final double percentile) {
         return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+    }
+
+    /** A share of the ensemble-baseline gap, or why there is none (a restart's short window can have no gap). */
+    static String recovered(final double share) {
+        return Double.isNaN(share) ? "    n/a (no gap between ensemble and baseline)"
+                : String.format(Locale.ROOT, "%7.1f %%", 100 * share);
     }
 }
