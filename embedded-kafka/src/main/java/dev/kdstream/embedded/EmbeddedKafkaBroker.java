@@ -194,7 +194,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The broker's credentials, if it is secured. */
     public Optional<BrokerSecurity> security() {
-        return java.util.Optional.ofNullable(security);
+        return Optional.ofNullable(security);
     }
 
     @Override

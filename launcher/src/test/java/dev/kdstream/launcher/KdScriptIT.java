@@ -11,14 +11,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kdstream.launcher.monitoring.RepoFiles;
+
 /**
  * The {@code ./kd} script as users run it, on the build Maven just made: it starts the JVM from its
  * class data sharing archive (making it first if needed), and without one when asked.
  */
 class KdScriptIT {
 
-    /** Failsafe runs in the module's directory; the script is at the repository root. */
-    private static final Path KD = Path.of("").toAbsolutePath().getParent().resolve("kd");
+    private static final Path KD = RepoFiles.root().resolve("kd");
 
     /** The JVM's log line for the class {@code ./kd} starts, which names where the class came from. */
     private static final String MAIN_CLASS_LOADED = "dev.kdstream.launcher.Kd source: ";

@@ -5,13 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.kdstream.contracts.config.KdConfig;
@@ -75,39 +73,35 @@ public final class TeacherService implements Service {
 
     /**
      * Like {@link #start(KdConfig, TeacherEnsemble, ServiceMetrics, String)}, with an ensemble that may
-     * still be loading ({@link #loadInBackground}): the topic checks, two Admin clients' round trips,
+     * still be loading ({@link #loadInBackground}): the topic checks, an Admin client's round trips,
      * run meanwhile instead of after ND4J's start and the file's read (seconds each), which is most of
      * what a restarted teacher can save before it resumes.
      */
     public static TeacherService start(final KdConfig config, final CompletableFuture<TeacherEnsemble> ensemble,
                                        final ServiceMetrics metrics, final String applicationId) {
         final TopicNames topics = config.topics();
-        final List<String> created;
-        final Uuid featuresId;
+        final TopicAdmin.Ensured ensured;
         try {
-            created = TopicAdmin.ensureTopics(config,
-                    List.of(topics.features(), topics.softTargets(), topics.featuresDlq()));
-            // once per start; a topic re-created under a running teacher shows in its offsets (see SoftTargetAnnotator)
-            featuresId = TopicAdmin.topicId(config.kafkaProperties(), config.topics().features());
+            // the features' id once per start; a topic re-created under a running teacher shows in its
+            // offsets (see SoftTargetAnnotator)
+            ensured = TopicAdmin.ensureTopics(config,
+                    List.of(topics.features(), topics.softTargets(), topics.featuresDlq()), topics.features());
         } catch (RuntimeException e) {
             // a load that failed meanwhile is the other half of what the user has to fix
-            if (ensemble.isCompletedExceptionally()) {
-                try {
-                    ensemble.join();
-                } catch (CompletionException | CancellationException failure) {
-                    e.addSuppressed(failure.getCause() != null ? failure.getCause() : failure);
-                }
+            final Throwable failed = ensemble.handle((loaded, failure) -> failure).getNow(null);
+            if (failed != null) {
+                e.addSuppressed(loadFailure(failed));
             }
             throw e;
         }
         final TeacherEnsemble loaded = await(ensemble);
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
-                TeacherTopology.topology(config, loaded, metrics.registry(), featuresId),
+                TeacherTopology.topology(config, loaded, metrics.registry(), ensured.topicId()),
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
                     metrics.registry(), streams::healthy);
-            return new TeacherService(streams, server, loaded.manifest(), created);
+            return new TeacherService(streams, server, loaded.manifest(), ensured.created());
         } catch (RuntimeException e) {
             streams.close();
             throw e;
@@ -142,14 +136,19 @@ public final class TeacherService implements Service {
         try {
             return ensemble.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
+            if (loadFailure(e) instanceof RuntimeException cause) {
                 throw cause;
             }
-            if (e.getCause() instanceof Error cause) {
+            if (loadFailure(e) instanceof Error cause) {
                 throw cause;
             }
             throw e;
         }
+    }
+
+    /** The load's own exception, which the future wraps. */
+    private static Throwable loadFailure(final Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** The streams client's state, for status lines (CREATED, REBALANCING, RUNNING, ...). */

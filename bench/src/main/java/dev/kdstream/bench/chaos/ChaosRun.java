@@ -128,7 +128,7 @@ final class ChaosRun {
             producerThread.setDaemon(true);
             producerThread.start();
 
-            final RecoveryProbe probe = new RecoveryProbe(admin, topics, tap, trainer.log());
+            final RecoveryProbe probe = new RecoveryProbe(admin, topics, tap, trainer);
             final StringBuilder upDetail = new StringBuilder();
             final double up = probe.await(null, RecoveryProbe.Snapshot.NOTHING, runStart,
                     Duration.ofMinutes(4), upDetail);
@@ -150,24 +150,23 @@ final class ChaosRun {
                     case BROKER_TERM, BROKER_KILL -> broker;
                 };
                 final RecoveryProbe.Snapshot beforeKill = probe.snapshot();
+                List<Long> trainedAtKill = List.of();
                 final String label;
                 if (fault == Fault.BROKER_TERM) {
                     label = "SIGTERM broker";
                     broker.stop(60);
                 } else {
                     label = "SIGKILL " + target.name();
-                    final List<Long> status = fault == Fault.TRAINER ? statusRecordsSinceStart(trainer.log())
-                            : List.of();
-                    final long trained = status.isEmpty() ? -1 : status.get(status.size() - 1);
+                    trainedAtKill = fault == Fault.TRAINER ? statusRecords(trainer) : List.of();
                     target.kill();
-                    if (trained >= 0) {
-                        final CheckpointTap.Seen resumeFrom = tap.newest();
-                        rereads.add(Math.max(0, trained - (resumeFrom == null ? 0 : resumeFrom.recordsTrained())));
-                    }
                 }
                 Thread.sleep(1000);
                 // what was committed before the kill may become visible just after it: not a recovery
                 final RecoveryProbe.Snapshot before = probe.afterKill(beforeKill, target == broker);
+                if (!trainedAtKill.isEmpty()) {
+                    // its successor resumes from the newest checkpoint: what was trained after it is read again
+                    rereads.add(Math.max(0, trainedAtKill.get(trainedAtKill.size() - 1) - before.checkpointRecords()));
+                }
                 target.start();
                 final StringBuilder detail = new StringBuilder();
                 final double seconds = probe.await(fault, before, target.startedNanos(),
@@ -262,7 +261,6 @@ final class ChaosRun {
     private KdProcess service(final String name, final KdRuntime runtime, final Path logs, final Path work,
                               final List<String> args, final Map<String, String> extraEnv) {
         final Map<String, String> env = new HashMap<>(extraEnv);
-        env.put("OMP_NUM_THREADS", "1");
         env.put("KD_METRICS_PORT", Integer.toString(freePort()));
         env.put("KD_STATE_DIR", work.resolve("state").resolve(name).toString());
         env.put("KD_INSTANCE_ID", name);
@@ -347,15 +345,12 @@ final class ChaosRun {
      * The records trained that the trainer's status lines (printed every second) counted since its
      * last start, in order: lower bounds, each a second late at most. Empty before the first line.
      */
-    static List<Long> statusRecordsSinceStart(final Path log) {
+    static List<Long> statusRecords(final KdProcess trainer) {
         try {
-            final List<String> lines = Files.readAllLines(log);
             final List<Long> records = new ArrayList<>();
-            for (int i = lines.size() - 1; i >= 0 && !lines.get(i).startsWith("=== start"); i--) {
-                final Matcher m = STATUS_RECORDS.matcher(lines.get(i));
-                if (m.find()) {
-                    records.add(0, Long.parseLong(m.group(1).replace(",", "")));
-                }
+            final Matcher m = STATUS_RECORDS.matcher(trainer.logSinceStart());
+            while (m.find()) {
+                records.add(Long.parseLong(m.group(1).replace(",", "")));
             }
             return records;
         } catch (IOException | UncheckedIOException e) {
@@ -400,15 +395,6 @@ final class ChaosRun {
         return all;
     }
 
-    static void deleteRecursively(final Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-                for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {

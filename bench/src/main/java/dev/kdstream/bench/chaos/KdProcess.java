@@ -2,6 +2,9 @@ package dev.kdstream.bench.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -24,6 +27,8 @@ final class KdProcess {
     private final Path log;
     private Process process;
     private long startedNanos;
+    /** Where the last start's lines begin in the log. */
+    private long logOffset;
     private int starts;
 
     /**
@@ -52,6 +57,7 @@ final class KdProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         try {
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
             // the time as the services' own log lines show it, to read a restart's timeline against
             Files.writeString(log, "=== start " + (++starts) + " of " + name + " at "
                             + LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + "\n",
@@ -108,6 +114,18 @@ final class KdProcess {
         return log;
     }
 
+    /** What the process wrote since its last start (the log keeps every start's lines). */
+    String logSinceStart() throws IOException {
+        final long from;
+        synchronized (this) {
+            from = logOffset;
+        }
+        try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+            channel.position(from);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /**
      * How {@code ./kd} is run: the script itself (its JVM flags and class data sharing archive), on
      * the JDK running this harness, and never building: under {@code ./mvnw verify} a build from the
@@ -133,16 +151,17 @@ final class KdProcess {
 
         /** The environment {@code ./kd} takes its heap, log level and extra JVM flags from. */
         Map<String, String> environment(final String heap, final String logLevel) {
-            final StringBuilder javaOpts = new StringBuilder("-Dorg.slf4j.simpleLogger.showDateTime=true");
+            final StringBuilder javaOpts = new StringBuilder();
             if (!"warn".equals(logLevel)) {
                 // the launcher keeps Kafka's own narration (clients, and the broker's kafka.* side) at
                 // error level unless asked
                 for (final String logger : List.of("org.apache.kafka", "kafka", "kafka.server.ReplicaManager")) {
-                    javaOpts.append(" -Dorg.slf4j.simpleLogger.log.").append(logger).append('=').append(logLevel);
+                    javaOpts.append("-Dorg.slf4j.simpleLogger.log.").append(logger).append('=').append(logLevel)
+                            .append(' ');
                 }
             }
             return Map.of("JAVA_HOME", javaHome, "KD_NO_BUILD", "1", "KD_HEAP", heap, "KD_LOG_LEVEL", logLevel,
-                    "KD_JAVA_OPTS", javaOpts.toString());
+                    "KD_JAVA_OPTS", javaOpts.toString().trim());
         }
     }
 }

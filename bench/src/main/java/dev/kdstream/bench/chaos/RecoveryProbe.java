@@ -1,6 +1,5 @@
 package dev.kdstream.bench.chaos;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,15 +40,15 @@ final class RecoveryProbe {
     private final Admin admin;
     private final TopicNames topics;
     private final CheckpointTap tap;
-    private final Path trainerLog;
+    private final KdProcess trainer;
     /** Why the last look failed, for the log when a recovery does not come. */
     private volatile String lastError;
 
-    RecoveryProbe(final Admin admin, final TopicNames topics, final CheckpointTap tap, final Path trainerLog) {
+    RecoveryProbe(final Admin admin, final TopicNames topics, final CheckpointTap tap, final KdProcess trainer) {
         this.admin = admin;
         this.topics = topics;
         this.tap = tap;
-        this.trainerLog = trainerLog;
+        this.trainer = trainer;
     }
 
     Snapshot snapshot() {
@@ -139,7 +138,7 @@ final class RecoveryProbe {
      * {@code records} and than the first of them (read late, a checkpoint can make {@code records} low).
      */
     private boolean trainedBeyond(final long records) {
-        final List<Long> status = ChaosRun.statusRecordsSinceStart(trainerLog);
+        final List<Long> status = ChaosRun.statusRecords(trainer);
         return !status.isEmpty() && status.get(status.size() - 1) > Math.max(records, status.get(0));
     }
 

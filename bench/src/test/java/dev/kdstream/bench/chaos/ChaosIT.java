@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.kdstream.bench.chaos.ChaosOptions.Fault;
+import dev.kdstream.launcher.stack.StackCommand;
 
 /**
  * The short form of {@code ./kd bench chaos}: every kind of service killed once with SIGKILL and the
@@ -23,7 +24,7 @@ class ChaosIT {
     void killedServicesAndARestartedBrokerLoseAndDuplicateNothing() throws Exception {
         // under target/, not a temporary directory: the services' logs stay for a failed run's reader
         final Path dir = Path.of("target", "chaos-it").toAbsolutePath();
-        ChaosRun.deleteRecursively(dir);
+        StackCommand.deleteRecursively(dir);
         final ChaosOptions options = new ChaosOptions(8_000, 50, 2, 2, 1, 1, 1, 0, 2, ChaosBenchCommand.DEFAULT_BOUND,
                 1_000, "warn", dir);
         final PrintWriter out = new PrintWriter(System.out, true);

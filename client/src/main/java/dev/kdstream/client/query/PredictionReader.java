@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.CommittedReader;
+import dev.kdstream.contracts.kafka.ListenerProbe;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
@@ -52,8 +53,7 @@ public final class PredictionReader implements AutoCloseable {
         final Topic<String, Prediction> predictions = Topics.of(config.topics()).predictions();
         this.topic = predictions.name();
         this.bootstrapServers = config.get(ConfigKey.BOOTSTRAP_SERVERS);
-        this.authenticated = !config.kafkaProperties().getProperty("security.protocol", "PLAINTEXT")
-                .equalsIgnoreCase("PLAINTEXT");
+        this.authenticated = !"PLAINTEXT".equals(ListenerProbe.protocol(config.kafkaProperties()));
         this.values = predictions.valueSerde().deserializer();
         this.reader = new CommittedReader<>(readerConfig(config), new StringDeserializer(),
                 new ByteArrayDeserializer());

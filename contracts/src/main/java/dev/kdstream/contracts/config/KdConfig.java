@@ -147,19 +147,22 @@ public final class KdConfig {
 
     /** {@link #metricsPort} on {@code metrics.bind}. */
     public InetSocketAddress metricsAddress(final int serviceDefaultPort) {
+        return new InetSocketAddress(metricsBind(), metricsPort(serviceDefaultPort));
+    }
+
+    /** The address the metrics endpoints listen on ({@code metrics.bind}). */
+    public InetAddress metricsBind() {
         final String bind = get(ConfigKey.METRICS_BIND);
-        final InetAddress address;
         try {
             // a literal address only: a host name would be looked up, and could name another interface
             if (!bind.matches("[0-9.]+") && !bind.contains(":")) {
                 throw new UnknownHostException(bind);
             }
-            address = InetAddress.getByName(bind);
+            return InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(ConfigKey.METRICS_BIND.key() + " (" + ConfigKey.METRICS_BIND.env()
                     + ") must be an IP address such as 127.0.0.1 or 0.0.0.0, got '" + bind + "'");
         }
-        return new InetSocketAddress(address, metricsPort(serviceDefaultPort));
     }
 
     /**

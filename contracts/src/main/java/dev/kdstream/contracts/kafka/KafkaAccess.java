@@ -2,6 +2,7 @@ package dev.kdstream.contracts.kafka;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,9 +73,10 @@ public final class KafkaAccess {
     }
 
     /** A pass-through client setting as a user writes it: in a config file, and as an environment variable. */
-    private static String setting(final String clientProperty) {
+    /** How a user sets a client property: {@code kafka.security.protocol (KD_KAFKA_SECURITY_PROTOCOL)}. */
+    static String setting(final String clientProperty) {
         return KdConfig.KAFKA_PREFIX + clientProperty + " (" + KdConfig.KAFKA_ENV_PREFIX
-                + clientProperty.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + ")";
+                + clientProperty.toUpperCase(Locale.ROOT).replace('.', '_') + ")";
     }
 
     private static String innermostMessage(final Throwable refusal) {

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.common.utils.Utils;
 
 import dev.kdstream.contracts.config.EnvironmentException;
-import dev.kdstream.contracts.config.KdConfig;
 
 /**
  * Asks, before a plaintext client starts, whether the broker's listener speaks TLS. A Kafka client
@@ -28,31 +32,37 @@ public final class ListenerProbe {
     private ListenerProbe() {
     }
 
+    /** Protocols and bootstrap servers that matched, so that one process asks each listener once. */
+    private static final Set<String> MATCHED = ConcurrentHashMap.newKeySet();
+
     /** Throws when the client is set for plaintext and its first bootstrap server answers in TLS. */
     public static void requireMatchingProtocol(final Properties client) {
+        final String key = protocol(client) + " " + client.getProperty("bootstrap.servers", "");
+        if (MATCHED.contains(key)) {
+            return;
+        }
         describeMismatch(client).ifPresent(message -> {
             throw new EnvironmentException(message, null);
         });
+        MATCHED.add(key);
+    }
+
+    /** The client's {@code security.protocol}, upper case; PLAINTEXT when unset. */
+    public static String protocol(final Properties client) {
+        return client.getProperty("security.protocol", "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
     }
 
     static Optional<String> describeMismatch(final Properties client) {
-        final String protocol = client.getProperty("security.protocol", "PLAINTEXT").trim().toUpperCase();
+        final String protocol = protocol(client);
         final String bootstrap = client.getProperty("bootstrap.servers", "").split(",")[0].trim();
-        final int colon = bootstrap.lastIndexOf(':');
-        if (protocol.endsWith("SSL") || colon < 1) {
-            return Optional.empty();
-        }
-        final String host = bootstrap.substring(0, colon);
-        final int port;
-        try {
-            port = Integer.parseInt(bootstrap.substring(colon + 1));
-        } catch (NumberFormatException e) {
+        final String host = Utils.getHost(bootstrap);
+        final Integer port = Utils.getPort(bootstrap);
+        if (protocol.endsWith("SSL") || host == null || host.isEmpty() || port == null) {
             return Optional.empty();
         }
         return speaksTls(host, port) ? Optional.of("the broker at " + bootstrap + " speaks TLS but this client is set "
-                + "for " + protocol + ": set " + KdConfig.KAFKA_PREFIX + "security.protocol (" + KdConfig.KAFKA_ENV_PREFIX
-                + "SECURITY_PROTOCOL) to SASL_SSL or SSL, with its credentials (a secured broker's client config "
-                + "file has them)") : Optional.empty();
+                + "for " + protocol + ": set " + KafkaAccess.setting("security.protocol") + " to SASL_SSL or SSL, "
+                + "with its credentials (a secured broker's client config file has them)") : Optional.empty();
     }
 
     /** Whether the listener answers a plaintext request with a TLS record (an alert or a handshake). */

@@ -49,8 +49,29 @@ public final class TopicAdmin {
      *               (an administrator did), and one it needs that it cannot see is an error
      */
     public static List<String> ensureTopics(final KdConfig config, final Collection<String> needed) {
-        return ensureTopics(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
-                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR), needed);
+        return ensure(config, needed, null).created();
+    }
+
+    /**
+     * What an ensure did.
+     *
+     * @param created the names created (existing topics are left as they are)
+     * @param topicId the id of the topic asked for, or null when none was
+     */
+    public record Ensured(List<String> created, Uuid topicId) {
+    }
+
+    /**
+     * {@link #ensureTopics(KdConfig, Collection)}, and the id of {@code idOf} (see {@link #topicId}),
+     * with the same Admin client.
+     */
+    public static Ensured ensureTopics(final KdConfig config, final Collection<String> needed, final String idOf) {
+        return ensure(config, needed, idOf);
+    }
+
+    private static Ensured ensure(final KdConfig config, final Collection<String> needed, final String idOf) {
+        return ensure(config.kafkaProperties(), config.topics(), config.getInt(ConfigKey.TOPIC_PARTITIONS),
+                (short) config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR), needed, idOf);
     }
 
     /** All of {@code names} needed. */
@@ -66,6 +87,11 @@ public final class TopicAdmin {
     public static List<String> ensureTopics(final Properties clientProperties, final TopicNames names,
                                             final int partitions, final short replication,
                                             final Collection<String> needed) {
+        return ensure(clientProperties, names, partitions, replication, needed, null).created();
+    }
+
+    private static Ensured ensure(final Properties clientProperties, final TopicNames names, final int partitions,
+                                  final short replication, final Collection<String> needed, final String idOf) {
         // refused here, before any broker call, rather than as Kafka's InvalidPartitionsException
         if (partitions < 1 || replication < 1) {
             throw new IllegalArgumentException("topics need at least 1 partition and a replication factor of at "
@@ -114,7 +140,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return created;
+            return new Ensured(created, idOf == null ? null : describeId(admin, idOf));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -140,7 +166,7 @@ public final class TopicAdmin {
     public static Uuid topicId(final Properties clientProperties, final String topic) {
         final Admin admin = Admin.create(clientProperties);
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId();
+            return describeId(admin, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
@@ -155,5 +181,10 @@ public final class TopicAdmin {
         } finally {
             admin.close(Duration.ofSeconds(5));
         }
+    }
+
+    private static Uuid describeId(final Admin admin, final String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId();
     }
 }

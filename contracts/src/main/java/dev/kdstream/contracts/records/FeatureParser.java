@@ -159,7 +159,7 @@ public final class FeatureParser {
                         final String text = t == JsonToken.VALUE_STRING ? p.getText() : null;
                         if (t == JsonToken.VALUE_NULL) {
                             split = FeatureRecord.TRAIN;
-                        } else if (FeatureRecord.TRAIN.equals(text) || FeatureRecord.HOLDOUT.equals(text)) {
+                        } else if (FeatureRecord.isKnownSplit(text)) {
                             split = text;
                         } else {
                             return null;

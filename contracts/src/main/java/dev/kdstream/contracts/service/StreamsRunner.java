@@ -99,15 +99,17 @@ public final class StreamsRunner implements Service {
     /** @param closeTimeout how long {@link #close()} waits for the stream threads */
     public static StreamsRunner start(final String name, final Topology topology, final Properties config,
                                       final MeterRegistry registry, final Duration closeTimeout) {
-        final StreamsRunner runner = new StreamsRunner(name, new KafkaStreams(topology, config), registry,
+        // validated (and logged) once, for the client and for the sweeper's settings
+        final StreamsConfig streamsConfig = new StreamsConfig(config);
+        final StreamsRunner runner = new StreamsRunner(name, new KafkaStreams(topology, streamsConfig), registry,
                 closeTimeout);
         try {
             runner.streams.start();
-            if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-                final String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+            if (StreamsConfig.EXACTLY_ONCE_V2.equals(streamsConfig.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+                final String applicationId = streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG);
                 // the client settings an Admin takes (connection, security), as Streams gives its own admin
                 final Properties admin = new Properties();
-                admin.putAll(new StreamsConfig(config).getAdminConfigs(applicationId + "-sweeper"));
+                admin.putAll(streamsConfig.getAdminConfigs(applicationId + "-sweeper"));
                 runner.sweeper = HangingTransactionSweeper.start(admin, applicationId, sinkTopics(topology),
                         registry);
             }

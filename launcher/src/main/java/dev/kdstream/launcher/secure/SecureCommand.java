@@ -190,7 +190,11 @@ public final class SecureCommand implements Runnable {
             final List<HangingTransactionSweeper> sweepers = SecureCluster.sweepers(
                     config.kafkaProperties(), config.topics(),
                     new SimpleMeterRegistry());
-            Service.onShutdown("kd-sweep-shutdown", stop::countDown);
+            // closed in the hook itself: the JVM does not wait for main's finally after SIGTERM
+            Service.onShutdown("kd-sweep-shutdown", () -> {
+                sweepers.forEach(HangingTransactionSweeper::close);
+                stop.countDown();
+            });
             final PrintWriter out = spec.commandLine().getOut();
             out.println("kd secure sweep: looking for hanging transactions on " + config.topics().softTargets() + ", "
                     + config.topics().featuresDlq() + " and " + config.topics().predictions() + " at "

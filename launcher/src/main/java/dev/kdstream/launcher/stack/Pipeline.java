@@ -63,12 +63,7 @@ public final class Pipeline implements AutoCloseable {
                 studentMetrics.registry(), () -> trainer.healthy() && server.healthy());
     }
 
-    /** With each service's default metrics port, 9401 (teacher) and 9402 (student). */
-    public static Pipeline start(final KdConfig config, final TeacherEnsemble ensemble) {
-        return start(ServiceConfigs.shared(config), ensemble);
-    }
-
-    /** With each service's default metrics port, each service with its own config. */
+    /** With each service's default metrics port, 9401 (teacher) and 9402 (student), each service with its own config. */
     public static Pipeline start(final ServiceConfigs configs, final TeacherEnsemble ensemble) {
         return new Pipeline(configs, ensemble, TeacherService.DEFAULT_METRICS_PORT,
                 TrainerService.DEFAULT_METRICS_PORT);

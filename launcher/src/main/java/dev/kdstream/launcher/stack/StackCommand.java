@@ -170,7 +170,7 @@ public final class StackCommand implements Callable<Integer> {
                          SecureCluster.as(broker, ServiceAcls.SERVER, config)), ensemble);
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
                  MetricsServer producerEndpoint = MetricsServer.start(new InetSocketAddress(
-                         config.metricsAddress(0).getAddress(), ProducerService.DEFAULT_METRICS_PORT),
+                         config.metricsBind(), ProducerService.DEFAULT_METRICS_PORT),
                          producerMetrics.registry(), () -> true)) {
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
                         + pipeline.studentMetricsUrl() + "   producer http://localhost:" + producerEndpoint.port()

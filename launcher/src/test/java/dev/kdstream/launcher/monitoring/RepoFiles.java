@@ -20,7 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * The deployment files at the repository root (docker-compose.yml, Dockerfile, docker/,
  * monitoring/), found from the test's working directory, and the bits of them the tests compare.
  */
-final class RepoFiles {
+public final class RepoFiles {
 
     static final ObjectMapper YAML = new YAMLMapper();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +33,7 @@ final class RepoFiles {
     private RepoFiles() {
     }
 
-    static Path root() {
+    public static Path root() {
         return ROOT;
     }
 
