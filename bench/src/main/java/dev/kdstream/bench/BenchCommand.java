@@ -2,6 +2,7 @@ package dev.kdstream.bench;
 
 import dev.kdstream.bench.chaos.ChaosBenchCommand;
 import dev.kdstream.bench.e2e.EndToEndBenchCommand;
+import dev.kdstream.bench.e2e.FloodBenchCommand;
 import dev.kdstream.bench.e2e.MemorySoakBenchCommand;
 import dev.kdstream.launcher.UserErrors;
 
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints the machine and its figures. See docs/benchmarks.md.",
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
-            TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class,
+            TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class, FloodBenchCommand.class,
             MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class,
             ChaosBenchCommand.class})
 public final class BenchCommand implements Runnable {

@@ -14,7 +14,8 @@ import dev.kdstream.contracts.kafka.CommittedReader;
 
 /**
  * A {@link CommittedReader} (what any downstream reader sees) of every partition of one topic,
- * from the beginning, on a daemon thread of its own, handing each poll's records to a handler.
+ * from the beginning or from its end, on a daemon thread of its own, handing each poll's records
+ * to a handler.
  * A failure of the consumer or the handler ends the thread and is kept for {@link #requireAlive}.
  */
 final class TopicReader implements AutoCloseable {
@@ -31,8 +32,14 @@ final class TopicReader implements AutoCloseable {
     private volatile boolean stop;
     private volatile RuntimeException failure;
 
-    /** @param name the consumer's client id and the thread's name */
+    /** From the beginning of the topic. @param name the consumer's client id and the thread's name */
     TopicReader(final KdConfig config, final String topic, final String name, final Handler handler) {
+        this(config, topic, name, false, handler);
+    }
+
+    /** @param fromEnd read only what is written after this returns */
+    TopicReader(final KdConfig config, final String topic, final String name, final boolean fromEnd,
+                final Handler handler) {
         this.reader = new CommittedReader<>(CommittedReader.config(config.kafkaProperties(), name),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.handler = handler;
@@ -41,7 +48,12 @@ final class TopicReader implements AutoCloseable {
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist");
             }
-            reader.seekToBeginning(partitions);
+            if (fromEnd) {
+                // the end now, not at the first poll: records written after this returns are read
+                reader.endOffsets(partitions, Duration.ofSeconds(60)).forEach(reader::seek);
+            } else {
+                reader.seekToBeginning(partitions);
+            }
         } catch (RuntimeException e) {
             reader.close();
             throw e;

@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.Timer;
  * acknowledged and what failed. The value's {@code ts} and the Kafka timestamp are the wall clock
  * at send time. Sends from one thread; callbacks arrive on the producer's I/O thread.
  */
-final class FeatureProducer implements AutoCloseable {
+public final class FeatureProducer implements AutoCloseable {
 
     /** {@link MetricNames#STAGE} values of {@link MetricNames#RECORDS}. */
     static final String STAGE_PRODUCED = "produced";
@@ -61,7 +61,7 @@ final class FeatureProducer implements AutoCloseable {
      * Client properties: the configured ones (bootstrap servers and any {@code kafka.*} pass-through)
      * win; these defaults make every record land exactly once, in order, in small fast batches.
      */
-    static Properties producerProperties(final KdConfig config) {
+    public static Properties producerProperties(final KdConfig config) {
         final Properties p = config.kafkaProperties();
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "kd-producer");
         p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

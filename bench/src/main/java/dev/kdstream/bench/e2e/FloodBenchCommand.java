@@ -1,0 +1,214 @@
+package dev.kdstream.bench.e2e;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import dev.kdstream.bench.MachineInfo;
+import dev.kdstream.client.produce.FeatureProducer;
+import dev.kdstream.client.produce.stream.FeatureMessage;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.kafka.TopicAdmin;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./kd bench flood}: a client in a process of its own floods the {@code features} topic of
+ * a running stack ({@code ./kd stack}, or {@code ./kd broker} and the services, or compose) with
+ * prepared records, and times each round until every record has a soft target and a prediction,
+ * as a read_committed reader sees them. Nothing the services' JVMs do is for the benchmark. Then,
+ * on the same broker, the ceiling: a raw produce -> consume of the same records and the same
+ * topology with the work taken out ({@link KafkaOnlyPipeline}, run in this process).
+ */
+@Command(name = "flood", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "From outside: floods a running stack's features topic with prepared records, round after "
+                + "round, and times each until every record has a soft target and a prediction; then raw Kafka "
+                + "and the Kafka-only topology on the same broker, for the ratio.",
+        footer = {"", "Examples:",
+            "  ./kd stack &                       # wait for its summary, then:",
+            "  ./kd bench flood                   # 4 rounds of 100,000 records",
+            "  ./kd broker & ./kd teacher serve & ./kd student &   # fresh services, then the cold figure:",
+            "  ./kd bench flood --records 250000 --rounds 1 --no-reference"})
+public final class FloodBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "The stack's broker (default: KD_BOOTSTRAP_SERVERS or localhost:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--records", paramLabel = "N", defaultValue = "100000",
+            description = "Records per round (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "4",
+            description = "Rounds, one after the other, each waited on (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "25000",
+            description = "Records over which the rate is taken for the time to 90 % of the settled rate "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--settled-rate", paramLabel = "EVENTS_PER_S",
+            description = "The settled rate to measure the first rounds against (default: the last round's).")
+    Double settledRate;
+
+    @Option(names = "--no-reference",
+            description = "Skip the raw and Kafka-only runs on the same broker (for a cold figure, run the "
+                    + "flood first and alone).")
+    boolean noReference;
+
+    @Option(names = "--stall-seconds", paramLabel = "S", defaultValue = "60",
+            description = "A round that makes no progress for this long ends, counting what is missing as "
+                    + "lost (default: ${DEFAULT-VALUE}).")
+    int stallSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (records <= 0 || rounds <= 0 || window <= 0 || stallSeconds <= 0
+                || settledRate != null && !(settledRate > 0)) {
+            throw new IllegalArgumentException("--records, --rounds, --window, --stall-seconds and --settled-rate "
+                    + "must be positive");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(MachineInfo.describe());
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        if (bootstrapServers != null) {
+            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        }
+        final KdConfig config = KdConfig.fromEnvironment(null, overrides);
+        final String run = "flood-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        final Dataset train = TrainTestSplit.seedDefault().train();
+        final List<List<Flood.Message>> prepared = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            prepared.add(prepare(train, records, run + "r" + r + "-"));
+        }
+        out.printf(Locale.ROOT, "flood: %s, %d rounds of %,d prepared records (the seed's training rows), ids %s*%n",
+                config.get(ConfigKey.BOOTSTRAP_SERVERS), rounds, records, run);
+        out.flush();
+        final List<Flood.Round> results = new ArrayList<>();
+        final RateCurve curve = new RateCurve();
+        long lost = 0;
+        long duplicates = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(FeatureProducer.producerProperties(config));
+             KeyCount soft = new KeyCount(config, config.topics().softTargets(), run);
+             KeyCount predicted = new KeyCount(config, config.topics().predictions(), run)) {
+            final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
+            final long start = System.nanoTime();
+            for (int r = 0; r < rounds; r++) {
+                final long before = Math.min(soft.distinct(), predicted.distinct());
+                final long offset = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                final Flood.Round round = flood.run(config.topics().features(), prepared.get(r),
+                        () -> Math.min(soft.distinct(), predicted.distinct()) - before,
+                        (millis, done) -> curve.add(offset + millis, before + done));
+                results.add(round);
+                lost += round.lost();
+                out.printf(Locale.ROOT, "round %d: %,d records, %.1f s to the last soft target and prediction: "
+                        + "%,.0f events/s%s%n", r + 1, round.acked(), round.seconds(), round.eventsPerSecond(),
+                        round.lost() == 0 ? "" : String.format(Locale.ROOT, " (%,d missing after %d s without "
+                                + "progress)", round.lost(), stallSeconds));
+                out.flush();
+            }
+            duplicates = soft.duplicates() + predicted.duplicates();
+        }
+        final double settled = settledRate != null ? settledRate : results.get(results.size() - 1).eventsPerSecond();
+        out.println();
+        out.printf(Locale.ROOT, "first round: %,.0f events/s over its %,d records%n",
+                results.get(0).eventsPerSecond(), records);
+        out.printf(Locale.ROOT, "to 90 %% of the settled rate (%,.0f events/s, %s): %s%n", settled,
+                settledRate != null ? "--settled-rate" : "the last round's",
+                curve.recordsToReach(0.9 * settled, window).stream()
+                        .mapToObj(n -> String.format(Locale.ROOT, "%,d records (rate over the last %,d)", n, window))
+                        .findFirst().orElse(String.format(Locale.ROOT, "not within %,d records", curve.done())));
+        out.printf(Locale.ROOT, "lost %,d, duplicated %,d (soft targets and predictions, read_committed)%n", lost,
+                duplicates);
+        out.flush();
+        if (!noReference) {
+            reference(config, run, prepared.get(0), results.get(results.size() - 1), out);
+        }
+        return lost == 0 && duplicates == 0 ? 0 : 1;
+    }
+
+    /** Raw Kafka and the Kafka-only topology on the same broker, the same records, each on topics of its own. */
+    private void reference(final KdConfig config, final String run, final List<Flood.Message> messages,
+                           final Flood.Round last, final PrintWriter out) throws Exception {
+        final int partitions = partitionsOf(config, config.topics().features());
+        final KdConfig raw = BenchStack.prefixed(config, run + "raw-");
+        final Path state = Files.createTempDirectory("kd-bench-flood-state");
+        final KdConfig kafkaOnly = BenchStack.prefixed(config, run + "kafka-only-")
+                .with(Map.of(ConfigKey.STATE_DIR.key(), state.toString()));
+        final List<String> created = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(FeatureProducer.producerProperties(config))) {
+            final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
+            created.addAll(TopicAdmin.ensureTopics(raw.kafkaProperties(), raw.topics(), partitions, (short) 1));
+            final Flood.Round rawRound;
+            try (KeyCount consumed = new KeyCount(raw, raw.topics().features(), run)) {
+                rawRound = flood.run(raw.topics().features(), messages, consumed::distinct, (m, d) -> { });
+            }
+            created.addAll(TopicAdmin.ensureTopics(kafkaOnly.kafkaProperties(), kafkaOnly.topics(), partitions,
+                    (short) 1));
+            final Flood.Round kafkaOnlyRound;
+            try (KafkaOnlyPipeline pipeline = new KafkaOnlyPipeline(kafkaOnly)) {
+                // its first round warms this JVM's Streams and clients; the second is timed
+                flood.run(kafkaOnly.topics().features(), messages, pipeline::delivered, (m, d) -> { });
+                final long before = pipeline.delivered();
+                kafkaOnlyRound = flood.run(kafkaOnly.topics().features(), messages,
+                        () -> pipeline.delivered() - before, (m, d) -> { });
+            }
+            out.println();
+            out.printf(Locale.ROOT, "same broker, %,d records, %d partition(s): raw produce -> consume %,.0f events/s; "
+                    + "the same topology, Kafka only %,.0f events/s (its second round)%n", messages.size(), partitions,
+                    rawRound.eventsPerSecond(), kafkaOnlyRound.eventsPerSecond());
+            out.printf(Locale.ROOT, "the stack's last round: %.2f of Kafka only, %.2f of raw%n",
+                    last.eventsPerSecond() / kafkaOnlyRound.eventsPerSecond(),
+                    last.eventsPerSecond() / rawRound.eventsPerSecond());
+        } finally {
+            try (Admin admin = Admin.create(config.kafkaProperties())) {
+                admin.deleteTopics(created).all().get(30, TimeUnit.SECONDS);
+            }
+            BenchStack.deleteQuietly(state);
+        }
+        out.flush();
+    }
+
+    private static int partitionsOf(final KdConfig config, final String topic) throws Exception {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        }
+    }
+
+    private static List<Flood.Message> prepare(final Dataset train, final int count, final String prefix) {
+        final long ts = System.currentTimeMillis();
+        final List<Flood.Message> messages = new ArrayList<>(count);
+        final Iterator<FeatureMessage> it = BenchStack.messages(train, count, prefix);
+        while (it.hasNext()) {
+            final FeatureMessage m = it.next();
+            messages.add(new Flood.Message(m.key(), m.value(ts)));
+        }
+        return messages;
+    }
+
+    public static void main(final String[] args) {
+        System.exit(new CommandLine(new FloodBenchCommand()).execute(args));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.kdstream.bench.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Records done over time, sampled while a stream is pushed through as fast as it goes: how fast
+ * a stage was over its first records (what a user meets after a start) and how many records it
+ * took to come within reach of its settled rate. Samples are taken in time order; the count never
+ * goes down.
+ */
+final class RateCurve {
+
+    /** One sample: {@code done} records through at {@code millis} since the stream's start. */
+    record Sample(long millis, long done) {
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+
+    RateCurve() {
+        samples.add(new Sample(0, 0));
+    }
+
+    void add(final long millis, final long done) {
+        final Sample last = samples.get(samples.size() - 1);
+        if (millis < last.millis() || done < last.done()) {
+            throw new IllegalArgumentException("samples go forward: " + last + " then " + millis + " ms, " + done);
+        }
+        samples.add(new Sample(millis, done));
+    }
+
+    long done() {
+        return samples.get(samples.size() - 1).done();
+    }
+
+    /** When the {@code n}-th record was through, in ms since the start, by linear interpolation; empty before. */
+    OptionalDouble millisAt(final long n) {
+        for (int i = 1; i < samples.size(); i++) {
+            final Sample a = samples.get(i - 1);
+            final Sample b = samples.get(i);
+            if (b.done() >= n) {
+                final double share = b.done() == a.done() ? 1 : (double) (n - a.done()) / (b.done() - a.done());
+                return OptionalDouble.of(a.millis() + share * (b.millis() - a.millis()));
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** Records per second over the first {@code n} records, from the start; empty if fewer went through. */
+    OptionalDouble ratePerSecondOver(final long n) {
+        final OptionalDouble at = millisAt(n);
+        return at.isPresent() ? OptionalDouble.of(n * 1000.0 / Math.max(1, at.getAsDouble())) : OptionalDouble.empty();
+    }
+
+    /**
+     * The first count of records done at which the last {@code window} records went through at
+     * {@code rate} records/s or faster: how long the stage took to come within reach of its settled
+     * rate. Empty if it never did.
+     */
+    OptionalLong recordsToReach(final double rate, final long window) {
+        for (final Sample s : samples) {
+            if (s.done() < window) {
+                continue;
+            }
+            final double windowMillis = s.millis() - millisAt(s.done() - window).orElseThrow();
+            if (windowMillis <= 0 || window * 1000.0 / windowMillis >= rate) {
+                return OptionalLong.of(s.done());
+            }
+        }
+        return OptionalLong.empty();
+    }
+}

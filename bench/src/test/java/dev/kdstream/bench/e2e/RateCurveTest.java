@@ -1,0 +1,52 @@
+package dev.kdstream.bench.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class RateCurveTest {
+
+    /** 10k records/s for the first 2 s, then 40k records/s. */
+    private static RateCurve warmingUp() {
+        final RateCurve c = new RateCurve();
+        c.add(1000, 10_000);
+        c.add(2000, 20_000);
+        c.add(3000, 60_000);
+        c.add(4000, 100_000);
+        c.add(5000, 140_000);
+        return c;
+    }
+
+    @Test
+    void interpolatesWhenTheNthRecordWasThrough() {
+        assertThat(warmingUp().millisAt(40_000).getAsDouble()).isCloseTo(2500, within(1e-9));
+        assertThat(warmingUp().millisAt(140_001)).isEmpty();
+    }
+
+    @Test
+    void rateOverTheFirstRecordsCountsFromTheStart() {
+        // 100,000 records in 4 s
+        assertThat(warmingUp().ratePerSecondOver(100_000).getAsDouble()).isCloseTo(25_000, within(1e-6));
+        assertThat(warmingUp().ratePerSecondOver(200_000)).isEmpty();
+    }
+
+    @Test
+    void recordsToReachARateLooksAtTheLastWindowOnly() {
+        // the 20k records before the 60,000th went through in 0.5 s (40k/s); those before the 20,000th at 10k/s
+        assertThat(warmingUp().recordsToReach(36_000, 20_000)).hasValue(60_000);
+        // over 40k records the window ending at 60k spans 20k..60k in 1 s (40k/s) too
+        assertThat(warmingUp().recordsToReach(36_000, 40_000)).hasValue(60_000);
+        // the window ending at 20k ran at 10k/s: it reaches 9k/s there
+        assertThat(warmingUp().recordsToReach(9_000, 20_000)).hasValue(20_000);
+        assertThat(warmingUp().recordsToReach(50_000, 20_000)).isEmpty();
+    }
+
+    @Test
+    void refusesSamplesGoingBack() {
+        final RateCurve c = warmingUp();
+        assertThatThrownBy(() -> c.add(4500, 150_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> c.add(6000, 130_000)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
