@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
-import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
@@ -111,7 +111,7 @@ class TeacherServiceIT {
             }
 
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(config, topics.softTargets(),
-                    new StringDeserializer(), JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), valid);
+                    new StringDeserializer(), Topics.defaults().softTargets().valueSerde().deserializer(), valid);
             assertThat(annotated).hasSize(valid);
             assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(ids);
@@ -180,7 +180,7 @@ class TeacherServiceIT {
             assertThat(letter.value().length).isPositive().isLessThan(TopicAdmin.DLQ_MAX_BYTES);
             assertThat(letter.value()).isEqualTo(java.util.Arrays.copyOf(huge, letter.value().length));
             assertThat(readCommitted(config, topics.softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 1)).extracting(ConsumerRecord::key)
+                    Topics.defaults().softTargets().valueSerde().deserializer(), 1)).extracting(ConsumerRecord::key)
                     .containsExactly("after");
             assertThat(service.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
         }
@@ -211,7 +211,7 @@ class TeacherServiceIT {
             first.close();
         }
         assertThat(readCommitted(patient, topics.softTargets(), new StringDeserializer(),
-                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), 5)).extracting(ConsumerRecord::key)
+                Topics.defaults().softTargets().valueSerde().deserializer(), 5)).extracting(ConsumerRecord::key)
                 .as("the first teacher annotated one batch").containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2",
                         "rec-3", "rec-4");
 
@@ -230,7 +230,7 @@ class TeacherServiceIT {
              TeacherService second = TeacherService.start(prompt, TinyEnsemble.ensemble(), metrics, applicationId)) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(prompt,
                     topics.softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), records + 3);
+                    Topics.defaults().softTargets().valueSerde().deserializer(), records + 3);
             assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(records + 3)
                     .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6",
                             "rec-7", "rec-8", "rec-9");
@@ -265,7 +265,7 @@ class TeacherServiceIT {
              TeacherService first = TeacherService.start(config, TinyEnsemble.ensemble(), metrics, applicationId)) {
             produce(config, 0, before, "old-");
             assertThat(readCommitted(config, topics.softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), before)).hasSize(before);
+                    Topics.defaults().softTargets().valueSerde().deserializer(), before)).hasSize(before);
         }
 
         try (Admin admin = Admin.create(config.kafkaProperties())) {
@@ -292,7 +292,7 @@ class TeacherServiceIT {
              TeacherService second = TeacherService.start(config, TinyEnsemble.ensemble(), metrics, applicationId)) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = readCommitted(config,
                     topics.softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), before + after);
+                    Topics.defaults().softTargets().valueSerde().deserializer(), before + after);
             assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(before + after)
                     .contains("new-0", "new-1", "new-2");
             assertThat(metrics.registry().get(MetricNames.TEACHER_INPUT_RECREATED).counter().count())

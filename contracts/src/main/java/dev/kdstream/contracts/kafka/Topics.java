@@ -1,15 +1,20 @@
 package dev.kdstream.contracts.kafka;
 
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * The typed topic registry: every service reads and writes a topic the same way.
  * {@code features} and its dead-letter topic carry raw bytes, because the value is validated by
- * the reader ({@code FeatureParser}) and, when invalid, forwarded byte for byte.
+ * the reader ({@code FeatureParser}) and, when invalid, forwarded byte for byte. {@code soft-targets}
+ * is internal (only the trainer reads it) and binary ({@link SoftTargetCodec}); the others are JSON.
  */
 public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRecord> softTargets,
                      Topic<String, Prediction> predictions, Topic<String, StudentCheckpoint> checkpoints,
@@ -18,7 +23,7 @@ public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRec
     public static Topics of(final TopicNames names) {
         return new Topics(
                 new Topic<>(names.features(), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(names.softTargets(), Serdes.String(), JsonSerde.serdeFor(SoftTargetRecord.class)),
+                new Topic<>(names.softTargets(), Serdes.String(), softTargetSerde()),
                 new Topic<>(names.predictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
                 new Topic<>(names.checkpoints(), Serdes.String(), JsonSerde.serdeFor(StudentCheckpoint.class)),
                 new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()));
@@ -26,5 +31,15 @@ public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRec
 
     public static Topics defaults() {
         return of(TopicNames.defaults());
+    }
+
+    private static Serde<SoftTargetRecord> softTargetSerde() {
+        return Serdes.serdeFrom((topic, r) -> r == null ? null : SoftTargetCodec.encode(r), (topic, bytes) -> {
+            try {
+                return bytes == null ? null : SoftTargetCodec.decode(bytes);
+            } catch (InvalidRecordException e) {
+                throw new SerializationException("cannot read a soft target from " + topic + ": " + e.getMessage(), e);
+            }
+        });
     }
 }

@@ -1,7 +1,6 @@
 package dev.kdstream.contracts.records;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -26,12 +25,6 @@ public final class FeatureParser {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
-    /**
-     * Characters per feature (a number, a comma and spaces) up to which a kept array's text is
-     * used: the longest double Java prints is 24 characters, {@code -2.2250738585072014E-308}.
-     */
-    private static final int MAX_CHARS_PER_FEATURE = 32;
-
     private final int width;
     private final int classes;
     private final int maxBytes;
@@ -51,18 +44,6 @@ public final class FeatureParser {
      * @param kafkaTimestamp the record's timestamp, the event time when the value has no {@code ts}
      */
     public FeatureRecord parse(final byte[] value, final long kafkaTimestamp) {
-        return parse(value, kafkaTimestamp, false).record();
-    }
-
-    /**
-     * {@link #parse}, keeping the {@code features} array's text when the record is valid in the
-     * plainest way (see {@link ParsedFeature}).
-     */
-    public ParsedFeature parseKeepingText(final byte[] value, final long kafkaTimestamp) {
-        return parse(value, kafkaTimestamp, true);
-    }
-
-    private ParsedFeature parse(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
         if (value == null) {
             throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
         }
@@ -70,12 +51,12 @@ public final class FeatureParser {
             throw new InvalidRecordException(Reason.OVERSIZE, "record is " + value.length + " bytes, the limit is "
                     + maxBytes);
         }
-        final ParsedFeature valid = parseValid(value, kafkaTimestamp, keepText);
+        final FeatureRecord valid = parseValid(value, kafkaTimestamp);
         return valid != null ? valid : parseTree(value, kafkaTimestamp);
     }
 
     /** The tree path: decides every record the fast path leaves, with the reason when it is invalid. */
-    ParsedFeature parseTree(final byte[] value, final long kafkaTimestamp) {
+    FeatureRecord parseTree(final byte[] value, final long kafkaTimestamp) {
         final JsonNode root;
         try {
             root = LENIENT.readTree(value);
@@ -85,8 +66,7 @@ public final class FeatureParser {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException(Reason.MALFORMED_JSON, "value must be a JSON object");
         }
-        return new ParsedFeature(new FeatureRecord(id(root), ts(root, kafkaTimestamp), features(root), label(root),
-                split(root)), null);
+        return new FeatureRecord(id(root), ts(root, kafkaTimestamp), features(root), label(root), split(root));
     }
 
     /**
@@ -95,12 +75,8 @@ public final class FeatureParser {
      * the teacher's and the server's hot paths). Returns null as soon as anything is unusual
      * (an unexpected type, a value out of range, malformed JSON...): the tree path below then
      * decides, with its messages, so both paths accept exactly the same records.
-     *
-     * @param keepText whether to keep the features array's text: it holds only JSON numbers and
-     *                 whitespace here (anything else takes the tree path), so it is ASCII; see
-     *                 {@link #text} for when it is not kept
      */
-    ParsedFeature parseValid(final byte[] value, final long kafkaTimestamp, final boolean keepText) {
+    FeatureRecord parseValid(final byte[] value, final long kafkaTimestamp) {
         try (JsonParser p = LENIENT.getFactory().createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -108,7 +84,6 @@ public final class FeatureParser {
             String id = null;
             long ts = kafkaTimestamp;
             double[] features = null;
-            String featuresJson = null;
             Integer label = null;
             String split = FeatureRecord.TRAIN;
             String field;
@@ -135,15 +110,10 @@ public final class FeatureParser {
                         }
                     }
                     case "features" -> {
-                        final long from = keepText ? p.currentTokenLocation().getByteOffset() : -1;
                         features = t == JsonToken.START_ARRAY ? finiteNumbers(p) : null;
                         if (features == null) {
                             return null;
                         }
-                        // from the '[' to the ']', the current token; a later "features" key
-                        // replaces both, as in the tree
-                        featuresJson = keepText ? text(value, from, p.currentTokenLocation().getByteOffset())
-                                : null;
                     }
                     case "label" -> {
                         if (t == JsonToken.VALUE_NULL) {
@@ -168,24 +138,10 @@ public final class FeatureParser {
                     default -> p.skipChildren();
                 }
             }
-            return id == null || features == null ? null
-                    : new ParsedFeature(new FeatureRecord(id, ts, features, label, split), featuresJson);
+            return id == null || features == null ? null : new FeatureRecord(id, ts, features, label, split);
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /**
-     * The bytes from {@code from} to {@code last} as text, or null (the features are then printed):
-     * when the parser read characters (UTF-16 or UTF-32 input, whose byte offsets it does not
-     * know), and when the text is longer than the features printed could be (long digit strings,
-     * padding), so that a soft target stays the size printed doubles would give it.
-     */
-    private String text(final byte[] value, final long from, final long last) {
-        if (from < 0 || last < from || last - from + 1 > (long) MAX_CHARS_PER_FEATURE * width + 2) {
-            return null;
-        }
-        return new String(value, (int) from, (int) (last - from + 1), StandardCharsets.ISO_8859_1);
     }
 
     /** The array's elements as doubles if they are exactly {@code width} finite numbers, else null. */

@@ -9,8 +9,8 @@ public final class InvalidRecordException extends RuntimeException {
 
     /** Low-cardinality reasons (metric tags), each with a lowercase tag. */
     public enum Reason {
-        MALFORMED_JSON, MISSING_FIELD, BAD_FIELD, WRONG_FEATURE_COUNT, NON_FINITE, LABEL_OUT_OF_RANGE, BAD_SPLIT,
-        OVERSIZE;
+        MALFORMED_JSON, MALFORMED_BINARY, MISSING_FIELD, BAD_FIELD, WRONG_FEATURE_COUNT, NON_FINITE, LABEL_OUT_OF_RANGE,
+        BAD_SPLIT, OVERSIZE;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);

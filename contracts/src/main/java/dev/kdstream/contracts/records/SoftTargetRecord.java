@@ -1,15 +1,13 @@
 package dev.kdstream.contracts.records;
 
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-
 /**
- * A record on the {@code soft-targets} topic: the feature record plus what the ensemble made of it.
+ * A record on the {@code soft-targets} topic: the feature record plus what the ensemble made of it
+ * (its bytes: {@link SoftTargetCodec}).
  *
  * @param teacherLogits   mean of the teachers' logits
  * @param softTargets     softmax(teacherLogits / temperature)
  * @param ensembleVersion the ensemble that made them
  */
-@JsonSerialize(using = SoftTargetRecordSerializer.class)
 public record SoftTargetRecord(String id, long ts, double[] features, Integer label, String split,
                                double[] teacherLogits, double[] softTargets, double temperature,
                                String ensembleVersion) {

@@ -86,39 +86,6 @@ class FeatureParserTest {
     }
 
     @Test
-    void keepsTheFeaturesArraysTextWhenAsked() {
-        final String json = "{\"id\":\"a\", \"features\": [ 1, 2.50e0 ,-0.0 ] ,\"label\":1}";
-        final ParsedFeature p = parser.parseKeepingText(json.getBytes(StandardCharsets.UTF_8), 1L);
-        assertThat(p.featuresJson()).isEqualTo("[ 1, 2.50e0 ,-0.0 ]");
-        assertThat(p.record().features()).containsExactly(1, 2.5, -0.0);
-        assertThat(p.record().label()).isEqualTo(1);
-
-        final String repeated = "{\"id\":\"a\",\"features\":[1,2,3],\"features\":[4,5,6]}";
-        assertThat(parser.parseKeepingText(repeated.getBytes(StandardCharsets.UTF_8), 1L).featuresJson())
-                .as("the array that was read").isEqualTo("[4,5,6]");
-        // valid, but the fast path passes it to the tree (an id beyond a long): no text
-        final String bigId = "{\"id\":123456789012345678901234,\"features\":[1,2,3]}";
-        final ParsedFeature slow = parser.parseKeepingText(bigId.getBytes(StandardCharsets.UTF_8), 1L);
-        assertThat(slow.record().id()).isEqualTo("123456789012345678901234");
-        assertThat(slow.featuresJson()).isNull();
-    }
-
-    @Test
-    void keepsNoTextItCannotPlaceOrThatIsLongerThanPrintedNumbers() {
-        // UTF-16: Jackson reads characters and knows no byte offsets; the record is still valid
-        final String json = "{\"id\":\"a\",\"features\":[1,2,3]}";
-        final ParsedFeature utf16 = parser.parseKeepingText(json.getBytes(StandardCharsets.UTF_16BE), 1L);
-        assertThat(utf16.record().features()).containsExactly(1, 2, 3);
-        assertThat(utf16.featuresJson()).isNull();
-
-        final String digits = "1." + "0".repeat(120);
-        final ParsedFeature padded = new FeatureParser(3, 2, 1000).parseKeepingText(
-                ("{\"id\":\"a\",\"features\":[" + digits + ",2,3]}").getBytes(StandardCharsets.UTF_8), 1L);
-        assertThat(padded.record().features()).containsExactly(1, 2, 3);
-        assertThat(padded.featuresJson()).as("printed instead: 3 numbers of at most 32 characters").isNull();
-    }
-
-    @Test
     void oversizeAndTombstonesAreRefusedUnread() {
         final String big = "{\"id\":\"a\",\"features\":[1,2,3],\"pad\":\"" + "x".repeat(300) + "\"}";
         assertThatThrownBy(() -> parse(big)).hasMessageContaining("limit is 200")

@@ -7,10 +7,11 @@ import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**
- * Decodes and checks the bytes of a {@code soft-targets} record. The trainer reads the topic as
+ * Decodes ({@link SoftTargetCodec}) and checks the bytes of a {@code soft-targets} record. The trainer reads the topic as
  * raw bytes and decodes here, so a record it cannot use is skipped with a reason instead of
  * failing {@code poll()} (a deserializer exception there would stop the consumer at that offset).
  */
@@ -37,16 +38,7 @@ public final class SoftTargetDecoder {
         if (value == null) {
             throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
         }
-        final SoftTargetRecord r;
-        try {
-            r = Json.MAPPER.readValue(value, SoftTargetRecord.class);
-        } catch (IOException e) {
-            throw new InvalidRecordException(Reason.MALFORMED_JSON, "not a soft-target record: "
-                    + firstLine(e.getMessage()));
-        }
-        if (r == null) {
-            throw new InvalidRecordException(Reason.MALFORMED_JSON, "value is JSON null");
-        }
+        final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value) : SoftTargetCodec.decode(value);
         check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
         check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
         check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
@@ -67,6 +59,24 @@ public final class SoftTargetDecoder {
             throw new InvalidRecordException(Reason.BAD_FIELD, "'ensembleVersion' must be 1-"
                     + MAX_ENSEMBLE_VERSION_CHARS + " printable ASCII characters, got "
                     + (ensemble == null ? "none" : ensemble.length() + " characters"));
+        }
+        return r;
+    }
+
+    /**
+     * A soft target as an earlier kd-stream wrote them: a trainer upgraded before its teacher, or
+     * reading a topic kept from before, still trains on them.
+     */
+    private static SoftTargetRecord fromJson(final byte[] value) {
+        final SoftTargetRecord r;
+        try {
+            r = Json.MAPPER.readValue(value, SoftTargetRecord.class);
+        } catch (IOException e) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "not a soft-target record: "
+                    + firstLine(e.getMessage()));
+        }
+        if (r == null) {
+            throw new InvalidRecordException(Reason.MALFORMED_JSON, "value is JSON null");
         }
         return r;
     }

@@ -12,7 +12,8 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
  * Coverage-guided fuzzing of the trainer's soft-target decoder. The invariant: every input is either
  * a record the students can train on (finite in float, soft targets a probability distribution, a
  * label in range, a known split, an ensemble version) or an {@link InvalidRecordException} with a
- * reason; anything else is a finding. Seeds: {@code SoftTargetDecoderFuzzTestInputs}.
+ * reason; anything else is a finding. Seeds: {@code SoftTargetDecoderFuzzTestInputs}, binary records
+ * (what the teacher writes) and JSON ones (what earlier versions wrote).
  */
 class SoftTargetDecoderFuzzTest {
 

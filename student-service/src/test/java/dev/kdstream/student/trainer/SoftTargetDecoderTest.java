@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
 class SoftTargetDecoderTest {
 
     private final SoftTargetDecoder decoder = new SoftTargetDecoder(3, 2);
 
+    /** A soft target as an earlier kd-stream wrote them: still read. */
     private static byte[] json(final String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -33,6 +35,23 @@ class SoftTargetDecoderTest {
     }
 
     @Test
+    void decodesTheTeachersBinaryRecordsWithTheSameChecks() {
+        final SoftTargetRecord r = new SoftTargetRecord("b", 9, new double[] {1, 2, 3}, null, "train",
+                new double[] {-1, 1}, new double[] {0.3, 0.7}, 2, "e2");
+        assertThat(decoder.decode(SoftTargetCodec.encode(r))).usingRecursiveComparison().isEqualTo(r);
+        assertReason(SoftTargetCodec.encode(new SoftTargetRecord("b", 9, new double[] {1, 2}, null, "train",
+                new double[] {-1, 1}, new double[] {0.3, 0.7}, 2, "e2")), Reason.WRONG_FEATURE_COUNT);
+        assertReason(SoftTargetCodec.encode(new SoftTargetRecord("b", 9, new double[] {1, 2, Double.NaN}, null,
+                "train", new double[] {-1, 1}, new double[] {0.3, 0.7}, 2, "e2")), Reason.NON_FINITE);
+        assertReason(SoftTargetCodec.encode(new SoftTargetRecord("b", 9, new double[] {1, 2, 3}, 2, "train",
+                new double[] {-1, 1}, new double[] {0.3, 0.7}, 2, "e2")), Reason.LABEL_OUT_OF_RANGE);
+        assertReason(SoftTargetCodec.encode(new SoftTargetRecord("b", 9, new double[] {1, 2, 3}, null, "train",
+                new double[] {-1, 1}, new double[] {0.3, 0.3}, 2, "e2")), Reason.BAD_FIELD);
+        final byte[] cut = SoftTargetCodec.encode(r);
+        assertReason(java.util.Arrays.copyOf(cut, cut.length - 1), Reason.MALFORMED_BINARY);
+    }
+
+    @Test
     void anUnlabelledRecordIsValid() {
         final SoftTargetRecord r = decoder.decode(json("{\"id\":\"a\",\"features\":[1,2,3],\"label\":null,"
                 + "\"split\":\"train\",\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7],\"ensembleVersion\":\"e1\"}"));
@@ -44,7 +63,8 @@ class SoftTargetDecoderTest {
     void refusesWhatTheStudentsCannotUseWithAReason() {
         assertReason(null, Reason.MISSING_FIELD);
         assertReason(json("{not json"), Reason.MALFORMED_JSON);
-        assertReason(json("[1,2]"), Reason.MALFORMED_JSON);
+        assertReason(json("[1,2]"), Reason.MALFORMED_BINARY);
+        assertReason(new byte[0], Reason.MALFORMED_BINARY);
         assertReason(json("{\"features\":[1,2],\"teacherLogits\":[-1,1],\"softTargets\":[0.3,0.7]}"),
                 Reason.WRONG_FEATURE_COUNT);
         assertReason(json("{\"features\":[1,2,3],\"softTargets\":[0.3,0.7]}"), Reason.MISSING_FIELD);

@@ -1,6 +1,6 @@
 package dev.kdstream.teacher.streams;
 
-import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.contracts.records.FeatureRecord;
 
 /**
  * A valid feature record waiting in the annotator's buffer for its batch.
@@ -9,5 +9,5 @@ import dev.kdstream.contracts.records.ParsedFeature;
  * @param feature   the parsed record
  * @param timestamp the input record's Kafka timestamp, which its soft target is published with
  */
-record BufferedFeature(long offset, ParsedFeature feature, long timestamp) {
+record BufferedFeature(long offset, FeatureRecord feature, long timestamp) {
 }

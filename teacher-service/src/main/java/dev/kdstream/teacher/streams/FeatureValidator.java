@@ -16,13 +16,13 @@ import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
-import dev.kdstream.contracts.records.ParsedFeature;
 
 /**
  * First step of the teacher: parses the raw bytes of a {@code features} record. A valid record
- * goes on to the annotator as {@code (id, ParsedFeature)}; an invalid one goes to the dead-letter
+ * goes on to the annotator as {@code (id, FeatureRecord)}; an invalid one goes to the dead-letter
  * sink byte for byte (original key, value and headers) with the error headers added, then to the
  * annotator as {@code (null, null)}, only its offset, and the app keeps going.
  *
@@ -91,14 +91,14 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
             handledBefore = -1;
         }
         metrics.received();
-        final ParsedFeature feature;
+        final FeatureRecord feature;
         try {
-            feature = parser.parseKeepingText(record.value(), record.timestamp());
+            feature = parser.parse(record.value(), record.timestamp());
         } catch (InvalidRecordException e) {
             deadLetter(record, e);
             return;
         }
-        context.forward(record.withKey(feature.record().id()).withValue(feature), validChild);
+        context.forward(record.withKey(feature.id()).withValue(feature), validChild);
     }
 
     private RecordMetadata source() {

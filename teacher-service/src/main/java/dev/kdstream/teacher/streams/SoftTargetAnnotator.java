@@ -23,7 +23,6 @@ import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
-import dev.kdstream.contracts.records.ParsedFeature;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
@@ -117,7 +116,7 @@ import dev.kdstream.teacher.inference.LogitRows;
  * runs on one stream thread at a time. The tasks share the loaded ensemble: the forward copies its
  * weights when built and never runs its networks.
  */
-final class SoftTargetAnnotator implements Processor<String, ParsedFeature, String, OutgoingSoftTarget> {
+final class SoftTargetAnnotator implements Processor<String, FeatureRecord, String, SoftTargetRecord> {
 
     /** Rows the forward pass's buffers hold: ~22 MB per task for the default ensemble. */
     static final int MAX_FORWARD_BATCH = 1024;
@@ -142,7 +141,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     private final Uuid inputTopicId;
     private final TeacherMetrics metrics;
 
-    private ProcessorContext<String, OutgoingSoftTarget> context;
+    private ProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<String, Long> positionStore;
     /** The position as last written, -1 before this task's first record ever. */
     private long position;
@@ -185,7 +184,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
     }
 
     @Override
-    public void init(final ProcessorContext<String, OutgoingSoftTarget> context) {
+    public void init(final ProcessorContext<String, SoftTargetRecord> context) {
         this.context = context;
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
@@ -240,7 +239,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         for (final ConsumerRecord<byte[], byte[]> r : records) {
             processedUpTo = Math.max(processedUpTo, r.offset() + 1);
             try {
-                again.add(new BufferedFeature(r.offset(), parser.parseKeepingText(r.value(), r.timestamp()),
+                again.add(new BufferedFeature(r.offset(), parser.parse(r.value(), r.timestamp()),
                         r.timestamp()));
             } catch (InvalidRecordException e) {
                 invalid++;
@@ -266,7 +265,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
      * dead-lettered: it only moves the position.
      */
     @Override
-    public void process(final Record<String, ParsedFeature> record) {
+    public void process(final Record<String, FeatureRecord> record) {
         final long offset = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("no source offset for a record being processed"))
                 .offset();
@@ -337,7 +336,7 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
         final Standardizer scaler = manifest.scaler();
         final float[][] scaled = new float[batch.size()][];
         for (int i = 0; i < scaled.length; i++) {
-            scaled[i] = scaler.transform(batch.get(i).feature().record().features());
+            scaled[i] = scaler.transform(batch.get(i).feature().features());
         }
         // a view of the forward pass's buffer: read here, before its next call
         final INDArray logits = forward.logits(Nd4j.createFromArray(scaled));
@@ -352,11 +351,10 @@ final class SoftTargetAnnotator implements Processor<String, ParsedFeature, Stri
 
         for (int i = 0; i < scaled.length; i++) {
             final BufferedFeature waiting = batch.get(i);
-            final FeatureRecord feature = waiting.feature().record();
+            final FeatureRecord feature = waiting.feature();
             final SoftTargetRecord softTarget = SoftTargetRecord.of(feature, teacherLogits[i], softTargets[i],
                     manifest.temperature(), manifest.versionId());
-            context.forward(new Record<>(feature.id(), new OutgoingSoftTarget(softTarget,
-                    waiting.feature().featuresJson()), waiting.timestamp(), new RecordHeaders()));
+            context.forward(new Record<>(feature.id(), softTarget, waiting.timestamp(), new RecordHeaders()));
         }
         metrics.annotated(batch.size());
     }

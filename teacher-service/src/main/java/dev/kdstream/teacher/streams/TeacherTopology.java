@@ -134,9 +134,8 @@ public final class TeacherTopology {
                 POSITION_STORE, batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
-        // the JSON of topics.softTargets()' value serde, with the features copied from the input
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
-                new OutgoingSoftTargetSerializer(), ANNOTATE);
+                topics.softTargets().valueSerde().serializer(), ANNOTATE);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
         return topology;

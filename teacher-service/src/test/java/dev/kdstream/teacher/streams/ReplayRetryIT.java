@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -97,7 +97,7 @@ class ReplayRetryIT {
                      TeacherTopology.streamsConfig(prompt, applicationId), metrics.registry())) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = CommittedRecords.atLeast(records,
                     prompt.kafkaProperties(), prompt.topics().softTargets(), new StringDeserializer(),
-                    JsonSerde.serdeFor(SoftTargetRecord.class).deserializer(), DEADLINE, Duration.ofSeconds(2));
+                    Topics.defaults().softTargets().valueSerde().deserializer(), DEADLINE, Duration.ofSeconds(2));
             assertThat(annotated).extracting(ConsumerRecord::key).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrder("rec-0", "rec-1", "rec-2", "rec-3", "rec-4", "rec-5", "rec-6");
             assertThat(reads.get()).as("failed once, then read again by the revived task").isGreaterThanOrEqualTo(2);

@@ -28,7 +28,7 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
-import dev.kdstream.contracts.records.ParsedFeature;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.teacher.TinyEnsemble;
@@ -54,7 +54,7 @@ class SoftTargetAnnotatorTest {
     private final List<String> replayCalls = new ArrayList<>();
     /** How many reads again time out before one succeeds. */
     private int replayTimeouts;
-    private MockProcessorContext<String, OutgoingSoftTarget> context;
+    private MockProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<String, Long> store;
     private SoftTargetAnnotator annotatorUnderTest;
 
@@ -88,7 +88,7 @@ class SoftTargetAnnotatorTest {
         started(4);
         replayPunctuation();
 
-        process(8, null);
+        process(8);
         assertThat(forwardedIds()).as("3 read again + 1 new = a full batch, oldest first")
                 .containsExactly("r5", "r6", "r7", "r8");
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(1);
@@ -149,10 +149,10 @@ class SoftTargetAnnotatorTest {
         started(10);
         assertThat(replayCalls).as("a task that never saw a record has nothing to read again").isEmpty();
 
-        process(3, null);
+        process(3);
         assertThat(position()).as("buffered, not annotated: read again from here")
                 .isEqualTo(3L);
-        process(4, null);
+        process(4);
         assertThat(position()).isEqualTo(3L);
         punctuate();
         assertThat(position()).isEqualTo(5L);
@@ -162,8 +162,8 @@ class SoftTargetAnnotatorTest {
     void startingAgainOnTheSameProcessorForgetsTheBufferAndReadsItAgain() {
         // a task suspended and resumed, or revived after corruption: Kafka Streams calls init again
         final SoftTargetAnnotator annotator = started(10);
-        process(3, null);
-        process(4, null);
+        process(3);
+        process(4);
         committed(3, 4);
         annotator.init(context);
 
@@ -175,7 +175,7 @@ class SoftTargetAnnotatorTest {
     @Test
     void movesThePositionPastDeadLettersSoThatARunOfThemIsNotReadAgain() {
         started(10);
-        process(3, null);
+        process(3);
         punctuate();
         assertThat(position()).isEqualTo(4L);
 
@@ -187,7 +187,7 @@ class SoftTargetAnnotatorTest {
         assertThat(position()).isEqualTo(9L);
         assertThat(forwardedIds()).containsExactly("r3");
 
-        process(9, null);
+        process(9);
         deadLettered(10);
         punctuate();
         assertThat(position()).as("past the dead letter after the last valid record")
@@ -197,29 +197,11 @@ class SoftTargetAnnotatorTest {
     @Test
     void closingDoesNotFlush() {
         final SoftTargetAnnotator annotator = started(10);
-        process(3, null);
+        process(3);
         annotator.close();
         assertThat(context.forwarded()).isEmpty();
         assertThat(position()).as("left for the task's next owner to read again")
                 .isEqualTo(3L);
-    }
-
-    @Test
-    void passesOnTheFeaturesTextTheParserKept() {
-        store.put(SoftTargetAnnotator.POSITION, 5L);
-        committed(5);
-        started(3);
-        replayPunctuation();
-        process(6, "[6.0]");
-        process(7, null);
-
-        final List<String> texts = context.forwarded().stream()
-                .map(f -> ((OutgoingSoftTarget) f.record().value()).featuresJson()).toList();
-        assertThat(texts.get(0)).as("read again: parsed here, keeping its text").startsWith("[").endsWith("]");
-        assertThat(texts.subList(1, 3)).as("read with text; read without (the parser's slow path)")
-                .containsExactly("[6.0]", null);
-        assertThat(context.forwarded()).extracting(f -> ((OutgoingSoftTarget) f.record().value()).record().features())
-                .containsExactly(data.features()[5], data.features()[6], data.features()[7]);
     }
 
     /**
@@ -234,9 +216,9 @@ class SoftTargetAnnotatorTest {
         committed(5, 6, 7);
         replayTimeouts = 1;
         final SoftTargetAnnotator annotator = started(3);
-        process(8, null);
-        process(9, null);
-        process(10, null);
+        process(8);
+        process(9);
+        process(10);
         assertThat(context.forwarded()).as("a full batch waits for the records to read again").isEmpty();
 
         assertThatThrownBy(this::replayPunctuation).isInstanceOf(TimeoutException.class);
@@ -245,10 +227,10 @@ class SoftTargetAnnotatorTest {
 
         // revived: the store as its changelog has it, the input from the committed offset
         annotator.init(context);
-        process(8, null);
-        process(9, null);
+        process(8);
+        process(9);
         punctuate();
-        process(10, null);
+        process(10);
         punctuate();
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r8", "r9", "r10");
         assertThat(position()).isEqualTo(11L);
@@ -266,8 +248,8 @@ class SoftTargetAnnotatorTest {
         // the previous owner committed 8; this one processed 8 and 9 and committed 10 meanwhile
         committed(5, 6, 7, 8, 9);
         started(2);
-        process(8, null);
-        process(9, null);
+        process(8);
+        process(9);
         assertThat(context.forwarded()).as("no flush before the reading again").isEmpty();
         assertThat(position()).isEqualTo(5L);
 
@@ -302,8 +284,8 @@ class SoftTargetAnnotatorTest {
         started(10);
         assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
 
-        process(0, null);
-        process(1, null);
+        process(0);
+        process(1);
         punctuate();
         assertThat(replayCalls).as("nothing of the old topic to read again").isEmpty();
         assertThat(forwardedIds()).containsExactly("r0", "r1");
@@ -319,17 +301,17 @@ class SoftTargetAnnotatorTest {
     @Test
     void offsetsGoingBackUnderARunningTaskLeaveThePositionNamingNoTopic() {
         started(10);
-        process(5, null);
-        process(6, null);
+        process(5);
+        process(6);
         punctuate();
         assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
 
-        process(7, null);
-        process(0, null);
+        process(7);
+        process(0);
         assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isEqualTo(1.0);
         assertThat(forwardedIds()).as("what was consumed of the old topic, annotated")
                 .containsExactly("r5", "r6", "r7");
-        process(1, null);
+        process(1);
         punctuate();
         assertThat(forwardedIds()).containsExactly("r5", "r6", "r7", "r0", "r1");
         assertThat(position()).isEqualTo(2L);
@@ -340,11 +322,11 @@ class SoftTargetAnnotatorTest {
     @Test
     void storesTheTopicIdWithTheFirstPositionAndTrustsAPositionStoredWithoutOne() {
         started(10);
-        process(3, null);
+        process(3);
         assertThat(StoredPosition.topicId(store)).isEqualTo(TOPIC_ID);
 
         // a position stored before topic ids were: read again from it, and named at its next move
-        final MockProcessorContext<String, OutgoingSoftTarget> upgraded = new MockProcessorContext<>();
+        final MockProcessorContext<String, SoftTargetRecord> upgraded = new MockProcessorContext<>();
         store = MockedPositionStore.in(upgraded);
         context = upgraded;
         store.put(SoftTargetAnnotator.POSITION, 5L);
@@ -391,10 +373,9 @@ class SoftTargetAnnotatorTest {
         }
     }
 
-    private void process(final int row, final String featuresJson) {
+    private void process(final int row) {
         context.setRecordMetadata(INPUT, 0, row);
-        annotatorUnderTest.process(new Record<>("r" + row, new ParsedFeature(feature(row), featuresJson),
-                1000L + row));
+        annotatorUnderTest.process(new Record<>("r" + row, feature(row), 1000L + row));
     }
 
     /** What the validator forwards for a record it dead-lettered: only the offset. */

@@ -37,7 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
-import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -74,7 +74,7 @@ class TeacherTopologyTest {
                 TeacherTopology.streamsConfig(config, APP_ID), Instant.EPOCH);
         features = driver.createInputTopic("features", new ByteArraySerializer(), new ByteArraySerializer());
         softTargets = driver.createOutputTopic("soft-targets", new StringDeserializer(),
-                JsonSerde.serdeFor(SoftTargetRecord.class).deserializer());
+                Topics.defaults().softTargets().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic("features-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

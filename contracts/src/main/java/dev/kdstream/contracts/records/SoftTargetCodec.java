@@ -1,0 +1,141 @@
+package dev.kdstream.contracts.records;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+
+/**
+ * The bytes of a {@code soft-targets} record: a compact binary form, read only by the trainer.
+ * Writing a soft target as JSON and parsing it back cost more CPU per record than anything the
+ * trainer does with it but the training step; here each double is its 8 bytes, copied.
+ * The public topics ({@code features}, {@code predictions}) stay JSON; {@code ./kd query
+ * --soft-targets} prints these records as JSON for a person.
+ *
+ * <p>Layout, big-endian: {@link #FORMAT} (one byte, never {@code '{'}, so a JSON soft target of an
+ * earlier kd-stream is told apart), id (int length + UTF-8), ts (long), features (int count +
+ * doubles), label (int, -1 for none), split (byte: 0 train, 1 holdout), teacher logits (int count +
+ * doubles), soft targets (int count + doubles), temperature (double), ensemble version (int length
+ * + UTF-8).
+ */
+public final class SoftTargetCodec {
+
+    /** The layout's version, the first byte. */
+    public static final byte FORMAT = 1;
+    /** No count or length in a soft target comes near it; a larger one is a corrupt record, not an allocation. */
+    static final int MAX_LENGTH = 1 << 16;
+
+    private static final int NO_LABEL = -1;
+
+    private SoftTargetCodec() {
+    }
+
+    /** @throws IllegalArgumentException for a record the pipeline never writes (an unknown split, a negative label) */
+    public static byte[] encode(final SoftTargetRecord r) {
+        final byte[] id = r.id().getBytes(StandardCharsets.UTF_8);
+        final byte[] version = r.ensembleVersion().getBytes(StandardCharsets.UTF_8);
+        if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0) {
+            throw new IllegalArgumentException("not a soft target the pipeline writes: split " + r.split()
+                    + ", label " + r.label());
+        }
+        final ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 8 + doubles(r.features()) + 4 + 1
+                + doubles(r.teacherLogits()) + doubles(r.softTargets()) + 8 + 4 + version.length);
+        b.put(FORMAT);
+        b.putInt(id.length).put(id);
+        b.putLong(r.ts());
+        put(b, r.features());
+        b.putInt(r.label() == null ? NO_LABEL : r.label());
+        b.put((byte) (r.holdout() ? 1 : 0));
+        put(b, r.teacherLogits());
+        put(b, r.softTargets());
+        b.putDouble(r.temperature());
+        b.putInt(version.length).put(version);
+        return b.array();
+    }
+
+    /**
+     * The record in {@code bytes}, as written by {@link #encode}. Checks the layout only (what the
+     * values mean is the reader's to check).
+     *
+     * @throws InvalidRecordException {@link Reason#MALFORMED_BINARY} for bytes that are not one
+     */
+    public static SoftTargetRecord decode(final byte[] bytes) {
+        final ByteBuffer b = ByteBuffer.wrap(bytes);
+        try {
+            final byte format = b.get();
+            if (format != FORMAT) {
+                throw malformed("format " + format + " is not " + FORMAT + (format == '{'
+                        ? " (a JSON soft target)" : ""));
+            }
+            final String id = string(b, "id");
+            final long ts = b.getLong();
+            final double[] features = doubles(b, "features");
+            final int label = b.getInt();
+            if (label < NO_LABEL) {
+                throw malformed("label " + label);
+            }
+            final byte split = b.get();
+            if (split != 0 && split != 1) {
+                throw malformed("split " + split);
+            }
+            final double[] logits = doubles(b, "teacherLogits");
+            final double[] soft = doubles(b, "softTargets");
+            final double temperature = b.getDouble();
+            final String version = string(b, "ensembleVersion");
+            if (b.hasRemaining()) {
+                throw malformed(b.remaining() + " bytes after the record");
+            }
+            return new SoftTargetRecord(id, ts, features, label == NO_LABEL ? null : label,
+                    split == 1 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN, logits, soft, temperature, version);
+        } catch (BufferUnderflowException e) {
+            throw malformed("the record ends early, at byte " + bytes.length);
+        }
+    }
+
+    private static int doubles(final double[] values) {
+        return 4 + 8 * values.length;
+    }
+
+    private static void put(final ByteBuffer b, final double[] values) {
+        b.putInt(values.length);
+        for (final double v : values) {
+            b.putDouble(v);
+        }
+    }
+
+    private static double[] doubles(final ByteBuffer b, final String field) {
+        final int n = length(b, field, 8);
+        final double[] values = new double[n];
+        b.asDoubleBuffer().get(values);
+        b.position(b.position() + 8 * n);
+        return values;
+    }
+
+    private static String string(final ByteBuffer b, final String field) {
+        final int n = length(b, field, 1);
+        final ByteBuffer text = b.slice().limit(n);
+        b.position(b.position() + n);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(text).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("'" + field + "' is not UTF-8");
+        }
+    }
+
+    /** A count read from {@code b}, checked against what is left of it before anything is allocated. */
+    private static int length(final ByteBuffer b, final String field, final int bytesEach) {
+        final int n = b.getInt();
+        if (n < 0 || n > MAX_LENGTH || (long) n * bytesEach > b.remaining()) {
+            throw malformed("'" + field + "' claims " + n + " entries, " + b.remaining() + " bytes are left");
+        }
+        return n;
+    }
+
+    private static InvalidRecordException malformed(final String why) {
+        return new InvalidRecordException(Reason.MALFORMED_BINARY, "not a soft-target record: " + why);
+    }
+}

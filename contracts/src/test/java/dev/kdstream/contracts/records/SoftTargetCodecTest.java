@@ -1,0 +1,94 @@
+package dev.kdstream.contracts.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+
+class SoftTargetCodecTest {
+
+    private static final SoftTargetRecord LABELLED = new SoftTargetRecord("rec-ü-1", 1_700_000_000_123L,
+            new double[] {0.1, -0.0, Double.MIN_VALUE, 1e300, -2.2250738585072014E-308}, 1, FeatureRecord.TRAIN,
+            new double[] {2.5, -2.5}, new double[] {0.006692850924284857, 0.9933071490757153}, 2.5,
+            "ensemble-20261206-s42");
+    private static final SoftTargetRecord UNLABELLED_HOLDOUT = new SoftTargetRecord("7", 0, new double[20], null,
+            FeatureRecord.HOLDOUT, new double[] {0, 0}, new double[] {0.5, 0.5}, 1, "e");
+
+    @Test
+    void everyFieldSurvivesTheRoundTripBitForBit() {
+        for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT}) {
+            assertThat(SoftTargetCodec.decode(SoftTargetCodec.encode(r))).usingRecursiveComparison().isEqualTo(r);
+        }
+        final double[] back = SoftTargetCodec.decode(SoftTargetCodec.encode(LABELLED)).features();
+        assertThat(Double.doubleToRawLongBits(back[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
+    void theLayoutIsTheDocumentedOne() {
+        // 1 format + (4 + 1) id + 8 ts + (4 + 160) features + 4 label + 1 split + (4 + 16) logits
+        // + (4 + 16) soft targets + 8 temperature + (4 + 1) version
+        final byte[] bytes = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        assertThat(bytes).hasSize(1 + 5 + 8 + 164 + 4 + 1 + 20 + 20 + 8 + 5);
+        final ByteBuffer b = ByteBuffer.wrap(bytes);
+        assertThat(b.get()).isEqualTo(SoftTargetCodec.FORMAT);
+        assertThat(b.getInt()).isEqualTo(1);
+        assertThat(b.get()).isEqualTo((byte) '7');
+        assertThat(b.getLong()).isZero();
+        assertThat(b.getInt()).isEqualTo(20);
+        b.position(b.position() + 160);
+        assertThat(b.getInt()).isEqualTo(-1);
+        assertThat(b.get()).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void everyTruncationIsAMalformedRecordNeverAnotherException() {
+        final byte[] full = SoftTargetCodec.encode(LABELLED);
+        for (int n = 0; n < full.length; n++) {
+            final byte[] cut = Arrays.copyOf(full, n);
+            assertThatThrownBy(() -> SoftTargetCodec.decode(cut)).as("first %d bytes", n)
+                    .isInstanceOfSatisfying(InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_BINARY));
+        }
+    }
+
+    @Test
+    void aJsonSoftTargetOfAnEarlierVersionIsNamed() {
+        assertThatThrownBy(() -> SoftTargetCodec.decode("{\"id\":\"a\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("a JSON soft target");
+    }
+
+    @Test
+    void aHugeCountIsRefusedBeforeAnythingIsAllocated() {
+        final byte[] bytes = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        // the features' count, after format, id and ts
+        ByteBuffer.wrap(bytes).putInt(1 + 5 + 8, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> SoftTargetCodec.decode(bytes)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("'features' claims 2147483647 entries");
+    }
+
+    @Test
+    void bytesAfterTheRecordOrABadSplitOrInvalidUtf8AreMalformed() {
+        final byte[] full = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        assertThatThrownBy(() -> SoftTargetCodec.decode(Arrays.copyOf(full, full.length + 1)))
+                .hasMessageContaining("1 bytes after the record");
+        final byte[] split = full.clone();
+        split[1 + 5 + 8 + 164 + 4] = 7;
+        assertThatThrownBy(() -> SoftTargetCodec.decode(split)).hasMessageContaining("split 7");
+        final byte[] id = full.clone();
+        id[5] = (byte) 0xff;
+        assertThatThrownBy(() -> SoftTargetCodec.decode(id)).hasMessageContaining("'id' is not UTF-8");
+    }
+
+    @Test
+    void aRecordThePipelineNeverWritesIsRefused() {
+        final SoftTargetRecord r = new SoftTargetRecord("a", 0, new double[1], null, "test", new double[2],
+                new double[] {0.5, 0.5}, 1, "e");
+        assertThatThrownBy(() -> SoftTargetCodec.encode(r)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
