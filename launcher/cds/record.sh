@@ -8,7 +8,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# a background job is the subshell running kd(); its child is the JVM (./kd execs java)
+stop_jobs() { for job in $(jobs -p); do pkill -TERM -P "$job" 2>/dev/null || true; done; wait || true; }
+trap 'stop_jobs; rm -rf "$work"' EXIT
 export KD_BOOTSTRAP_SERVERS=localhost:39999
 # the classes as loaded without an archive
 export KD_CDS=off
@@ -35,8 +37,7 @@ KD_STATE_DIR="$work/student" KD_METRICS_PORT=39902 kd student student --ensemble
 kd produce produce -q --count 20000 >/dev/null
 await_line "$work/student.log" "20,000 records"
 kd query query --last 1 >/dev/null
-kill -TERM $(jobs -p)
-wait || true
+stop_jobs
 
 # the lists in the order the services load them, once each; dynamic proxies are made at run time
 cat "$work"/{teacher,student,broker,produce,query,train}.lst | grep -v '^#' | grep -v '\$Proxy' \

@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
  * by side with a raw Kafka produce -> consume of the same records on the same broker (the ceiling).
  *
  * <ol>
+ *   <li>(0) cold: the pipeline's first records right after its start, timed, with the records
+ *       over time kept through the warm-up and (a) to tell when it came within 90 % of (a)'s rate;</li>
  *   <li>(c) raw: the producer's records (same client, same JSON) into a topic, read back by a
  *       plain read_committed consumer: records/s at full speed;</li>
  *   <li>(a) pipeline: the same number of records as fast as possible through producer -> teacher ->
@@ -65,6 +67,16 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             description = "Records for the throughput part (the seed's training split repeated; default: "
                     + "${DEFAULT-VALUE}).")
     long records;
+
+    @Option(names = "--cold-records", paramLabel = "N", defaultValue = "250000",
+            description = "Records through the pipeline first, right after its start, timed: what a user meets "
+                    + "before the JIT has compiled anything (default: ${DEFAULT-VALUE}; 0 skips it).")
+    long coldRecords;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "25000",
+            description = "Records over which the rate is taken for the time to 90 % of the settled rate "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long window;
 
     @Option(names = "--warmup-records", paramLabel = "N", defaultValue = "1000000",
             description = "Records through each path before the throughput part, not measured: JIT, first "
@@ -142,6 +154,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         if (!(jitSettled > 0) || warmupMaxRecords < 0) {
             throw new IllegalArgumentException("--jit-settled must be positive, --warmup-max-records >= 0");
         }
+        if (coldRecords < 0 || window <= 0) {
+            throw new IllegalArgumentException("--cold-records must be >= 0, --window positive");
+        }
         if (records <= 0 || warmupRecords < 0 || secondsPerRate <= 0 || warmupSeconds < 0 || partitions <= 0
                 || rates.stream().anyMatch(r -> r <= 0) || commitIntervalMs != null && commitIntervalMs <= 0) {
             throw new IllegalArgumentException("--records, --seconds-per-rate, --partitions, --rates and "
@@ -151,14 +166,6 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     private void run(final KdConfig base, final PhaseRunner phases, final TeacherEnsemble ensemble,
                      final PrintWriter out) throws Exception {
-        if (warmupRecords > 0) {
-            out.printf(Locale.ROOT, "warm-up: raw produce -> consume, %,d records, not measured ...%n", warmupRecords);
-            out.flush();
-            phases.raw(base, "warm", warmupRecords, 0, 0);
-        }
-        out.printf(Locale.ROOT, "(c) raw produce -> consume, %,d records at full speed ...%n", records);
-        out.flush();
-        final PhaseResult rawMax = phases.raw(base, "max", records, 0, 0);
         final List<PhaseResult[]> atRates = new ArrayList<>();
         final KdConfig pipelineConfig = commitIntervalMs == null ? BenchStack.prefixed(base, "e2e-")
                 : BenchStack.prefixed(base, "e2e-").with(Map.of(KdConfig.KAFKA_PREFIX + "commit.interval.ms",
@@ -166,21 +173,42 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         out.println("pipeline: server " + pipelineConfig.get(ConfigKey.SERVER_GUARANTEE) + " ("
                 + ConfigKey.SERVER_GUARANTEE.env() + "), commit.interval.ms "
                 + (commitIntervalMs == null ? "the server's default" : commitIntervalMs));
+        final PhaseResult rawMax;
         final PhaseResult pipelineMax;
         final ThreadCpu[] pipelineCpu;
+        // the pipeline's records over time, cold and warm-up: how long it takes to come up to speed
+        final RateCurve curve = new RateCurve();
+        final PhaseResult cold;
         try (Pipeline pipeline = Pipeline.startOnFreePorts(pipelineConfig, ensemble);
              TopicTap tap = TopicTap.predictions(pipelineConfig);
              Recording instrumented = jfr == null ? null : startJfr()) {
+            if (coldRecords > 0) {
+                out.printf(Locale.ROOT, "(0) cold: the pipeline's first %,d records after its start, as fast as it "
+                        + "takes them ...%n", coldRecords);
+                out.flush();
+                cold = phases.pipeline(pipelineConfig, pipeline, tap, "cold", coldRecords, 0, 0, curve.continuing());
+            } else {
+                cold = null;
+            }
+            if (warmupRecords > 0) {
+                out.printf(Locale.ROOT, "warm-up: raw produce -> consume, %,d records, not measured ...%n",
+                        warmupRecords);
+                out.flush();
+                phases.raw(base, "warm", warmupRecords, 0, 0);
+            }
+            out.printf(Locale.ROOT, "(c) raw produce -> consume, %,d records at full speed ...%n", records);
+            out.flush();
+            rawMax = phases.raw(base, "max", records, 0, 0);
             if (warmupRecords > 0) {
                 new PipelineWarmUp(warmupRecords, jitSettled, warmupMaxRecords)
-                        .run(phases, pipelineConfig, pipeline, tap, out);
+                        .run(phases, pipelineConfig, pipeline, tap, curve, out);
             }
             out.printf(Locale.ROOT, "(a) pipeline, %,d records as fast as it takes them ...%n", records);
             out.flush();
             // a second recording holds only (a)'s events; the first one keeps JFR's instrumentation in place
             try (Recording recording = jfr == null ? null : startJfr();
                  ThreadCpu.Recorder cpu = new ThreadCpu.Recorder(100)) {
-                pipelineMax = phases.pipeline(pipelineConfig, pipeline, tap, "a", records, 0, 0);
+                pipelineMax = phases.pipeline(pipelineConfig, pipeline, tap, "a", records, 0, 0, curve.continuing());
                 pipelineCpu = cpu.stop();
                 if (recording != null) {
                     recording.stop();
@@ -205,6 +233,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         final KafkaOnlyResult kafkaOnly = phases.kafkaOnly(base);
         final EndToEndReport report = new EndToEndReport(out, records, secondsPerRate, warmupSeconds);
         report.throughput(rawMax, pipelineMax, kafkaOnly);
+        if (cold != null) {
+            report.cold(cold, pipelineMax, curve, window);
+        }
         report.cpu("(a) the pipeline", pipelineCpu);
         report.cpu("(d) the same topology, Kafka only", kafkaOnly.cpu());
         report.latency(atRates);

@@ -37,6 +37,24 @@ final class EndToEndReport {
                         : Math.max(0, kafkaOnly.acked() - kafkaOnly.delivered()) + " lost"));
     }
 
+    /**
+     * What a user meets first: the pipeline's rate over its first records, and how many records it
+     * took until the rate over the last {@code window} came to 90 % of the settled one, (a)'s.
+     */
+    void cold(final PhaseResult cold, final PhaseResult settled, final RateCurve curve, final long window) {
+        out.println();
+        out.printf(Locale.ROOT, "(0) cold: the first %,d records after the pipeline's start: **%,.0f** events/s, "
+                + "%.2f of (a)'s settled %,.0f%s%n", cold.produced().acked(), cold.eventsPerSecond(),
+                cold.eventsPerSecond() / settled.eventsPerSecond(), settled.eventsPerSecond(),
+                cold.lost() == 0 && cold.duplicates() == 0 ? "" : "; " + cold.lost() + " lost, " + cold.duplicates()
+                        + " duplicates");
+        out.printf(Locale.ROOT, "    to 90 %% of the settled rate (over the last %,d records): %s%n", window,
+                curve.recordsToReach(0.9 * settled.eventsPerSecond(), window).stream()
+                        .mapToObj(n -> String.format(Locale.ROOT, "**%,d records** after the start", n)).findFirst()
+                        .orElse(String.format(Locale.ROOT, "not within the %,d records of (0), the warm-up and (a)",
+                                curve.done())));
+    }
+
     private static String throughputRow(final String label, final PhaseResult r, final PhaseResult raw) {
         final String counts = r.path().equals("raw") ? String.format(Locale.ROOT, "consumed %,d", r.predicted())
                 : String.format(Locale.ROOT, "%,d / %,d / %,d (consumed %,d)", r.annotated(), r.trained(),

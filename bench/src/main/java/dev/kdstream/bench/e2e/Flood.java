@@ -34,12 +34,6 @@ final class Flood {
         }
     }
 
-    /** Called with every sample: ms since the round's start and records done. */
-    @FunctionalInterface
-    interface Sampler {
-        void sample(long millis, long done);
-    }
-
     private static final long SAMPLE_MILLIS = 20;
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -52,7 +46,8 @@ final class Flood {
     }
 
     /** @param done records through downstream since the round began (it starts at 0) */
-    Round run(final String topic, final List<Message> messages, final LongSupplier done, final Sampler sampler)
+    Round run(final String topic, final List<Message> messages, final LongSupplier done,
+                final RateCurve.Sampler sampler)
             throws InterruptedException {
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failed = new AtomicLong();

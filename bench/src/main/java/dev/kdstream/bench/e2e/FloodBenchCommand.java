@@ -113,13 +113,10 @@ public final class FloodBenchCommand implements Callable<Integer> {
              KeyCount soft = new KeyCount(config, config.topics().softTargets(), run);
              KeyCount predicted = new KeyCount(config, config.topics().predictions(), run)) {
             final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
-            final long start = System.nanoTime();
             for (int r = 0; r < rounds; r++) {
                 final long before = Math.min(soft.distinct(), predicted.distinct());
-                final long offset = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 final Flood.Round round = flood.run(config.topics().features(), prepared.get(r),
-                        () -> Math.min(soft.distinct(), predicted.distinct()) - before,
-                        (millis, done) -> curve.add(offset + millis, before + done));
+                        () -> Math.min(soft.distinct(), predicted.distinct()) - before, curve.continuing());
                 results.add(round);
                 lost += round.lost();
                 out.printf(Locale.ROOT, "round %d: %,d records, %.1f s to the last soft target and prediction: "

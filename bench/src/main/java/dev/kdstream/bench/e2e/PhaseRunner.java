@@ -60,6 +60,13 @@ final class PhaseRunner {
     /** The records through the running pipeline, until every one is annotated, trained on and predicted. */
     PhaseResult pipeline(final KdConfig config, final Pipeline pipeline, final TopicTap tap, final String name,
                          final long count, final double rate, final int warmup) throws Exception {
+        return pipeline(config, pipeline, tap, name, count, rate, warmup, (millis, done) -> { });
+    }
+
+    /** {@link #pipeline}, with the records every stage has taken sampled into {@code progress}. */
+    PhaseResult pipeline(final KdConfig config, final Pipeline pipeline, final TopicTap tap, final String name,
+                         final long count, final double rate, final int warmup, final RateCurve.Sampler progress)
+            throws Exception {
         final Pipeline.Counts before = pipeline.counts();
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
@@ -76,6 +83,7 @@ final class PhaseRunner {
                 tap.requireAlive();
                 pipeline.requireTrainerAlive();
                 taken[0] = pipeline.counts().minus(before);
+                progress.sample(System.currentTimeMillis() - start, taken[0].least());
                 if (drainedAt[0] < 0 && taken[0].reached(produced.acked())) {
                     drainedAt[0] = System.currentTimeMillis();
                 }

@@ -21,8 +21,9 @@ record PipelineWarmUp(long minRecords, double jitSettled, long maxRecords) {
     /** Records per round. */
     private static final long ROUND = 500_000;
 
+    /** @param curve the pipeline's records over time, continued here */
     void run(final PhaseRunner phases, final KdConfig config, final Pipeline pipeline, final TopicTap tap,
-             final PrintWriter out) throws Exception {
+             final RateCurve curve, final PrintWriter out) throws Exception {
         final long round = Math.min(ROUND, minRecords);
         out.printf(Locale.ROOT, "warm-up: pipeline, rounds of %,d records until the JIT's compilations take less "
                 + "than %.2f s per s of a round (at least %,d records, at most %,d), not measured:%n", round,
@@ -32,7 +33,7 @@ record PipelineWarmUp(long minRecords, double jitSettled, long maxRecords) {
         double compiling = 1;
         for (int i = 1; done < minRecords || compiling >= jitSettled && done < maxRecords; i++) {
             final ThreadCpu before = ThreadCpu.snapshot();
-            final PhaseResult r = phases.pipeline(config, pipeline, tap, "w" + i, round, 0, 0);
+            final PhaseResult r = phases.pipeline(config, pipeline, tap, "w" + i, round, 0, 0, curve.continuing());
             compiling = ThreadCpu.snapshot().jitCoresSince(before);
             done += round;
             out.printf(Locale.ROOT, "    round %d: %,.0f events/s, JIT compilations %.2f s per s%n", i,

@@ -17,6 +17,12 @@ final class RateCurve {
     record Sample(long millis, long done) {
     }
 
+    /** Called with every sample of a part of the stream: ms since the part began and records it has done. */
+    @FunctionalInterface
+    interface Sampler {
+        void sample(long millis, long done);
+    }
+
     private final List<Sample> samples = new ArrayList<>();
 
     RateCurve() {
@@ -29,6 +35,15 @@ final class RateCurve {
             throw new IllegalArgumentException("samples go forward: " + last + " then " + millis + " ms, " + done);
         }
         samples.add(new Sample(millis, done));
+    }
+
+    /**
+     * Samples of a further part of the stream, appended from where the curve ends: the time between
+     * parts (other work, a measurement's drain) is not on the curve.
+     */
+    Sampler continuing() {
+        final Sample from = samples.get(samples.size() - 1);
+        return (millis, done) -> add(from.millis() + millis, from.done() + done);
     }
 
     long done() {

@@ -44,6 +44,16 @@ class RateCurveTest {
     }
 
     @Test
+    void aFurtherPartIsAppendedWithoutTheTimeBetween() {
+        final RateCurve c = warmingUp();
+        final RateCurve.Sampler next = c.continuing();
+        next.sample(0, 0);
+        next.sample(500, 20_000);
+        assertThat(c.done()).isEqualTo(160_000);
+        assertThat(c.millisAt(160_000).getAsDouble()).isCloseTo(5500, within(1e-9));
+    }
+
+    @Test
     void refusesSamplesGoingBack() {
         final RateCurve c = warmingUp();
         assertThatThrownBy(() -> c.add(4500, 150_000)).isInstanceOf(IllegalArgumentException.class);

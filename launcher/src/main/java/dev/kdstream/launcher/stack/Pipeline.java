@@ -156,6 +156,11 @@ public final class Pipeline implements AutoCloseable {
             return annotated >= records && trained >= records && predicted >= records;
         }
 
+        /** Records every stage has taken. */
+        public long least() {
+            return Math.min(annotated, Math.min(trained, predicted));
+        }
+
         public long sum() {
             return annotated + trained + predicted;
         }
