@@ -74,7 +74,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     long coldRecords;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "25000",
-            description = "Records over which the rate is taken for the time to 90 % of the settled rate "
+            description = "Records over which the rate is taken for the time to 90 %% of the settled rate "
                     + "(default: ${DEFAULT-VALUE}).")
     long window;
 

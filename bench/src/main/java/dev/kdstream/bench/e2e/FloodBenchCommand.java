@@ -64,7 +64,7 @@ public final class FloodBenchCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "25000",
-            description = "Records over which the rate is taken for the time to 90 % of the settled rate "
+            description = "Records over which the rate is taken for the time to 90 %% of the settled rate "
                     + "(default: ${DEFAULT-VALUE}).")
     int window;
 
