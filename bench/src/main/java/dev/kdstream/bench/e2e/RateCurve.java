@@ -63,6 +63,18 @@ final class RateCurve {
         return OptionalDouble.empty();
     }
 
+    /** Records through by {@code millis} since the start: the last sample's count at or before it. */
+    long doneBy(final long millis) {
+        long done = 0;
+        for (final Sample s : samples) {
+            if (s.millis() > millis) {
+                break;
+            }
+            done = s.done();
+        }
+        return done;
+    }
+
     /** Records per second over the first {@code n} records, from the start; empty if fewer went through. */
     OptionalDouble ratePerSecondOver(final long n) {
         final OptionalDouble at = millisAt(n);

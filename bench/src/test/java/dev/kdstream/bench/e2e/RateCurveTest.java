@@ -26,6 +26,14 @@ class RateCurveTest {
     }
 
     @Test
+    void doneByATimeIsTheLastSampleBeforeIt() {
+        assertThat(warmingUp().doneBy(0)).isZero();
+        assertThat(warmingUp().doneBy(2999)).isEqualTo(20_000);
+        assertThat(warmingUp().doneBy(3000)).isEqualTo(60_000);
+        assertThat(warmingUp().doneBy(9000)).isEqualTo(140_000);
+    }
+
+    @Test
     void rateOverTheFirstRecordsCountsFromTheStart() {
         // 100,000 records in 4 s
         assertThat(warmingUp().ratePerSecondOver(100_000).getAsDouble()).isCloseTo(25_000, within(1e-6));
