@@ -39,7 +39,8 @@ final class EndToEndReport {
 
     /**
      * What a user meets first: the pipeline's rate over its first records, and how many records it
-     * took until the rate over the last {@code window} came to 90 % of the settled one, (a)'s.
+     * took until the rate over {@code window} records came to 90 % of the settled one, (a)'s, and held
+     * there ({@link RateCurve#recordsToReach}).
      */
     void cold(final PhaseResult cold, final PhaseResult settled, final RateCurve curve, final long window) {
         out.println();
@@ -48,8 +49,8 @@ final class EndToEndReport {
                 cold.eventsPerSecond() / settled.eventsPerSecond(), settled.eventsPerSecond(),
                 cold.lost() == 0 && cold.duplicates() == 0 ? "" : "; " + cold.lost() + " lost, " + cold.duplicates()
                         + " duplicates");
-        out.printf(Locale.ROOT, "    to 90 %% of the settled rate (over the last %,d records): %s%n", window,
-                curve.recordsToReach(0.9 * settled.eventsPerSecond(), window).stream()
+        out.printf(Locale.ROOT, "    to 90 %% of the settled rate (over %,d records, held for %d windows): %s%n", window, RateCurve.HELD,
+                curve.recordsToReach(0.9 * settled.eventsPerSecond(), window, RateCurve.HELD).stream()
                         .mapToObj(n -> String.format(Locale.ROOT, "**%,d records** after the start", n)).findFirst()
                         .orElse(String.format(Locale.ROOT, "not within the %,d records of (0), the warm-up and (a)",
                                 curve.done())));

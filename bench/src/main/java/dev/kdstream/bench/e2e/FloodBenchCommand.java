@@ -133,8 +133,9 @@ public final class FloodBenchCommand implements Callable<Integer> {
                 results.get(0).eventsPerSecond(), records, bySecond(curve, results.get(0).seconds()));
         out.printf(Locale.ROOT, "to 90 %% of the settled rate (%,.0f events/s, %s): %s%n", settled,
                 settledRate != null ? "--settled-rate" : "the last round's",
-                curve.recordsToReach(0.9 * settled, window).stream()
-                        .mapToObj(n -> String.format(Locale.ROOT, "%,d records (rate over the last %,d)", n, window))
+                curve.recordsToReach(0.9 * settled, window, RateCurve.HELD).stream()
+                        .mapToObj(n -> String.format(Locale.ROOT, "%,d records (rate over %,d, held for %d windows)", n,
+                                window, RateCurve.HELD))
                         .findFirst().orElse(String.format(Locale.ROOT, "not within %,d records", curve.done())));
         out.printf(Locale.ROOT, "lost %,d, duplicated %,d (soft targets and predictions, read_committed)%n", lost,
                 duplicates);

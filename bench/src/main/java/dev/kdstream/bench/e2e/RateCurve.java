@@ -23,6 +23,9 @@ final class RateCurve {
         void sample(long millis, long done);
     }
 
+    /** Windows in a row a rate must hold to count as reached. */
+    static final int HELD = 3;
+
     private final List<Sample> samples = new ArrayList<>();
 
     RateCurve() {
@@ -82,20 +85,32 @@ final class RateCurve {
     }
 
     /**
-     * The first count of records done at which the last {@code window} records went through at
-     * {@code rate} records/s or faster: how long the stage took to come within reach of its settled
-     * rate. Empty if it never did.
+     * The first count of records done from which the stream ran at {@code rate} records/s or
+     * faster over {@code window} records and went on doing so over the next {@code held - 1}
+     * windows: how long it took to come within reach of its settled rate. Held, because a stage
+     * catching up on records it was holding (the server's, before the first checkpoint) runs one
+     * window at a rate nothing sustains. Empty if it never did within the curve.
      */
-    OptionalLong recordsToReach(final double rate, final long window) {
+    OptionalLong recordsToReach(final double rate, final long window, final int held) {
         for (final Sample s : samples) {
-            if (s.done() < window) {
-                continue;
-            }
-            final double windowMillis = s.millis() - millisAt(s.done() - window).orElseThrow();
-            if (windowMillis <= 0 || window * 1000.0 / windowMillis >= rate) {
+            if (s.done() >= window && sustained(s.done(), rate, window, held)) {
                 return OptionalLong.of(s.done());
             }
         }
         return OptionalLong.empty();
+    }
+
+    private boolean sustained(final long from, final double rate, final long window, final int held) {
+        for (int k = 0; k < held; k++) {
+            final OptionalDouble end = millisAt(from + k * window);
+            if (end.isEmpty()) {
+                return false;
+            }
+            final double millis = end.getAsDouble() - millisAt(from + (k - 1) * window).orElseThrow();
+            if (millis > 0 && window * 1000.0 / millis < rate) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -41,14 +41,27 @@ class RateCurveTest {
     }
 
     @Test
-    void recordsToReachARateLooksAtTheLastWindowOnly() {
-        // the 20k records before the 60,000th went through in 0.5 s (40k/s); those before the 20,000th at 10k/s
-        assertThat(warmingUp().recordsToReach(36_000, 20_000)).hasValue(60_000);
-        // over 40k records the window ending at 60k spans 20k..60k in 1 s (40k/s) too
-        assertThat(warmingUp().recordsToReach(36_000, 40_000)).hasValue(60_000);
-        // the window ending at 20k ran at 10k/s: it reaches 9k/s there
-        assertThat(warmingUp().recordsToReach(9_000, 20_000)).hasValue(20_000);
-        assertThat(warmingUp().recordsToReach(50_000, 20_000)).isEmpty();
+    void recordsToReachARateNeedItHeld() {
+        // the 20k records before the 60,000th went through in 0.5 s (40k/s), and every 20k after them too
+        assertThat(warmingUp().recordsToReach(36_000, 20_000, 1)).hasValue(60_000);
+        assertThat(warmingUp().recordsToReach(36_000, 20_000, 3)).hasValue(60_000);
+        // the window ending at 20k ran at 10k/s, the next at 40k/s
+        assertThat(warmingUp().recordsToReach(9_000, 20_000, 2)).hasValue(20_000);
+        assertThat(warmingUp().recordsToReach(50_000, 20_000, 1)).isEmpty();
+    }
+
+    @Test
+    void aBurstOfCatchingUpIsNotReachingTheRate() {
+        // held back for 4 s, 40,000 records at once, then 10k/s
+        final RateCurve c = new RateCurve();
+        c.add(4000, 0);
+        c.add(4100, 40_000);
+        c.add(5100, 50_000);
+        c.add(6100, 60_000);
+        c.add(7100, 70_000);
+        assertThat(c.recordsToReach(20_000, 10_000, 1)).as("one window: the burst").hasValue(40_000);
+        assertThat(c.recordsToReach(20_000, 10_000, 3)).as("held: never").isEmpty();
+        assertThat(c.recordsToReach(9_000, 10_000, 3)).as("the burst, then 10k/s").hasValue(40_000);
     }
 
     @Test
