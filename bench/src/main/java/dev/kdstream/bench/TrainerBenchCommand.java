@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Student trainer records/s absorbed, evaluation included: the per-poll work of the "
-                + "online trainer (decode soft-target JSON, predict both students, evaluate, fit both at the "
+                + "online trainer (decode soft targets, predict both students, evaluate, fit both at the "
                 + "micro-batch size) over in-memory pre-serialised records, with the time per phase.",
         footer = {"", "Example:", "  ./kd bench trainer", "  ./kd bench trainer --batch 256 --seconds 20"})
 public final class TrainerBenchCommand implements Callable<Integer> {
@@ -77,7 +77,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
                         + "%.2f ms each incl. batch assembly)%n", w.records(), wall / 1e9, perSecond, w.trained(),
                 w.steps(), w.fitNanos() / 1e6 / Math.max(1, w.steps()));
         out.printf(Locale.ROOT, "%-26s %10s %8s %14s%n", "phase", "s", "share", "us per record");
-        phase(out, "decode JSON + scale", w.decodeNanos(), phases, w.records());
+        phase(out, "decode + scale", w.decodeNanos(), phases, w.records());
         phase(out, "predict x2 + evaluate", w.predictNanos(), phases, w.records());
         phase(out, "micro-batch + fit x2", w.fitNanos(), phases, w.records());
         out.printf(Locale.ROOT, "target >= 100,000 records/s: %.2fx of target%n", perSecond / 100_000);

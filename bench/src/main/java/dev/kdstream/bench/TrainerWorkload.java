@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.SyntheticDataset;
 import dev.kdstream.contracts.data.SyntheticSpec;
-import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.StudentModel;
@@ -23,7 +22,7 @@ import dev.kdstream.student.trainer.StudentPair;
 /**
  * The per-poll work of the student trainer ({@code OnlineTrainer.process}) without Kafka, through
  * the trainer's own {@link SoftTargetDecoder} and {@link StudentPair}, so the same calls are
- * measured: decode the soft-target JSON bytes and scale; score (both students predict the poll,
+ * measured: decode the soft-target bytes and scale; score (both students predict the poll,
  * the evaluator scores it); train (one plain-Java optimiser step per full micro-batch, then the
  * DL4J networks take the weights).
  * Checkpoints (Kafka, every few seconds) are not part of the loop measured here.
@@ -77,8 +76,7 @@ public final class TrainerWorkload {
         final double temperature = Hyperparameters.defaults().distillation().temperature();
         final SplittableRandom rng = new SplittableRandom(SEED);
         final List<byte[]> records = new ArrayList<>(count);
-        try {
-            for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count; i++) {
                 final int row = i % data.size();
                 final int label = data.labels()[row];
                 final double[] z = new double[data.numClasses()];
@@ -88,11 +86,8 @@ public final class TrainerWorkload {
                 final String split = rng.nextDouble() < holdoutFraction ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN;
                 final FeatureRecord f = new FeatureRecord("r-" + i, 1_700_000_000_000L + i, data.features()[row],
                         label, split);
-                records.add(Json.MAPPER.writeValueAsBytes(SoftTargetRecord.of(f, z,
+                records.add(SoftTargetCodec.encode(SoftTargetRecord.of(f, z,
                         Probabilities.softmax(z, temperature), temperature, "bench-synthetic")));
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a soft-target record", e);
         }
         return new TrainerWorkload(List.copyOf(records), batch, data.numClasses(), temperature,
                 Standardizer.fit(data));

@@ -48,12 +48,12 @@ import picocli.CommandLine.Spec;
  * Each phase writes to topics of its own name prefix, so none sees another's data.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "End to end on the embedded broker: sustained events/s through producer -> teacher -> "
-                + "student server and trainer, and event-to-prediction latency at fixed rates, each side by side "
+        description = "End to end on the embedded broker: events/s through producer -> teacher -> student "
+                + "server and trainer, right after the start (cold) and once the JIT has settled, and event-to-prediction latency at fixed rates, each side by side "
                 + "with a raw Kafka produce -> consume of the same records; then the same topology with the work "
                 + "taken out (Kafka only).",
         footer = {"", "Examples:",
-            "  ./kd bench e2e                                       # ~7 minutes",
+            "  ./kd bench e2e                                       # ~8 minutes",
             "  ./kd bench e2e --warmup-records 50000 --records 20000 --rates 1000,5000 --seconds-per-rate 10"
                 + "   # a quick look, JIT not settled",
             "  OPENBLAS_CORETYPE=SKYLAKEX ./kd bench e2e            # OpenBLAS's AVX-512 kernels (avx512f CPUs)",
@@ -70,7 +70,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Option(names = "--cold-records", paramLabel = "N", defaultValue = "250000",
             description = "Records through the pipeline first, right after its start, timed: what a user meets "
-                    + "before the JIT has compiled anything (default: ${DEFAULT-VALUE}; 0 skips it).")
+                    + "while the JIT, the broker and the clients are all cold (default: ${DEFAULT-VALUE}; 0 skips "
+                    + "it).")
     long coldRecords;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "25000",

@@ -49,7 +49,8 @@ final class EndToEndReport {
                 cold.eventsPerSecond() / settled.eventsPerSecond(), settled.eventsPerSecond(),
                 cold.lost() == 0 && cold.duplicates() == 0 ? "" : "; " + cold.lost() + " lost, " + cold.duplicates()
                         + " duplicates");
-        out.printf(Locale.ROOT, "    to 90 %% of the settled rate (over %,d records, held for %d windows): %s%n", window, RateCurve.HELD,
+        out.printf(Locale.ROOT, "    to 90 %% of the settled rate (over %,d records, held for %d windows): %s%n",
+                window, RateCurve.HELD,
                 curve.recordsToReach(0.9 * settled.eventsPerSecond(), window, RateCurve.HELD).stream()
                         .mapToObj(n -> String.format(Locale.ROOT, "**%,d records** after the start", n)).findFirst()
                         .orElse(String.format(Locale.ROOT, "not within the %,d records of (0), the warm-up and (a)",

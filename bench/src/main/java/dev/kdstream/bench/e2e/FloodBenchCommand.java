@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 import dev.kdstream.bench.MachineInfo;
@@ -41,11 +44,14 @@ import picocli.CommandLine.Spec;
         description = "From outside: floods a running stack's features topic with prepared records, round after "
                 + "round, and times each until every record has a soft target and a prediction; then raw Kafka "
                 + "and the Kafka-only topology on the same broker, for the ratio.",
-        footer = {"", "Examples:",
-            "  ./kd stack &                       # wait for its summary, then:",
+        footer = {"", "The stack trains on the flood's records like on any others, and the reference runs need "
+                + "the right to create topics (theirs, named flood-*, are deleted at the end).",
+            "", "Examples:",
+            "  ./kd stack                         # in one terminal; once it says it keeps running, in another:",
             "  ./kd bench flood                   # 4 rounds of 100,000 records",
-            "  ./kd broker & ./kd teacher serve & ./kd student &   # fresh services, then the cold figure:",
-            "  ./kd bench flood --records 250000 --rounds 1 --no-reference"})
+            "  ./kd broker; ./kd teacher serve; ./kd student   # fresh services, each in its own terminal; once",
+            "                                     # the student's server has started, the cold figure:",
+            "  ./kd bench flood --records 250000 --rounds 2 --no-reference"})
 public final class FloodBenchCommand implements Callable<Integer> {
 
     @Spec
@@ -96,76 +102,121 @@ public final class FloodBenchCommand implements Callable<Integer> {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         }
         final KdConfig config = KdConfig.fromEnvironment(null, overrides);
+        final int partitions = requireStack(config);
         final String run = "flood-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         final Dataset train = TrainTestSplit.seedDefault().train();
-        final List<List<Flood.Message>> prepared = new ArrayList<>();
-        for (int r = 1; r <= rounds; r++) {
-            prepared.add(prepare(train, records, run + "r" + r + "-"));
-        }
         out.printf(Locale.ROOT, "flood: %s, %d rounds of %,d prepared records (the seed's training rows), ids %s*%n",
                 config.get(ConfigKey.BOOTSTRAP_SERVERS), rounds, records, run);
         out.flush();
         final List<Flood.Round> results = new ArrayList<>();
         final RateCurve curve = new RateCurve();
-        long lost = 0;
-        long duplicates = 0;
+        final long missing;
+        final long duplicatedSoftTargets;
+        final long duplicatedPredictions;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(FeatureProducer.producerProperties(config));
              KeyCount soft = new KeyCount(config, config.topics().softTargets(), run);
              KeyCount predicted = new KeyCount(config, config.topics().predictions(), run)) {
             final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
-            for (int r = 0; r < rounds; r++) {
-                final long before = Math.min(soft.distinct(), predicted.distinct());
-                final Flood.Round round = flood.run(config.topics().features(), prepared.get(r),
-                        () -> Math.min(soft.distinct(), predicted.distinct()) - before, curve.continuing());
-                results.add(round);
-                lost += round.lost();
+            for (int r = 1; r <= rounds; r++) {
+                final String round = "r" + r;
+                final Flood.Round result = flood.run(config.topics().features(), prepare(train, run + round + "-"),
+                        () -> Math.min(soft.distinct(round), predicted.distinct(round)), curve.continuing());
+                results.add(result);
                 out.printf(Locale.ROOT, "round %d: %,d records, %.1f s to the last soft target and prediction: "
-                        + "%,.0f events/s%s%n", r + 1, round.acked(), round.seconds(), round.eventsPerSecond(),
-                        round.lost() == 0 ? "" : String.format(Locale.ROOT, " (%,d missing after %d s without "
-                                + "progress)", round.lost(), stallSeconds));
+                        + "%,.0f events/s%s%n", r, result.acked(), result.seconds(), result.eventsPerSecond(),
+                        result.missing() == 0 ? "" : String.format(Locale.ROOT, " (%,d missing after %d s without "
+                                + "progress)", result.missing(), stallSeconds));
                 out.flush();
+                if (result.done() == 0) {
+                    throw new IllegalStateException("no record of round " + r + " came through in " + stallSeconds
+                            + " s: are the teacher and the student running against "
+                            + config.get(ConfigKey.BOOTSTRAP_SERVERS) + "?");
+                }
             }
-            duplicates = soft.duplicates() + predicted.duplicates();
+            // a record late for its round is not lost: the counts are taken again at the end
+            long stillMissing = 0;
+            for (int r = 1; r <= rounds; r++) {
+                final String round = "r" + r;
+                stillMissing += Math.max(0, results.get(r - 1).acked()
+                        - Math.min(soft.distinct(round), predicted.distinct(round)));
+            }
+            missing = stillMissing;
+            duplicatedSoftTargets = soft.duplicates();
+            duplicatedPredictions = predicted.duplicates();
         }
+        final Flood.Round first = results.get(0);
         final double settled = settledRate != null ? settledRate : results.get(results.size() - 1).eventsPerSecond();
         out.println();
         out.printf(Locale.ROOT, "first round: %,.0f events/s over its %,d records; through by each second: %s%n",
-                results.get(0).eventsPerSecond(), records, bySecond(curve, results.get(0).seconds()));
+                first.eventsPerSecond(), records, bySecond(curve, first.seconds()));
         out.printf(Locale.ROOT, "to 90 %% of the settled rate (%,.0f events/s, %s): %s%n", settled,
                 settledRate != null ? "--settled-rate" : "the last round's",
                 curve.recordsToReach(0.9 * settled, window, RateCurve.HELD).stream()
                         .mapToObj(n -> String.format(Locale.ROOT, "%,d records (rate over %,d, held for %d windows)", n,
                                 window, RateCurve.HELD))
                         .findFirst().orElse(String.format(Locale.ROOT, "not within %,d records", curve.done())));
-        out.printf(Locale.ROOT, "lost %,d, duplicated %,d (soft targets and predictions, read_committed)%n", lost,
-                duplicates);
+        // the server is at-least-once by default: a prediction may repeat after a failure, a soft target never
+        out.printf(Locale.ROOT, "lost %,d; duplicated soft targets %,d, predictions %,d (read_committed)%n", missing,
+                duplicatedSoftTargets, duplicatedPredictions);
         out.flush();
         if (!noReference) {
-            reference(config, run, prepared.get(0), results.get(results.size() - 1), out);
+            reference(config, run, partitions, prepare(train, run + "ref-"), results.get(results.size() - 1), out);
         }
-        return lost == 0 && duplicates == 0 ? 0 : 1;
+        return missing == 0 && duplicatedSoftTargets == 0 ? 0 : 1;
+    }
+
+    /**
+     * The features topic's partitions, after checking that the three topics the flood uses exist:
+     * a flood of a broker without the stack would only wait out its stalls.
+     */
+    private static int requireStack(final KdConfig config) throws InterruptedException {
+        final List<String> needed = List.of(config.topics().features(), config.topics().softTargets(),
+                config.topics().predictions());
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final Map<String, TopicDescription> found = new LinkedHashMap<>();
+            for (final String topic : needed) {
+                try {
+                    found.put(topic, admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get(topic));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalArgumentException("cannot describe " + topic + " on "
+                                + config.get(ConfigKey.BOOTSTRAP_SERVERS) + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalArgumentException("cannot reach Kafka at "
+                            + config.get(ConfigKey.BOOTSTRAP_SERVERS) + " within 30 s: is the stack running? (see "
+                            + "--bootstrap-servers)", e);
+                }
+            }
+            if (found.size() < needed.size()) {
+                throw new IllegalArgumentException("no topic " + needed.stream().filter(t -> !found.containsKey(t))
+                        .toList() + " on " + config.get(ConfigKey.BOOTSTRAP_SERVERS) + ": start the stack first ("
+                        + "./kd stack, or ./kd broker with ./kd teacher serve and ./kd student)");
+            }
+            return found.get(config.topics().features()).partitions().size();
+        }
     }
 
     /** Raw Kafka and the Kafka-only topology on the same broker, the same records, each on topics of its own. */
-    private void reference(final KdConfig config, final String run, final List<Flood.Message> messages,
-                           final Flood.Round last, final PrintWriter out) throws Exception {
-        final int partitions = partitionsOf(config, config.topics().features());
+    private void reference(final KdConfig config, final String run, final int partitions,
+                           final List<Flood.Message> messages, final Flood.Round last, final PrintWriter out)
+            throws Exception {
         final KdConfig raw = BenchStack.prefixed(config, run + "raw-");
         final Path state = Files.createTempDirectory("kd-bench-flood-state");
         final KdConfig kafkaOnly = BenchStack.prefixed(config, run + "kafka-only-")
                 .with(Map.of(ConfigKey.STATE_DIR.key(), state.toString()));
-        final List<String> created = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(FeatureProducer.producerProperties(config))) {
             final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
-            created.addAll(TopicAdmin.ensureTopics(raw.kafkaProperties(), raw.topics(), partitions, (short) 1));
+            TopicAdmin.ensureTopics(raw.kafkaProperties(), raw.topics(), partitions, (short) 1);
             final Flood.Round rawRound;
             try (KeyCount consumed = new KeyCount(raw, raw.topics().features(), run)) {
-                rawRound = flood.run(raw.topics().features(), messages, consumed::distinct, (m, d) -> { });
+                rawRound = flood.run(raw.topics().features(), messages, () -> consumed.distinct("ref"),
+                        (m, d) -> { });
             }
-            created.addAll(TopicAdmin.ensureTopics(kafkaOnly.kafkaProperties(), kafkaOnly.topics(), partitions,
-                    (short) 1));
+            TopicAdmin.ensureTopics(kafkaOnly.kafkaProperties(), kafkaOnly.topics(), partitions, (short) 1);
             Flood.Round kafkaOnlyRound = null;
-            try (KafkaOnlyPipeline pipeline = new KafkaOnlyPipeline(kafkaOnly)) {
+            try (KafkaOnlyPipeline pipeline = new KafkaOnlyPipeline(kafkaOnly, run)) {
                 // as many rounds as the stack had here, the last one timed: this JVM's Streams and
                 // clients come up to speed as the stack's did
                 long before = 0;
@@ -184,34 +235,40 @@ public final class FloodBenchCommand implements Callable<Integer> {
                     last.eventsPerSecond() / kafkaOnlyRound.eventsPerSecond(),
                     last.eventsPerSecond() / rawRound.eventsPerSecond());
         } finally {
-            try (Admin admin = Admin.create(config.kafkaProperties())) {
-                admin.deleteTopics(created).all().get(30, TimeUnit.SECONDS);
-            }
+            removeRun(config, run, out);
             BenchStack.deleteQuietly(state);
         }
         out.flush();
     }
 
+    /** The topics and groups of the reference runs, all named after the run, off the user's broker. */
+    private static void removeRun(final KdConfig config, final String run, final PrintWriter out) {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            final List<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(run)).toList();
+            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of(run + "teacher", run + "server")).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.println("flood: could not remove the reference runs' topics and groups (" + run + "*): " + e);
+        }
+    }
+
     /** Where a slow first round lost its time: a start that takes nothing, or one that takes it slowly. */
     private static String bySecond(final RateCurve curve, final double seconds) {
+        final long end = Math.round(seconds * 1000);
         final StringBuilder s = new StringBuilder();
-        for (int second = 1; second <= Math.ceil(seconds); second++) {
-            s.append(second == 1 ? "" : " ").append(String.format(Locale.ROOT, "%,d", curve.doneBy(second * 1000L)));
+        for (long millis = 1000; millis < end + 1000; millis += 1000) {
+            s.append(millis == 1000 ? "" : " ").append(String.format(Locale.ROOT, "%,d",
+                    curve.doneBy(Math.min(millis, end))));
         }
         return s.toString();
     }
 
-    private static int partitionsOf(final KdConfig config, final String topic) throws Exception {
-        try (Admin admin = Admin.create(config.kafkaProperties())) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
-        }
-    }
-
-    private static List<Flood.Message> prepare(final Dataset train, final int count, final String prefix) {
+    /** One round's records, made just before it: their event time is when the round starts. */
+    private List<Flood.Message> prepare(final Dataset train, final String prefix) {
         final long ts = System.currentTimeMillis();
-        final List<Flood.Message> messages = new ArrayList<>(count);
-        final Iterator<FeatureMessage> it = BenchStack.messages(train, count, prefix);
+        final List<Flood.Message> messages = new ArrayList<>(records);
+        final Iterator<FeatureMessage> it = BenchStack.messages(train, records, prefix);
         while (it.hasNext()) {
             final FeatureMessage m = it.next();
             messages.add(new Flood.Message(m.key(), m.value(ts)));

@@ -45,10 +45,15 @@ final class KafkaOnlyPipeline implements AutoCloseable {
     private final Counting reader;
 
     KafkaOnlyPipeline(final KdConfig config) {
+        this(config, "kd-bench-kafka-only-");
+    }
+
+    /** @param idPrefix of the two Streams applications' ids (and so of their groups and internal topics) */
+    KafkaOnlyPipeline(final KdConfig config, final String idPrefix) {
         this.teacher = new KafkaStreams(teacherTopology(config), TeacherTopology.streamsConfig(config,
-                "kd-bench-kafka-only-teacher"));
+                idPrefix + "teacher"));
         this.server = new KafkaStreams(serverTopology(config), ServingTopology.streamsConfig(config,
-                "kd-bench-kafka-only-server"));
+                idPrefix + "server"));
         this.trainer = new Counting(config, config.topics().softTargets());
         this.reader = new Counting(config, config.topics().predictions());
         teacher.start();

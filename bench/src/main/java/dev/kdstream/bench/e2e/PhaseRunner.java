@@ -71,7 +71,8 @@ final class PhaseRunner {
         final long start = System.currentTimeMillis();
         final LatencyRecorder recorder = new LatencyRecorder(name + "-", start + warmup * 1000L);
         tap.phase(recorder);
-        try (ServiceMetrics metrics = new ServiceMetrics("bench-producer")) {
+        try (ServiceMetrics metrics = new ServiceMetrics("bench-producer");
+             Sampling sampling = new Sampling(() -> pipeline.counts().minus(before).least(), progress)) {
             final ProducerService producer = ProducerService.start(config,
                     BenchStack.messages(train, count, name + "-"), count, rate, metrics, null);
             final ProduceSummary produced = producer.awaitCompletion();
@@ -83,9 +84,10 @@ final class PhaseRunner {
                 tap.requireAlive();
                 pipeline.requireTrainerAlive();
                 taken[0] = pipeline.counts().minus(before);
-                progress.sample(System.currentTimeMillis() - start, taken[0].least());
                 if (drainedAt[0] < 0 && taken[0].reached(produced.acked())) {
                     drainedAt[0] = System.currentTimeMillis();
+                    // the curve ends with the records; the wait for the reader is not the pipeline's
+                    sampling.close();
                 }
             }, () -> drainedAt[0] >= 0 && recorder.received() >= produced.acked(),
                     () -> taken[0].sum() + recorder.received());

@@ -55,15 +55,27 @@ final class RateCurve {
 
     /** When the {@code n}-th record was through, in ms since the start, by linear interpolation; empty before. */
     OptionalDouble millisAt(final long n) {
-        for (int i = 1; i < samples.size(); i++) {
-            final Sample a = samples.get(i - 1);
-            final Sample b = samples.get(i);
-            if (b.done() >= n) {
-                final double share = b.done() == a.done() ? 1 : (double) (n - a.done()) / (b.done() - a.done());
-                return OptionalDouble.of(a.millis() + share * (b.millis() - a.millis()));
+        // the first sample with at least n done: counts never go down, so a binary search finds it
+        int lo = 0;
+        int hi = samples.size();
+        while (lo < hi) {
+            final int mid = (lo + hi) >>> 1;
+            if (samples.get(mid).done() >= n) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return OptionalDouble.empty();
+        if (lo == samples.size()) {
+            return OptionalDouble.empty();
+        }
+        if (lo == 0) {
+            return OptionalDouble.of(samples.get(0).millis());
+        }
+        final Sample a = samples.get(lo - 1);
+        final Sample b = samples.get(lo);
+        final double share = (double) (n - a.done()) / (b.done() - a.done());
+        return OptionalDouble.of(a.millis() + share * (b.millis() - a.millis()));
     }
 
     /** Records through by {@code millis} since the start: the last sample's count at or before it. */
@@ -76,12 +88,6 @@ final class RateCurve {
             done = s.done();
         }
         return done;
-    }
-
-    /** Records per second over the first {@code n} records, from the start; empty if fewer went through. */
-    OptionalDouble ratePerSecondOver(final long n) {
-        final OptionalDouble at = millisAt(n);
-        return at.isPresent() ? OptionalDouble.of(n * 1000.0 / Math.max(1, at.getAsDouble())) : OptionalDouble.empty();
     }
 
     /**

@@ -5,13 +5,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -71,26 +76,9 @@ public final class SoftTargetsCommand implements Callable<Integer> {
         final KdConfig config = KdConfig.fromEnvironment(configFile, overrides);
         ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
         final String topic = config.topics().softTargets();
-        final Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        final List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (CommittedReader<String, byte[]> reader = new CommittedReader<>(CommittedReader.config(
-                config.kafkaProperties(), "kd-soft-targets"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = reader.assignAll(topic, timeout);
-            if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist (or this principal may not "
-                        + "describe it)");
-            }
-            final Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions, timeout);
-            final Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
-            final Map<TopicPartition, Long> from = new HashMap<>();
-            // transaction markers take offsets too: up to `last` records per partition, fewer after many commits
-            partitions.forEach(tp -> from.put(tp, Math.max(begin.get(tp), end.get(tp) - last)));
-            reader.read(from, end, System.nanoTime() + timeout.toNanos(), found::add);
-        }
-        found.sort(Comparator.comparingLong(ConsumerRecord<String, byte[]>::timestamp)
-                .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+        final List<ConsumerRecord<String, byte[]>> found = last(config, topic, Duration.ofSeconds(timeoutSeconds));
         final PrintWriter out = spec.commandLine().getOut();
-        for (final ConsumerRecord<String, byte[]> r : found.subList(Math.max(0, found.size() - last), found.size())) {
+        for (final ConsumerRecord<String, byte[]> r : found) {
             out.println(asJson(r));
         }
         out.flush();
@@ -100,13 +88,75 @@ public final class SoftTargetsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The record as JSON; one the codec cannot read is shown as what it is, with the reason. */
+    /**
+     * The last {@code last} records of every partition, newest last; further back than {@code last}
+     * offsets when transaction markers took some of them (as {@code ./kd query --last} does).
+     */
+    private List<ConsumerRecord<String, byte[]>> last(final KdConfig config, final String topic,
+                                                      final Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final Properties client = CommittedReader.config(config.kafkaProperties(), "kd-soft-targets");
+        config.kafkaProperties().computeIfPresent(ConsumerConfig.CLIENT_ID_CONFIG, (k, v) -> client.put(k, v));
+        try (CommittedReader<String, byte[]> reader = new CommittedReader<>(client, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = reader.assignAll(topic, timeout);
+            if (partitions.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist, or this principal may not "
+                        + "describe it (on a secured broker only the trainer's principal reads it: its "
+                        + "kd-trainer.properties)");
+            }
+            final Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions, timeout);
+            final Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
+            final List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            for (long back = last; ; back *= 4) {
+                final Map<TopicPartition, Long> from = new HashMap<>();
+                for (final TopicPartition tp : partitions) {
+                    from.put(tp, Math.max(begin.get(tp), end.get(tp) - back));
+                }
+                found.clear();
+                if (!reader.read(from, end, deadline, found::add)) {
+                    throw new IllegalArgumentException("reading " + topic + " took longer than " + timeoutSeconds
+                            + " s (raise --timeout)");
+                }
+                final boolean allBack = partitions.stream().allMatch(tp -> from.get(tp).equals(begin.get(tp)));
+                if (found.size() >= last || allBack) {
+                    break;
+                }
+            }
+            found.sort(Comparator.comparingLong(ConsumerRecord<String, byte[]>::timestamp)
+                    .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+            return found.subList(Math.max(0, found.size() - last), found.size());
+        } catch (TimeoutException e) {
+            throw new IllegalArgumentException("cannot reach Kafka at " + config.get(ConfigKey.BOOTSTRAP_SERVERS)
+                    + " within " + timeoutSeconds + " s (is the broker running? see --bootstrap-servers)", e);
+        }
+    }
+
+    /**
+     * The record as JSON: a binary one decoded, a JSON one (an earlier kd-stream's) as it is, and
+     * one that is neither as what it is, with the reason.
+     */
     private static String asJson(final ConsumerRecord<String, byte[]> r) throws JsonProcessingException {
+        if (r.value() == null) {
+            return error(r, "no value (a tombstone)");
+        }
+        if (r.value().length > 0 && r.value()[0] == '{') {
+            return new String(r.value(), StandardCharsets.UTF_8);
+        }
         try {
             return Json.MAPPER.writeValueAsString(SoftTargetCodec.decode(r.value()));
-        } catch (InvalidRecordException | NullPointerException e) {
-            return Json.MAPPER.writeValueAsString(Map.of("key", String.valueOf(r.key()), "partition", r.partition(),
-                    "offset", r.offset(), "error", r.value() == null ? "no value" : e.getMessage()));
+        } catch (InvalidRecordException e) {
+            return error(r, e.getMessage());
         }
+    }
+
+    private static String error(final ConsumerRecord<String, byte[]> r, final String why)
+            throws JsonProcessingException {
+        final Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("key", r.key());
+        shown.put("partition", r.partition());
+        shown.put("offset", r.offset());
+        shown.put("error", why);
+        return Json.MAPPER.writeValueAsString(shown);
     }
 }

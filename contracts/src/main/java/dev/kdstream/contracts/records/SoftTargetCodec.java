@@ -12,8 +12,8 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
  * The bytes of a {@code soft-targets} record: a compact binary form, read only by the trainer.
  * Writing a soft target as JSON and parsing it back cost more CPU per record than anything the
  * trainer does with it but the training step; here each double is its 8 bytes, copied.
- * The public topics ({@code features}, {@code predictions}) stay JSON; {@code ./kd query
- * --soft-targets} prints these records as JSON for a person.
+ * The public topics ({@code features}, {@code predictions}) stay JSON; {@code ./kd soft-targets}
+ * prints these records as JSON for a person.
  *
  * <p>Layout, big-endian: {@link #FORMAT} (one byte, never {@code '{'}, so a JSON soft target of an
  * earlier kd-stream is told apart), id (int length + UTF-8), ts (long), features (int count +
@@ -33,13 +33,19 @@ public final class SoftTargetCodec {
     private SoftTargetCodec() {
     }
 
-    /** @throws IllegalArgumentException for a record the pipeline never writes (an unknown split, a negative label) */
+    /**
+     * @throws IllegalArgumentException for a record the pipeline never writes (an unknown split, a
+     *                                  negative label, more than {@link #MAX_LENGTH} of anything):
+     *                                  {@link #decode} would refuse it
+     */
     public static byte[] encode(final SoftTargetRecord r) {
         final byte[] id = r.id().getBytes(StandardCharsets.UTF_8);
         final byte[] version = r.ensembleVersion().getBytes(StandardCharsets.UTF_8);
-        if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0) {
+        if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0
+                || Math.max(Math.max(id.length, version.length), Math.max(r.features().length,
+                        Math.max(r.teacherLogits().length, r.softTargets().length))) > MAX_LENGTH) {
             throw new IllegalArgumentException("not a soft target the pipeline writes: split " + r.split()
-                    + ", label " + r.label());
+                    + ", label " + r.label() + ", " + r.features().length + " features");
         }
         final ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 8 + doubles(r.features()) + 4 + 1
                 + doubles(r.teacherLogits()) + doubles(r.softTargets()) + 8 + 4 + version.length);
@@ -60,6 +66,7 @@ public final class SoftTargetCodec {
      * The record in {@code bytes}, as written by {@link #encode}. Checks the layout only (what the
      * values mean is the reader's to check).
      *
+     * @param bytes a record's value, not null (a tombstone is the caller's to name)
      * @throws InvalidRecordException {@link Reason#MALFORMED_BINARY} for bytes that are not one
      */
     public static SoftTargetRecord decode(final byte[] bytes) {

@@ -86,6 +86,13 @@ class FeatureParserTest {
     }
 
     @Test
+    void readsUtf16AsWellAsUtf8() {
+        // Jackson detects the encoding from the first bytes
+        final String json = "{\"id\":\"a\",\"features\":[1,2,3]}";
+        assertThat(parser.parse(json.getBytes(StandardCharsets.UTF_16BE), 1L).features()).containsExactly(1, 2, 3);
+    }
+
+    @Test
     void oversizeAndTombstonesAreRefusedUnread() {
         final String big = "{\"id\":\"a\",\"features\":[1,2,3],\"pad\":\"" + "x".repeat(300) + "\"}";
         assertThatThrownBy(() -> parse(big)).hasMessageContaining("limit is 200")

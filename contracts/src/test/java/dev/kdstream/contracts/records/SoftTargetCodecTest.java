@@ -59,8 +59,7 @@ class SoftTargetCodecTest {
 
     @Test
     void aJsonSoftTargetOfAnEarlierVersionIsNamed() {
-        assertThatThrownBy(() -> SoftTargetCodec.decode("{\"id\":\"a\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("a JSON soft target");
+        assertMalformed("{\"id\":\"a\"}".getBytes(StandardCharsets.UTF_8), "a JSON soft target");
     }
 
     @Test
@@ -68,21 +67,45 @@ class SoftTargetCodecTest {
         final byte[] bytes = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
         // the features' count, after format, id and ts
         ByteBuffer.wrap(bytes).putInt(1 + 5 + 8, Integer.MAX_VALUE);
-        assertThatThrownBy(() -> SoftTargetCodec.decode(bytes)).isInstanceOf(InvalidRecordException.class)
-                .hasMessageContaining("'features' claims 2147483647 entries");
+        assertMalformed(bytes, "'features' claims 2147483647 entries");
+    }
+
+    @Test
+    void everyBadFieldIsAMalformedRecord() {
+        final byte[] full = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        final int featureCount = 1 + 5 + 8;
+        final int label = featureCount + 164;
+        for (final byte format : new byte[] {0, 2, (byte) '['}) {
+            final byte[] b = full.clone();
+            b[0] = format;
+            assertMalformed(b, "format " + format);
+        }
+        for (final int count : new int[] {-1, Integer.MIN_VALUE, SoftTargetCodec.MAX_LENGTH + 1}) {
+            final byte[] b = full.clone();
+            ByteBuffer.wrap(b).putInt(featureCount, count);
+            assertMalformed(b, "'features' claims " + count);
+        }
+        final byte[] b = full.clone();
+        ByteBuffer.wrap(b).putInt(label, -2);
+        assertMalformed(b, "label -2");
+    }
+
+    private static void assertMalformed(final byte[] bytes, final String message) {
+        assertThatThrownBy(() -> SoftTargetCodec.decode(bytes)).hasMessageContaining(message)
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_BINARY));
     }
 
     @Test
     void bytesAfterTheRecordOrABadSplitOrInvalidUtf8AreMalformed() {
         final byte[] full = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
-        assertThatThrownBy(() -> SoftTargetCodec.decode(Arrays.copyOf(full, full.length + 1)))
-                .hasMessageContaining("1 bytes after the record");
+        assertMalformed(Arrays.copyOf(full, full.length + 1), "1 bytes after the record");
         final byte[] split = full.clone();
         split[1 + 5 + 8 + 164 + 4] = 7;
-        assertThatThrownBy(() -> SoftTargetCodec.decode(split)).hasMessageContaining("split 7");
+        assertMalformed(split, "split 7");
         final byte[] id = full.clone();
         id[5] = (byte) 0xff;
-        assertThatThrownBy(() -> SoftTargetCodec.decode(id)).hasMessageContaining("'id' is not UTF-8");
+        assertMalformed(id, "'id' is not UTF-8");
     }
 
     @Test
@@ -90,5 +113,9 @@ class SoftTargetCodecTest {
         final SoftTargetRecord r = new SoftTargetRecord("a", 0, new double[1], null, "test", new double[2],
                 new double[] {0.5, 0.5}, 1, "e");
         assertThatThrownBy(() -> SoftTargetCodec.encode(r)).isInstanceOf(IllegalArgumentException.class);
+        final SoftTargetRecord wide = new SoftTargetRecord("a", 0, new double[SoftTargetCodec.MAX_LENGTH + 1], null,
+                "train", new double[2], new double[] {0.5, 0.5}, 1, "e");
+        assertThatThrownBy(() -> SoftTargetCodec.encode(wide)).as("decode would refuse it")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -11,13 +11,13 @@ import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
 /**
- * Decodes ({@link SoftTargetCodec}) and checks the bytes of a {@code soft-targets} record. The trainer reads the topic as
- * raw bytes and decodes here, so a record it cannot use is skipped with a reason instead of
+ * Decodes ({@link SoftTargetCodec}) and checks the bytes of a {@code soft-targets} record. The
+ * trainer reads the topic as raw bytes and decodes here, so a record it cannot use is skipped with a reason instead of
  * failing {@code poll()} (a deserializer exception there would stop the consumer at that offset).
  */
 public final class SoftTargetDecoder {
 
-    /** The teacher writes float softmax outputs printed as doubles: their sum is 1 within float rounding. */
+    /** The teacher's soft targets are float softmax outputs: their sum is 1 within float rounding. */
     static final double SIMPLEX_TOLERANCE = 1e-4;
     /** Versions the teacher writes are a few dozen characters ({@code ensemble-<time>-s<seed>}). */
     static final int MAX_ENSEMBLE_VERSION_CHARS = 200;
@@ -38,7 +38,8 @@ public final class SoftTargetDecoder {
         if (value == null) {
             throw new InvalidRecordException(Reason.MISSING_FIELD, "record has no value (a tombstone?)");
         }
-        final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value) : SoftTargetCodec.decode(value);
+        final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value)
+                : SoftTargetCodec.decode(value);
         check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
         check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
         check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
@@ -64,8 +65,8 @@ public final class SoftTargetDecoder {
     }
 
     /**
-     * A soft target as an earlier kd-stream wrote them: a trainer upgraded before its teacher, or
-     * reading a topic kept from before, still trains on them.
+     * A soft target as an earlier kd-stream wrote them (a JSON object, its first byte '{'): a trainer
+     * upgraded before its teacher, or reading a topic kept from before, still trains on them.
      */
     private static SoftTargetRecord fromJson(final byte[] value) {
         final SoftTargetRecord r;
@@ -74,9 +75,6 @@ public final class SoftTargetDecoder {
         } catch (IOException e) {
             throw new InvalidRecordException(Reason.MALFORMED_JSON, "not a soft-target record: "
                     + firstLine(e.getMessage()));
-        }
-        if (r == null) {
-            throw new InvalidRecordException(Reason.MALFORMED_JSON, "value is JSON null");
         }
         return r;
     }

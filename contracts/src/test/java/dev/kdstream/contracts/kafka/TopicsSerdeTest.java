@@ -15,7 +15,7 @@ import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 
-class JsonSerdeTest {
+class TopicsSerdeTest {
 
     @Test
     void recordsSurviveTheRoundTrip() {
