@@ -1,19 +1,15 @@
 package dev.kdstream.client.query;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
-import dev.kdstream.contracts.kafka.ListenerProbe;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,15 +51,8 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each prediction's raw JSON value, one per line.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Give up reading the topic after this long (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see README: configuration).")
-    Path configFile;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    ReaderOptions reader;
 
     @Override
     public Integer call() {
@@ -73,14 +62,10 @@ public final class QueryCommand implements Callable<Integer> {
         if (last != null && (last < 0 || last == 0 && !follow)) {
             throw new IllegalArgumentException("--last must be >= 1, got " + last);
         }
-        if (timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--timeout must be >= 1 second, got " + timeoutSeconds);
-        }
-        final Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        final Duration timeout = reader.timeout();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final KdConfig config = config();
-        ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
+        final KdConfig config = reader.config();
         try (PredictionReader reader = new PredictionReader(config)) {
             if (id != null) {
                 return printNewest(reader, timeout, out, err);
@@ -151,13 +136,5 @@ public final class QueryCommand implements Callable<Integer> {
 
     private void print(final PrintWriter out, final StoredPrediction p) {
         out.println(json ? p.json() : PredictionFormat.line(p));
-    }
-
-    private KdConfig config() {
-        final Map<String, String> overrides = new HashMap<>();
-        if (bootstrapServers != null) {
-            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        }
-        return KdConfig.fromEnvironment(configFile, overrides);
     }
 }

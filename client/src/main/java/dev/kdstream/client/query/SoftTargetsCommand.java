@@ -1,11 +1,10 @@
 package dev.kdstream.client.query;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +25,13 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.kafka.CommittedReader;
-import dev.kdstream.contracts.kafka.ListenerProbe;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./kd soft-targets}: the last records of the internal {@code soft-targets} topic, which is
@@ -51,32 +50,21 @@ public final class SoftTargetsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--last", paramLabel = "N", defaultValue = "10",
-            description = "How many, from the end of each partition, newest last (default: ${DEFAULT-VALUE}).")
+            description = "How many, across partitions, newest last (default: ${DEFAULT-VALUE}).")
     int last;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Give up reading the topic after this long (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see README: configuration).")
-    Path configFile;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    ReaderOptions options;
 
     @Override
     public Integer call() throws JsonProcessingException {
-        if (last < 1 || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--last and --timeout must be >= 1");
+        if (last < 1) {
+            throw new IllegalArgumentException("--last must be >= 1, got " + last);
         }
-        final Map<String, String> overrides = new HashMap<>();
-        if (bootstrapServers != null) {
-            overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        }
-        final KdConfig config = KdConfig.fromEnvironment(configFile, overrides);
-        ListenerProbe.requireMatchingProtocol(config.kafkaProperties());
+        final Duration timeout = options.timeout();
+        final KdConfig config = options.config();
         final String topic = config.topics().softTargets();
-        final List<ConsumerRecord<String, byte[]>> found = last(config, topic, Duration.ofSeconds(timeoutSeconds));
+        final List<ConsumerRecord<String, byte[]>> found = last(config, topic, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         for (final ConsumerRecord<String, byte[]> r : found) {
             out.println(asJson(r));
@@ -115,7 +103,7 @@ public final class SoftTargetsCommand implements Callable<Integer> {
                 }
                 found.clear();
                 if (!reader.read(from, end, deadline, found::add)) {
-                    throw new IllegalArgumentException("reading " + topic + " took longer than " + timeoutSeconds
+                    throw new IllegalArgumentException("reading " + topic + " took longer than " + timeout.toSeconds()
                             + " s (raise --timeout)");
                 }
                 final boolean allBack = partitions.stream().allMatch(tp -> from.get(tp).equals(begin.get(tp)));
@@ -128,7 +116,7 @@ public final class SoftTargetsCommand implements Callable<Integer> {
             return found.subList(Math.max(0, found.size() - last), found.size());
         } catch (TimeoutException e) {
             throw new IllegalArgumentException("cannot reach Kafka at " + config.get(ConfigKey.BOOTSTRAP_SERVERS)
-                    + " within " + timeoutSeconds + " s (is the broker running? see --bootstrap-servers)", e);
+                    + " within " + timeout.toSeconds() + " s (is the broker running? see --bootstrap-servers)", e);
         }
     }
 
