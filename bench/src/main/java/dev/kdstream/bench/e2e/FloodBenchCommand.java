@@ -110,6 +110,8 @@ public final class FloodBenchCommand implements Callable<Integer> {
         out.flush();
         final List<Flood.Round> results = new ArrayList<>();
         final RateCurve curve = new RateCurve();
+        final RateCurve softCurve = new RateCurve();
+        final RateCurve predictedCurve = new RateCurve();
         final long missing;
         final long duplicatedSoftTargets;
         final long duplicatedPredictions;
@@ -119,8 +121,15 @@ public final class FloodBenchCommand implements Callable<Integer> {
             final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
             for (int r = 1; r <= rounds; r++) {
                 final String round = "r" + r;
-                final Flood.Round result = flood.run(config.topics().features(), prepare(train, run + round + "-"),
-                        () -> Math.min(soft.distinct(round), predicted.distinct(round)), curve.continuing());
+                final List<Flood.Message> messages = prepare(train, run + round + "-");
+                final Flood.Round result;
+                // the first round's two stages apart too: which of them a slow start is
+                try (Sampling soft1 = r > 1 ? null : new Sampling(() -> soft.distinct(round), softCurve::add);
+                     Sampling predicted1 = r > 1 ? null : new Sampling(() -> predicted.distinct(round),
+                             predictedCurve::add)) {
+                    result = flood.run(config.topics().features(), messages,
+                            () -> Math.min(soft.distinct(round), predicted.distinct(round)), curve.continuing());
+                }
                 results.add(result);
                 out.printf(Locale.ROOT, "round %d: %,d records, %.1f s to the last soft target and prediction: "
                         + "%,.0f events/s%s%n", r, result.acked(), result.seconds(), result.eventsPerSecond(),
@@ -147,8 +156,10 @@ public final class FloodBenchCommand implements Callable<Integer> {
         final Flood.Round first = results.get(0);
         final double settled = settledRate != null ? settledRate : results.get(results.size() - 1).eventsPerSecond();
         out.println();
-        out.printf(Locale.ROOT, "first round: %,.0f events/s over its %,d records; through by each second: %s%n",
-                first.eventsPerSecond(), records, bySecond(curve, first.seconds()));
+        out.printf(Locale.ROOT, "first round: %,.0f events/s over its %,d records; by each second, through: %s%n"
+                + "    with a soft target: %s%n    with a prediction:  %s%n", first.eventsPerSecond(), records,
+                bySecond(curve, first.seconds()), bySecond(softCurve, first.seconds()),
+                bySecond(predictedCurve, first.seconds()));
         out.printf(Locale.ROOT, "to 90 %% of the settled rate (%,.0f events/s, %s): %s%n", settled,
                 settledRate != null ? "--settled-rate" : "the last round's",
                 curve.recordsToReach(0.9 * settled, window, RateCurve.HELD).stream()

@@ -30,6 +30,8 @@ public enum ConfigKey {
 
     TEACHER_BATCH_SIZE("teacher.batch.size", "512", "records per batched ensemble inference"),
     TEACHER_LINGER_MS("teacher.linger.ms", "20", "longest wait for a batch to fill before it is annotated"),
+    TEACHER_MAX_WAIT_MS("teacher.max.wait.ms", "500",
+            "when the teacher is behind on its input, the longest wait for a full batch instead"),
     TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
 
     STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),

@@ -134,6 +134,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final String positionStoreName;
     private final int batchSize;
     private final Duration linger;
+    private final Duration maxWait;
+    /** Wall-clock time the oldest record in the buffer entered it; meaningless while it is empty. */
+    private long bufferSince;
     private final EnsembleManifest manifest;
     private final TeacherEnsemble ensemble;
     private final FeatureParser parser;
@@ -169,12 +172,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * @param parser       the validator's parser, for records read again
      */
     SoftTargetAnnotator(final String inputTopic, final Uuid inputTopicId, final String positionStoreName,
-                        final int batchSize, final Duration linger, final TeacherEnsemble ensemble,
+                        final int batchSize, final Duration linger, final Duration maxWait,
+                        final TeacherEnsemble ensemble,
                         final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics) {
         this.inputTopic = inputTopic;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
         this.linger = linger;
+        this.maxWait = maxWait;
         this.manifest = ensemble.manifest();
         this.ensemble = ensemble;
         this.parser = parser;
@@ -215,7 +220,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                 return;
             }
             if (!buffer.isEmpty()) {
-                flush();
+                if (!behind(now) || now - bufferSince >= maxWait.toMillis()) {
+                    flush();
+                }
             } else if (processedUpTo > position) {
                 // only dead-lettered records since the last flush: move past them, so that a next
                 // owner does not read a long run of bad input again
@@ -244,6 +251,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             } catch (InvalidRecordException e) {
                 invalid++;
             }
+        }
+        if (buffer.isEmpty()) {
+            bufferSince = context.currentSystemTimeMs();
         }
         buffer.addAll(0, again);
         pendingReplay.cancel();
@@ -283,6 +293,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (record.value() == null) {
             return;
         }
+        if (buffer.isEmpty()) {
+            bufferSince = context.currentSystemTimeMs();
+        }
         buffer.add(new BufferedFeature(offset, record.value(), record.timestamp()));
         if (buffer.size() >= batchSize && pendingReplay == null) {
             flush();
@@ -309,6 +322,19 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         positionStore.delete(StoredPosition.TOPIC_ID_LOW);
         topicIdToWrite = false;
         movePosition(offset);
+    }
+
+    /**
+     * Whether the newest buffered record was written longer than a linger ago: the teacher is
+     * working through a backlog (a start, a restart, a flood), more records wait behind it, and a
+     * batch flushed at the linger would be small. Kafka Streams hands a slow (cold, freshly
+     * started) thread only a few records between two punctuations, so flushing those each linger
+     * ran the ensemble on batches of one or two records at a time, too slow to ever catch up
+     * (docs/benchmarks.md, "As a user meets it"). Behind, the batch waits to fill up to
+     * {@code maxWait}; caught up, it is flushed at the linger as before.
+     */
+    private boolean behind(final long now) {
+        return now - buffer.get(buffer.size() - 1).timestamp() > linger.toMillis();
     }
 
     /** Annotates the whole buffer, oldest first, in batches of at most {@code batchSize}. */

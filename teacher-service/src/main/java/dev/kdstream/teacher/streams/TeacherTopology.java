@@ -120,6 +120,12 @@ public final class TeacherTopology {
             throw new IllegalArgumentException(ConfigKey.TEACHER_BATCH_SIZE.key() + " must be >= 1, got " + batchSize);
         }
         final Duration linger = Duration.ofMillis(lingerMs(config));
+        final long maxWaitMs = config.getLong(ConfigKey.TEACHER_MAX_WAIT_MS);
+        if (maxWaitMs < 1) {
+            throw new IllegalArgumentException(ConfigKey.TEACHER_MAX_WAIT_MS.key() + " must be >= 1, got " + maxWaitMs);
+        }
+        // never shorter than the linger: a batch always gets that long
+        final Duration maxWait = Duration.ofMillis(Math.max(maxWaitMs, linger.toMillis()));
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(),
                 config.getInt(ConfigKey.MAX_RECORD_BYTES));
         final TeacherMetrics metrics = new TeacherMetrics(registry);
@@ -131,7 +137,7 @@ public final class TeacherTopology {
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
-                POSITION_STORE, batchSize, linger, ensemble, parser, replay, metrics), VALIDATE);
+                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),

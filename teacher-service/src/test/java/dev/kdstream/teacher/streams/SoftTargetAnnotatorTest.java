@@ -41,6 +41,7 @@ import dev.kdstream.teacher.TinyEnsemble;
 class SoftTargetAnnotatorTest {
 
     private static final Duration LINGER = Duration.ofMillis(100);
+    private static final Duration MAX_WAIT = Duration.ofMillis(500);
     private static final String INPUT = "features";
     private static final Uuid TOPIC_ID = Uuid.randomUuid();
 
@@ -61,6 +62,7 @@ class SoftTargetAnnotatorTest {
     @BeforeEach
     void createStore() {
         context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(0);
         store = MockedPositionStore.in(context);
     }
 
@@ -107,6 +109,37 @@ class SoftTargetAnnotatorTest {
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(3);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().max()).isEqualTo(2);
         assertThat(position()).isEqualTo(6L);
+    }
+
+    /**
+     * A cold thread gets a few records between two punctuations: flushed at each linger, they made
+     * batches of one or two records while a backlog waited. Records written longer than a linger
+     * ago mean the teacher is behind: the batch then waits to fill, up to the max wait.
+     */
+    @Test
+    void behindOnItsInputABatchWaitsToFillUpToTheMaxWait() {
+        started(10);
+        punctuate();
+        context.setCurrentSystemTimeMs(5_000);
+        process(1);
+        process(2);
+        // records written at 1,001 and 1,002, now 5,000: behind
+        lingerPunctuation(5_000 + LINGER.toMillis());
+        assertThat(context.forwarded()).as("behind: waits for more").isEmpty();
+        lingerPunctuation(5_000 + MAX_WAIT.toMillis() - 1);
+        assertThat(context.forwarded()).isEmpty();
+        lingerPunctuation(5_000 + MAX_WAIT.toMillis());
+        assertThat(forwardedIds()).as("the max wait is up").containsExactly("r1", "r2");
+
+        // caught up: the newest record is younger than a linger, flushed at the linger as before
+        context.setCurrentSystemTimeMs(1_003);
+        process(3);
+        lingerPunctuation(1_003 + LINGER.toMillis());
+        assertThat(forwardedIds()).containsExactly("r1", "r2", "r3");
+    }
+
+    private void lingerPunctuation(final long now) {
+        scheduled(LINGER).getPunctuator().punctuate(now);
     }
 
     @Test
@@ -327,6 +360,7 @@ class SoftTargetAnnotatorTest {
 
         // a position stored before topic ids were: read again from it, and named at its next move
         final MockProcessorContext<String, SoftTargetRecord> upgraded = new MockProcessorContext<>();
+        upgraded.setCurrentSystemTimeMs(0);
         store = MockedPositionStore.in(upgraded);
         context = upgraded;
         store.put(SoftTargetAnnotator.POSITION, 5L);
@@ -360,7 +394,7 @@ class SoftTargetAnnotatorTest {
             return committedInput.stream().filter(r -> r.offset() >= from && r.offset() < before).toList();
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
-                ensemble, parser, replay, new TeacherMetrics(registry));
+                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry));
         return annotatorUnderTest;
     }
 
