@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -119,6 +120,8 @@ public final class FloodBenchCommand implements Callable<Integer> {
              KeyCount soft = new KeyCount(config, config.topics().softTargets(), run);
              KeyCount predicted = new KeyCount(config, config.topics().predictions(), run)) {
             final Flood flood = new Flood(producer, TimeUnit.SECONDS.toMillis(stallSeconds));
+            // a round's records through both stages
+            final ToLongFunction<String> through = round -> Math.min(soft.distinct(round), predicted.distinct(round));
             for (int r = 1; r <= rounds; r++) {
                 final String round = "r" + r;
                 final List<Flood.Message> messages = prepare(train, run + round + "-");
@@ -127,8 +130,8 @@ public final class FloodBenchCommand implements Callable<Integer> {
                 try (Sampling soft1 = r > 1 ? null : new Sampling(() -> soft.distinct(round), softCurve::add);
                      Sampling predicted1 = r > 1 ? null : new Sampling(() -> predicted.distinct(round),
                              predictedCurve::add)) {
-                    result = flood.run(config.topics().features(), messages,
-                            () -> Math.min(soft.distinct(round), predicted.distinct(round)), curve.continuing());
+                    result = flood.run(config.topics().features(), messages, () -> through.applyAsLong(round),
+                            curve.continuing());
                 }
                 results.add(result);
                 out.printf(Locale.ROOT, "round %d: %,d records, %.1f s to the last soft target and prediction: "
@@ -145,9 +148,7 @@ public final class FloodBenchCommand implements Callable<Integer> {
             // a record late for its round is not lost: the counts are taken again at the end
             long stillMissing = 0;
             for (int r = 1; r <= rounds; r++) {
-                final String round = "r" + r;
-                stillMissing += Math.max(0, results.get(r - 1).acked()
-                        - Math.min(soft.distinct(round), predicted.distinct(round)));
+                stillMissing += Math.max(0, results.get(r - 1).acked() - through.applyAsLong("r" + r));
             }
             missing = stillMissing;
             duplicatedSoftTargets = soft.duplicates();

@@ -3,7 +3,6 @@ package dev.kdstream.client.query;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -104,34 +103,12 @@ public final class PredictionReader implements AutoCloseable {
             throw new IllegalArgumentException("the number of predictions must be >= 1, got " + n);
         }
         final long deadline = System.nanoTime() + timeout.toNanos();
-        final List<TopicPartition> partitions = partitions(timeout);
-        final Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions, timeout);
-        final Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
-        readUpTo = end;
-        final Map<TopicPartition, List<StoredPrediction>> found = new HashMap<>();
-        final Map<TopicPartition, Long> window = new HashMap<>();
-        final List<TopicPartition> todo = new ArrayList<>();
-        for (final TopicPartition tp : partitions) {
-            window.put(tp, (long) n);
-            if (end.get(tp) > begin.get(tp)) {
-                todo.add(tp);
-            }
-        }
-        while (!todo.isEmpty() && System.nanoTime() < deadline) {
-            final Map<TopicPartition, Long> from = new HashMap<>();
-            final Map<TopicPartition, Long> to = new HashMap<>();
-            for (final TopicPartition tp : todo) {
-                from.put(tp, Math.max(begin.get(tp), end.get(tp) - window.get(tp)));
-                to.put(tp, end.get(tp));
-                found.put(tp, new ArrayList<>());
-            }
-            reader.read(from, to, deadline, r -> found.get(new TopicPartition(topic, r.partition())).add(decode(r)));
-            todo.removeIf(tp -> found.get(tp).size() >= n || from.get(tp).equals(begin.get(tp)));
-            todo.forEach(tp -> window.put(tp, window.get(tp) * 4));
-        }
+        final CommittedReader.Tail<String, byte[]> tail = reader.tail(partitions(timeout), n, deadline, timeout);
+        readUpTo = tail.end();
         final List<StoredPrediction> all = new ArrayList<>();
-        for (final List<StoredPrediction> inPartition : found.values()) {
-            all.addAll(inPartition.subList(Math.max(0, inPartition.size() - n), inPartition.size()));
+        for (final List<ConsumerRecord<String, byte[]>> inPartition : tail.records().values()) {
+            inPartition.subList(Math.max(0, inPartition.size() - n), inPartition.size())
+                    .forEach(r -> all.add(decode(r)));
         }
         all.sort(NEWEST_LAST);
         return new ArrayList<>(all.subList(Math.max(0, all.size() - n), all.size()));

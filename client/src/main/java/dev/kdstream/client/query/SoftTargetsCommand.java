@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,24 +92,13 @@ public final class SoftTargetsCommand implements Callable<Integer> {
                         + "describe it (on a secured broker only the trainer's principal reads it: its "
                         + "kd-trainer.properties)");
             }
-            final Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions, timeout);
-            final Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
-            final List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-            for (long back = last; ; back *= 4) {
-                final Map<TopicPartition, Long> from = new HashMap<>();
-                for (final TopicPartition tp : partitions) {
-                    from.put(tp, Math.max(begin.get(tp), end.get(tp) - back));
-                }
-                found.clear();
-                if (!reader.read(from, end, deadline, found::add)) {
-                    throw new IllegalArgumentException("reading " + topic + " took longer than " + timeout.toSeconds()
-                            + " s (raise --timeout)");
-                }
-                final boolean allBack = partitions.stream().allMatch(tp -> from.get(tp).equals(begin.get(tp)));
-                if (found.size() >= last || allBack) {
-                    break;
-                }
+            final CommittedReader.Tail<String, byte[]> tail = reader.tail(partitions, last, deadline, timeout);
+            if (!tail.complete()) {
+                throw new IllegalArgumentException("reading " + topic + " took longer than " + timeout.toSeconds()
+                        + " s (raise --timeout)");
             }
+            final List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            tail.records().values().forEach(found::addAll);
             found.sort(Comparator.comparingLong(ConsumerRecord<String, byte[]>::timestamp)
                     .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
             return found.subList(Math.max(0, found.size() - last), found.size());

@@ -174,6 +174,51 @@ public final class CommittedReader<K, V> implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The last records of each partition: read up to {@code end}.
+     *
+     * @param records  per partition, oldest first; at least the last {@code n} where it holds that many
+     * @param complete false when the deadline passed before every partition was read back far enough
+     */
+    public record Tail<K, V>(Map<TopicPartition, List<ConsumerRecord<K, V>>> records, Map<TopicPartition, Long> end,
+                             boolean complete) {
+    }
+
+    /**
+     * The last {@code n} records of each of {@code partitions} (assigned to this reader): read back
+     * from each partition's end, further back where transaction markers take up some of the
+     * offsets, until {@code n} or the partition's beginning.
+     *
+     * @param deadline a {@link System#nanoTime()} value
+     */
+    public Tail<K, V> tail(final List<TopicPartition> partitions, final int n, final long deadline,
+                           final Duration timeout) {
+        final Map<TopicPartition, Long> begin = beginningOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> end = endOffsets(partitions, timeout);
+        final Map<TopicPartition, List<ConsumerRecord<K, V>>> found = new HashMap<>();
+        final Map<TopicPartition, Long> window = new HashMap<>();
+        final List<TopicPartition> todo = new ArrayList<>();
+        for (final TopicPartition tp : partitions) {
+            window.put(tp, (long) n);
+            if (end.get(tp) > begin.get(tp)) {
+                todo.add(tp);
+            }
+        }
+        while (!todo.isEmpty() && System.nanoTime() < deadline) {
+            final Map<TopicPartition, Long> from = new HashMap<>();
+            final Map<TopicPartition, Long> to = new HashMap<>();
+            for (final TopicPartition tp : todo) {
+                from.put(tp, Math.max(begin.get(tp), end.get(tp) - window.get(tp)));
+                to.put(tp, end.get(tp));
+                found.put(tp, new ArrayList<>());
+            }
+            read(from, to, deadline, r -> found.get(new TopicPartition(r.topic(), r.partition())).add(r));
+            todo.removeIf(tp -> found.get(tp).size() >= n || from.get(tp).equals(begin.get(tp)));
+            todo.forEach(tp -> window.put(tp, window.get(tp) * 4));
+        }
+        return new Tail<>(found, end, todo.isEmpty());
+    }
+
     /** Makes a running {@link #poll} throw {@code WakeupException}; safe from any thread (a shutdown hook). */
     public void wakeup() {
         consumer.wakeup();
