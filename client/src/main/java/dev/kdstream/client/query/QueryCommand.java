@@ -52,7 +52,7 @@ public final class QueryCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    ReaderOptions reader;
+    ReaderOptions options;
 
     @Override
     public Integer call() {
@@ -62,10 +62,10 @@ public final class QueryCommand implements Callable<Integer> {
         if (last != null && (last < 0 || last == 0 && !follow)) {
             throw new IllegalArgumentException("--last must be >= 1, got " + last);
         }
-        final Duration timeout = reader.timeout();
+        final Duration timeout = options.timeout();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final KdConfig config = reader.config();
+        final KdConfig config = options.config();
         try (PredictionReader reader = new PredictionReader(config)) {
             if (id != null) {
                 return printNewest(reader, timeout, out, err);
