@@ -16,12 +16,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.definition.ReproducedLayers;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.teacher.gemm.Sgemm;
 
 
 /**
- * The teacher ensemble's batched forward pass on ND4J GEMMs: the same mean logits as
- * {@link TeacherEnsemble#logits}, without DL4J's dense layers, which run well below what the BLAS
- * kernels give (docs/platform.md, "DL4J dense layer ceiling").
+ * The teacher ensemble's batched forward pass on BLAS GEMMs ({@link Sgemm}): the same mean logits
+ * as {@link TeacherEnsemble#logits}, without DL4J's dense layers, which run well below what the BLAS
+ * kernels give (docs/platform.md, "DL4J dense layer ceiling"), and without ND4J's cost per GEMM call,
+ * which is a large share of the small per-teacher GEMMs.
  *
  * <p>How, for T teachers of hidden widths h1, h2, ..., all with the same shape:
  * <ul>
@@ -204,8 +206,8 @@ public final class EnsembleForward {
             throw new IllegalArgumentException("expected features [n x " + inputs + "], got "
                     + Arrays.toString(scaledFeatures.shape()));
         }
-        final INDArray x = scaledFeatures.dataType() == DataType.FLOAT
-                ? scaledFeatures : scaledFeatures.castTo(DataType.FLOAT);
+        final INDArray x = scaledFeatures.dataType() == DataType.FLOAT && Sgemm.readable(scaledFeatures)
+                ? scaledFeatures : scaledFeatures.castTo(DataType.FLOAT).dup('c');
         final int n = (int) x.size(0);
         if (n == 0) {
             return Nd4j.create(DataType.FLOAT, 0, classes);
@@ -225,17 +227,17 @@ public final class EnsembleForward {
 
     private INDArray forward(final INDArray x, final Views v) {
         // layer 1, all teachers in one GEMM
-        Nd4j.gemm(x, firstWeights, v.activations[0], false, false, 1.0, 0.0);
+        Sgemm.gemm(x, false, firstWeights, false, v.activations[0], 1f, 0f);
         biasRelu(v.activations[0], hiddenBiases[0]);
         // later hidden layers: teacher t's block of layer l-1 -> its block of layer l
         for (int l = 1; l < hidden.length; l++) {
             for (int t = 0; t < teachers; t++) {
-                Nd4j.gemm(v.blocks[l - 1][t], innerWeights[l][t], v.blocks[l][t], false, false, 1.0, 0.0);
+                Sgemm.gemm(v.blocks[l - 1][t], false, innerWeights[l][t], false, v.blocks[l][t], 1f, 0f);
             }
             biasRelu(v.activations[l], hiddenBiases[l]);
         }
         // output: the mean over teachers in one GEMM, (1/T) * [H_1..H_T] [W_1; ..; W_T]
-        Nd4j.gemm(v.activations[hidden.length - 1], outputWeights, v.logits, false, false, 1.0 / teachers, 0.0);
+        Sgemm.gemm(v.activations[hidden.length - 1], false, outputWeights, false, v.logits, 1f / teachers, 0f);
         v.logits.addiRowVector(meanOutputBias);
         return v.logits;
     }

@@ -17,6 +17,7 @@ import dev.kdstream.model.definition.DistillationLoss;
 import dev.kdstream.model.definition.Networks;
 import dev.kdstream.model.kernel.Adam;
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.teacher.gemm.Sgemm;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
@@ -133,7 +134,8 @@ public final class TeacherGroupTrainer {
         }
         final INDArray[] x = new INDArray[teachers];
         for (int t = 0; t < teachers; t++) {
-            x[t] = checked(features[t], n, widths[0], "features", t).castTo(DataType.FLOAT);
+            final INDArray floats = checked(features[t], n, widths[0], "features", t).castTo(DataType.FLOAT);
+            x[t] = Sgemm.readable(floats) ? floats : floats.dup('c');
             checked(labels[t], n, 2 * widths[layers], "labels", t);
         }
         final GroupActivations.Views v = activations.views(n);
@@ -146,10 +148,10 @@ public final class TeacherGroupTrainer {
 
     private void forward(final INDArray[] x, final GroupActivations.Views v) {
         for (int l = 0; l < layers; l++) {
-            // every row starts as the biases (a rank-1 GEMM: cheaper than ND4J's broadcast add), then += A W
-            Nd4j.gemm(v.ones, params.bias(l), v.outputs[l], false, false, 1.0, 0.0);
+            // every row starts as the biases (a rank-1 GEMM), then += A W
+            Sgemm.gemm(v.ones, false, params.bias(l), false, v.outputs[l], 1f, 0f);
             for (int t = 0; t < teachers; t++) {
-                Nd4j.gemm(input(x, v, l, t), params.weight(l, t), v.outputBlocks[l][t], false, false, 1.0, 1.0);
+                Sgemm.gemm(input(x, v, l, t), false, params.weight(l, t), false, v.outputBlocks[l][t], 1f, 1f);
             }
             if (l < layers - 1) {
                 // ReLU and dropout as one product with the gate, which backward() reuses as the derivative
@@ -200,14 +202,14 @@ public final class TeacherGroupTrainer {
     private void backward(final INDArray[] x, final GroupActivations.Views v) {
         for (int l = layers - 1; l >= 0; l--) {
             for (int t = 0; t < teachers; t++) {
-                Nd4j.gemm(input(x, v, l, t), v.deltaBlocks[l][t], params.weightGradient(l, t), true, false, 1.0, 0.0);
+                Sgemm.gemm(input(x, v, l, t), true, v.deltaBlocks[l][t], false, params.weightGradient(l, t), 1f, 0f);
             }
-            Nd4j.gemm(v.ones, v.deltas[l], params.biasGradient(l), true, false, 1.0, 0.0);
+            Sgemm.gemm(v.ones, true, v.deltas[l], false, params.biasGradient(l), 1f, 0f);
             if (l == 0) {
                 break;
             }
             for (int t = 0; t < teachers; t++) {
-                Nd4j.gemm(v.deltaBlocks[l][t], params.weight(l, t), v.deltaBlocks[l - 1][t], false, true, 1.0, 0.0);
+                Sgemm.gemm(v.deltaBlocks[l][t], false, params.weight(l, t), true, v.deltaBlocks[l - 1][t], 1f, 0f);
             }
             v.deltas[l - 1].muli(v.gates[l - 1]);
         }
