@@ -34,7 +34,8 @@ import dev.kdstream.teacher.gemm.Sgemm;
  *   <li>The output layer is ONE GEMM again: the mean of the teachers' logits is
  *       (1/T) * [H_1 .. H_T] * [W_1; ..; W_T] + mean(b), so the last hidden activations of all
  *       teachers, side by side, times their output weights stacked.</li>
- *   <li>Bias and ReLU are one in-place op each per layer, over all teachers' columns at once.</li>
+ *   <li>Each layer's biases, all teachers' side by side, are a rank-1 GEMM that its GEMMs then add to;
+ *       ReLU is one in-place op per layer, over all teachers' columns at once.</li>
  * </ul>
  * Every activation buffer is preallocated, COLUMN-MAJOR ('f'): in column-major order a column
  * block of an [n x T*h] matrix is one contiguous [n x h] matrix, so the per-teacher GEMMs read and
@@ -74,6 +75,8 @@ public final class EnsembleForward {
     /** Per hidden layer, maxBatch * T * h floats; plus one for the logits. */
     private final INDArray[] activationStore;
     private final INDArray logitStore;
+    /** maxBatch ones, a column: the rank-1 GEMMs that set every row to the biases read its first n. */
+    private final INDArray ones;
 
     /**
      * Views per batch size, the most recently used kept: a streaming batcher flushes many partial
@@ -107,6 +110,7 @@ public final class EnsembleForward {
             activationStore[l] = Nd4j.create(DataType.FLOAT, (long) maxBatch * teachers * hidden[l]);
         }
         this.logitStore = Nd4j.create(DataType.FLOAT, (long) maxBatch * classes);
+        this.ones = Nd4j.ones(DataType.FLOAT, maxBatch);
         this.full = new Views(maxBatch);
     }
 
@@ -226,25 +230,24 @@ public final class EnsembleForward {
     }
 
     private INDArray forward(final INDArray x, final Views v) {
+        // every layer's rows start as its biases, a rank-1 GEMM (ones [n x 1] times the bias row), and
+        // its GEMMs add to them: one call into ND4J fewer per layer than a broadcast add (docs/benchmarks.md)
         // layer 1, all teachers in one GEMM
-        Sgemm.gemm(x, false, firstWeights, false, v.activations[0], 1f, 0f);
-        biasRelu(v.activations[0], hiddenBiases[0]);
+        Sgemm.gemm(v.ones, false, hiddenBiases[0], false, v.activations[0], 1f, 0f);
+        Sgemm.gemm(x, false, firstWeights, false, v.activations[0], 1f, 1f);
+        Transforms.relu(v.activations[0], false);
         // later hidden layers: teacher t's block of layer l-1 -> its block of layer l
         for (int l = 1; l < hidden.length; l++) {
+            Sgemm.gemm(v.ones, false, hiddenBiases[l], false, v.activations[l], 1f, 0f);
             for (int t = 0; t < teachers; t++) {
-                Sgemm.gemm(v.blocks[l - 1][t], false, innerWeights[l][t], false, v.blocks[l][t], 1f, 0f);
+                Sgemm.gemm(v.blocks[l - 1][t], false, innerWeights[l][t], false, v.blocks[l][t], 1f, 1f);
             }
-            biasRelu(v.activations[l], hiddenBiases[l]);
+            Transforms.relu(v.activations[l], false);
         }
-        // output: the mean over teachers in one GEMM, (1/T) * [H_1..H_T] [W_1; ..; W_T]
-        Sgemm.gemm(v.activations[hidden.length - 1], false, outputWeights, false, v.logits, 1f / teachers, 0f);
-        v.logits.addiRowVector(meanOutputBias);
+        // output: the mean over teachers in one GEMM, (1/T) * [H_1..H_T] [W_1; ..; W_T] + mean(b)
+        Sgemm.gemm(v.ones, false, meanOutputBias, false, v.logits, 1f, 0f);
+        Sgemm.gemm(v.activations[hidden.length - 1], false, outputWeights, false, v.logits, 1f / teachers, 1f);
         return v.logits;
-    }
-
-    private static void biasRelu(final INDArray activations, final INDArray bias) {
-        activations.addiRowVector(bias);
-        Transforms.relu(activations, false);
     }
 
     private Views views(final int n) {
@@ -260,6 +263,7 @@ public final class EnsembleForward {
         /** Per hidden layer, per teacher: its [n x h] column block (contiguous in 'f' order). */
         final INDArray[][] blocks;
         final INDArray logits;
+        final INDArray ones;
 
         Views(final int n) {
             this.activations = new INDArray[hidden.length];
@@ -271,6 +275,7 @@ public final class EnsembleForward {
                 }
             }
             this.logits = matrix(logitStore, n, classes);
+            this.ones = matrix(EnsembleForward.this.ones, n, 1);
         }
     }
 
