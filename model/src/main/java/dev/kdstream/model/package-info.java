@@ -12,7 +12,7 @@
  * roles where it is the right tool: the canonical model definition, the file a distilled student is
  * deployed as (loadable by any DL4J application), and the oracle the kernel is tested against.
  *
- * <p>The teachers' batched forward pass is not here: it runs on ND4J GEMMs (a batch of records
+ * <p>The teachers' batched forward pass is not here: it runs on OpenBLAS GEMMs (a batch of records
  * through twelve networks is work enough for a BLAS call) and only the teacher service uses it
  * ({@code dev.kdstream.teacher.inference}).
  */

@@ -35,7 +35,7 @@ import dev.kdstream.teacher.inference.LogitRows;
  * Annotates valid feature records with the ensemble's soft targets in micro-batches: one fused
  * ensemble inference per batch, never one per record. The fixed cost per call dominates for nets
  * this small (docs/platform.md, "DL4J fixed cost per call"). Inference runs on
- * {@link EnsembleForward}, the ensemble's weights on raw ND4J GEMMs into preallocated buffers: the
+ * {@link EnsembleForward}, the ensemble's weights on OpenBLAS GEMMs into preallocated buffers: the
  * same logits as {@link TeacherEnsemble#logits}, faster (docs/benchmarks.md, {@code ./kd bench teacher}).
  *
  * <h2>The buffer is in memory; the input topic is its log</h2>

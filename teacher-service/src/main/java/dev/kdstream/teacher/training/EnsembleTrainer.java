@@ -28,7 +28,7 @@ import dev.kdstream.model.training.EpochLoop;
 /**
  * Trains the teacher ensemble: the teachers are split into fused groups (one ComputationGraph
  * each, see {@link Networks#teacherGroup}) trained in parallel, one Java thread per group, each
- * with a {@link TeacherGroupTrainer} (DL4J's training step on ND4J GEMMs, in place of
+ * with a {@link TeacherGroupTrainer} (DL4J's training step on OpenBLAS GEMMs, in place of
  * {@code graph.fit}: docs/benchmarks.md, "Teacher training").
  * ND4J runs on one OpenMP thread, so Java threads are how the second core gets used.
  */

@@ -21,7 +21,7 @@ import dev.kdstream.teacher.gemm.Sgemm;
 
 /**
  * The training step of one fused teacher group ({@link Networks#teacherGroup}: B teachers of one
- * shape, teacher t reading graph input t) on ND4J GEMMs, in place of
+ * shape, teacher t reading graph input t) on OpenBLAS GEMMs ({@link dev.kdstream.teacher.gemm.Sgemm}), in place of
  * {@code graph.fit(MultiDataSet)}, whose per-fit overhead and dense layers run well below what the
  * BLAS kernels give (docs/platform.md, "DL4J dense layer ceiling"; {@code ./kd bench teacher-training}
  * compares the two).
