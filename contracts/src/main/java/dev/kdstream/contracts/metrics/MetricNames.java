@@ -9,8 +9,17 @@ public final class MetricNames {
 
     /** Gauge, fraction 0..1. Tags: {@link #MODEL}, {@link #EVAL}. */
     public static final String ACCURACY = "kd.accuracy";
-    /** Gauge: (student - baseline) / (ensemble - baseline). Tag: {@link #EVAL}. */
+    /**
+     * Gauge: (student - baseline) / (ensemble - baseline); NaN where it is undefined (no records, or
+     * an ensemble that does not beat the baseline). Tag: {@link #EVAL}.
+     */
     public static final String KNOWLEDGE_RECOVERED = "kd.knowledge.recovered";
+    /** Gauge: lower end of {@link #KNOWLEDGE_RECOVERED}'s 95 % interval; NaN where unbounded. Tag: {@link #EVAL}. */
+    public static final String KNOWLEDGE_RECOVERED_LOWER = "kd.knowledge.recovered.lower";
+    /** Gauge: upper end of {@link #KNOWLEDGE_RECOVERED}'s 95 % interval; NaN where unbounded. Tag: {@link #EVAL}. */
+    public static final String KNOWLEDGE_RECOVERED_UPPER = "kd.knowledge.recovered.upper";
+    /** Gauge: the labelled records an evaluation's accuracies rest on (a window's fill). Tag: {@link #EVAL}. */
+    public static final String EVALUATED_RECORDS = "kd.evaluated.records";
     /** Gauge: fraction of records where student and ensemble pick the same class (rolling window). */
     public static final String AGREEMENT = "kd.student.agreement";
     /** Gauge: mean KL(teacher soft targets || student at T), rolling window. */

@@ -94,12 +94,15 @@ public final class OfflineExperiment {
 
         final INDArray ensembleTest = ensemble.logits(xTest);
         final INDArray distilledTest = distilled.logits(xTest);
+        final INDArray baselineTest = baseline.logits(xTest);
         final RunResult result = new RunResult(seed,
                 Accuracy.of(ensembleTest, test.labels()),
                 Accuracy.of(distilledTest, test.labels()),
-                Accuracy.of(baseline.logits(xTest), test.labels()),
+                Accuracy.of(baselineTest, test.labels()),
                 Accuracy.agreement(distilledTest, ensembleTest),
                 meanKl(ensemble.softTargets(ensembleTest), distilledTest, hp.distillation().temperature()),
+                new RunResult.Outcomes(Accuracy.correct(ensembleTest, test.labels()),
+                        Accuracy.correct(distilledTest, test.labels()), Accuracy.correct(baselineTest, test.labels())),
                 new RunResult.Timings(seconds(start, teachersDone), seconds(teachersDone, softDone),
                         distillSeconds, baselineSeconds, seconds(start, System.nanoTime())));
         if (saveDir != null) {

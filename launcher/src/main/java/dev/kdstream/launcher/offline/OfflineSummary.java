@@ -7,13 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-import dev.kdstream.model.eval.Accuracy;
+import dev.kdstream.model.eval.KnowledgeRecovered;
 import dev.kdstream.model.eval.Stats;
 
 /**
  * The runs of the offline experiment, summarised the seed's way: mean and spread of every metric
- * over seeds, and knowledge recovered computed from the means (per-seed recovery is mostly noise:
- * on 1,000 test records one record is 0.1 point).
+ * over seeds, and knowledge recovered computed from the means, with its interval over the test
+ * records (per-seed recovery is mostly noise: on 1,000 test records one record is 0.1 point).
  */
 public record OfflineSummary(List<RunResult> runs, long teacherParams, int teachers, long studentParams,
                              String data) {
@@ -22,15 +22,46 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         return Stats.of(runs.stream().mapToDouble(metric).toArray());
     }
 
-    /** Over the seeds whose ensemble and baseline differ (recovery of a zero gap is undefined). */
+    /** Over the seeds whose ensemble beats their baseline (otherwise there is no gap to recover). */
     public Stats perSeedRecovery() {
-        return Stats.of(runs.stream().mapToDouble(r -> Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(),
-                r.baselineAcc())).filter(Double::isFinite).toArray());
+        return Stats.of(runs.stream().map(RunResult::recovered).filter(KnowledgeRecovered::hasShare)
+                .mapToDouble(KnowledgeRecovered::share).toArray());
     }
 
-    public double recoveryOfMeans() {
-        return Accuracy.recovered(stats(RunResult::ensembleAcc).mean(), stats(RunResult::distilledAcc).mean(),
-                stats(RunResult::baselineAcc).mean());
+    /**
+     * Knowledge recovered of the means over seeds, with its interval over the test records: per test
+     * record, the seeds' mean of (ensemble - baseline) and of (distilled - baseline) correctness,
+     * the records being what is sampled (the seeds share one test split).
+     */
+    public KnowledgeRecovered recovery() {
+        final int n = runs.get(0).outcomes().records();
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            double x = 0;
+            double y = 0;
+            for (final RunResult r : runs) {
+                final RunResult.Outcomes o = r.outcomes();
+                if (o.records() != n) {
+                    throw new IllegalArgumentException("seeds scored on test splits of " + n + " and " + o.records()
+                            + " records");
+                }
+                final int b = o.baseline()[i] ? 1 : 0;
+                x += (o.ensemble()[i] ? 1 : 0) - b;
+                y += (o.distilled()[i] ? 1 : 0) - b;
+            }
+            x /= runs.size();
+            y /= runs.size();
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            syy += y * y;
+            sxy += x * y;
+        }
+        return KnowledgeRecovered.fromSums(n, sx, sy, sxx, syy, sxy);
     }
 
     public long ensembleParams() {
@@ -47,9 +78,9 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
             run.put("ensemble_acc", r.ensembleAcc());
             run.put("distilled_acc", r.distilledAcc());
             run.put("baseline_acc", r.baselineAcc());
-            // null where the seed's ensemble and baseline tie: recovery of a zero gap is undefined
-            final double recovery = Accuracy.recovered(r.ensembleAcc(), r.distilledAcc(), r.baselineAcc());
-            run.put("recovery", Double.isFinite(recovery) ? recovery : null);
+            // null where the seed's ensemble does not beat its baseline: there is no gap to recover
+            final KnowledgeRecovered recovery = r.recovered();
+            run.put("recovery", recovery.hasShare() ? recovery.share() : null);
             run.put("agreement", r.agreement());
             run.put("kl_to_teacher", r.klToTeacher());
             run.put("timings_s", timings(r.timings()));
@@ -57,7 +88,12 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         }).toList());
         json.put("mean", accuracies(true));
         json.put("std", accuracies(false));
-        json.put("recovery_of_means", recoveryOfMeans());
+        final KnowledgeRecovered recovery = recovery();
+        json.put("recovery_of_means", recovery.hasShare() ? recovery.share() : null);
+        json.put("recovery_interval", recovery.state() == KnowledgeRecovered.State.ESTIMATED
+                ? List.of(recovery.lower(), recovery.upper()) : null);
+        json.put("recovery_records", recovery.records());
+        json.put("recovery_state", recovery.state().name().toLowerCase(Locale.ROOT));
         json.put("params", Map.of("teacher", teacherParams, "ensemble", ensembleParams(), "student", studentParams));
         json.put("compression", (double) ensembleParams() / studentParams);
         json.put("timings_s", timings(new RunResult.Timings(
@@ -110,12 +146,18 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         row(out, "baseline student (hard labels)", b);
         out.printf(Locale.ROOT, "%-34s %7.2f pt%n", "gap (ensemble - baseline)", 100 * (e.mean() - b.mean()));
         out.printf(Locale.ROOT, "%-34s %7.2f pt%n", "distillation gain (distilled - base)", 100 * (d.mean() - b.mean()));
-        out.printf(Locale.ROOT, "%-34s %7.1f %%%n", "knowledge recovered (of the means)", 100 * recoveryOfMeans());
+        out.printf(Locale.ROOT, "%-34s %s%n", "knowledge recovered (of the means)", recovery().describe());
         if (runs.size() > 1) {
             final Stats perSeed = perSeedRecovery();
-            out.printf(Locale.ROOT, "%-34s %7.1f %% +- %.1f%s%n", "knowledge recovered (per seed)",
-                    100 * perSeed.mean(), 100 * perSeed.std(), perSeed.n() == runs.size() ? ""
-                            : " (" + perSeed.n() + " of " + runs.size() + " seeds: undefined where ensemble = baseline)");
+            if (perSeed.n() == 0) {
+                out.printf(Locale.ROOT, "%-34s %s%n", "knowledge recovered (per seed)",
+                        "undefined: no seed's ensemble beats its baseline");
+            } else {
+                out.printf(Locale.ROOT, "%-34s %7.1f %% +- %.1f%s%n", "knowledge recovered (per seed)",
+                        100 * perSeed.mean(), 100 * perSeed.std(), perSeed.n() == runs.size() ? ""
+                                : " (" + perSeed.n() + " of " + runs.size()
+                                + " seeds: undefined where the ensemble does not beat the baseline)");
+            }
         }
         out.printf(Locale.ROOT, "%-34s %7.2f %%%n", "student-ensemble agreement", 100 * stats(RunResult::agreement).mean());
         out.printf(Locale.ROOT, "%-34s %8.4f%n", "mean KL(teacher || student) at T", stats(RunResult::klToTeacher).mean());

@@ -114,11 +114,11 @@ final class StackStatus {
         final Accuracies acc = e.holdoutRecords() > 0 ? e.holdout() : e.window();
         return String.format(Locale.ROOT,
                 "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d | lag %,7d | v%-4d | "
-                        + "%s acc teacher %s distilled %s baseline %s | recovered %s ",
+                        + "%s (last %,d) acc teacher %s distilled %s baseline %s | recovered %s ",
                 tick, 100.0 * produced / Math.max(1, total), rateProduced, rateAnnotated, rateTrained, ratePredicted,
                 Math.max(0, produced - Math.min(trained, predicted)), t.version(),
-                e.holdoutRecords() > 0 ? "holdout" : "preq.", pct(acc.teacher()), pct(acc.distilled()),
-                pct(acc.baseline()), pct(acc.recovered()));
+                e.holdoutRecords() > 0 ? "holdout" : "preq.", acc.records(), pct(acc.teacher()), pct(acc.distilled()),
+                pct(acc.baseline()), acc.recovered().brief());
     }
 
     private static String pct(final double v) {

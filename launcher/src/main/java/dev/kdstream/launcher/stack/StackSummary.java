@@ -37,17 +37,25 @@ final class StackSummary {
         out.println();
         out.printf(Locale.ROOT, "kd-stream stack summary%s%n", complete ? "" : " (stream stopped early)");
         out.println("-".repeat(66));
-        out.printf(Locale.ROOT, "%-44s %s%n", "holdout accuracy (last " + Math.min(e.holdoutRecords(),
-                split.test().size()) + " holdout records)", "");
-        row(out, "teacher ensemble (" + hp.teacher().count() + ")", h.teacher());
-        row(out, "distilled student (online)", h.distilled());
-        row(out, "baseline student (online, hard labels)", h.baseline());
-        out.printf(Locale.ROOT, "%-44s %7.2f pt%n", "gap (ensemble - baseline)", 100 * (h.teacher() - h.baseline()));
-        out.printf(Locale.ROOT, "%-44s %s%n", "knowledge recovered (holdout)", recovered(h.recovered()));
+        if (h.records() == 0) {
+            out.printf(Locale.ROOT, "%-44s %s%n", "holdout accuracy", "none: no labelled holdout record was scored");
+        } else {
+            out.printf(Locale.ROOT, "%-44s%n", String.format(Locale.ROOT, "holdout accuracy (the last %,d holdout records)",
+                    h.records()));
+            row(out, "teacher ensemble (" + hp.teacher().count() + ")", h.teacher());
+            row(out, "distilled student (online)", h.distilled());
+            row(out, "baseline student (online, hard labels)", h.baseline());
+            out.printf(Locale.ROOT, "%-44s %7.2f pt%n", "gap (ensemble - baseline)", 100 * (h.teacher() - h.baseline()));
+        }
+        out.printf(Locale.ROOT, "%-44s %s%n", "knowledge recovered (holdout)", h.recovered().describe());
         out.printf(Locale.ROOT, "%-44s %s%n", "knowledge recovered (prequential window)",
-                recovered(e.recoveredWindow()));
-        out.printf(Locale.ROOT, "%-44s %7.2f %%%n", "student-teacher agreement (window)", 100 * e.agreement());
-        out.printf(Locale.ROOT, "%-44s %8.4f%n", "mean KL(teacher || student) at T (window)", e.klToTeacher());
+                e.recoveredWindow().describe());
+        if (Double.isNaN(e.agreement())) {
+            out.printf(Locale.ROOT, "%-44s %s%n", "student-teacher agreement", "none: no record was scored");
+        } else {
+            out.printf(Locale.ROOT, "%-44s %7.2f %%%n", "student-teacher agreement (window)", 100 * e.agreement());
+            out.printf(Locale.ROOT, "%-44s %8.4f%n", "mean KL(teacher || student) at T (window)", e.klToTeacher());
+        }
         out.println("-".repeat(66));
         out.printf(Locale.ROOT, "params: teacher %,d / ensemble %,d / student %,d  (%.1fx compression)%n",
                 teacherParams, teacherParams * hp.teacher().count(), studentParams,
@@ -78,9 +86,4 @@ final class StackSummary {
         return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
     }
 
-    /** A share of the ensemble-baseline gap, or why there is none (a restart's short window can have no gap). */
-    static String recovered(final double share) {
-        return Double.isNaN(share) ? "    n/a (no gap between ensemble and baseline)"
-                : String.format(Locale.ROOT, "%7.1f %%", 100 * share);
-    }
 }

@@ -10,17 +10,25 @@ public final class Accuracy {
 
     /** Fraction of rows whose argmax equals the label. */
     public static double of(final INDArray logits, final int[] labels) {
+        final boolean[] correct = correct(logits, labels);
+        int hits = 0;
+        for (final boolean c : correct) {
+            hits += c ? 1 : 0;
+        }
+        return labels.length == 0 ? Double.NaN : (double) hits / labels.length;
+    }
+
+    /** Per row, whether its argmax equals the label. */
+    public static boolean[] correct(final INDArray logits, final int[] labels) {
         final long[] predicted = logits.argMax(1).toLongVector();
         if (predicted.length != labels.length) {
             throw new IllegalArgumentException(predicted.length + " predictions for " + labels.length + " labels");
         }
-        int correct = 0;
+        final boolean[] correct = new boolean[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            if (predicted[i] == labels[i]) {
-                correct++;
-            }
+            correct[i] = predicted[i] == labels[i];
         }
-        return labels.length == 0 ? Double.NaN : (double) correct / labels.length;
+        return correct;
     }
 
     /** Fraction of rows where two models pick the same class. */
@@ -36,12 +44,4 @@ public final class Accuracy {
         return a.length == 0 ? Double.NaN : (double) same / a.length;
     }
 
-    /**
-     * Knowledge recovered: the share of the ensemble-baseline gap that distillation closes,
-     * (student - baseline) / (ensemble - baseline). NaN when there is no gap.
-     */
-    public static double recovered(final double ensemble, final double distilled, final double baseline) {
-        final double gap = ensemble - baseline;
-        return gap == 0 ? Double.NaN : (distilled - baseline) / gap;
-    }
 }

@@ -1,10 +1,13 @@
 package dev.kdstream.student.metrics;
 
+import dev.kdstream.model.eval.KnowledgeRecovered;
+
 /**
  * An immutable snapshot of the trainer's evaluation, safe to read from any thread (the metrics
  * scrape, the status line).
  *
- * @param window      prequential accuracy over the last window of labelled, non-holdout records
+ * @param window      prequential accuracy over the last window of labelled, non-holdout records (its
+ *                    {@link Accuracies#records()} says how many it holds)
  * @param cumulative  prequential accuracy over every labelled, non-holdout record since start
  * @param holdout     accuracy over the last window of labelled holdout records
  * @param agreement   share of the last window of records where distilled student and ensemble agree
@@ -19,12 +22,12 @@ public record Evaluation(Accuracies window, Accuracies cumulative, Accuracies ho
             Double.NaN, Double.NaN, 0, 0);
 
     /** Knowledge recovered on the prequential window. */
-    public double recoveredWindow() {
+    public KnowledgeRecovered recoveredWindow() {
         return window.recovered();
     }
 
     /** Knowledge recovered on the holdout window. */
-    public double recoveredHoldout() {
+    public KnowledgeRecovered recoveredHoldout() {
         return holdout.recovered();
     }
 }

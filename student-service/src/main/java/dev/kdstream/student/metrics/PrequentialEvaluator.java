@@ -1,5 +1,7 @@
 package dev.kdstream.student.metrics;
 
+import dev.kdstream.model.eval.KnowledgeRecovered;
+
 /**
  * Test-then-train evaluation of the ensemble, the distilled student and the baseline on one
  * stream. The trainer feeds it each record's predictions (made before the models train on the
@@ -7,28 +9,19 @@ package dev.kdstream.student.metrics;
  */
 public final class PrequentialEvaluator {
 
-    private final RollingAccuracy windowTeacher;
-    private final RollingAccuracy windowDistilled;
-    private final RollingAccuracy windowBaseline;
-    private final RollingAccuracy holdoutTeacher;
-    private final RollingAccuracy holdoutDistilled;
-    private final RollingAccuracy holdoutBaseline;
+    private final RollingOutcomes window;
+    private final RollingOutcomes holdoutWindow;
+    /** Every labelled, non-holdout record since start, by outcome pattern. */
+    private final long[] cumulative = new long[8];
     private final RollingAccuracy agreement;
     private final RollingMean kl;
     private long prequential;
     private long holdout;
-    private long teacherHits;
-    private long distilledHits;
-    private long baselineHits;
 
     /** @param window records in each rolling window */
     public PrequentialEvaluator(final int window) {
-        windowTeacher = new RollingAccuracy(window);
-        windowDistilled = new RollingAccuracy(window);
-        windowBaseline = new RollingAccuracy(window);
-        holdoutTeacher = new RollingAccuracy(window);
-        holdoutDistilled = new RollingAccuracy(window);
-        holdoutBaseline = new RollingAccuracy(window);
+        this.window = new RollingOutcomes(window);
+        this.holdoutWindow = new RollingOutcomes(window);
         agreement = new RollingAccuracy(window);
         kl = new RollingMean(window);
     }
@@ -50,28 +43,16 @@ public final class PrequentialEvaluator {
         final int y = label;
         if (holdout) {
             this.holdout++;
-            holdoutTeacher.add(teacher == y);
-            holdoutDistilled.add(distilled == y);
-            holdoutBaseline.add(baseline == y);
+            holdoutWindow.add(teacher == y, distilled == y, baseline == y);
         } else {
             prequential++;
-            windowTeacher.add(teacher == y);
-            windowDistilled.add(distilled == y);
-            windowBaseline.add(baseline == y);
-            teacherHits += teacher == y ? 1 : 0;
-            distilledHits += distilled == y ? 1 : 0;
-            baselineHits += baseline == y ? 1 : 0;
+            window.add(teacher == y, distilled == y, baseline == y);
+            cumulative[KnowledgeRecovered.pattern(teacher == y, distilled == y, baseline == y)]++;
         }
     }
 
     public Evaluation snapshot() {
-        final Accuracies cumulative = prequential == 0 ? Accuracies.NONE
-                : new Accuracies((double) teacherHits / prequential, (double) distilledHits / prequential,
-                        (double) baselineHits / prequential);
-        return new Evaluation(
-                new Accuracies(windowTeacher.accuracy(), windowDistilled.accuracy(), windowBaseline.accuracy()),
-                cumulative,
-                new Accuracies(holdoutTeacher.accuracy(), holdoutDistilled.accuracy(), holdoutBaseline.accuracy()),
+        return new Evaluation(window.accuracies(), Accuracies.of(cumulative.clone()), holdoutWindow.accuracies(),
                 agreement.accuracy(), kl.mean(), prequential, holdout);
     }
 }

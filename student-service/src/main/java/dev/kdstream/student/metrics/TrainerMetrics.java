@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.eval.KnowledgeRecovered;
 
 /**
  * The trainer's meters. Gauges read the newest immutable {@link Evaluation} the trainer thread
@@ -68,13 +69,23 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
             accuracy(MetricNames.TEACHER, eval, () -> accuracies.get().teacher());
             accuracy(MetricNames.DISTILLED, eval, () -> accuracies.get().distilled());
             accuracy(MetricNames.BASELINE, eval, () -> accuracies.get().baseline());
+            gauge(Gauge.builder(MetricNames.EVALUATED_RECORDS, accuracies, a -> (double) a.get().records())
+                    .tag(MetricNames.EVAL, eval)
+                    .description("labelled records these accuracies rest on"));
         }
-        gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED, evaluation, e -> e.get().recoveredWindow())
-                .tag(MetricNames.EVAL, MetricNames.PREQUENTIAL_WINDOW)
-                .description("(distilled - baseline) / (ensemble - baseline) accuracy, prequential window"));
-        gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED, evaluation, e -> e.get().recoveredHoldout())
-                .tag(MetricNames.EVAL, MetricNames.HOLDOUT)
-                .description("(distilled - baseline) / (ensemble - baseline) accuracy, holdout window"));
+        for (final String eval : List.of(MetricNames.PREQUENTIAL_WINDOW, MetricNames.HOLDOUT)) {
+            final Supplier<KnowledgeRecovered> recovered = () -> accuracies(evaluation.get(), eval).recovered();
+            gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED, recovered, r -> r.get().share())
+                    .tag(MetricNames.EVAL, eval)
+                    .description("(distilled - baseline) / (ensemble - baseline) accuracy; NaN where undefined "
+                            + "(no records, or the ensemble does not beat the baseline)"));
+            gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED_LOWER, recovered, r -> r.get().lower())
+                    .tag(MetricNames.EVAL, eval)
+                    .description("lower end of the knowledge recovered's 95% interval (Fieller); NaN where unbounded"));
+            gauge(Gauge.builder(MetricNames.KNOWLEDGE_RECOVERED_UPPER, recovered, r -> r.get().upper())
+                    .tag(MetricNames.EVAL, eval)
+                    .description("upper end of the knowledge recovered's 95% interval (Fieller); NaN where unbounded"));
+        }
         gauge(Gauge.builder(MetricNames.AGREEMENT, evaluation, e -> e.get().agreement())
                 .description("share of records where the distilled student and the ensemble agree (rolling window)"));
         gauge(Gauge.builder(MetricNames.KL_TO_TEACHER, evaluation, e -> e.get().klToTeacher())

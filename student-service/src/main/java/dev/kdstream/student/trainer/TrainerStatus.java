@@ -37,11 +37,13 @@ public record TrainerStatus(String trainerId, State state, long version, long re
                 "trainer %s %s v%d | %,d records | lag %s | prequential %s | holdout %s | recovered %s | agree %s",
                 trainerId, state.name().toLowerCase(Locale.ROOT), version, recordsTrained,
                 lag < 0 ? "?" : String.format(Locale.ROOT, "%,d", lag), accuracies(e.window()),
-                accuracies(e.holdout()), number(e.recoveredWindow()), number(e.agreement()));
+                accuracies(e.holdout()), e.recoveredWindow().brief(), number(e.agreement()));
     }
 
+    /** The three accuracies and, in brackets, how many records they rest on. */
     private static String accuracies(final Accuracies a) {
-        return "T " + number(a.teacher()) + " D " + number(a.distilled()) + " B " + number(a.baseline());
+        return "T " + number(a.teacher()) + " D " + number(a.distilled()) + " B " + number(a.baseline())
+                + String.format(Locale.ROOT, " (%,d)", a.records());
     }
 
     private static String number(final double v) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kdstream.model.eval.KnowledgeRecovered;
+
 class PrequentialEvaluatorTest {
 
     @Test
@@ -15,7 +17,8 @@ class PrequentialEvaluatorTest {
         assertThat(e.holdout().baseline()).isNaN();
         assertThat(e.agreement()).isNaN();
         assertThat(e.klToTeacher()).isNaN();
-        assertThat(e.recoveredWindow()).isNaN();
+        assertThat(e.recoveredWindow().state()).isEqualTo(KnowledgeRecovered.State.NO_RECORDS);
+        assertThat(e.window().records()).isZero();
         assertThat(e.prequentialRecords()).isZero();
     }
 
@@ -41,19 +44,22 @@ class PrequentialEvaluatorTest {
         assertThat(e.window().teacher()).isEqualTo(1.0);
         assertThat(e.window().distilled()).isEqualTo(0.75);
         assertThat(e.window().baseline()).isEqualTo(0.5);
-        assertThat(e.recoveredWindow()).isCloseTo(0.5, within(1e-12));
+        assertThat(e.window().records()).isEqualTo(4);
+        assertThat(e.recoveredWindow().share()).isCloseTo(0.5, within(1e-12));
 
         // all five: teacher 5/5, distilled 4/5, baseline 2/5
         assertThat(e.cumulative().teacher()).isEqualTo(1.0);
         assertThat(e.cumulative().distilled()).isCloseTo(0.8, within(1e-12));
         assertThat(e.cumulative().baseline()).isCloseTo(0.4, within(1e-12));
-        assertThat(e.cumulative().recovered()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(e.cumulative().records()).isEqualTo(5);
+        assertThat(e.cumulative().recovered().share()).isCloseTo(2.0 / 3, within(1e-12));
 
         // holdout h1, h2: teacher 2/2, distilled 1/2, baseline 1/2 -> nothing recovered
         assertThat(e.holdout().teacher()).isEqualTo(1.0);
         assertThat(e.holdout().distilled()).isEqualTo(0.5);
         assertThat(e.holdout().baseline()).isEqualTo(0.5);
-        assertThat(e.recoveredHoldout()).isEqualTo(0.0);
+        assertThat(e.holdout().records()).isEqualTo(2);
+        assertThat(e.recoveredHoldout().share()).isEqualTo(0.0);
 
         // every record counts for agreement and KL: the last four are r3, r4, h2 (disagree), r5
         assertThat(e.agreement()).isEqualTo(0.75);
@@ -63,9 +69,23 @@ class PrequentialEvaluatorTest {
     }
 
     @Test
-    void recoveredIsNaNWithoutAGapBetweenTeacherAndBaseline() {
+    void recoveredIsUndefinedWithoutAGapBetweenTeacherAndBaseline() {
         final PrequentialEvaluator ev = new PrequentialEvaluator(4);
         ev.record(1, false, 1, 0, 1, 0.0);
-        assertThat(ev.snapshot().recoveredWindow()).isNaN();
+        assertThat(ev.snapshot().recoveredWindow().state()).isEqualTo(KnowledgeRecovered.State.NO_GAP);
+    }
+
+    @Test
+    void theWindowForgetsTheOutcomesItDrops() {
+        final PrequentialEvaluator ev = new PrequentialEvaluator(2);
+        ev.record(0, false, 0, 1, 1, 0.0); // teacher right only: evicted below
+        ev.record(0, false, 1, 0, 0, 0.0);
+        ev.record(0, false, 1, 1, 0, 0.0);
+        final Accuracies w = ev.snapshot().window();
+        assertThat(w.records()).isEqualTo(2);
+        assertThat(w.teacher()).isZero();
+        assertThat(w.distilled()).isEqualTo(0.5);
+        assertThat(w.baseline()).isEqualTo(1.0);
+        assertThat(w.recovered().state()).isEqualTo(KnowledgeRecovered.State.NO_GAP);
     }
 }

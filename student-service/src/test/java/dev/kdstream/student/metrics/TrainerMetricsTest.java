@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.eval.KnowledgeRecovered;
 
 class TrainerMetricsTest {
 
@@ -24,8 +25,8 @@ class TrainerMetricsTest {
 
         assertThat(gauge(registry, MetricNames.DISTILLED, MetricNames.HOLDOUT)).isNaN();
 
-        evaluation.set(new Evaluation(new Accuracies(0.9, 0.8, 0.7), new Accuracies(0.95, 0.85, 0.75),
-                new Accuracies(1.0, 0.75, 0.5), 0.6, 0.02, 10, 4));
+        evaluation.set(new Evaluation(accuracies(10, 9, 8, 7), accuracies(20, 19, 17, 15),
+                accuracies(4, 4, 3, 2), 0.6, 0.02, 10, 4));
         version.set(7);
         metrics.trained(MetricNames.DISTILLED, 64);
         metrics.trained(MetricNames.DISTILLED, 3);
@@ -40,6 +41,11 @@ class TrainerMetricsTest {
         assertThat(registry.get(MetricNames.KNOWLEDGE_RECOVERED)
                 .tag(MetricNames.EVAL, MetricNames.PREQUENTIAL_WINDOW).gauge().value()).isCloseTo(0.5,
                 within(1e-12));
+        assertThat(registry.get(MetricNames.EVALUATED_RECORDS).tag(MetricNames.EVAL, MetricNames.HOLDOUT)
+                .gauge().value()).isEqualTo(4.0);
+        // on 4 records the ensemble's lead is within noise: an estimate, no bound
+        assertThat(registry.get(MetricNames.KNOWLEDGE_RECOVERED_LOWER).tag(MetricNames.EVAL, MetricNames.HOLDOUT)
+                .gauge().value()).isNaN();
         assertThat(registry.get(MetricNames.AGREEMENT).gauge().value()).isEqualTo(0.6);
         assertThat(registry.get(MetricNames.KL_TO_TEACHER).gauge().value()).isEqualTo(0.02);
         assertThat(registry.get(MetricNames.MODEL_VERSION).gauge().value()).isEqualTo(7.0);
@@ -53,6 +59,15 @@ class TrainerMetricsTest {
 
         metrics.close();
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    /** n records, the first t right for the teacher, the first d for the distilled, the first b for the baseline. */
+    private static Accuracies accuracies(final int n, final int t, final int d, final int b) {
+        final long[] patterns = new long[8];
+        for (int i = 0; i < n; i++) {
+            patterns[KnowledgeRecovered.pattern(i < t, i < d, i < b)]++;
+        }
+        return Accuracies.of(patterns);
     }
 
     private static double gauge(final SimpleMeterRegistry registry, final String model, final String eval) {
