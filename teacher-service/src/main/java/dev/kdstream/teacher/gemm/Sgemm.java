@@ -1,5 +1,6 @@
 package dev.kdstream.teacher.gemm;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 import org.bytedeco.javacpp.FloatPointer;
@@ -26,11 +27,9 @@ public final class Sgemm {
     /** {@code c = alpha * op(a) * op(b) + beta * c}, op transposing where asked. */
     public static void gemm(final INDArray a, final boolean transposeA, final INDArray b, final boolean transposeB,
                             final INDArray c, final float alpha, final float beta) {
-        final Operand opA = Operand.of(a, transposeA, "A");
-        final Operand opB = Operand.of(b, transposeB, "B");
-        final Operand opC = Operand.of(c, false, "C");
-        if (opC.transposed) {
-            throw new IllegalArgumentException("C must be column-major, got strides " + Arrays.toString(c.stride()));
+        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
+            throw new IllegalArgumentException("A, B and C must be matrices, got shapes " + Arrays.toString(a.shape())
+                    + ", " + Arrays.toString(b.shape()) + ", " + Arrays.toString(c.shape()));
         }
         final long m = c.size(0);
         final long n = c.size(1);
@@ -44,9 +43,34 @@ public final class Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, opA.trans(), opB.trans(),
-                (int) m, (int) n, (int) k, alpha, opA.pointer, opA.leading, opB.pointer, opB.leading,
-                beta, opC.pointer, opC.leading);
+        final Operand opA = Operand.of(a, transposeA, "A");
+        final Operand opB = Operand.of(b, transposeB, "B");
+        final Operand opC = Operand.of(c, false, "C");
+        if (opC.transposed) {
+            throw new IllegalArgumentException("C must be column-major, got strides " + Arrays.toString(c.stride()));
+        }
+        try {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, opA.trans(), opB.trans(),
+                    (int) m, (int) n, (int) k, alpha, opA.pointer, opA.leading, opB.pointer, opB.leading,
+                    beta, opC.pointer, opC.leading);
+        } finally {
+            // the pointers do not keep the arrays alive: a temporary operand must not be freed mid-call
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(c);
+        }
+    }
+
+    /**
+     * {@code x} as a FLOAT matrix {@link #gemm} can read: itself when it is one, else a row-major
+     * copy (a cast, or a non-contiguous view, as a row block of a column-major matrix is).
+     */
+    public static INDArray readableFloats(final INDArray x) {
+        if (x.dataType() == DataType.FLOAT) {
+            return readable(x) ? x : x.dup('c');
+        }
+        final INDArray cast = x.castTo(DataType.FLOAT);
+        return readable(cast) ? cast : cast.dup('c');
     }
 
     /** Whether {@link #gemm} can read {@code x} as it is: a matrix, column- or row-major, contiguous. */

@@ -210,8 +210,7 @@ public final class EnsembleForward {
             throw new IllegalArgumentException("expected features [n x " + inputs + "], got "
                     + Arrays.toString(scaledFeatures.shape()));
         }
-        final INDArray x = scaledFeatures.dataType() == DataType.FLOAT && Sgemm.readable(scaledFeatures)
-                ? scaledFeatures : scaledFeatures.castTo(DataType.FLOAT).dup('c');
+        final INDArray x = Sgemm.readableFloats(scaledFeatures);
         final int n = (int) x.size(0);
         if (n == 0) {
             return Nd4j.create(DataType.FLOAT, 0, classes);
@@ -223,7 +222,8 @@ public final class EnsembleForward {
         final INDArray result = Nd4j.create(DataType.FLOAT, new long[] {n, classes}, 'f');
         for (int from = 0; from < n; from += maxBatch) {
             final int to = Math.min(n, from + maxBatch);
-            final INDArray chunk = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            // a row block of a column-major input is not contiguous: copied, then
+            final INDArray chunk = Sgemm.readableFloats(x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
             result.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(forward(chunk, views(to - from)));
         }
         return result;

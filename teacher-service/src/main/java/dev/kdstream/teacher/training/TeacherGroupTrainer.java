@@ -134,8 +134,7 @@ public final class TeacherGroupTrainer {
         }
         final INDArray[] x = new INDArray[teachers];
         for (int t = 0; t < teachers; t++) {
-            final INDArray floats = checked(features[t], n, widths[0], "features", t).castTo(DataType.FLOAT);
-            x[t] = Sgemm.readable(floats) ? floats : floats.dup('c');
+            x[t] = Sgemm.readableFloats(checked(features[t], n, widths[0], "features", t));
             checked(labels[t], n, 2 * widths[layers], "labels", t);
         }
         final GroupActivations.Views v = activations.views(n);

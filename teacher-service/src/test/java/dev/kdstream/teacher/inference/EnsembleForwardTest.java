@@ -73,6 +73,14 @@ class EnsembleForwardTest {
     }
 
     @Test
+    void cutsAColumnMajorBatchLargerThanTheBuffersIntoChunks() {
+        // a row block of a column-major matrix is not contiguous: BLAS cannot read it as it is
+        final EnsembleForward fused = EnsembleForward.of(defaultShape, 64);
+        final INDArray x = Nd4j.randn(DataType.FLOAT, 150, FEATURES).dup('f');
+        assertClose(fused.logits(x), defaultShape.logits(x));
+    }
+
+    @Test
     void takesDoubleAndColumnMajorInputs() {
         final EnsembleForward fused = EnsembleForward.of(defaultShape, 32);
         final INDArray x = Nd4j.randn(DataType.DOUBLE, 10, FEATURES).dup('f');
