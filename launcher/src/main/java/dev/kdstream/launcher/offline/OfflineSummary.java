@@ -35,6 +35,12 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
      */
     public KnowledgeRecovered recovery() {
         final int n = runs.get(0).outcomes().records();
+        for (final RunResult r : runs) {
+            if (r.outcomes().records() != n) {
+                throw new IllegalArgumentException("seeds scored on test splits of " + n + " and "
+                        + r.outcomes().records() + " records");
+            }
+        }
         double sx = 0;
         double sy = 0;
         double sxx = 0;
@@ -45,10 +51,6 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
             double y = 0;
             for (final RunResult r : runs) {
                 final RunResult.Outcomes o = r.outcomes();
-                if (o.records() != n) {
-                    throw new IllegalArgumentException("seeds scored on test splits of " + n + " and " + o.records()
-                            + " records");
-                }
                 final int b = o.baseline()[i] ? 1 : 0;
                 x += (o.ensemble()[i] ? 1 : 0) - b;
                 y += (o.distilled()[i] ? 1 : 0) - b;

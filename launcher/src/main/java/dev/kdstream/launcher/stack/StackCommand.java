@@ -186,7 +186,7 @@ public final class StackCommand implements Callable<Integer> {
                 final boolean finished = status.runUntilDone(out, durationSeconds);
                 final ProduceSummary produced = producer.awaitCompletion();
                 producer.close();
-                StackSummary.print(out, status, produced, ensemble, split, (System.nanoTime() - start) / 1e9,
+                StackSummary.print(out, status, produced, ensemble, (System.nanoTime() - start) / 1e9,
                         (System.nanoTime() - streamStart) / 1e9, finished);
                 if (exit) {
                     return produced.successful() ? 0 : 1;

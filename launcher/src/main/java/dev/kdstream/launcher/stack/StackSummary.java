@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.client.produce.ProduceSummary;
-import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.MlpShape;
@@ -23,7 +22,7 @@ final class StackSummary {
     }
 
     static void print(final PrintWriter out, final StackStatus status, final ProduceSummary produced,
-                      final TeacherEnsemble ensemble, final TrainTestSplit.Split split, final double seconds,
+                      final TeacherEnsemble ensemble, final double seconds,
                       final double streamSeconds, final boolean complete) {
         final TrainerStatus t = status.pipeline().trainer().status();
         final Evaluation e = t.evaluation();

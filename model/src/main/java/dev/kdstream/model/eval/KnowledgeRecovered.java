@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * @param records the records the figures rest on
  * @param gap     ensemble accuracy minus baseline accuracy on them
- * @param share   the point estimate; NaN unless {@link #state()} is ESTIMATED or GAP_WITHIN_NOISE
+ * @param share   the point estimate; NaN where {@link #hasShare()} is false
  * @param lower   lower end of the 95 % interval; NaN unless ESTIMATED
  * @param upper   upper end of the 95 % interval; NaN unless ESTIMATED
  * @param state   which of these figures mean something
@@ -29,6 +29,8 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
         NO_RECORDS,
         /** The ensemble does not beat the baseline on these records: there is no gap to recover. */
         NO_GAP,
+        /** Too few records for the interval's normal approximation: an estimate without a bound. */
+        FEW_RECORDS,
         /** The ensemble is ahead, by less than the noise of this many records: an estimate without a bound. */
         GAP_WITHIN_NOISE,
         /** A share with its 95 % interval. */
@@ -37,6 +39,11 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
 
     /** Two-sided 95 % normal quantile. */
     static final double Z = 1.959963984540054;
+    /**
+     * Fewer records than this get no interval: Fieller's rests on the means being about normal, which
+     * a handful of 0/1 differences (a window just after a restart) are not.
+     */
+    public static final long MIN_RECORDS_FOR_INTERVAL = 30;
 
     /** Nothing measured. */
     public static final KnowledgeRecovered NONE = new KnowledgeRecovered(0, Double.NaN, Double.NaN, Double.NaN,
@@ -62,9 +69,9 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
             if (c < 0) {
                 throw new IllegalArgumentException("negative count " + c + " for pattern " + p);
             }
-            final int b = p & 1;
-            final int x = (p >> 2 & 1) - b;
-            final int y = (p >> 1 & 1) - b;
+            final int b = baselineRight(p) ? 1 : 0;
+            final int x = (ensembleRight(p) ? 1 : 0) - b;
+            final int y = (distilledRight(p) ? 1 : 0) - b;
             n += c;
             sx += c * x;
             sy += c * y;
@@ -90,8 +97,8 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
             return new KnowledgeRecovered(n, mx, Double.NaN, Double.NaN, Double.NaN, State.NO_GAP);
         }
         final double share = my / mx;
-        if (n < 2) {
-            return new KnowledgeRecovered(n, mx, share, Double.NaN, Double.NaN, State.GAP_WITHIN_NOISE);
+        if (n < MIN_RECORDS_FOR_INTERVAL) {
+            return new KnowledgeRecovered(n, mx, share, Double.NaN, Double.NaN, State.FEW_RECORDS);
         }
         // sample (co)variances of the means: s_uv / n, with s_uv the unbiased (co)variance
         final double vxx = (sxx - n * mx * mx) / (n - 1) / n;
@@ -111,12 +118,27 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
 
     /** Whether there is a share to show: the ensemble beats the baseline on at least one record. */
     public boolean hasShare() {
-        return state == State.ESTIMATED || state == State.GAP_WITHIN_NOISE;
+        return state == State.ESTIMATED || state == State.GAP_WITHIN_NOISE || state == State.FEW_RECORDS;
     }
 
     /** The index of an outcome pattern in the counts {@link #of} takes. */
     public static int pattern(final boolean ensembleRight, final boolean distilledRight, final boolean baselineRight) {
         return (ensembleRight ? 4 : 0) | (distilledRight ? 2 : 0) | (baselineRight ? 1 : 0);
+    }
+
+    /** Whether the ensemble was right in this {@link #pattern}. */
+    public static boolean ensembleRight(final int pattern) {
+        return (pattern & 4) != 0;
+    }
+
+    /** Whether the distilled student was right in this {@link #pattern}. */
+    public static boolean distilledRight(final int pattern) {
+        return (pattern & 2) != 0;
+    }
+
+    /** Whether the baseline was right in this {@link #pattern}. */
+    public static boolean baselineRight(final int pattern) {
+        return (pattern & 1) != 0;
     }
 
     /** For a person: the share with its interval and count, or what is missing and why. */
@@ -125,6 +147,8 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
             case NO_RECORDS -> "no labelled records yet";
             case NO_GAP -> String.format(Locale.ROOT,
                     "undefined: the ensemble does not beat the baseline (%+.2f pt on %,d records)", 100 * gap, records);
+            case FEW_RECORDS -> String.format(Locale.ROOT, "%.1f %%, no bound: %,d records are too few for an interval",
+                    100 * share, records);
             case GAP_WITHIN_NOISE -> String.format(Locale.ROOT,
                     "%.1f %%, no bound: the ensemble's %.2f pt lead is within noise on %,d records",
                     100 * share, 100 * gap, records);
@@ -138,7 +162,7 @@ public record KnowledgeRecovered(long records, double gap, double share, double 
         return switch (state) {
             case NO_RECORDS -> "-";
             case NO_GAP -> "undefined";
-            case GAP_WITHIN_NOISE -> String.format(Locale.ROOT, "%.0f%% (no bound)", 100 * share);
+            case FEW_RECORDS, GAP_WITHIN_NOISE -> String.format(Locale.ROOT, "%.0f%% (no bound)", 100 * share);
             case ESTIMATED -> String.format(Locale.ROOT, "%.0f%% [%.0f, %.0f]", 100 * share, 100 * lower, 100 * upper);
         };
     }

@@ -92,6 +92,19 @@ class KnowledgeRecoveredTest {
     }
 
     @Test
+    void aHandfulOfRecordsGetsNoInterval() {
+        final long[] counts = new long[8];
+        counts[pattern(true, true, true)] = 20;
+        counts[pattern(true, true, false)] = 3;
+        counts[pattern(true, false, false)] = 1;
+        final KnowledgeRecovered r = KnowledgeRecovered.of(counts);
+        assertThat(r.state()).isEqualTo(State.FEW_RECORDS);
+        assertThat(r.share()).isCloseTo(0.75, within(1e-12));
+        assertThat(r.lower()).isNaN();
+        assertThat(r.describe()).isEqualTo("75.0 %, no bound: 24 records are too few for an interval");
+    }
+
+    @Test
     void noRecordsSaySo() {
         final KnowledgeRecovered r = KnowledgeRecovered.of(new long[8]);
         assertThat(r).isEqualTo(KnowledgeRecovered.NONE);

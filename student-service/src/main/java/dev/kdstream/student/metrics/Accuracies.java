@@ -20,9 +20,9 @@ public record Accuracies(long records, double teacher, double distilled, double 
         long baseline = 0;
         for (int p = 0; p < patterns.length; p++) {
             n += patterns[p];
-            teacher += (p & 4) != 0 ? patterns[p] : 0;
-            distilled += (p & 2) != 0 ? patterns[p] : 0;
-            baseline += (p & 1) != 0 ? patterns[p] : 0;
+            teacher += KnowledgeRecovered.ensembleRight(p) ? patterns[p] : 0;
+            distilled += KnowledgeRecovered.distilledRight(p) ? patterns[p] : 0;
+            baseline += KnowledgeRecovered.baselineRight(p) ? patterns[p] : 0;
         }
         return new Accuracies(n, share(teacher, n), share(distilled, n), share(baseline, n),
                 KnowledgeRecovered.of(patterns));
