@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -186,10 +187,11 @@ public final class FloodBenchCommand implements Callable<Integer> {
                 config.topics().predictions());
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             final Map<String, TopicDescription> found = new LinkedHashMap<>();
+            // one request for the three; each topic's answer apart, so that a missing one is named
+            final Map<String, KafkaFuture<TopicDescription>> answers = admin.describeTopics(needed).topicNameValues();
             for (final String topic : needed) {
                 try {
-                    found.put(topic, admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                            .get(topic));
+                    found.put(topic, answers.get(topic).get(30, TimeUnit.SECONDS));
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                         throw new IllegalArgumentException("cannot describe " + topic + " on "

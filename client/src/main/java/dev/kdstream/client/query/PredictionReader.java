@@ -59,8 +59,13 @@ public final class PredictionReader implements AutoCloseable {
     }
 
     static Properties readerConfig(final KdConfig config) {
+        return readerConfig(config, "kd-query");
+    }
+
+    /** A read_committed reader's config, its client id the configured one, else {@code defaultClientId}. */
+    static Properties readerConfig(final KdConfig config, final String defaultClientId) {
         final Properties client = config.kafkaProperties();
-        return CommittedReader.config(client, client.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, "kd-query"));
+        return CommittedReader.config(client, client.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, defaultClientId));
     }
 
     public String topic() {

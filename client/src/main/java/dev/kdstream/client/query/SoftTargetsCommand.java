@@ -8,10 +8,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -82,9 +80,8 @@ public final class SoftTargetsCommand implements Callable<Integer> {
     private List<ConsumerRecord<String, byte[]>> last(final KdConfig config, final String topic,
                                                       final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        final Properties client = CommittedReader.config(config.kafkaProperties(), "kd-soft-targets");
-        config.kafkaProperties().computeIfPresent(ConsumerConfig.CLIENT_ID_CONFIG, (k, v) -> client.put(k, v));
-        try (CommittedReader<String, byte[]> reader = new CommittedReader<>(client, new StringDeserializer(),
+        try (CommittedReader<String, byte[]> reader = new CommittedReader<>(
+                PredictionReader.readerConfig(config, "kd-soft-targets"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = reader.assignAll(topic, timeout);
             if (partitions.isEmpty()) {

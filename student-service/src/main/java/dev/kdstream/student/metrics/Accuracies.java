@@ -12,7 +12,7 @@ public record Accuracies(long records, double teacher, double distilled, double 
 
     public static final Accuracies NONE = of(new long[8]);
 
-    /** From the count of records of each outcome pattern, {@link KnowledgeRecovered#pattern} order. */
+    /** From the count of records of each outcome pattern, {@link KnowledgeRecovered#pattern} order (read, not kept). */
     public static Accuracies of(final long[] patterns) {
         long n = 0;
         long teacher = 0;

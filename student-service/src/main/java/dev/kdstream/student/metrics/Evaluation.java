@@ -25,9 +25,4 @@ public record Evaluation(Accuracies window, Accuracies cumulative, Accuracies ho
     public KnowledgeRecovered recoveredWindow() {
         return window.recovered();
     }
-
-    /** Knowledge recovered on the holdout window. */
-    public KnowledgeRecovered recoveredHoldout() {
-        return holdout.recovered();
-    }
 }

@@ -52,7 +52,7 @@ public final class PrequentialEvaluator {
     }
 
     public Evaluation snapshot() {
-        return new Evaluation(window.accuracies(), Accuracies.of(cumulative.clone()), holdoutWindow.accuracies(),
+        return new Evaluation(window.accuracies(), Accuracies.of(cumulative), holdoutWindow.accuracies(),
                 agreement.accuracy(), kl.mean(), prequential, holdout);
     }
 }

@@ -34,6 +34,6 @@ final class RollingOutcomes {
     }
 
     Accuracies accuracies() {
-        return Accuracies.of(patterns.clone());
+        return Accuracies.of(patterns);
     }
 }

@@ -59,7 +59,7 @@ class PrequentialEvaluatorTest {
         assertThat(e.holdout().distilled()).isEqualTo(0.5);
         assertThat(e.holdout().baseline()).isEqualTo(0.5);
         assertThat(e.holdout().records()).isEqualTo(2);
-        assertThat(e.recoveredHoldout().share()).isEqualTo(0.0);
+        assertThat(e.holdout().recovered().share()).isEqualTo(0.0);
 
         // every record counts for agreement and KL: the last four are r3, r4, h2 (disagree), r5
         assertThat(e.agreement()).isEqualTo(0.75);

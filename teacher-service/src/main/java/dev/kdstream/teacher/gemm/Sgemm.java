@@ -102,8 +102,8 @@ public final class Sgemm {
                 throw new IllegalArgumentException(name + " is not contiguous: shape " + Arrays.toString(x.shape())
                         + ", strides " + Arrays.toString(x.stride()) + " (dup() it first)");
             }
-            // data() of a view starts at the view's first element
-            final FloatPointer pointer = new FloatPointer(x.data().addressPointer());
+            // data() of a view starts at the view's first element; a FLOAT buffer's pointer is a FloatPointer
+            final FloatPointer pointer = (FloatPointer) x.data().addressPointer();
             return columnMajor
                     ? new Operand(pointer, (int) Math.max(1, x.size(0)), transpose)
                     : new Operand(pointer, (int) Math.max(1, x.size(1)), !transpose);
