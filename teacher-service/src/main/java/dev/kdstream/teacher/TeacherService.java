@@ -12,9 +12,12 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.streams.KafkaStreams;
 
+import io.micrometer.core.instrument.Gauge;
+
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
@@ -95,6 +98,11 @@ public final class TeacherService implements Service {
             throw e;
         }
         final TeacherEnsemble loaded = await(ensemble);
+        // Prometheus's "info" idiom: the version is the label, the value is always 1
+        Gauge.builder(MetricNames.ENSEMBLE, () -> 1)
+                .description("the ensemble this teacher annotates with, in its version label")
+                .tag(MetricNames.VERSION, loaded.manifest().versionId())
+                .register(metrics.registry());
         final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
                 TeacherTopology.topology(config, loaded, metrics.registry(), ensured.topicId()),
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());

@@ -26,6 +26,8 @@ public final class MetricNames {
     public static final String KL_TO_TEACHER = "kd.student.kl.divergence";
     /** Counter: records a model was trained on. Tag: {@link #MODEL}. */
     public static final String RECORDS_TRAINED = "kd.trainer.records.trained";
+    /** Gauge, always 1: the ensemble a teacher annotates with, in tag {@link #VERSION}. */
+    public static final String ENSEMBLE = "kd.teacher.ensemble";
     /** Gauge: the newest model version (trainer: written; server: serving). Tags: {@link #MODEL}, {@link #SERVICE}. */
     public static final String MODEL_VERSION = "kd.model.version";
     /** Counter: checkpoints written. */
@@ -63,6 +65,7 @@ public final class MetricNames {
     public static final String SERVICE = "service";
     public static final String STAGE = "stage";
     public static final String REASON = "reason";
+    public static final String VERSION = "version";
 
     /** Values of {@link #MODEL}. */
     public static final String TEACHER = "teacher";

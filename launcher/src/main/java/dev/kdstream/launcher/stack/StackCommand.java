@@ -2,9 +2,14 @@ package dev.kdstream.launcher.stack;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +32,12 @@ import dev.kdstream.contracts.kafka.HangingTransactionSweeper;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.metrics.MetricsServer;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.dashboard.Dashboard;
+import dev.kdstream.dashboard.scrape.MetricsSource;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.secure.BrokerSecurity;
 import dev.kdstream.launcher.cli.DataOptions;
+import dev.kdstream.launcher.dashboard.DashboardSources;
 import dev.kdstream.launcher.secure.SecureCluster;
 import dev.kdstream.launcher.secure.ServiceAcls;
 import dev.kdstream.model.definition.Hyperparameters;
@@ -59,8 +67,13 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ./kd stack",
             "  ./kd stack --epochs 5 --exit",
-            "  ./kd stack --rate 5000 --duration 60"})
+            "  ./kd stack --rate 5000 --duration 60",
+            "  ./kd stack --dashboard-port 8080"})
 public final class StackCommand implements Callable<Integer> {
+
+    /** A run's recording is named by its start, in UTC, sortable. */
+    private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")
+            .withZone(ZoneOffset.UTC);
 
     /** {@code --data-dir}'s default. */
     public static final String DEFAULT_DATA_DIR = ".kd";
@@ -117,6 +130,13 @@ public final class StackCommand implements Callable<Integer> {
                     + "service instances).")
     int partitions;
 
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "" + DashboardSources.DEFAULT_PORT,
+            description = "The live page's port on localhost (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int dashboardPort;
+
+    @Option(names = "--no-dashboard", description = "No live page (and no recording for './kd report').")
+    boolean noDashboard;
+
     /** Counted down once everything is closed, so a Ctrl-C hook can wait for a clean stop. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -142,6 +162,7 @@ public final class StackCommand implements Callable<Integer> {
 
         out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
         out.flush();
+        StackDashboard dashboard = null;
         final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), false,
                 List.of()) : null;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("localhost", "localhost", port, brokerDir,
@@ -172,9 +193,10 @@ public final class StackCommand implements Callable<Integer> {
                  MetricsServer producerEndpoint = MetricsServer.start(new InetSocketAddress(
                          config.metricsBind(), ProducerService.DEFAULT_METRICS_PORT),
                          producerMetrics.registry(), () -> true)) {
+                final String producerUrl = "http://localhost:" + producerEndpoint.port() + "/metrics";
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
-                        + pipeline.studentMetricsUrl() + "   producer http://localhost:" + producerEndpoint.port()
-                        + "/metrics");
+                        + pipeline.studentMetricsUrl() + "   producer " + producerUrl);
+                dashboard = noDashboard ? null : startDashboard(pipeline, producerUrl, out);
                 final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
                         StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
                 out.println("streaming: " + stream.describe());
@@ -188,15 +210,47 @@ public final class StackCommand implements Callable<Integer> {
                 producer.close();
                 StackSummary.print(out, status, produced, ensemble, (System.nanoTime() - start) / 1e9,
                         (System.nanoTime() - streamStart) / 1e9, finished);
+                if (dashboard != null) {
+                    out.println("report:    ./kd report " + dashboard.recording()
+                            + "   (the learning curves as PNG charts and one HTML page)");
+                }
                 if (exit) {
                     return produced.successful() ? 0 : 1;
                 }
                 waitForCtrlC(out, broker.bootstrapServers(), config, clientFiles);
             } finally {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
                 sweepers.forEach(HangingTransactionSweeper::close);
             }
         }
         return 0;
+    }
+
+    /** The live page, reading the services' /metrics, and the run's recording for {@code ./kd report}. */
+    private StackDashboard startDashboard(final Pipeline pipeline, final String producerUrl, final PrintWriter out) {
+        final Path recording = runsDir(dataDir).resolve(RUN_NAME.format(Instant.now()) + ".jsonl");
+        final Dashboard dashboard = Dashboard.start(List.of(
+                        new MetricsSource("teacher", URI.create(pipeline.teacherMetricsUrl())),
+                        new MetricsSource("student", URI.create(pipeline.studentMetricsUrl())),
+                        new MetricsSource("producer", URI.create(producerUrl))),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), dashboardPort), recording);
+        out.println("dashboard: " + dashboard.url() + "   (recording " + recording + ")");
+        return new StackDashboard(dashboard, recording);
+    }
+
+    /** The page and where it records. */
+    private record StackDashboard(Dashboard page, Path recording) implements AutoCloseable {
+        @Override
+        public void close() {
+            page.close();
+        }
+    }
+
+    /** Where the stack records its runs under {@code dataDir}. */
+    public static Path runsDir(final Path dataDir) {
+        return dataDir.resolve("runs");
     }
 
     private void waitForCtrlC(final PrintWriter out, final String bootstrap, final KdConfig config,

@@ -1,0 +1,60 @@
+package dev.kdstream.dashboard.scrape;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads every source's {@code /metrics} once per call, as Prometheus would. A source that does
+ * not answer is reported as down with the reason; the others' samples are still returned.
+ */
+public final class Scraper {
+
+    /** A scrape that takes longer than this counts as failed: the page ticks once a second. */
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final List<MetricsSource> sources;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    public Scraper(final List<MetricsSource> sources) {
+        this.sources = List.copyOf(sources);
+    }
+
+    public List<MetricsSource> sources() {
+        return sources;
+    }
+
+    /** One source's answer: up with its samples, or down with why. */
+    public record SourceState(MetricsSource source, boolean up, String error, int unreadableLines) {
+    }
+
+    /** Every source's samples together, and each source's state. */
+    public record Scrape(List<Sample> samples, List<SourceState> states) {
+    }
+
+    public Scrape scrape() throws InterruptedException {
+        final List<Sample> samples = new ArrayList<>();
+        final List<SourceState> states = new ArrayList<>();
+        for (final MetricsSource source : sources) {
+            try {
+                final HttpResponse<String> response = http.send(HttpRequest.newBuilder(source.url()).timeout(TIMEOUT)
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    states.add(new SourceState(source, false, "HTTP " + response.statusCode(), 0));
+                    continue;
+                }
+                final PrometheusText.Parsed parsed = PrometheusText.parse(response.body());
+                samples.addAll(parsed.samples());
+                states.add(new SourceState(source, true, "", parsed.unreadableLines()));
+            } catch (IOException e) {
+                states.add(new SourceState(source, false, e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), 0));
+            }
+        }
+        return new Scrape(samples, states);
+    }
+}

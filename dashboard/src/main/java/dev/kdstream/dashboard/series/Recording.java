@@ -1,0 +1,91 @@
+package dev.kdstream.dashboard.series;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.kdstream.dashboard.panel.Layout;
+import dev.kdstream.dashboard.panel.Panel;
+import dev.kdstream.dashboard.panel.Query;
+import dev.kdstream.dashboard.panel.Tile;
+import dev.kdstream.dashboard.scrape.Sample;
+
+/**
+ * The figures of a layout over time: each scrape becomes a {@link Tick}, its rates and means
+ * taken against the scrape before. Keeps the newest {@code capacity} ticks; thread-safe (one
+ * scraping thread adds, the page's requests read).
+ */
+public final class Recording {
+
+    private final Layout layout;
+    private final int capacity;
+    private final ArrayDeque<Tick> ticks = new ArrayDeque<>();
+    /** Per series key, the raw sums of the scrape before and when it was taken. */
+    private Map<String, double[]> previous = Map.of();
+    private long previousMillis;
+    private long seq;
+
+    public Recording(final Layout layout, final int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.layout = layout;
+        this.capacity = capacity;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Adds the tick of a scrape taken at {@code millis}, and returns it. */
+    public synchronized Tick add(final long millis, final List<Sample> samples) {
+        final Map<String, double[]> raw = new HashMap<>();
+        final Map<String, Double> values = new HashMap<>();
+        final double seconds = (millis - previousMillis) / 1000.0;
+        for (final Tile tile : layout.tiles()) {
+            evaluate(tile.query(), tile::key, samples, seconds, raw, values);
+            for (final Query extra : new Query[] {tile.detail(), tile.lower(), tile.upper()}) {
+                if (extra != null) {
+                    evaluate(extra, tile::extraKey, samples, seconds, raw, values);
+                }
+            }
+        }
+        for (final Panel panel : layout.panels()) {
+            for (final Query query : panel.queries()) {
+                evaluate(query, panel::key, samples, seconds, raw, values);
+            }
+        }
+        previous = raw;
+        previousMillis = millis;
+        final Tick tick = new Tick(++seq, millis, values);
+        ticks.addLast(tick);
+        if (ticks.size() > capacity) {
+            ticks.removeFirst();
+        }
+        return tick;
+    }
+
+    /** The ticks kept with a sequence number above {@code afterSeq}, oldest first. */
+    public synchronized List<Tick> after(final long afterSeq) {
+        final List<Tick> newer = new ArrayList<>();
+        for (final Tick t : ticks) {
+            if (t.seq() > afterSeq) {
+                newer.add(t);
+            }
+        }
+        return newer;
+    }
+
+    private void evaluate(final Query query, final Function<String, String> keyOf,
+                          final List<Sample> samples, final double seconds, final Map<String, double[]> raw,
+                          final Map<String, Double> values) {
+        for (final Map.Entry<String, double[]> line : query.raw(samples).entrySet()) {
+            final String key = keyOf.apply(line.getKey());
+            raw.put(key, line.getValue());
+            values.put(key, query.value(line.getValue(), previous.get(key), seconds));
+        }
+    }
+}
