@@ -143,7 +143,8 @@ function drawChart(p) {
     height: 220,
     series,
     axes: [{}, { values: (u, vals) => vals.map(v => AXIS[p.unit](v)), size: 64 }],
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: p.range ? { range: (u, min, max) => [Math.max(min, p.range[0]),
+                                                                          Math.min(max, p.range[1])] } : {} },
     legend: { live: true },
   };
   if (band && keys.includes(band.lower) && keys.includes(band.upper)) {

@@ -33,7 +33,7 @@ import java.util.List;
 /**
  * What the page and the reports show: the tiles at the top and the charts, each a query of the
  * services' {@code /metrics}. The Grafana dashboard of the compose deployment has the same panels
- * (monitoring/grafana/dashboards/kd-stream.json, checked by its test).
+ * (monitoring/grafana/dashboards/kd-stream-overview.json; GrafanaParityTest checks it queries every metric this does).
  */
 public record Layout(List<Tile> tiles, List<Panel> panels) {
 
@@ -43,6 +43,8 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
     public static final String PREDICTED = "predicted";
     /** The panel of records trained, whose distilled line is the x of the reports' learning curves. */
     public static final String TRAINED_PANEL = "trained";
+    /** Knowledge recovered's axis: -100 % to 200 % shows any estimate worth reading; intervals go far wider. */
+    private static final Panel.Range RECOVERED_AXIS = new Panel.Range(-1, 2);
     /** The window the prequential and agreement figures are over, said on their panels. */
     private static final String ROLLING = "rolling window of the newest labelled records (its size is on the "
             + "records chart)";
@@ -76,40 +78,40 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                         Query.gauge(counter(DEAD_LETTERS), "all"), null)),
             List.of(
                 new Panel("prequential", "Accuracy, prequential", ROLLING, Unit.PERCENT, List.of(
-                        Query.gauge(accuracy, "{model}", EVAL, PREQUENTIAL_WINDOW).by(MODEL)), null, true),
+                        Query.gauge(accuracy, "{model}", EVAL, PREQUENTIAL_WINDOW).by(MODEL)), null, true, null),
                 new Panel("holdout", "Accuracy, holdout", "rolling window of the newest labelled holdout records (its size "
                         + "is on the records chart)", Unit.PERCENT,
-                        List.of(Query.gauge(accuracy, "{model}", EVAL, HOLDOUT).by(MODEL)), null, true),
+                        List.of(Query.gauge(accuracy, "{model}", EVAL, HOLDOUT).by(MODEL)), null, true, null),
                 new Panel("recovered", "Knowledge recovered", "(distilled - baseline) / (ensemble - baseline), "
                         + "shaded: the holdout's 95 % interval; a gap where it is undefined", Unit.PERCENT, List.of(
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED), "{eval}").by(EVAL),
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED_LOWER), "holdout 95% low", EVAL, HOLDOUT),
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED_UPPER), "holdout 95% high", EVAL, HOLDOUT)),
-                        new Panel.Band("holdout 95% low", "holdout 95% high"), true),
+                        new Panel.Band("holdout 95% low", "holdout 95% high"), true, RECOVERED_AXIS),
                 new Panel("agreement", "Agreement with the ensemble", ROLLING, Unit.PERCENT,
-                        List.of(Query.gauge(gauge(AGREEMENT), "agreement")), null, true),
+                        List.of(Query.gauge(gauge(AGREEMENT), "agreement")), null, true, null),
                 new Panel("kl", "KL(ensemble || student) at T", ROLLING, Unit.NUMBER,
-                        List.of(Query.gauge(gauge(KL_TO_TEACHER), "KL")), null, true),
+                        List.of(Query.gauge(gauge(KL_TO_TEACHER), "KL")), null, true, null),
                 new Panel("records", "Records the figures rest on", "", Unit.RECORDS,
-                        List.of(Query.gauge(evaluated, "{eval}").by(EVAL)), null, false),
+                        List.of(Query.gauge(evaluated, "{eval}").by(EVAL)), null, false, null),
                 new Panel(TRAINED_PANEL, "Records trained", "since the trainer first started, across restarts",
-                        Unit.RECORDS, List.of(Query.gauge(counter(RECORDS_TRAINED), "{model}").by(MODEL)), null, false),
+                        Unit.RECORDS, List.of(Query.gauge(counter(RECORDS_TRAINED), "{model}").by(MODEL)), null, false, null),
                 new Panel("throughput", "Events/s per stage", "between two scrapes", Unit.PER_SECOND, List.of(
                         Query.rate(counter(RECORDS), "{service} {stage}").by(SERVICE, STAGE),
-                        Query.rate(counter(RECORDS_TRAINED), "trained {model}").by(MODEL)), null, false),
+                        Query.rate(counter(RECORDS_TRAINED), "trained {model}").by(MODEL)), null, false, null),
                 new Panel("lag", "Consumer lag", "records not yet read, per consumer and topic, as of its last fetch "
                         + "(a gap where the consumer does not publish it)", Unit.RECORDS,
-                        List.of(Query.gauge(CONSUMER_LAG, "{service} {topic}").by(SERVICE, "topic")), null, false),
+                        List.of(Query.gauge(CONSUMER_LAG, "{service} {topic}").by(SERVICE, "topic")), null, false, null),
                 new Panel("latency", "Event-to-prediction latency", "mean between two scrapes; p50 and p99 over "
                         + "the timer's sliding window, shown only while predictions flow", Unit.SECONDS, List.of(
                         Query.meanOfIncrease(timer(PREDICTION_LATENCY), "mean"),
                         Query.gauge(timer(PREDICTION_LATENCY), "p50", "quantile", "0.5")
                                 .whileIncreasing(timer(PREDICTION_LATENCY) + "_count"),
                         Query.gauge(timer(PREDICTION_LATENCY), "p99", "quantile", "0.99")
-                                .whileIncreasing(timer(PREDICTION_LATENCY) + "_count")), null, false),
+                                .whileIncreasing(timer(PREDICTION_LATENCY) + "_count")), null, false, null),
                 new Panel("dead-letters", "Dead letters/s by reason", "between two scrapes", Unit.PER_SECOND,
-                        List.of(Query.rate(counter(DEAD_LETTERS), "{service} {reason}").by(SERVICE, REASON)), null, false),
+                        List.of(Query.rate(counter(DEAD_LETTERS), "{service} {reason}").by(SERVICE, REASON)), null, false, null),
                 new Panel("versions", "Student model version", "", Unit.NUMBER,
-                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE)), null, false)));
+                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE)), null, false, null)));
     }
 }

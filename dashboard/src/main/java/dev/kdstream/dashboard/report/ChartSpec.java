@@ -2,6 +2,7 @@ package dev.kdstream.dashboard.report;
 
 import java.util.List;
 
+import dev.kdstream.dashboard.panel.Panel;
 import dev.kdstream.dashboard.panel.Unit;
 
 /**
@@ -9,8 +10,10 @@ import dev.kdstream.dashboard.panel.Unit;
  *
  * @param id   names the chart's file
  * @param note what the figures are over, printed under the title, or ""
+ * @param range the y axis at most, or null
  */
-public record ChartSpec(String id, String title, String note, String xLabel, Unit unit, List<Line> lines) {
+public record ChartSpec(String id, String title, String note, String xLabel, Unit unit, List<Line> lines,
+                        Panel.Range range) {
 
     public ChartSpec {
         lines = List.copyOf(lines);

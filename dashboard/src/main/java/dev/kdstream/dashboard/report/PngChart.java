@@ -16,6 +16,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import dev.kdstream.dashboard.panel.Panel;
 import dev.kdstream.dashboard.panel.Unit;
 
 /** A {@link ChartSpec} drawn as a PNG with XChart, in the live page's colours. */
@@ -60,15 +61,22 @@ public final class PngChart {
         styler.setYAxisDecimalPattern(spec.unit() == Unit.PERCENT ? "0.0%" : "#,##0.###");
         styler.setXAxisDecimalPattern("#,##0");
         styler.setAntiAlias(true);
+        if (spec.range() != null) {
+            styler.setYAxisMin(spec.range().min());
+            styler.setYAxisMax(spec.range().max());
+        }
         int i = 0;
+        Color first = null;
         for (final ChartSpec.Line line : spec.lines()) {
             if (line.definedPoints() == 0) {
                 continue;
             }
-            final double[][] points = definedX(line);
+            final double[][] points = clipped(definedX(line), spec.range());
             final XYSeries series = chart.addSeries(line.name(), points[0], points[1]);
             series.setMarker(SeriesMarkers.NONE);
-            final Color colour = colour(line.name(), i++);
+            // an interval's ends in the colour of the figure they bound, the chart's first line
+            final Color colour = line.dashed() && first != null ? first : colour(line.name(), i++);
+            first = first == null ? colour : first;
             series.setLineColor(line.dashed() ? new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 140)
                     : colour);
             series.setLineStyle(line.dashed()
@@ -93,6 +101,18 @@ public final class PngChart {
             if (Double.isFinite(line.x()[i])) {
                 points[0][j] = line.x()[i];
                 points[1][j++] = line.y()[i];
+            }
+        }
+        return points;
+    }
+
+    /** Values outside the axis's range drawn at its edge (XChart would draw them off the plot). */
+    private static double[][] clipped(final double[][] points, final Panel.Range range) {
+        if (range != null) {
+            for (int i = 0; i < points[1].length; i++) {
+                if (Double.isFinite(points[1][i])) {
+                    points[1][i] = Math.max(range.min(), Math.min(range.max(), points[1][i]));
+                }
             }
         }
         return points;

@@ -43,7 +43,7 @@ public final class RunReport {
             }
             final ChartSpec chart = new ChartSpec(panel.id(), panel.title(), panel.window(),
                     learning ? "records trained (distilled student)" : "seconds since the recording started",
-                    panel.unit(), lines);
+                    panel.unit(), lines, panel.range());
             if (chart.hasData()) {
                 charts.add(chart);
             }

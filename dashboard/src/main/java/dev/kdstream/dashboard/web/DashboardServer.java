@@ -119,6 +119,7 @@ public final class DashboardServer implements AutoCloseable {
             panel.put("prefix", p.key(""));
             panel.put("band", p.band() == null ? null
                     : Map.of("lower", p.key(p.band().lower()), "upper", p.key(p.band().upper())));
+            panel.put("range", p.range() == null ? null : List.of(p.range().min(), p.range().max()));
             panels.add(panel);
         }
         return Map.of("tiles", tiles, "panels", panels);
