@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.json.Json;
+import dev.kdstream.dashboard.report.Report;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.cli.HyperparameterOptions;
 import dev.kdstream.model.definition.Hyperparameters;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ./kd offline",
             "  ./kd offline --seeds 10 --json results.json",
+            "  ./kd offline --seeds 3 --plot offline-report",
             "  ./kd offline --train train.csv --test test.csv --seeds 10"})
 public final class OfflineCommand implements Callable<Integer> {
 
@@ -57,6 +59,11 @@ public final class OfflineCommand implements Callable<Integer> {
             description = "Save the first run's ensemble and students (ensemble.kdm, student-*.kdm) here.")
     Path saveDir;
 
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Also score both students on the test split after every epoch and write the learning "
+                    + "curves here: PNG charts and one self-contained report.html.")
+    Path plot;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
     boolean quiet;
 
@@ -77,7 +84,7 @@ public final class OfflineCommand implements Callable<Integer> {
 
         final List<RunResult> runs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
-            final RunResult r = experiment.run(seedOffset + i, i == 0 ? saveDir : null);
+            final RunResult r = experiment.run(seedOffset + i, i == 0 ? saveDir : null, plot != null);
             OfflineSummary.printRun(out, r);
             runs.add(r);
         }
@@ -89,6 +96,11 @@ public final class OfflineCommand implements Callable<Integer> {
         summary.print(out);
         if (saveDir != null) {
             out.println("saved the first run's models in " + saveDir);
+        }
+        if (plot != null) {
+            final List<Path> written = Report.write(plot, "kd-stream offline experiment", description,
+                    OfflinePlot.figures(summary, runs), OfflinePlot.charts(runs));
+            out.println("plot: " + written.get(written.size() - 1) + " (" + (written.size() - 1) + " charts)");
         }
         if (json != null) {
             final Path parent = json.toAbsolutePath().getParent();

@@ -1,9 +1,12 @@
 package dev.kdstream.launcher.offline;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,6 +56,14 @@ public final class OfflineExperiment {
      * @param saveDir where to save the ensemble and both students, or null
      */
     public RunResult run(final long seed, final Path saveDir) {
+        return run(seed, saveDir, false);
+    }
+
+    /**
+     * @param saveDir       where to save the ensemble and both students, or null
+     * @param learningCurve also score both students on the test split after every epoch
+     */
+    public RunResult run(final long seed, final Path saveDir, final boolean learningCurve) {
         final long start = System.nanoTime();
 
         final ProgressBar teacherBar = bar("teachers s=" + seed, (long) hp.teacher().epochs()
@@ -64,7 +75,9 @@ public final class OfflineExperiment {
         final Standardizer scaler = ensemble.manifest().scaler();
         final float[][] x = scaler.transform(train.features());
         final INDArray xTrain = Nd4j.createFromArray(x);
-        final INDArray xTest = Nd4j.createFromArray(scaler.transform(test.features()));
+        final float[][] xTestRows = scaler.transform(test.features());
+        final INDArray xTest = Nd4j.createFromArray(xTestRows);
+        final INDArray ensembleTest = ensemble.logits(xTest);
         final INDArray soft = ensemble.softTargets(ensemble.logits(xTrain));
         final long softDone = System.nanoTime();
 
@@ -77,14 +90,26 @@ public final class OfflineExperiment {
         // The two students are independent: train them side by side, one per core.
         final ProgressBar studentBar = bar("students s=" + seed, 2L * hp.student().epochs());
         final int[] epochs = new int[2];
+        final List<RunResult.EpochScore> distilledCurve = new ArrayList<>();
+        final List<RunResult.EpochScore> baselineCurve = new ArrayList<>();
         final ExecutorService pool = Executors.newFixedThreadPool(2);
         final double distillSeconds;
         final double baselineSeconds;
         try {
             final CompletableFuture<Double> d = CompletableFuture.supplyAsync(() -> timed(() ->
-                    fitStudent(distilled, x, softRows, seed, () -> tick(studentBar, epochs, 0))), pool);
+                    fitStudent(distilled, x, softRows, seed, trainer -> {
+                        if (learningCurve) {
+                            distilledCurve.add(score(trainer, xTestRows, ensembleTest));
+                        }
+                        tick(studentBar, epochs, 0);
+                    })), pool);
             final CompletableFuture<Double> b = CompletableFuture.supplyAsync(() -> timed(() ->
-                    fitStudent(baseline, x, null, seed + 1, () -> tick(studentBar, epochs, 1))), pool);
+                    fitStudent(baseline, x, null, seed + 1, trainer -> {
+                        if (learningCurve) {
+                            baselineCurve.add(score(trainer, xTestRows, ensembleTest));
+                        }
+                        tick(studentBar, epochs, 1);
+                    })), pool);
             distillSeconds = d.join();
             baselineSeconds = b.join();
         } finally {
@@ -92,7 +117,6 @@ public final class OfflineExperiment {
         }
         studentBar.finish();
 
-        final INDArray ensembleTest = ensemble.logits(xTest);
         final INDArray distilledTest = distilled.logits(xTest);
         final INDArray baselineTest = baseline.logits(xTest);
         final RunResult result = new RunResult(seed,
@@ -104,7 +128,9 @@ public final class OfflineExperiment {
                 new RunResult.Outcomes(Accuracy.correct(ensembleTest, test.labels()),
                         Accuracy.correct(distilledTest, test.labels()), Accuracy.correct(baselineTest, test.labels())),
                 new RunResult.Timings(seconds(start, teachersDone), seconds(teachersDone, softDone),
-                        distillSeconds, baselineSeconds, seconds(start, System.nanoTime())));
+                        distillSeconds, baselineSeconds, seconds(start, System.nanoTime())),
+                learningCurve ? new RunResult.LearningCurve(x.length, distilledCurve, baselineCurve)
+                        : RunResult.LearningCurve.NONE);
         if (saveDir != null) {
             EnsembleFile.save(ensemble, saveDir.resolve("ensemble.kdm"));
             StudentFile.save(distilled, saveDir.resolve("student-distilled.kdm"));
@@ -121,7 +147,7 @@ public final class OfflineExperiment {
      * @param soft soft targets per row, or null for the hard-label baseline
      */
     private void fitStudent(final StudentModel student, final float[][] x, final float[][] soft, final long seed,
-                            final Runnable epochDone) {
+                            final Consumer<StudentOptimizer> epochDone) {
         final StudentOptimizer trainer = NetworkBridge.optimizerOf(student);
         final int[] labels = train.labels();
         EpochLoop.runIndices(x.length, hp.student().epochs(), hp.student().batchSize(), seed, rows -> {
@@ -136,8 +162,15 @@ public final class OfflineExperiment {
                 yb[i] = labels[rows[i]];
             }
             trainer.fit(xb, qb, yb);
-        }, epoch -> epochDone.run());
+        }, epoch -> epochDone.accept(trainer));
         NetworkBridge.write(trainer, student);
+    }
+
+    /** The student as it is now, on the test split. */
+    private RunResult.EpochScore score(final StudentOptimizer trainer, final float[][] xTestRows,
+                                       final INDArray ensembleTest) {
+        final INDArray logits = Nd4j.createFromArray(trainer.logits(xTestRows));
+        return new RunResult.EpochScore(Accuracy.correct(logits, test.labels()), Accuracy.agreement(logits, ensembleTest));
     }
 
     private static void tick(final ProgressBar bar, final int[] epochs, final int which) {

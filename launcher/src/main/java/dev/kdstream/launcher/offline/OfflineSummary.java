@@ -34,11 +34,19 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
      * the records being what is sampled (the seeds share one test split).
      */
     public KnowledgeRecovered recovery() {
-        final int n = runs.get(0).outcomes().records();
-        for (final RunResult r : runs) {
-            if (r.outcomes().records() != n) {
+        return recovery(runs.stream().map(RunResult::outcomes).toList());
+    }
+
+    /**
+     * Knowledge recovered over seeds scored on the same test records: per record, each model's
+     * right-or-wrong averaged over the seeds, then Fieller's interval over the records.
+     */
+    public static KnowledgeRecovered recovery(final List<RunResult.Outcomes> seeds) {
+        final int n = seeds.get(0).records();
+        for (final RunResult.Outcomes o : seeds) {
+            if (o.records() != n) {
                 throw new IllegalArgumentException("seeds scored on test splits of " + n + " and "
-                        + r.outcomes().records() + " records");
+                        + o.records() + " records");
             }
         }
         double sx = 0;
@@ -49,14 +57,13 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
         for (int i = 0; i < n; i++) {
             double x = 0;
             double y = 0;
-            for (final RunResult r : runs) {
-                final RunResult.Outcomes o = r.outcomes();
+            for (final RunResult.Outcomes o : seeds) {
                 final int b = o.baseline()[i] ? 1 : 0;
                 x += (o.ensemble()[i] ? 1 : 0) - b;
                 y += (o.distilled()[i] ? 1 : 0) - b;
             }
-            x /= runs.size();
-            y /= runs.size();
+            x /= seeds.size();
+            y /= seeds.size();
             sx += x;
             sy += y;
             sxx += x * x;

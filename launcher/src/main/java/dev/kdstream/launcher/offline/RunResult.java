@@ -1,5 +1,7 @@
 package dev.kdstream.launcher.offline;
 
+import java.util.List;
+
 import dev.kdstream.model.eval.KnowledgeRecovered;
 
 /**
@@ -8,9 +10,11 @@ import dev.kdstream.model.eval.KnowledgeRecovered;
  *
  * @param agreement student-ensemble agreement on the test split
  * @param klToTeacher mean KL(ensemble soft targets || student at T) on the test split
+ * @param curve       both students scored on the test split after every epoch, or {@link LearningCurve#NONE}
  */
 public record RunResult(long seed, double ensembleAcc, double distilledAcc, double baselineAcc,
-                        double agreement, double klToTeacher, Outcomes outcomes, Timings timings) {
+                        double agreement, double klToTeacher, Outcomes outcomes, Timings timings,
+                        LearningCurve curve) {
 
     /** Knowledge recovered on this seed's test records. */
     public KnowledgeRecovered recovered() {
@@ -34,6 +38,37 @@ public record RunResult(long seed, double ensembleAcc, double distilledAcc, doub
 
         public int records() {
             return ensemble.length;
+        }
+    }
+
+    /** One student on the test split after an epoch: which records it got right, and how often it picks the ensemble's class. */
+    public record EpochScore(boolean[] correct, double agreement) {
+
+        public double accuracy() {
+            int right = 0;
+            for (final boolean c : correct) {
+                right += c ? 1 : 0;
+            }
+            return correct.length == 0 ? Double.NaN : (double) right / correct.length;
+        }
+    }
+
+    /** Both students' {@link EpochScore}s, epoch by epoch; each epoch trains on {@code recordsPerEpoch} records. */
+    public record LearningCurve(int recordsPerEpoch, List<EpochScore> distilled, List<EpochScore> baseline) {
+
+        public static final LearningCurve NONE = new LearningCurve(0, List.of(), List.of());
+
+        public LearningCurve {
+            distilled = List.copyOf(distilled);
+            baseline = List.copyOf(baseline);
+            if (distilled.size() != baseline.size()) {
+                throw new IllegalArgumentException(distilled.size() + " distilled epochs but " + baseline.size()
+                        + " baseline epochs");
+            }
+        }
+
+        public int epochs() {
+            return distilled.size();
         }
     }
 

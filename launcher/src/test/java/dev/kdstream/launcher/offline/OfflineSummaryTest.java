@@ -33,7 +33,7 @@ class OfflineSummaryTest {
             baseline[i] = i < b;
         }
         return new RunResult(seed, (double) e / n, (double) d / n, (double) b / n, 0.99, 0.01,
-                new RunResult.Outcomes(ensemble, distilled, baseline), TIMINGS);
+                new RunResult.Outcomes(ensemble, distilled, baseline), TIMINGS, RunResult.LearningCurve.NONE);
     }
 
     @Test
