@@ -1,0 +1,44 @@
+package dev.kdstream.launcher.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kdstream.dashboard.panel.Layout;
+import dev.kdstream.dashboard.panel.Panel;
+import dev.kdstream.dashboard.panel.Query;
+import dev.kdstream.dashboard.panel.Tile;
+
+/** The compose deployment's Grafana dashboard shows what the built-in page shows. */
+class GrafanaParityTest {
+
+    @Test
+    void grafanaQueriesEveryMetricTheBuiltInPageShows() {
+        final List<String> grafana = DashboardQueries.all(RepoFiles.dashboards()).stream()
+                .map(DashboardQueries.PanelQuery::expr).toList();
+        final List<String> missing = new ArrayList<>();
+        for (final Query q : queries(Layout.standard())) {
+            // the whole metric name: kafka_..._records_lag must not pass on kafka_..._records_lag_max
+            final Pattern name = Pattern.compile("\\b" + Pattern.quote(q.metric()) + "(?![A-Za-z0-9_])");
+            if (grafana.stream().noneMatch(expr -> name.matcher(expr).find())) {
+                missing.add(q.metric() + " (" + q.legend() + ")");
+            }
+        }
+        assertThat(missing).as("metrics on the built-in page that no Grafana panel queries").isEmpty();
+    }
+
+    private static List<Query> queries(final Layout layout) {
+        final List<Query> all = new ArrayList<>();
+        for (final Tile t : layout.tiles()) {
+            all.add(t.query());
+        }
+        for (final Panel p : layout.panels()) {
+            all.addAll(p.queries());
+        }
+        return all;
+    }
+}
