@@ -1,7 +1,11 @@
 package dev.kdstream.launcher.stack;
 
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+
+import org.apache.kafka.streams.KafkaStreams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +19,7 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.student.TrainerService;
 import dev.kdstream.student.serving.ServingMeters;
 import dev.kdstream.student.serving.ServingService;
+import dev.kdstream.student.trainer.TrainerStatus;
 import dev.kdstream.teacher.TeacherService;
 import dev.kdstream.teacher.streams.TeacherMetrics;
 
@@ -128,9 +133,36 @@ public final class Pipeline implements AutoCloseable {
         return count(studentMetrics.registry(), ServingMeters.PREDICTED);
     }
 
-    /** Records the current trainer has consumed, restored from its checkpoint included. */
+    /**
+     * Records the current trainer has trained on in this process: the ones its checkpoint counts from
+     * before are not counted, like the teacher's and server's counters, which start at 0 in each process.
+     */
     public long trained() {
-        return trainer.status().recordsTrained();
+        return trainer.status().recordsTrainedHere();
+    }
+
+    /**
+     * The services that are not processing records right now, with what they are doing instead
+     * (e.g. {@code teacher=REBALANCING}): what a stage at 0 records/s is waiting on.
+     */
+    public Map<String, String> notRunning() {
+        final Map<String, String> waiting = new LinkedHashMap<>();
+        if (teacher.state() != KafkaStreams.State.RUNNING) {
+            waiting.put("teacher", teacher.state().name().toLowerCase(Locale.ROOT));
+        }
+        final TrainerStatus.State trainerState = trainer.status().state();
+        if (trainerState != TrainerStatus.State.RUNNING) {
+            waiting.put("trainer", trainerState.name().toLowerCase(Locale.ROOT));
+        }
+        if (server.state() != KafkaStreams.State.RUNNING) {
+            waiting.put("server", server.state().name().toLowerCase(Locale.ROOT));
+        }
+        return waiting;
+    }
+
+    /** Records in soft-targets the trainer has not read, or -1 when it does not know yet. */
+    public long trainerLag() {
+        return trainer.status().lag();
     }
 
     /** Whether every stage has taken at least {@code records}. */

@@ -2,6 +2,7 @@ package dev.kdstream.launcher.stack;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.kdstream.client.produce.ProducerService;
 import dev.kdstream.student.metrics.Accuracies;
@@ -113,12 +114,27 @@ final class StackStatus {
         final Evaluation e = t.evaluation();
         final Accuracies acc = e.holdoutRecords() > 0 ? e.holdout() : e.window();
         return String.format(Locale.ROOT,
-                "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d | lag %,7d | v%-4d | "
+                "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d |%s lag %,7d | v%-4d | "
                         + "%s (last %,d) acc teacher %s distilled %s baseline %s | recovered %s ",
                 tick, 100.0 * produced / Math.max(1, total), rateProduced, rateAnnotated, rateTrained, ratePredicted,
-                Math.max(0, produced - Math.min(trained, predicted)), t.version(),
+                waitingOn(pipeline.notRunning()), Math.max(0, produced - Math.min(trained, predicted)), t.version(),
                 e.holdoutRecords() > 0 ? "holdout" : "preq.", acc.records(), pct(acc.teacher()), pct(acc.distilled()),
                 pct(acc.baseline()), acc.recovered().brief());
+    }
+
+    /**
+     * What stages at 0 records/s are waiting on, e.g. {@code " waiting: teacher rebalancing |"}: after a
+     * restart the services rejoin their groups and restore state before they process a record, and a
+     * line of zeros alone reads as a stall.
+     */
+    static String waitingOn(final Map<String, String> notRunning) {
+        if (notRunning.isEmpty()) {
+            return "";
+        }
+        final StringBuilder s = new StringBuilder(" waiting:");
+        notRunning.forEach((service, state) -> s.append(' ').append(service).append(' ').append(state).append(','));
+        s.setLength(s.length() - 1);
+        return s.append(" |").toString();
     }
 
     private static String pct(final double v) {

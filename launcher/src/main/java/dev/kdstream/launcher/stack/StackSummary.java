@@ -59,15 +59,14 @@ final class StackSummary {
         out.printf(Locale.ROOT, "params: teacher %,d / ensemble %,d / student %,d  (%.1fx compression)%n",
                 teacherParams, teacherParams * hp.teacher().count(), studentParams,
                 (double) teacherParams * hp.teacher().count() / studentParams);
-        out.printf(Locale.ROOT, "records: produced %,d (failed %d), annotated %,d, trained %,d, predicted %,d; "
-                        + "student v%d%n", produced.acked(), produced.failed(), status.pipeline().annotated(), status.pipeline().trained(),
-                status.pipeline().predicted(), t.version());
+        final Pipeline.Counts counts = status.pipeline().counts();
+        out.println(records(produced.acked(), produced.failed(), counts, t.recordsTrained(), t.version()));
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
                         + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
                 status.pipeline().predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
         final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
         if (latency != null && latency.count() > 0) {
-            final StringBuilder s = new StringBuilder("event-to-prediction latency:");
+            final StringBuilder s = new StringBuilder(latencyHeading(latency.count(), produced.acked()));
             for (final ValueAtPercentile p : latency.takeSnapshot().percentileValues()) {
                 s.append(String.format(Locale.ROOT, " p%s %.1f ms", trim(p.percentile() * 100),
                         p.value(TimeUnit.MILLISECONDS)));
@@ -75,6 +74,37 @@ final class StackSummary {
             out.println(s);
         }
         out.flush();
+    }
+
+    /**
+     * What this run produced and what each stage took in this process. After a restart with the topics
+     * kept, the stages also take the records an earlier run left unprocessed, so they can take more than
+     * this run produced; the trainer resumes its count from its checkpoint.
+     */
+    static String records(final long produced, final long failed, final Pipeline.Counts here,
+                          final long trainedSinceFirstStart, final long version) {
+        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "records: produced %,d (failed %d); this process annotated %,d, trained %,d, predicted %,d; student v%d",
+                produced, failed, here.annotated(), here.trained(), here.predicted(), version));
+        if (trainedSinceFirstStart > here.trained()) {
+            s.append(String.format(Locale.ROOT, "%n         the trainer resumed from a checkpoint: %,d trained since it "
+                    + "first started (it trains again on what came after that checkpoint)", trainedSinceFirstStart));
+        }
+        final long leftover = Math.max(here.annotated(), here.predicted()) - produced;
+        if (leftover > 0) {
+            s.append(String.format(Locale.ROOT, "%n         %,d more than this run produced: records an earlier run "
+                    + "left in the topics", leftover));
+        }
+        return s.toString();
+    }
+
+    /** The latency line's heading: the timer counts every prediction of this process, an earlier run's included. */
+    static String latencyHeading(final long predictions, final long produced) {
+        if (predictions <= produced) {
+            return "event-to-prediction latency:";
+        }
+        return String.format(Locale.ROOT, "event-to-prediction latency (%,d predictions, %,d of records from before "
+                + "this run, whose latency includes the time the stack was down):", predictions, predictions - produced);
     }
 
     private static void row(final PrintWriter out, final String name, final double value) {

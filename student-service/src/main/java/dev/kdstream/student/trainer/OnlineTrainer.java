@@ -243,7 +243,7 @@ public final class OnlineTrainer implements Runnable {
     }
 
     private void publishStatus(final State state) {
-        status = new TrainerStatus(trainerId, state, version(), recordsTrained, input.lag(), deadLetters,
-                checkpointer.count(), evaluation);
+        status = new TrainerStatus(trainerId, state, version(), recordsTrained, status.recordsRestored(), input.lag(),
+                deadLetters, checkpointer.count(), evaluation);
     }
 }

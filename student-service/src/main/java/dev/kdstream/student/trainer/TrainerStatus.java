@@ -11,23 +11,30 @@ import dev.kdstream.student.metrics.Evaluation;
  *
  * @param version        the newest checkpoint version written (or restored); 0 before the first
  * @param recordsTrained soft-target records consumed since the trainer first started (across restarts)
+ * @param recordsRestored of those, the ones trained before this process, as the checkpoint it resumed from says
  * @param lag            records in soft-targets not yet read, or -1 when unknown
  * @param deadLetters    soft-target records skipped as invalid by this process
  * @param checkpoints    checkpoints written by this process
  */
-public record TrainerStatus(String trainerId, State state, long version, long recordsTrained, long lag,
-                            long deadLetters, long checkpoints, Evaluation evaluation) {
+public record TrainerStatus(String trainerId, State state, long version, long recordsTrained, long recordsRestored,
+                            long lag, long deadLetters, long checkpoints, Evaluation evaluation) {
 
     /** Where the trainer is in its life. */
     public enum State { STARTING, RUNNING, STOPPED, FAILED }
 
     public static TrainerStatus starting(final String trainerId, final long version, final long recordsTrained) {
-        return new TrainerStatus(trainerId, State.STARTING, version, recordsTrained, -1, 0, 0, Evaluation.EMPTY);
+        return new TrainerStatus(trainerId, State.STARTING, version, recordsTrained, recordsTrained, -1, 0, 0,
+                Evaluation.EMPTY);
     }
 
     public TrainerStatus withState(final State newState) {
-        return new TrainerStatus(trainerId, newState, version, recordsTrained, lag, deadLetters, checkpoints,
-                evaluation);
+        return new TrainerStatus(trainerId, newState, version, recordsTrained, recordsRestored, lag, deadLetters,
+                checkpoints, evaluation);
+    }
+
+    /** Records this process has trained on (the restored ones not counted). */
+    public long recordsTrainedHere() {
+        return recordsTrained - recordsRestored;
     }
 
     /** One line for a console: version, progress, and the three accuracies. */
