@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.kdstream.contracts.json.Json;
@@ -92,7 +93,7 @@ public final class RunFile implements AutoCloseable {
                     break;
                 }
                 throw new IOException(file + " line " + (i + 1) + " is not a tick of a kd-stream recording: "
-                        + e.getMessage(), e);
+                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
             }
         }
         return ticks;
