@@ -12,7 +12,7 @@ const NAMED_COLOURS = { teacher: "#7c3aed", distilled: "#ea580c", baseline: "#6b
 const MODELS = ["teacher", "distilled", "baseline"];
 const FORMAT = {
   PERCENT: v => (100 * v).toFixed(2) + " %",
-  PER_SECOND: v => Math.round(v).toLocaleString("en") + "/s",
+  PER_SECOND: v => (Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(1) : Math.round(v).toLocaleString("en")) + "/s",
   RECORDS: v => Math.round(v).toLocaleString("en"),
   SECONDS: v => v < 1 ? (1000 * v).toFixed(1) + " ms" : v.toFixed(2) + " s",
   NUMBER: v => Math.abs(v) >= 100 || Number.isInteger(v) ? Math.round(v).toLocaleString("en") : v.toPrecision(3),
@@ -26,10 +26,11 @@ const AXIS = {
 };
 
 let layout;
+let run = null;              // the recording the page shows; a restarted dashboard has another
 let lastSeq = 0;
 const times = [];            // seconds since the epoch, one per tick
 const columns = new Map();   // series key -> values, aligned with times (null: undefined)
-const latest = new Map();    // series key -> newest value
+let latest = new Map();      // series key -> value at the newest tick (a line absent there is absent)
 const charts = new Map();    // panel id -> { el, plot, keys }
 
 function el(tag, cls, text) {
@@ -143,8 +144,7 @@ function drawChart(p) {
     height: 220,
     series,
     axes: [{}, { values: (u, vals) => vals.map(v => AXIS[p.unit](v)), size: 64 }],
-    scales: { x: { time: true }, y: p.range ? { range: (u, min, max) => [Math.max(min, p.range[0]),
-                                                                          Math.min(max, p.range[1])] } : {} },
+    scales: { x: { time: true }, y: p.range ? { range: (u, min, max) => clamp(min, max, p.range) } : {} },
     legend: { live: true },
   };
   if (band && keys.includes(band.lower) && keys.includes(band.upper)) {
@@ -156,17 +156,35 @@ function drawChart(p) {
   chart.keys = keys;
 }
 
+// the data's own range cut to the panel's, never empty or inverted (all data outside, or one flat line)
+function clamp(min, max, range) {
+  let lo = Math.max(min ?? range[0], range[0]), hi = Math.min(max ?? range[1], range[1]);
+  if (!(lo < hi)) [lo, hi] = range;
+  const pad = (hi - lo) * 0.05;
+  return [Math.max(range[0], lo - pad), Math.min(range[1], hi + pad)];
+}
+
+function reset() {
+  times.length = 0;
+  columns.clear();
+  latest = new Map();
+  lastSeq = 0;
+  for (const c of charts.values()) {
+    if (c.plot) c.plot.destroy();
+    c.plot = null;
+    c.keys = [];
+    c.el.querySelector(".plot").replaceChildren(el("div", "empty", "no data yet"));
+  }
+}
+
 function append(ticks) {
   for (const tick of ticks) {
     times.push(tick.t / 1000);
     for (const [k, v] of Object.entries(tick.v)) {
       if (!columns.has(k)) columns.set(k, new Array(times.length - 1).fill(null));
     }
-    for (const [k, col] of columns) {
-      const v = k in tick.v ? tick.v[k] : null;
-      col.push(v);
-      if (k in tick.v) latest.set(k, v);
-    }
+    for (const [k, col] of columns) col.push(k in tick.v ? tick.v[k] : null);
+    latest = new Map(Object.entries(tick.v));
     lastSeq = tick.seq;
   }
   if (times.length > KEEP_POINTS) {
@@ -189,6 +207,16 @@ async function poll() {
   try {
     const response = await fetch("api/ticks?after=" + lastSeq, { cache: "no-store" });
     const body = await response.json();
+    if (run !== body.run) {
+      // a new recording (the stack restarted on this port): start over from its first tick
+      if (run !== null) {
+        reset();
+        run = body.run;
+        setTimeout(poll, 0);
+        return;
+      }
+      run = body.run;
+    }
     if (body.ticks.length) {
       append(body.ticks);
       updateTiles();

@@ -36,6 +36,7 @@ public final class Dashboard implements AutoCloseable {
     private final Scraper scraper;
     private final Recording recording;
     private final AtomicReference<List<Scraper.SourceState>> states = new AtomicReference<>(List.of());
+    private final Path recordFile;
     private final RunFile runFile;
     private final DashboardServer server;
     private final ScheduledExecutorService scraping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,8 +48,17 @@ public final class Dashboard implements AutoCloseable {
     private Dashboard(final List<MetricsSource> sources, final InetSocketAddress address, final Path record) {
         this.scraper = new Scraper(sources);
         this.recording = new Recording(Layout.standard(), KEEP_TICKS);
-        this.server = DashboardServer.start(address, recording, states::get);
+        this.recordFile = record;
+        // the file first: a recording that cannot be written leaves no server bound behind
         this.runFile = record == null ? null : RunFile.create(record);
+        try {
+            this.server = DashboardServer.start(address, recording, states::get);
+        } catch (RuntimeException e) {
+            if (runFile != null) {
+                runFile.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -57,7 +67,9 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard start(final List<MetricsSource> sources, final InetSocketAddress address,
                                   final Path record) {
         final Dashboard dashboard = new Dashboard(sources, address, record);
-        dashboard.scraping.scheduleAtFixedRate(dashboard::scrapeOnce, 0, SCRAPE_MILLIS, TimeUnit.MILLISECONDS);
+        // a fixed delay, not rate: a slow scrape is followed by a second's pause, never by a burst of
+        // scrapes milliseconds apart whose rates would be noise
+        dashboard.scraping.scheduleWithFixedDelay(dashboard::scrapeOnce, 0, SCRAPE_MILLIS, TimeUnit.MILLISECONDS);
         return dashboard;
     }
 
@@ -77,6 +89,11 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
+    /** Where the figures are recorded, or null. */
+    public Path recordFile() {
+        return recordFile;
+    }
+
     public String url() {
         return "http://localhost:" + server.port() + "/";
     }
@@ -85,14 +102,19 @@ public final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         scraping.shutdownNow();
+        boolean stopped = false;
         try {
-            if (scraping.awaitTermination(5, TimeUnit.SECONDS)) {
-                scrapeOnce();
-            }
+            stopped = scraping.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         server.close();
+        if (!stopped) {
+            // a scrape still running would write to a closed file: leave the file to the JVM's exit
+            LOG.warn("dashboard: a scrape did not stop within 5 s; the recording ends without a last scrape");
+            return;
+        }
+        scrapeOnce();
         if (runFile != null) {
             runFile.close();
         }

@@ -80,7 +80,7 @@ class MetricsServerTest {
         try (ServiceMetrics metrics = new ServiceMetrics("test");
              MetricsServer server = MetricsServer.start(0, metrics.registry(), () -> true);
              Socket stalled = halfRequest(server.port())) {
-            final long limitMillis = MetricsServer.MAX_REQUEST_SECONDS * 1000L;
+            final long limitMillis = HttpEndpoint.MAX_REQUEST_SECONDS * 1000L;
             // the JDK's timer looks every second: the limit plus two
             stalled.setSoTimeout((int) limitMillis + 2000);
             final long start = System.nanoTime();

@@ -24,9 +24,9 @@ import static dev.kdstream.contracts.metrics.MetricNames.SERVICE;
 import static dev.kdstream.contracts.metrics.MetricNames.STAGE;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER;
 import static dev.kdstream.contracts.metrics.MetricNames.VERSION;
-import static dev.kdstream.dashboard.panel.Prometheus.counter;
-import static dev.kdstream.dashboard.panel.Prometheus.gauge;
-import static dev.kdstream.dashboard.panel.Prometheus.timer;
+import static dev.kdstream.dashboard.panel.PrometheusNames.counter;
+import static dev.kdstream.dashboard.panel.PrometheusNames.gauge;
+import static dev.kdstream.dashboard.panel.PrometheusNames.timer;
 
 import java.util.List;
 
@@ -72,7 +72,7 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                 Tile.of("predictions", "Predictions/s", Unit.PER_SECOND,
                         Query.rate(counter(RECORDS), "predicted", STAGE, PREDICTED), null),
                 Tile.of("serving", "Serving student version", Unit.NUMBER,
-                        Query.gauge(gauge(MODEL_VERSION), "serving", STAGE, "serving"), null),
+                        Query.gauge(gauge(MODEL_VERSION), "serving", STAGE, "serving").max(), null),
                 Tile.named("ensemble", "Ensemble version", Query.gauge(gauge(ENSEMBLE), "{version}").by(VERSION)),
                 Tile.of("dead-letters", "Dead letters", Unit.RECORDS,
                         Query.gauge(counter(DEAD_LETTERS), "all"), null)),
@@ -83,7 +83,8 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                         + "is on the records chart)", Unit.PERCENT,
                         List.of(Query.gauge(accuracy, "{model}", EVAL, HOLDOUT).by(MODEL)), null, true, null),
                 new Panel("recovered", "Knowledge recovered", "(distilled - baseline) / (ensemble - baseline), "
-                        + "shaded: the holdout's 95 % interval; a gap where it is undefined", Unit.PERCENT, List.of(
+                        + "with the holdout's 95 % interval (shaded on the page, dashed in reports); a gap where it is "
+                        + "undefined", Unit.PERCENT, List.of(
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED), "{eval}").by(EVAL),
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED_LOWER), "holdout 95% low", EVAL, HOLDOUT),
                         Query.gauge(gauge(KNOWLEDGE_RECOVERED_UPPER), "holdout 95% high", EVAL, HOLDOUT)),
@@ -92,9 +93,11 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                         List.of(Query.gauge(gauge(AGREEMENT), "agreement")), null, true, null),
                 new Panel("kl", "KL(ensemble || student) at T", ROLLING, Unit.NUMBER,
                         List.of(Query.gauge(gauge(KL_TO_TEACHER), "KL")), null, true, null),
-                new Panel("records", "Records the figures rest on", "", Unit.RECORDS,
+                new Panel("records", "Records the figures rest on", "labelled records in each evaluation: the "
+                        + "rolling windows' fill, and all scored since the trainer started (cumulative)", Unit.RECORDS,
                         List.of(Query.gauge(evaluated, "{eval}").by(EVAL)), null, false, null),
-                new Panel(TRAINED_PANEL, "Records trained", "since the trainer first started, across restarts",
+                new Panel(TRAINED_PANEL, "Records trained", "by this trainer process (holdout records are scored, never "
+                        + "trained on)",
                         Unit.RECORDS, List.of(Query.gauge(counter(RECORDS_TRAINED), "{model}").by(MODEL)), null, false, null),
                 new Panel("throughput", "Events/s per stage", "between two scrapes", Unit.PER_SECOND, List.of(
                         Query.rate(counter(RECORDS), "{service} {stage}").by(SERVICE, STAGE),
@@ -111,7 +114,8 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                                 .whileIncreasing(timer(PREDICTION_LATENCY) + "_count")), null, false, null),
                 new Panel("dead-letters", "Dead letters/s by reason", "between two scrapes", Unit.PER_SECOND,
                         List.of(Query.rate(counter(DEAD_LETTERS), "{service} {reason}").by(SERVICE, REASON)), null, false, null),
-                new Panel("versions", "Student model version", "", Unit.NUMBER,
-                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE)), null, false, null)));
+                new Panel("versions", "Student model version", "the newest checkpoint written (training) and "
+                        + "answered with (serving), the highest of any instance", Unit.NUMBER,
+                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE).max()), null, false, null)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kdstream.dashboard.panel;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,25 +9,33 @@ import java.util.TreeMap;
 import dev.kdstream.dashboard.scrape.Sample;
 
 /**
- * One line (or one line per label value) of a panel: the samples of a metric whose labels match,
- * summed per value of the {@code by} labels (Prometheus's {@code sum by}), read as a gauge, as a
- * counter's increase per second between two scrapes, or as a timer's mean over that increase.
+ * One line (or one line per label value) of a panel: the series of a metric whose labels match,
+ * grouped by the values of the {@code by} labels (Prometheus's {@code sum by}), read as a gauge,
+ * as a counter's increase per second between two scrapes, or as a timer's mean over that increase.
+ * As in Prometheus, increases are taken per series and then summed: a counter that restarts (a
+ * service restarted) counts from 0, and a series missing from one scrape adds nothing instead of
+ * its whole count at the next.
  *
  * @param legend the line's name; {@code {label}} is replaced with the line's value of that label
+ * @param maximum a gauge's series are combined by their maximum (a version), not their sum
  * @param whileIncreasing a counter: the gauge is shown only while it increases (a latency quantile
  *                        of a window with no event in it is not a latency), or null
  */
 public record Query(Kind kind, String metric, Map<String, String> match, List<String> by, String legend,
-                    String whileIncreasing) {
+                    boolean maximum, String whileIncreasing) {
 
-    /** How a line's value is made from the raw sums of two consecutive scrapes. */
+    /** How a line's value is made from two consecutive scrapes. */
     public enum Kind {
-        /** The sum now. */
+        /** The series' values now, summed (or their maximum). */
         GAUGE,
-        /** (sum now - sum before) / seconds between; undefined across a counter reset. */
+        /** The series' increases per second since the scrape before, summed. */
         RATE,
         /** Of a timer {@code metric}: increase of {@code metric_sum} / increase of {@code metric_count}. */
         MEAN_OF_INCREASE
+    }
+
+    /** One line at one scrape: per series (its labels), the values the query reads. */
+    public record Reading(Map<String, double[]> series, Map<String, Double> activity) {
     }
 
     public Query {
@@ -35,75 +44,125 @@ public record Query(Kind kind, String metric, Map<String, String> match, List<St
     }
 
     public static Query gauge(final String metric, final String legend, final String... match) {
-        return new Query(Kind.GAUGE, metric, pairs(match), List.of(), legend, null);
+        return new Query(Kind.GAUGE, metric, pairs(match), List.of(), legend, false, null);
     }
 
     public static Query rate(final String metric, final String legend, final String... match) {
-        return new Query(Kind.RATE, metric, pairs(match), List.of(), legend, null);
+        return new Query(Kind.RATE, metric, pairs(match), List.of(), legend, false, null);
     }
 
     public static Query meanOfIncrease(final String timer, final String legend, final String... match) {
-        return new Query(Kind.MEAN_OF_INCREASE, timer, pairs(match), List.of(), legend, null);
+        return new Query(Kind.MEAN_OF_INCREASE, timer, pairs(match), List.of(), legend, false, null);
     }
 
     /** One line per combination of these labels' values. */
     public Query by(final String... labels) {
-        return new Query(kind, metric, match, List.of(labels), legend, whileIncreasing);
+        return new Query(kind, metric, match, List.of(labels), legend, maximum, whileIncreasing);
+    }
+
+    /** A gauge whose series combine by their maximum: replicas at version 5 are at version 5, not 10. */
+    public Query max() {
+        return new Query(kind, metric, match, by, legend, true, whileIncreasing);
     }
 
     public Query whileIncreasing(final String counter) {
-        return new Query(kind, metric, match, by, legend, counter);
+        return new Query(kind, metric, match, by, legend, maximum, counter);
     }
 
-    /**
-     * The raw sums this query needs from one scrape, per line: [value] for a gauge or a rate,
-     * [sum, count] for a mean; a gauge with {@code whileIncreasing} adds the counter's total.
-     */
-    public Map<String, double[]> raw(final List<Sample> samples) {
-        final Map<String, double[]> lines = new TreeMap<>();
-        final String first = kind == Kind.MEAN_OF_INCREASE ? metric + "_sum" : metric;
-        final int width = kind == Kind.MEAN_OF_INCREASE || whileIncreasing != null ? 2 : 1;
-        double activity = 0;
-        for (final Sample s : samples) {
-            if (whileIncreasing != null && s.name().equals(whileIncreasing)) {
-                activity += s.value();
-            }
-            final int slot = s.name().equals(first) ? 0
-                    : kind == Kind.MEAN_OF_INCREASE && s.name().equals(metric + "_count") ? 1 : -1;
-            if (slot < 0 || !matches(s)) {
-                continue;
-            }
-            lines.computeIfAbsent(name(s), k -> new double[width])[slot] += s.value();
-        }
+    /** This query's lines in one scrape, by legend; a line no series matched is absent. */
+    public Map<String, Reading> read(final Map<String, List<Sample>> samplesByName) {
+        final Map<String, Double> activity = new HashMap<>();
         if (whileIncreasing != null) {
-            for (final double[] line : lines.values()) {
-                line[1] = activity;
+            for (final Sample s : samplesByName.getOrDefault(whileIncreasing, List.of())) {
+                activity.merge(s.labels().toString(), s.value(), Double::sum);
             }
         }
-        return lines;
+        final Map<String, Map<String, double[]>> lines = new TreeMap<>();
+        if (kind == Kind.MEAN_OF_INCREASE) {
+            collect(samplesByName.getOrDefault(metric + "_sum", List.of()), 0, 2, lines);
+            collect(samplesByName.getOrDefault(metric + "_count", List.of()), 1, 2, lines);
+        } else {
+            collect(samplesByName.getOrDefault(metric, List.of()), 0, 1, lines);
+        }
+        final Map<String, Reading> readings = new TreeMap<>();
+        lines.forEach((name, series) -> readings.put(name, new Reading(series, activity)));
+        return readings;
     }
 
     /**
-     * A line's value from its raw sums now and at the scrape before ({@code before} null at the
-     * first), {@code seconds} apart; NaN where there is no value to show.
+     * A line's value from its reading now and at the scrape before ({@code before} null when the
+     * line was absent there), {@code seconds} apart; NaN where there is no value to show.
      */
-    public double value(final double[] now, final double[] before, final double seconds) {
+    public double value(final Reading now, final Reading before, final double seconds) {
         switch (kind) {
             case GAUGE:
-                if (whileIncreasing != null && (before == null || !(now[1] > before[1]))) {
+                if (whileIncreasing != null && (before == null || !(increase(now.activity(), before.activity()) > 0))) {
                     return Double.NaN;
                 }
-                return now[0];
+                double combined = maximum ? Double.NEGATIVE_INFINITY : 0;
+                for (final double[] v : now.series().values()) {
+                    combined = maximum ? Math.max(combined, v[0]) : combined + v[0];
+                }
+                return combined;
             case RATE:
-                return before == null || now[0] < before[0] || seconds <= 0 ? Double.NaN
-                        : (now[0] - before[0]) / seconds;
-            case MEAN_OF_INCREASE:
-                if (before == null || !(now[1] > before[1]) || now[0] < before[0]) {
+                if (before == null || seconds <= 0) {
                     return Double.NaN;
                 }
-                return (now[0] - before[0]) / (now[1] - before[1]);
+                final double[] rate = increases(now, before);
+                return rate == null ? Double.NaN : rate[0] / seconds;
+            case MEAN_OF_INCREASE:
+                if (before == null) {
+                    return Double.NaN;
+                }
+                final double[] mean = increases(now, before);
+                return mean == null || !(mean[1] > 0) ? Double.NaN : mean[0] / mean[1];
             default:
                 throw new IllegalStateException(kind.name());
+        }
+    }
+
+    /** Per value slot, the series' increases summed over the series present at both scrapes; null if none was. */
+    private static double[] increases(final Reading now, final Reading before) {
+        double[] sum = null;
+        for (final Map.Entry<String, double[]> s : now.series().entrySet()) {
+            final double[] b = before.series().get(s.getKey());
+            if (b == null) {
+                continue;
+            }
+            final double[] n = s.getValue();
+            if (sum == null) {
+                sum = new double[n.length];
+            }
+            for (int i = 0; i < n.length; i++) {
+                sum[i] += increase(n[i], b[i]);
+            }
+        }
+        return sum;
+    }
+
+    private static double increase(final Map<String, Double> now, final Map<String, Double> before) {
+        double sum = 0;
+        for (final Map.Entry<String, Double> s : now.entrySet()) {
+            final Double b = before.get(s.getKey());
+            if (b != null) {
+                sum += increase(s.getValue(), b);
+            }
+        }
+        return sum;
+    }
+
+    /** A counter's increase; one lower than before restarted from 0 (Prometheus's rule). */
+    static double increase(final double now, final double before) {
+        return now >= before ? now - before : now;
+    }
+
+    private void collect(final List<Sample> samples, final int slot, final int width,
+                         final Map<String, Map<String, double[]>> lines) {
+        for (final Sample s : samples) {
+            if (matches(s)) {
+                lines.computeIfAbsent(name(s), k -> new HashMap<>())
+                        .computeIfAbsent(s.labels().toString(), k -> new double[width])[slot] = s.value();
+            }
         }
     }
 

@@ -19,7 +19,8 @@ public enum Unit {
         }
         return switch (this) {
             case PERCENT -> String.format(Locale.ROOT, "%.2f %%", 100 * v);
-            case PER_SECOND -> String.format(Locale.ROOT, "%,d/s", Math.round(v));
+            case PER_SECOND -> Math.abs(v) < 10 && v != Math.rint(v) ? String.format(Locale.ROOT, "%.1f/s", v)
+                    : String.format(Locale.ROOT, "%,d/s", Math.round(v));
             case RECORDS -> String.format(Locale.ROOT, "%,d", Math.round(v));
             case SECONDS -> v < 1 ? String.format(Locale.ROOT, "%.1f ms", 1000 * v)
                     : String.format(Locale.ROOT, "%.2f s", v);

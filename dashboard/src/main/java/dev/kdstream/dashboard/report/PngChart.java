@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,10 +69,10 @@ public final class PngChart {
         int i = 0;
         Color first = null;
         for (final ChartSpec.Line line : spec.lines()) {
-            if (line.definedPoints() == 0) {
+            final double[][] points = clipped(definedX(line), spec.range());
+            if (Arrays.stream(points[1]).noneMatch(Double::isFinite)) {
                 continue;
             }
-            final double[][] points = clipped(definedX(line), spec.range());
             final XYSeries series = chart.addSeries(line.name(), points[0], points[1]);
             series.setMarker(SeriesMarkers.NONE);
             // an interval's ends in the colour of the figure they bound, the chart's first line
@@ -106,12 +107,15 @@ public final class PngChart {
         return points;
     }
 
-    /** Values outside the axis's range drawn at its edge (XChart would draw them off the plot). */
+    /**
+     * Values outside the axis's range left out, a gap: XChart would draw them off the plot, and at
+     * the edge they would read as values.
+     */
     private static double[][] clipped(final double[][] points, final Panel.Range range) {
         if (range != null) {
             for (int i = 0; i < points[1].length; i++) {
-                if (Double.isFinite(points[1][i])) {
-                    points[1][i] = Math.max(range.min(), Math.min(range.max(), points[1][i]));
+                if (points[1][i] < range.min() || points[1][i] > range.max()) {
+                    points[1][i] = Double.NaN;
                 }
             }
         }

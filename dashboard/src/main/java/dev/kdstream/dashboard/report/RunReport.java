@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.dashboard.panel.Layout;
 import dev.kdstream.dashboard.panel.Panel;
+import dev.kdstream.dashboard.panel.Query;
 import dev.kdstream.dashboard.panel.Tile;
 import dev.kdstream.dashboard.series.Tick;
 
@@ -51,15 +52,20 @@ public final class RunReport {
         return charts;
     }
 
-    /** The tiles' newest defined figures, as the page prints them. */
+    /**
+     * The tiles' figures at the end of the run (the newest tick that has them), as the page prints
+     * them; a rate's tile is left out: at the end of a run it is the rate of a stream that has stopped.
+     */
     public static Map<String, String> figures(final Layout layout, final List<Tick> ticks) {
         final Map<String, String> figures = new LinkedHashMap<>();
         for (final Tile tile : layout.tiles()) {
-            final TreeSet<String> keys = keys(ticks, tile.key(""));
-            if (keys.isEmpty()) {
+            if (tile.query().kind() == Query.Kind.RATE) {
                 continue;
             }
-            final String key = keys.last();
+            final String key = newestKey(ticks, tile.key(""));
+            if (key == null) {
+                continue;
+            }
             if (tile.named()) {
                 figures.put(tile.title(), key.substring(tile.key("").length()));
                 continue;
@@ -82,6 +88,18 @@ public final class RunReport {
             figures.put(tile.title(), text.toString());
         }
         return figures;
+    }
+
+    /** A key with this prefix in the newest tick that has one (the current version, not the alphabetically last). */
+    private static String newestKey(final List<Tick> ticks, final String prefix) {
+        for (int i = ticks.size() - 1; i >= 0; i--) {
+            for (final String k : new TreeSet<>(ticks.get(i).values().keySet())) {
+                if (k.startsWith(prefix)) {
+                    return k;
+                }
+            }
+        }
+        return null;
     }
 
     /** The value of {@code key} at the newest tick that has the key (NaN: undefined there). */

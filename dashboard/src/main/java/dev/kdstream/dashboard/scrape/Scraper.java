@@ -1,12 +1,15 @@
 package dev.kdstream.dashboard.scrape;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads every source's {@code /metrics} once per call, as Prometheus would. A source that does
@@ -40,9 +43,11 @@ public final class Scraper {
         final List<Sample> samples = new ArrayList<>();
         final List<SourceState> states = new ArrayList<>();
         for (final MetricsSource source : sources) {
+            final CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(source.url())
+                    .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
             try {
-                final HttpResponse<String> response = http.send(HttpRequest.newBuilder(source.url()).timeout(TIMEOUT)
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                // the request's own timeout ends at the response headers: a body that stalls is cut here
+                final HttpResponse<String> response = call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (response.statusCode() != 200) {
                     states.add(new SourceState(source, false, "HTTP " + response.statusCode(), 0));
                     continue;
@@ -50,9 +55,13 @@ public final class Scraper {
                 final PrometheusText.Parsed parsed = PrometheusText.parse(response.body());
                 samples.addAll(parsed.samples());
                 states.add(new SourceState(source, true, "", parsed.unreadableLines()));
-            } catch (IOException e) {
-                states.add(new SourceState(source, false, e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), 0));
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                states.add(new SourceState(source, false, "no answer within " + TIMEOUT.toSeconds() + " s", 0));
+            } catch (ExecutionException e) {
+                final Throwable cause = e.getCause();
+                states.add(new SourceState(source, false, cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), 0));
             }
         }
         return new Scrape(samples, states);

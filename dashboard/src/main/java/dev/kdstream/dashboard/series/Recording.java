@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 import dev.kdstream.dashboard.panel.Layout;
@@ -20,11 +21,13 @@ import dev.kdstream.dashboard.scrape.Sample;
  */
 public final class Recording {
 
+    /** Tells one recording's ticks from another's: a page open across a restart starts over. */
+    private final String id = UUID.randomUUID().toString();
     private final Layout layout;
     private final int capacity;
     private final ArrayDeque<Tick> ticks = new ArrayDeque<>();
-    /** Per series key, the raw sums of the scrape before and when it was taken. */
-    private Map<String, double[]> previous = Map.of();
+    /** Per series key, its reading at the scrape before, and when that was taken. */
+    private Map<String, Query.Reading> previous = Map.of();
     private long previousMillis;
     private long seq;
 
@@ -36,29 +39,37 @@ public final class Recording {
         this.capacity = capacity;
     }
 
+    public String id() {
+        return id;
+    }
+
     public Layout layout() {
         return layout;
     }
 
     /** Adds the tick of a scrape taken at {@code millis}, and returns it. */
     public synchronized Tick add(final long millis, final List<Sample> samples) {
-        final Map<String, double[]> raw = new HashMap<>();
+        final Map<String, List<Sample>> byName = new HashMap<>();
+        for (final Sample s : samples) {
+            byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
+        }
+        final Map<String, Query.Reading> readings = new HashMap<>();
         final Map<String, Double> values = new HashMap<>();
         final double seconds = (millis - previousMillis) / 1000.0;
         for (final Tile tile : layout.tiles()) {
-            evaluate(tile.query(), tile::key, samples, seconds, raw, values);
+            evaluate(tile.query(), tile::key, byName, seconds, readings, values);
             for (final Query extra : new Query[] {tile.detail(), tile.lower(), tile.upper()}) {
                 if (extra != null) {
-                    evaluate(extra, tile::extraKey, samples, seconds, raw, values);
+                    evaluate(extra, tile::extraKey, byName, seconds, readings, values);
                 }
             }
         }
         for (final Panel panel : layout.panels()) {
             for (final Query query : panel.queries()) {
-                evaluate(query, panel::key, samples, seconds, raw, values);
+                evaluate(query, panel::key, byName, seconds, readings, values);
             }
         }
-        previous = raw;
+        previous = readings;
         previousMillis = millis;
         final Tick tick = new Tick(++seq, millis, values);
         ticks.addLast(tick);
@@ -80,11 +91,11 @@ public final class Recording {
     }
 
     private void evaluate(final Query query, final Function<String, String> keyOf,
-                          final List<Sample> samples, final double seconds, final Map<String, double[]> raw,
-                          final Map<String, Double> values) {
-        for (final Map.Entry<String, double[]> line : query.raw(samples).entrySet()) {
+                          final Map<String, List<Sample>> byName, final double seconds,
+                          final Map<String, Query.Reading> readings, final Map<String, Double> values) {
+        for (final Map.Entry<String, Query.Reading> line : query.read(byName).entrySet()) {
             final String key = keyOf.apply(line.getKey());
-            raw.put(key, line.getValue());
+            readings.put(key, line.getValue());
             values.put(key, query.value(line.getValue(), previous.get(key), seconds));
         }
     }

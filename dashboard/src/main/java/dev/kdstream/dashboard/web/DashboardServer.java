@@ -2,23 +2,22 @@ package dev.kdstream.dashboard.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.metrics.HttpEndpoint;
 import dev.kdstream.dashboard.panel.Layout;
 import dev.kdstream.dashboard.panel.Panel;
 import dev.kdstream.dashboard.panel.Tile;
@@ -28,9 +27,9 @@ import dev.kdstream.dashboard.series.RunFile;
 import dev.kdstream.dashboard.series.Tick;
 
 /**
- * The page and its data, on the JDK's HTTP server (the services' {@code /metrics} use it too: a
- * page, a few static files and two JSON answers need no framework). The page polls
- * {@code /api/ticks?after=SEQ} once a second; everything it draws comes from there.
+ * The page and its data, on the JDK's HTTP server as {@link HttpEndpoint} runs it for the services'
+ * {@code /metrics} too (a page, a few static files and two JSON answers need no framework). The
+ * page polls {@code /api/ticks?after=SEQ} once a second; everything it draws comes from there.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -43,12 +42,13 @@ public final class DashboardServer implements AutoCloseable {
             "/vendor/uPlot.min.css", "vendor/uPlot.min.css",
             "/vendor/uPlot.LICENSE", "vendor/uPlot.LICENSE");
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** Workers: the page's poll and a reload at once, with room for a stalled client. */
+    private static final int WORKERS = 3;
 
-    private DashboardServer(final HttpServer server, final ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private final HttpEndpoint endpoint;
+
+    private DashboardServer(final HttpEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     /**
@@ -56,43 +56,35 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(final InetSocketAddress address, final Recording recording,
                                         final Supplier<List<SourceState>> states) {
-        final HttpServer server;
+        final byte[] layout = json(layoutJson(recording.layout()));
+        final Map<String, HttpHandler> contexts = Map.of(
+                "/api/layout", exchange -> respond(exchange, 200, "application/json", layout),
+                "/api/ticks", exchange -> respond(exchange, 200, "application/json",
+                        json(ticksJson(recording.id(), recording.after(after(exchange.getRequestURI())),
+                                states.get()))),
+                "/", exchange -> {
+                    final String file = FILES.get(exchange.getRequestURI().getPath());
+                    if (file == null) {
+                        respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        respond(exchange, 200, contentType(file), resource(file));
+                    }
+                });
         try {
-            server = HttpServer.create(address, 0);
+            return new DashboardServer(HttpEndpoint.start(address, "kd-dashboard-http", WORKERS, contexts));
         } catch (IOException e) {
             throw new EnvironmentException("cannot serve the dashboard on " + address + " (" + e.getMessage()
-                    + "): is the port in use? Choose another with --dashboard-port", e);
+                    + "): is the port in use? Choose another with --dashboard-port (./kd stack) or --port", e);
         }
-        final byte[] layout = json(layoutJson(recording.layout()));
-        server.createContext("/api/layout", exchange -> respond(exchange, 200, "application/json", layout));
-        server.createContext("/api/ticks", exchange -> respond(exchange, 200, "application/json",
-                json(ticksJson(recording.after(after(exchange.getRequestURI())), states.get()))));
-        server.createContext("/", exchange -> {
-            final String file = FILES.get(exchange.getRequestURI().getPath());
-            if (file == null) {
-                respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes());
-                return;
-            }
-            respond(exchange, 200, contentType(file), resource(file));
-        });
-        final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            final Thread t = new Thread(r, "kd-dashboard-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.start();
-        return new DashboardServer(server, executor);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return endpoint.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        endpoint.close();
     }
 
     static Map<String, Object> layoutJson(final Layout layout) {
@@ -125,7 +117,7 @@ public final class DashboardServer implements AutoCloseable {
         return Map.of("tiles", tiles, "panels", panels);
     }
 
-    static Map<String, Object> ticksJson(final List<Tick> ticks, final List<SourceState> states) {
+    static Map<String, Object> ticksJson(final String run, final List<Tick> ticks, final List<SourceState> states) {
         final List<Object> sources = new ArrayList<>();
         for (final SourceState s : states) {
             final Map<String, Object> source = new LinkedHashMap<>();
@@ -135,7 +127,7 @@ public final class DashboardServer implements AutoCloseable {
             source.put("error", s.error());
             sources.add(source);
         }
-        return Map.of("ticks", ticks.stream().map(RunFile::toJson).toList(), "sources", sources);
+        return Map.of("run", run, "ticks", ticks.stream().map(RunFile::toJson).toList(), "sources", sources);
     }
 
     /** The {@code after} query parameter, 0 when absent or not a number. */
@@ -189,13 +181,24 @@ public final class DashboardServer implements AutoCloseable {
 
     private static void respond(final HttpExchange exchange, final int status, final String type, final byte[] body)
             throws IOException {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        if (!localHost(exchange.getRequestHeaders().getFirst("Host"))) {
+            // a page elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding) reads nothing
+            HttpEndpoint.respond(exchange, 403, "text/plain; charset=utf-8",
+                    "the dashboard answers requests for localhost only\n".getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        // the page polls: never a cached answer
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        HttpEndpoint.respond(exchange, status, type, body);
+    }
+
+    /** Whether a request's Host names this machine's loopback: localhost, 127.0.0.1 or [::1], any port. */
+    static boolean localHost(final String host) {
+        if (host == null) {
+            return false;
+        }
+        final String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equals("127.0.0.1") || name.equals("[::1]");
     }
 }

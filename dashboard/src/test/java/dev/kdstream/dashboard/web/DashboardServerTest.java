@@ -50,6 +50,19 @@ class DashboardServerTest {
             assertThat(get(server, "/../pom.xml").statusCode()).isEqualTo(404);
             assertThat(get(server, "/dashboard/app.js").statusCode()).isEqualTo(404);
             assertThat(Json.MAPPER.readTree(get(server, "/api/ticks?after=junk").body()).get("ticks")).hasSize(3);
+            assertThat(Json.MAPPER.readTree(get(server, "/api/ticks").body()).get("run").asText())
+                    .isEqualTo(recording.id());
         }
+    }
+
+    @Test
+    void answersRequestsForLocalhostOnly() {
+        assertThat(DashboardServer.localHost("localhost:9400")).isTrue();
+        assertThat(DashboardServer.localHost("127.0.0.1:9400")).isTrue();
+        assertThat(DashboardServer.localHost("[::1]:9400")).isTrue();
+        assertThat(DashboardServer.localHost("LOCALHOST")).isTrue();
+        assertThat(DashboardServer.localHost("evil.example:9400")).as("a rebound name").isFalse();
+        assertThat(DashboardServer.localHost("localhost.evil.example")).isFalse();
+        assertThat(DashboardServer.localHost(null)).isFalse();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.dashboard.Dashboard;
 import dev.kdstream.dashboard.scrape.MetricsSource;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
                     + "accuracies, knowledge recovered with its interval, agreement and KL, dead letters, latency. "
                     + "It reads the services' /metrics once a second (as Prometheus would), so it works for "
                     + "services in other processes and containers; './kd stack' serves the same page itself.",
-            "Each run's figures are also appended to a recording that './kd report' turns into charts."},
+            "With --record it also writes every scrape's figures to a recording that './kd report' turns into "
+                    + "charts."},
         footer = {"", "Examples:",
             "  ./kd dashboard",
             "  ./kd dashboard --metrics teacher=http://localhost:9401/metrics --metrics student=http://localhost:9402/metrics",
@@ -45,7 +47,8 @@ public final class DashboardCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--record", paramLabel = "FILE",
-            description = "Append the figures to this recording for './kd report' (default: none).")
+            description = "Write the figures to this recording for './kd report', replacing a file there "
+                    + "(default: none).")
     Path record;
 
     @Override
@@ -57,6 +60,17 @@ public final class DashboardCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
         }
         final PrintWriter out = spec.commandLine().getOut();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C: let the main thread take its last scrape and close the recording before the JVM halts
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kd-dashboard-shutdown"));
         try (Dashboard dashboard = Dashboard.start(sources, new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 port), record)) {
             out.println("dashboard: " + dashboard.url() + "  (reading " + sources.stream()
@@ -66,9 +80,9 @@ public final class DashboardCommand implements Callable<Integer> {
             }
             out.println("Ctrl-C stops it.");
             out.flush();
-            final CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kd-dashboard-shutdown"));
             stopped.await();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }

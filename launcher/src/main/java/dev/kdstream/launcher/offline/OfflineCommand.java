@@ -61,7 +61,8 @@ public final class OfflineCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "DIR",
             description = "Also score both students on the test split after every epoch and write the learning "
-                    + "curves here: PNG charts and one self-contained report.html.")
+                    + "curves here: PNG charts and one self-contained report.html (the students' timings then "
+                    + "include the scoring).")
     Path plot;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")

@@ -77,9 +77,9 @@ public final class OfflineExperiment {
         final INDArray xTrain = Nd4j.createFromArray(x);
         final float[][] xTestRows = scaler.transform(test.features());
         final INDArray xTest = Nd4j.createFromArray(xTestRows);
-        final INDArray ensembleTest = ensemble.logits(xTest);
         final INDArray soft = ensemble.softTargets(ensemble.logits(xTrain));
         final long softDone = System.nanoTime();
+        final INDArray ensembleTest = ensemble.logits(xTest);
 
         final StudentModel distilled = StudentModel.create(StudentManifest.DISTILLED, train.width(),
                 train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 101);

@@ -36,6 +36,8 @@ public final class Pipeline implements AutoCloseable {
     private final ServiceMetrics teacherMetrics = new ServiceMetrics("teacher");
     private final ServiceMetrics studentMetrics = new ServiceMetrics("student");
     private final TeacherService teacher;
+    /** What the trainers replaced by {@link #restartTrainer} trained on, so that {@link #trained} never goes back. */
+    private volatile long trainedByEarlierTrainers;
     private final ServingService server;
     private final MetricsServer studentEndpoint;
     private volatile TrainerService trainer;
@@ -87,6 +89,7 @@ public final class Pipeline implements AutoCloseable {
     /** Stops the trainer and starts a new one, which resumes from its newest checkpoint. */
     public void restartTrainer() {
         trainer.close();
+        trainedByEarlierTrainers += trainer.status().recordsTrainedHere();
         trainer = TrainerService.start(trainerConfig, studentMetrics, ensemble.manifest());
     }
 
@@ -134,11 +137,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Records the current trainer has trained on in this process: the ones its checkpoint counts from
-     * before are not counted, like the teacher's and server's counters, which start at 0 in each process.
+     * Records the trainers of this pipeline have trained on: not the ones a checkpoint counts from an
+     * earlier process, like the teacher's and server's counters, which start at 0 in each process.
      */
     public long trained() {
-        return trainer.status().recordsTrainedHere();
+        return trainedByEarlierTrainers + trainer.status().recordsTrainedHere();
     }
 
     /**

@@ -162,7 +162,6 @@ public final class StackCommand implements Callable<Integer> {
 
         out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
         out.flush();
-        StackDashboard dashboard = null;
         final BrokerSecurity security = secure ? SecureCluster.credentials(dataDir.resolve("secure"), false,
                 List.of()) : null;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("localhost", "localhost", port, brokerDir,
@@ -196,32 +195,32 @@ public final class StackCommand implements Callable<Integer> {
                 final String producerUrl = "http://localhost:" + producerEndpoint.port() + "/metrics";
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
                         + pipeline.studentMetricsUrl() + "   producer " + producerUrl);
-                dashboard = noDashboard ? null : startDashboard(pipeline, producerUrl, out);
-                final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
-                        StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
-                out.println("streaming: " + stream.describe());
-                out.flush();
-                final long streamStart = System.nanoTime();
-                final ProducerService producer = ProducerService.start(
-                        SecureCluster.as(broker, ServiceAcls.PRODUCER, config), stream, rate, producerMetrics, null);
-                final StackStatus status = new StackStatus(pipeline, producer, stream.size());
-                final boolean finished = status.runUntilDone(out, durationSeconds);
-                final ProduceSummary produced = producer.awaitCompletion();
-                producer.close();
-                StackSummary.print(out, status, produced, ensemble, (System.nanoTime() - start) / 1e9,
-                        (System.nanoTime() - streamStart) / 1e9, finished);
-                if (dashboard != null) {
-                    out.println("report:    ./kd report " + dashboard.recording()
-                            + "   (the learning curves as PNG charts and one HTML page)");
+                // an inner try: the page closes before the services, its last scrape still finding them up
+                try (Dashboard dashboard = noDashboard ? null : startDashboard(pipeline, producerUrl, out)) {
+                    final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
+                            StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
+                    out.println("streaming: " + stream.describe());
+                    out.flush();
+                    final long streamStart = System.nanoTime();
+                    final ProducerService producer = ProducerService.start(
+                            SecureCluster.as(broker, ServiceAcls.PRODUCER, config), stream, rate, producerMetrics,
+                            null);
+                    final StackStatus status = new StackStatus(pipeline, producer, stream.size());
+                    final boolean finished = status.runUntilDone(out, durationSeconds);
+                    final ProduceSummary produced = producer.awaitCompletion();
+                    producer.close();
+                    StackSummary.print(out, status, produced, ensemble, (System.nanoTime() - start) / 1e9,
+                            (System.nanoTime() - streamStart) / 1e9, finished);
+                    if (dashboard != null) {
+                        out.println("report:    ./kd report " + dashboard.recordFile()
+                                + "   (the learning curves as PNG charts and one HTML page)");
+                    }
+                    if (exit) {
+                        return produced.successful() ? 0 : 1;
+                    }
+                    waitForCtrlC(out, broker.bootstrapServers(), config, clientFiles);
                 }
-                if (exit) {
-                    return produced.successful() ? 0 : 1;
-                }
-                waitForCtrlC(out, broker.bootstrapServers(), config, clientFiles);
             } finally {
-                if (dashboard != null) {
-                    dashboard.close();
-                }
                 sweepers.forEach(HangingTransactionSweeper::close);
             }
         }
@@ -229,7 +228,7 @@ public final class StackCommand implements Callable<Integer> {
     }
 
     /** The live page, reading the services' /metrics, and the run's recording for {@code ./kd report}. */
-    private StackDashboard startDashboard(final Pipeline pipeline, final String producerUrl, final PrintWriter out) {
+    private Dashboard startDashboard(final Pipeline pipeline, final String producerUrl, final PrintWriter out) {
         final Path recording = runsDir(dataDir).resolve(RUN_NAME.format(Instant.now()) + ".jsonl");
         final Dashboard dashboard = Dashboard.start(List.of(
                         new MetricsSource("teacher", URI.create(pipeline.teacherMetricsUrl())),
@@ -237,15 +236,7 @@ public final class StackCommand implements Callable<Integer> {
                         new MetricsSource("producer", URI.create(producerUrl))),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), dashboardPort), recording);
         out.println("dashboard: " + dashboard.url() + "   (recording " + recording + ")");
-        return new StackDashboard(dashboard, recording);
-    }
-
-    /** The page and where it records. */
-    private record StackDashboard(Dashboard page, Path recording) implements AutoCloseable {
-        @Override
-        public void close() {
-            page.close();
-        }
+        return dashboard;
     }
 
     /** Where the stack records its runs under {@code dataDir}. */

@@ -46,10 +46,14 @@ final class StackStatus {
         return pipeline;
     }
 
-    /** Every record produced has been annotated, trained on and answered. */
+    /**
+     * Every record produced has been annotated, trained on and answered: each stage has taken as many
+     * and the trainer has nothing left to read (after a restart the stages also take what an earlier
+     * run left, so the counts alone could pass first).
+     */
     boolean drained() {
         final long acked = producer.acked();
-        return !producer.running() && pipeline.caughtUp(acked);
+        return !producer.running() && pipeline.caughtUp(acked) && pipeline.trainerLag() == 0;
     }
 
     /**

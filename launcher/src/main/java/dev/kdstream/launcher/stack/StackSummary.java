@@ -60,7 +60,7 @@ final class StackSummary {
                 teacherParams, teacherParams * hp.teacher().count(), studentParams,
                 (double) teacherParams * hp.teacher().count() / studentParams);
         final Pipeline.Counts counts = status.pipeline().counts();
-        out.println(records(produced.acked(), produced.failed(), counts, t.recordsTrained(), t.version()));
+        out.println(records(produced.acked(), produced.failed(), counts, t.recordsRestored(), t.version()));
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
                         + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
                 status.pipeline().predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
@@ -82,18 +82,19 @@ final class StackSummary {
      * this run produced; the trainer resumes its count from its checkpoint.
      */
     static String records(final long produced, final long failed, final Pipeline.Counts here,
-                          final long trainedSinceFirstStart, final long version) {
+                          final long restored, final long version) {
         final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "records: produced %,d (failed %d); this process annotated %,d, trained %,d, predicted %,d; student v%d",
                 produced, failed, here.annotated(), here.trained(), here.predicted(), version));
-        if (trainedSinceFirstStart > here.trained()) {
-            s.append(String.format(Locale.ROOT, "%n         the trainer resumed from a checkpoint: %,d trained since it "
-                    + "first started (it trains again on what came after that checkpoint)", trainedSinceFirstStart));
+        if (restored > 0) {
+            s.append(String.format(Locale.ROOT, "%n         the trainer resumed from a checkpoint of %,d records "
+                    + "(it trains again on what came after that checkpoint)", restored));
         }
         final long leftover = Math.max(here.annotated(), here.predicted()) - produced;
         if (leftover > 0) {
             s.append(String.format(Locale.ROOT, "%n         %,d more than this run produced: records an earlier run "
-                    + "left in the topics", leftover));
+                    + "left in the topics, or answered twice (the server answers at least once by default)",
+                    leftover));
         }
         return s.toString();
     }

@@ -50,10 +50,19 @@ class OfflinePlotTest {
         final ChartSpec recovered = charts.get(1);
         // epoch 2: gap 0.95 - 0.85 = 0.10, gain 0.915 - 0.85 = 0.065: 65 %
         assertThat(recovered.lines().get(0).y()[1]).isCloseTo(0.65, within(1e-12));
-        // epoch 1: the distilled trails the baseline, 0.6 - 0.6 = 0 of a 0.35 gap
+        // epoch 1: the distilled equals the baseline, 0.6 - 0.6 = 0 of a 0.35 gap
         assertThat(recovered.lines().get(0).y()[0]).isCloseTo(0.0, within(1e-12));
         assertThat(recovered.lines().get(1).dashed()).isTrue();
         assertThat(recovered.range()).isNotNull();
         assertThat(charts.get(2).lines().get(0).y()).containsExactly(0.9, 0.9);
+    }
+
+    @Test
+    void anEpochWhereTheEnsembleDoesNotBeatTheBaselineIsAGapNotAFigure() {
+        final List<ChartSpec> charts = OfflinePlot.charts(List.of(run(0, new int[] {150, 185}, new int[] {190, 180})));
+        final ChartSpec.Line recovered = charts.get(1).lines().get(0);
+        assertThat(recovered.y()[0]).as("gap 0.95 - 0.95").isNaN();
+        assertThat(recovered.y()[1]).isCloseTo(0.5, within(1e-12));
+        assertThat(charts.get(1).lines().get(1).y()[0]).as("no interval either").isNaN();
     }
 }

@@ -5,9 +5,9 @@ package dev.kdstream.dashboard.panel;
  * {@code _total}, timers in {@code _seconds}), so the layout names its metrics by
  * {@link dev.kdstream.contracts.metrics.MetricNames} and nowhere else.
  */
-public final class Prometheus {
+public final class PrometheusNames {
 
-    private Prometheus() {
+    private PrometheusNames() {
     }
 
     public static String gauge(final String meter) {
