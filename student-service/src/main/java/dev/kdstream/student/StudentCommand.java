@@ -100,7 +100,7 @@ public final class StudentCommand implements Callable<Integer> {
                 running.server = ServingService.start(config, metrics);
             }
             running.http = MetricsServer.start(config.metricsAddress(TrainerService.DEFAULT_METRICS_PORT),
-                    metrics.registry(), running::healthy);
+                    metrics, running::healthy);
         } catch (RuntimeException e) {
             running.close();
             throw e;

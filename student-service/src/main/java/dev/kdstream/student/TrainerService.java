@@ -55,7 +55,7 @@ public final class TrainerService implements Service {
 
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
         TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints()));
-        final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics.registry());
+        final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics);
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();
         LOG.info("trainer {} started: {} -> {}", config.get(ConfigKey.TRAINER_ID), config.topics().softTargets(),

@@ -108,7 +108,7 @@ public final class TeacherService implements Service {
                 TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
         try {
             final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
-                    metrics.registry(), streams::healthy);
+                    metrics, streams::healthy);
             return new TeacherService(streams, server, loaded.manifest(), ensured.created());
         } catch (RuntimeException e) {
             streams.close();

@@ -179,7 +179,7 @@ public final class ProduceCommand implements Callable<Integer> {
     private static MetricsServer metricsServer(final KdConfig config, final ServiceMetrics metrics,
                                                final BooleanSupplier healthy) {
         try {
-            return MetricsServer.start(config.metricsAddress(ProducerService.DEFAULT_METRICS_PORT), metrics.registry(),
+            return MetricsServer.start(config.metricsAddress(ProducerService.DEFAULT_METRICS_PORT), metrics,
                     healthy);
         } catch (EnvironmentException e) {
             throw new EnvironmentException(e.getMessage() + ", or run with --no-metrics", e);

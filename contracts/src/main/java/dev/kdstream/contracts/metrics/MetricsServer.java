@@ -6,8 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 
@@ -32,18 +31,25 @@ public final class MetricsServer implements AutoCloseable {
      * @param port    0 picks a free port (tests)
      * @param healthy answers /health: 200 "UP" or 503 "DOWN"
      */
-    public static MetricsServer start(final int port, final PrometheusMeterRegistry registry,
-                                      final BooleanSupplier healthy) {
-        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), registry, healthy);
+    public static MetricsServer start(final int port, final ServiceMetrics metrics, final BooleanSupplier healthy) {
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), metrics, healthy);
     }
 
-    /** @param address where to listen ({@link dev.kdstream.contracts.config.KdConfig#metricsAddress}) */
-    public static MetricsServer start(final InetSocketAddress address, final PrometheusMeterRegistry registry,
+    /**
+     * @param address where to listen ({@link dev.kdstream.contracts.config.KdConfig#metricsAddress})
+     * @param metrics scraped with {@link ServiceMetrics#scrape}, so its scrape hooks run
+     */
+    public static MetricsServer start(final InetSocketAddress address, final ServiceMetrics metrics,
                                       final BooleanSupplier healthy) {
+        return start(address, metrics::scrape, healthy);
+    }
+
+    private static MetricsServer start(final InetSocketAddress address, final Supplier<String> scrape,
+                                       final BooleanSupplier healthy) {
         try {
             return new MetricsServer(HttpEndpoint.start(address, "metrics-http", WORKERS, Map.of(
                     "/metrics", exchange -> HttpEndpoint.respond(exchange, 200,
-                            "text/plain; version=0.0.4; charset=utf-8", utf8(registry.scrape())),
+                            "text/plain; version=0.0.4; charset=utf-8", utf8(scrape.get())),
                     "/health", exchange -> {
                         final boolean up = healthy.getAsBoolean();
                         HttpEndpoint.respond(exchange, up ? 200 : 503, "application/json",

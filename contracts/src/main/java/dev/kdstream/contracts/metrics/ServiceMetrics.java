@@ -2,6 +2,7 @@ package dev.kdstream.contracts.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -23,6 +24,7 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Bound binders that hold resources, closed with the registry. */
     private final List<AutoCloseable> closeable = new ArrayList<>();
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
     public ServiceMetrics(final String service) {
         registry.config().commonTags(MetricNames.SERVICE, service);
@@ -45,6 +47,24 @@ public final class ServiceMetrics implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Runs {@code hook} at the start of every {@link #scrape}: for meters that must agree with one
+     * another (a binder takes one snapshot there that all its gauges read, so one scrape never mixes
+     * two snapshots).
+     *
+     * @return removes the hook
+     */
+    public AutoCloseable beforeEachScrape(final Runnable hook) {
+        beforeScrape.add(hook);
+        return () -> beforeScrape.remove(hook);
+    }
+
+    /** The Prometheus text of every meter, one scrape at a time, each after the {@link #beforeEachScrape} hooks. */
+    public synchronized String scrape() {
+        beforeScrape.forEach(Runnable::run);
+        return registry.scrape();
     }
 
     @Override

@@ -22,7 +22,7 @@ class MetricsServerTest {
     @Test
     void listensOnLoopbackOnlyUnlessGivenAnAddress() throws Exception {
         try (ServiceMetrics metrics = new ServiceMetrics("test");
-             MetricsServer server = MetricsServer.start(0, metrics.registry(), () -> true)) {
+             MetricsServer server = MetricsServer.start(0, metrics, () -> true)) {
             assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
         }
     }
@@ -31,7 +31,7 @@ class MetricsServerTest {
     void servesPrometheusTextAndHealth() throws Exception {
         final AtomicBoolean up = new AtomicBoolean(true);
         try (ServiceMetrics metrics = new ServiceMetrics("test");
-             MetricsServer server = MetricsServer.start(0, metrics.registry(), up::get)) {
+             MetricsServer server = MetricsServer.start(0, metrics, up::get)) {
             metrics.registry().counter(MetricNames.RECORDS, MetricNames.STAGE, "seen").increment(3);
             final HttpClient http = HttpClient.newHttpClient();
             final String base = "http://localhost:" + server.port();
@@ -55,7 +55,7 @@ class MetricsServerTest {
     void halfSentRequestsDoNotBlockHealth() throws Exception {
         final List<Socket> stalled = new ArrayList<>();
         try (ServiceMetrics metrics = new ServiceMetrics("test");
-             MetricsServer server = MetricsServer.start(0, metrics.registry(), () -> true)) {
+             MetricsServer server = MetricsServer.start(0, metrics, () -> true)) {
             // as many stalled clients as the pool has threads but one: the last thread answers
             for (int i = 0; i < MetricsServer.WORKERS - 1; i++) {
                 stalled.add(halfRequest(server.port()));
@@ -78,7 +78,7 @@ class MetricsServerTest {
     @Test
     void stalledRequestIsClosedAfterTheTimeLimit() throws Exception {
         try (ServiceMetrics metrics = new ServiceMetrics("test");
-             MetricsServer server = MetricsServer.start(0, metrics.registry(), () -> true);
+             MetricsServer server = MetricsServer.start(0, metrics, () -> true);
              Socket stalled = halfRequest(server.port())) {
             final long limitMillis = HttpEndpoint.MAX_REQUEST_SECONDS * 1000L;
             // the JDK's timer looks every second: the limit plus two

@@ -67,7 +67,7 @@ public final class Pipeline implements AutoCloseable {
         this.server = ServingService.start(configs.server().with(studentPortSetting), studentMetrics);
         // on metrics.bind, as each service's own endpoint is
         this.studentEndpoint = MetricsServer.start(trainerConfig.metricsAddress(studentPort),
-                studentMetrics.registry(), () -> trainer.healthy() && server.healthy());
+                studentMetrics, () -> trainer.healthy() && server.healthy());
     }
 
     /** With each service's default metrics port, 9401 (teacher) and 9402 (student), each service with its own config. */

@@ -191,7 +191,7 @@ public final class StackCommand implements Callable<Integer> {
                  ServiceMetrics producerMetrics = new ServiceMetrics("producer");
                  MetricsServer producerEndpoint = MetricsServer.start(new InetSocketAddress(
                          config.metricsBind(), ProducerService.DEFAULT_METRICS_PORT),
-                         producerMetrics.registry(), () -> true)) {
+                         producerMetrics, () -> true)) {
                 final String producerUrl = "http://localhost:" + producerEndpoint.port() + "/metrics";
                 out.println("metrics:   teacher " + pipeline.teacherMetricsUrl() + "   student "
                         + pipeline.studentMetricsUrl() + "   producer " + producerUrl);

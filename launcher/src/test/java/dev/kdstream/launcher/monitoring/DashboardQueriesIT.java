@@ -62,7 +62,7 @@ class DashboardQueriesIT {
                 "dashboards");
         try (Pipeline pipeline = PipelineFixture.start(config, PipelineFixture.ensemble(data));
              ServiceMetrics producerMetrics = new ServiceMetrics(ProducerService.SERVICE);
-             MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics.registry(), () -> true);
+             MetricsServer producerEndpoint = MetricsServer.start(0, producerMetrics, () -> true);
              ProducerService producer = ProducerService.start(config, endless(data), 200, producerMetrics, null)) {
             PipelineFixture.produceInvalid(config);
             final Map<String, Integer> ports = Map.of(

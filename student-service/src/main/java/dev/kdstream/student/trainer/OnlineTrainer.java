@@ -12,10 +12,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.checkpoint.CheckpointSchedule;
@@ -67,7 +67,7 @@ public final class OnlineTrainer implements Runnable {
     private String ensembleVersion;
 
     private OnlineTrainer(final KdConfig config, final TrainerSetup setup, final SoftTargetInput input,
-                          final CheckpointWriter writer, final TrainerStart start, final MeterRegistry registry) {
+                          final CheckpointWriter writer, final TrainerStart start, final ServiceMetrics registry) {
         this.trainerId = config.get(ConfigKey.TRAINER_ID);
         this.input = input;
         final int batch = config.getInt(ConfigKey.STUDENT_BATCH_SIZE);
@@ -88,7 +88,8 @@ public final class OnlineTrainer implements Runnable {
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
-        metrics.bindTo(registry);
+        metrics.bindTo(registry.registry());
+        metrics.snapshotPerScrape(registry);
         metrics.bindKafkaClient(input.client());
         metrics.bindKafkaClient(writer.producer());
     }
@@ -98,7 +99,7 @@ public final class OnlineTrainer implements Runnable {
      * {@code trainer.id} (or starts fresh from the beginning of soft-targets), ready to {@link #run()}.
      * The soft-targets and checkpoints topics must exist.
      */
-    public static OnlineTrainer create(final KdConfig config, final TrainerSetup setup, final MeterRegistry registry) {
+    public static OnlineTrainer create(final KdConfig config, final TrainerSetup setup, final ServiceMetrics metrics) {
         // the writer first: it fences an earlier trainer with this id and aborts a checkpoint that one
         // had begun, which would otherwise hold the read_committed restore below until it timed out
         final CheckpointWriter writer = new CheckpointWriter(config, config.get(ConfigKey.TRAINER_ID));
@@ -106,7 +107,7 @@ public final class OnlineTrainer implements Runnable {
         try {
             final TrainerStart start = TrainerStart.fromNewestCheckpoint(config, setup);
             input = SoftTargetInput.open(config, start.offsets());
-            return new OnlineTrainer(config, setup, input, writer, start, registry);
+            return new OnlineTrainer(config, setup, input, writer, start, metrics);
         } catch (RuntimeException e) {
             writer.close();
             if (input != null) {

@@ -3,6 +3,7 @@ package dev.kdstream.student.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.model.eval.KnowledgeRecovered;
 
 class TrainerMetricsTest {
@@ -66,6 +68,32 @@ class TrainerMetricsTest {
 
         metrics.close();
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void oneScrapeReadsOneSnapshotEvenWhileTheTrainerPublishesNewOnes() {
+        // every read of the evaluation is a newer one: the trainer publishing after each poll, mid-scrape
+        final Evaluation equal = new Evaluation(accuracies(10, 9, 9, 9), accuracies(10, 9, 9, 9),
+                accuracies(1000, 965, 965, 965), 0.99, 0.01, 10, 1000);
+        final Evaluation apart = new Evaluation(accuracies(10, 9, 9, 9), accuracies(10, 9, 9, 9),
+                accuracies(1000, 965, 965, 955), 0.99, 0.01, 10, 1000);
+        final Random published = new Random(42);
+        try (ServiceMetrics service = new ServiceMetrics("student")) {
+            final TrainerMetrics metrics = new TrainerMetrics(() -> published.nextBoolean() ? equal : apart,
+                    () -> 1L, () -> 0);
+            metrics.bindTo(service.registry());
+            metrics.snapshotPerScrape(service);
+            for (int scrape = 0; scrape < 20; scrape++) {
+                final String text = service.scrape();
+                final boolean equalAccuracies = text.contains(
+                        "kd_accuracy{eval=\"holdout\",model=\"baseline\",service=\"student\"} 0.965");
+                // equal accuracies: recovered undefined; a 1 pt gap with the distilled on the ensemble: 100 %
+                assertThat(text).as("scrape " + scrape).contains(equalAccuracies
+                        ? "kd_knowledge_recovered{eval=\"holdout\",service=\"student\"} NaN"
+                        : "kd_knowledge_recovered{eval=\"holdout\",service=\"student\"} 1.0");
+            }
+            metrics.close();
+        }
     }
 
     /** n records, the first t right for the teacher, the first d for the distilled, the first b for the baseline. */
