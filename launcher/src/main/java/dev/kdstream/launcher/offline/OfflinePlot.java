@@ -16,7 +16,9 @@ import dev.kdstream.model.eval.Stats;
 /**
  * The offline experiment's learning curves, for {@code ./kd offline --plot}: the test accuracy of
  * the ensemble and both students after every epoch (mean over seeds), knowledge recovered with its
- * 95 % interval (over the seeds' test records, as the summary computes it), and agreement.
+ * 95 % interval (over the seeds' test records, as the summary computes it), and agreement. Each
+ * epoch is scored by the model kernel's forward pass, the summary by DL4J's: where two logits tie to
+ * float rounding the last point and the summary can differ by a record.
  */
 final class OfflinePlot {
 
