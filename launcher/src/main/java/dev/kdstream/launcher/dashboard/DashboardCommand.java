@@ -4,16 +4,17 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.dashboard.Dashboard;
 import dev.kdstream.dashboard.scrape.MetricsSource;
+import dev.kdstream.launcher.cli.CtrlC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,20 +58,11 @@ public final class DashboardCommand implements Callable<Integer> {
         try {
             sources = metrics == null ? DashboardSources.local() : metrics.stream().map(MetricsSource::parse).toList();
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
         }
         final PrintWriter out = spec.commandLine().getOut();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final CountDownLatch closed = new CountDownLatch(1);
-        // Ctrl-C: let the main thread take its last scrape and close the recording before the JVM halts
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            try {
-                closed.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kd-dashboard-shutdown"));
+        // on Ctrl-C the page takes its last scrape and closes the recording before the JVM halts
+        final CtrlC ctrlC = new CtrlC("kd-dashboard", Duration.ofSeconds(10));
         try (Dashboard dashboard = Dashboard.start(sources, new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 port), record)) {
             out.println("dashboard: " + dashboard.url() + "  (reading " + sources.stream()
@@ -80,9 +72,9 @@ public final class DashboardCommand implements Callable<Integer> {
             }
             out.println("Ctrl-C stops it.");
             out.flush();
-            stopped.await();
+            ctrlC.await();
         } finally {
-            closed.countDown();
+            ctrlC.closed();
         }
         return 0;
     }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,6 +35,7 @@ import dev.kdstream.dashboard.Dashboard;
 import dev.kdstream.dashboard.scrape.MetricsSource;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.secure.BrokerSecurity;
+import dev.kdstream.launcher.cli.CtrlC;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.dashboard.DashboardSources;
 import dev.kdstream.launcher.secure.SecureCluster;
@@ -137,15 +137,17 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--no-dashboard", description = "No live page (and no recording for './kd report').")
     boolean noDashboard;
 
-    /** Counted down once everything is closed, so a Ctrl-C hook can wait for a clean stop. */
-    private final CountDownLatch closed = new CountDownLatch(1);
+    /** Set once the stack waits for Ctrl-C: told when everything is closed, so the JVM halts after a clean stop. */
+    private volatile CtrlC ctrlC;
 
     @Override
     public Integer call() throws Exception {
         try {
             return run();
         } finally {
-            closed.countDown();
+            if (ctrlC != null) {
+                ctrlC.closed();
+            }
         }
     }
 
@@ -259,17 +261,9 @@ public final class StackCommand implements Callable<Integer> {
         }
         out.println("Ctrl-C stops it.");
         out.flush();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            try {
-                // let the main thread close the services and the broker before the JVM halts
-                closed.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kd-stack-shutdown"));
-        stopped.await();
+        // the main thread closes the services and the broker before the JVM halts
+        ctrlC = new CtrlC("kd-stack", Duration.ofSeconds(30));
+        ctrlC.await();
         out.println("kd stack: stopping ...");
         out.flush();
     }
