@@ -25,6 +25,7 @@ public final class ServiceMetrics implements AutoCloseable {
     /** Bound binders that hold resources, closed with the registry. */
     private final List<AutoCloseable> closeable = new ArrayList<>();
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
+    private final List<Runnable> afterScrape = new CopyOnWriteArrayList<>();
 
     public ServiceMetrics(final String service) {
         registry.config().commonTags(MetricNames.SERVICE, service);
@@ -50,21 +51,29 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     /**
-     * Runs {@code hook} at the start of every {@link #scrape}: for meters that must agree with one
-     * another (a binder takes one snapshot there that all its gauges read, so one scrape never mixes
-     * two snapshots).
+     * Runs {@code before} at the start and {@code after} at the end of every {@link #scrape}: for
+     * meters that must agree with one another (a binder takes one snapshot that all its gauges read
+     * during the scrape, so one scrape never mixes two snapshots, and lets it go after).
      *
-     * @return removes the hook
+     * @return removes the hooks
      */
-    public AutoCloseable beforeEachScrape(final Runnable hook) {
-        beforeScrape.add(hook);
-        return () -> beforeScrape.remove(hook);
+    public AutoCloseable aroundEachScrape(final Runnable before, final Runnable after) {
+        beforeScrape.add(before);
+        afterScrape.add(after);
+        return () -> {
+            beforeScrape.remove(before);
+            afterScrape.remove(after);
+        };
     }
 
-    /** The Prometheus text of every meter, one scrape at a time, each after the {@link #beforeEachScrape} hooks. */
+    /** The Prometheus text of every meter, one scrape at a time, inside the {@link #aroundEachScrape} hooks. */
     public synchronized String scrape() {
         beforeScrape.forEach(Runnable::run);
-        return registry.scrape();
+        try {
+            return registry.scrape();
+        } finally {
+            afterScrape.forEach(Runnable::run);
+        }
     }
 
     @Override
