@@ -168,11 +168,6 @@ public final class Pipeline implements AutoCloseable {
         return trainer.status().lag();
     }
 
-    /** Whether every stage has taken at least {@code records}. */
-    public boolean caughtUp(final long records) {
-        return counts().reached(records);
-    }
-
     /** What each stage has taken so far, read once. */
     public Counts counts() {
         return new Counts(annotated(), trained(), predicted());

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -42,6 +43,8 @@ import dev.kdstream.launcher.secure.SecureCluster;
 import dev.kdstream.launcher.secure.ServiceAcls;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.student.serving.ServingTopology;
+import dev.kdstream.teacher.streams.TeacherTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -181,6 +184,15 @@ public final class StackCommand implements Callable<Integer> {
                     ? "  (secured: SASL_SSL, SCRAM-SHA-512, ACLs; credentials in " + dataDir.resolve("secure") + ")"
                     : "  (topics created: " + created + ")"));
 
+            // measured before the services start taking it (a secured broker lets only them read their groups)
+            final Backlog backlog = keepData && !secure ? Backlog.measure(config.kafkaProperties(),
+                    config.topics().features(), TeacherTopology.APPLICATION_ID, ServingTopology.APPLICATION_ID)
+                    : Backlog.NONE;
+            if (backlog.features() > 0) {
+                out.printf(Locale.ROOT, "kept:      %s holds %,d records from earlier runs; %,d not yet annotated, "
+                        + "%,d not yet answered: the services take them first%n", config.topics().features(),
+                        backlog.features(), backlog.unannotated(), backlog.unanswered());
+            }
             final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(modelDir(dataDir), split.train(),
                     Hyperparameters.defaults(), out);
             final List<HangingTransactionSweeper> sweepers = secure
@@ -207,7 +219,7 @@ public final class StackCommand implements Callable<Integer> {
                     final ProducerService producer = ProducerService.start(
                             SecureCluster.as(broker, ServiceAcls.PRODUCER, config), stream, rate, producerMetrics,
                             null);
-                    final StackStatus status = new StackStatus(pipeline, producer, stream.size());
+                    final StackStatus status = new StackStatus(pipeline, producer, stream.size(), backlog);
                     final boolean finished = status.runUntilDone(out, durationSeconds);
                     final ProduceSummary produced = producer.awaitCompletion();
                     producer.close();

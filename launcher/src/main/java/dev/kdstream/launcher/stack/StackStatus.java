@@ -22,6 +22,7 @@ final class StackStatus {
     private final Pipeline pipeline;
     private final ProducerService producer;
     private final long total;
+    private final Backlog backlog;
     private final boolean interactive = System.console() != null;
 
     private long lastProduced;
@@ -32,10 +33,12 @@ final class StackStatus {
     /** Whether any stage moved during the last tick. */
     private boolean moved;
 
-    StackStatus(final Pipeline pipeline, final ProducerService producer, final long total) {
+    /** @param backlog what the teacher and the server take from earlier runs before this run's records */
+    StackStatus(final Pipeline pipeline, final ProducerService producer, final long total, final Backlog backlog) {
         this.pipeline = pipeline;
         this.producer = producer;
         this.total = total;
+        this.backlog = backlog;
     }
 
     long peakThroughput() {
@@ -46,14 +49,22 @@ final class StackStatus {
         return pipeline;
     }
 
+    Backlog backlog() {
+        return backlog;
+    }
+
     /**
-     * Every record produced has been annotated, trained on and answered: each stage has taken as many
-     * and the trainer has nothing left to read (after a restart the stages also take what an earlier
-     * run left, so the counts alone could pass first).
+     * Every record produced has been annotated, trained on and answered: the teacher and the server
+     * have taken this run's records and what an earlier run left them, the trainer as many and has
+     * nothing left to read (it also trains again on what came after its checkpoint, so its count
+     * alone could pass first).
      */
     boolean drained() {
         final long acked = producer.acked();
-        return !producer.running() && pipeline.caughtUp(acked) && pipeline.trainerLag() == 0;
+        final Pipeline.Counts c = pipeline.counts();
+        return !producer.running() && c.annotated() >= acked + backlog.unannotated()
+                && c.predicted() >= acked + backlog.unanswered() && c.trained() >= acked
+                && pipeline.trainerLag() == 0;
     }
 
     /**

@@ -60,13 +60,14 @@ final class StackSummary {
                 teacherParams, teacherParams * hp.teacher().count(), studentParams,
                 (double) teacherParams * hp.teacher().count() / studentParams);
         final Pipeline.Counts counts = status.pipeline().counts();
-        out.println(records(produced.acked(), produced.failed(), counts, t.recordsRestored(), t.version()));
+        out.println(records(produced.acked(), produced.failed(), counts, status.backlog(), t.recordsRestored(),
+                t.version()));
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
                         + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
                 status.pipeline().predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
         final Timer latency = status.pipeline().studentMetrics().registry().find(MetricNames.PREDICTION_LATENCY).timer();
         if (latency != null && latency.count() > 0) {
-            final StringBuilder s = new StringBuilder(latencyHeading(latency.count(), produced.acked()));
+            final StringBuilder s = new StringBuilder(latencyHeading(latency.count(), status.backlog()));
             for (final ValueAtPercentile p : latency.takeSnapshot().percentileValues()) {
                 s.append(String.format(Locale.ROOT, " p%s %.1f ms", trim(p.percentile() * 100),
                         p.value(TimeUnit.MILLISECONDS)));
@@ -78,34 +79,38 @@ final class StackSummary {
 
     /**
      * What this run produced and what each stage took in this process. After a restart with the topics
-     * kept, the stages also take the records an earlier run left unprocessed, so they can take more than
-     * this run produced; the trainer resumes its count from its checkpoint.
+     * kept, the teacher and the server first take what an earlier run left them ({@code backlog}), and
+     * the trainer resumes from its checkpoint.
      */
-    static String records(final long produced, final long failed, final Pipeline.Counts here,
+    static String records(final long produced, final long failed, final Pipeline.Counts here, final Backlog backlog,
                           final long restored, final long version) {
         final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "records: produced %,d (failed %d); this process annotated %,d, trained %,d, predicted %,d; student v%d",
                 produced, failed, here.annotated(), here.trained(), here.predicted(), version));
+        if (backlog.features() > 0) {
+            s.append(String.format(Locale.ROOT, "%n         features held %,d records from earlier runs: %,d of them "
+                    + "not yet annotated and %,d not yet answered, taken before this run's", backlog.features(),
+                    backlog.unannotated(), backlog.unanswered()));
+        }
         if (restored > 0) {
             s.append(String.format(Locale.ROOT, "%n         the trainer resumed from a checkpoint of %,d records "
                     + "(it trains again on what came after that checkpoint)", restored));
         }
-        final long leftover = Math.max(here.annotated(), here.predicted()) - produced;
-        if (leftover > 0) {
-            s.append(String.format(Locale.ROOT, "%n         %,d more than this run produced: records an earlier run "
-                    + "left in the topics, or answered twice (the server answers at least once by default)",
-                    leftover));
+        final long twice = here.predicted() - produced - backlog.unanswered();
+        if (twice > 0) {
+            s.append(String.format(Locale.ROOT, "%n         %,d records answered twice (the server answers at least "
+                    + "once by default)", twice));
         }
         return s.toString();
     }
 
-    /** The latency line's heading: the timer counts every prediction of this process, an earlier run's included. */
-    static String latencyHeading(final long predictions, final long produced) {
-        if (predictions <= produced) {
+    /** The latency line's heading: the timer counts every prediction of this process, an earlier run's records included. */
+    static String latencyHeading(final long predictions, final Backlog backlog) {
+        if (backlog.unanswered() == 0) {
             return "event-to-prediction latency:";
         }
         return String.format(Locale.ROOT, "event-to-prediction latency (%,d predictions, %,d of records from before "
-                + "this run, whose latency includes the time the stack was down):", predictions, predictions - produced);
+                + "this run, whose latency includes the time the stack was down):", predictions, backlog.unanswered());
     }
 
     private static void row(final PrintWriter out, final String name, final double value) {

@@ -11,22 +11,39 @@ class StackSummaryTest {
 
     @Test
     void aFreshRunCountsWhatItProducedAndNothingElse() {
-        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_000, 10_000, 10_000), 0, 9))
+        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_000, 10_000, 10_000), Backlog.NONE, 0, 9))
                 .isEqualTo("records: produced 10,000 (failed 0); this process annotated 10,000, trained 10,000, "
                         + "predicted 10,000; student v9");
-        assertThat(StackSummary.latencyHeading(10_000, 10_000)).isEqualTo("event-to-prediction latency:");
+        assertThat(StackSummary.latencyHeading(10_000, Backlog.NONE)).isEqualTo("event-to-prediction latency:");
     }
 
     @Test
     void afterARestartItSaysWhatTheTrainerResumedAndWhatAnEarlierRunLeft() {
-        // the run of the restart, measured: 10,000 produced, 199 and 1,543 left by the killed run
-        final String line = StackSummary.records(10_000, 0, new Pipeline.Counts(10_199, 10_000, 11_543), 40_591, 10);
-        assertThat(line).startsWith("records: produced 10,000 (failed 0); this process annotated 10,199, trained "
-                        + "10,000, predicted 11,543; student v10")
-                .contains("the trainer resumed from a checkpoint of 40,591 records")
-                .contains("1,543 more than this run produced: records an earlier run left in the topics");
-        assertThat(StackSummary.latencyHeading(11_543, 10_000)).contains("11,543 predictions, 1,543 of records from "
+        // a restart after a kill -9, measured: 10,000 produced, 268 and 1,620 left by the killed run
+        final Backlog left = new Backlog(160_000, 268, 1_620);
+        final String line = StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 12_781, 11_620), left,
+                119_417, 26);
+        assertThat(line).startsWith("records: produced 10,000 (failed 0); this process annotated 10,268, trained "
+                        + "12,781, predicted 11,620; student v26")
+                .contains("features held 160,000 records from earlier runs: 268 of them not yet annotated and 1,620 "
+                        + "not yet answered")
+                .contains("the trainer resumed from a checkpoint of 119,417 records")
+                .doesNotContain("twice");
+        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 12_781, 11_650), left, 119_417, 26))
+                .contains("30 records answered twice");
+        assertThat(StackSummary.latencyHeading(11_620, left)).contains("11,620 predictions, 1,620 of records from "
                 + "before this run");
+    }
+
+    @Test
+    void theBacklogIsWhatFeaturesHoldsPastEachGroupsPosition() {
+        final org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition("features", 0);
+        final org.apache.kafka.common.TopicPartition p1 = new org.apache.kafka.common.TopicPartition("features", 1);
+        // p1's first 100 records deleted by retention; the server never read p1 (no position: from the start)
+        final Backlog b = Backlog.of(Map.of(p0, 0L, p1, 100L), Map.of(p0, 5_000L, p1, 3_100L),
+                Map.of(p0, 4_900L, p1, 3_000L), Map.of(p0, 5_000L));
+        assertThat(b).isEqualTo(new Backlog(8_000, 200, 3_000));
+        assertThat(Backlog.of(Map.of(p0, 0L), Map.of(p0, 0L), Map.of(), Map.of())).isEqualTo(Backlog.NONE);
     }
 
     @Test
