@@ -27,6 +27,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.TrainTestSplit;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -198,9 +199,8 @@ public final class FloodBenchCommand implements Callable<Integer> {
                                 + config.get(ConfigKey.BOOTSTRAP_SERVERS) + ": " + e.getCause().getMessage(), e);
                     }
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IllegalArgumentException("cannot reach Kafka at "
-                            + config.get(ConfigKey.BOOTSTRAP_SERVERS) + " within 30 s: is the stack running? (see "
-                            + "--bootstrap-servers)", e);
+                    throw new IllegalArgumentException(KafkaAccess.unreachable(
+                            config.get(ConfigKey.BOOTSTRAP_SERVERS), 30, "", "--bootstrap-servers"), e);
                 }
             }
             if (found.size() < needed.size()) {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.CommittedReader;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.kafka.ListenerProbe;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.Topics;
@@ -164,8 +165,8 @@ public final class PredictionReader implements AutoCloseable {
         try {
             partitions = reader.assignAll(topic, timeout);
         } catch (TimeoutException e) {
-            throw new IllegalArgumentException("cannot reach Kafka at " + bootstrapServers + " within "
-                    + timeout.toSeconds() + " s (is the broker running? see --bootstrap-servers)", e);
+            throw new IllegalArgumentException(KafkaAccess.unreachable(bootstrapServers, timeout.toSeconds(), "",
+                    "--bootstrap-servers"), e);
         }
         if (partitions.isEmpty()) {
             throw new IllegalArgumentException(authenticated

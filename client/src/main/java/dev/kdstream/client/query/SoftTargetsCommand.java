@@ -22,6 +22,7 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.kafka.CommittedReader;
+import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetCodec;
 import picocli.CommandLine.Command;
@@ -100,8 +101,8 @@ public final class SoftTargetsCommand implements Callable<Integer> {
                     .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
             return found.subList(Math.max(0, found.size() - last), found.size());
         } catch (TimeoutException e) {
-            throw new IllegalArgumentException("cannot reach Kafka at " + config.get(ConfigKey.BOOTSTRAP_SERVERS)
-                    + " within " + timeout.toSeconds() + " s (is the broker running? see --bootstrap-servers)", e);
+            throw new IllegalArgumentException(KafkaAccess.unreachable(config.get(ConfigKey.BOOTSTRAP_SERVERS),
+                    timeout.toSeconds(), "", "--bootstrap-servers"), e);
         }
     }
 

@@ -27,6 +27,16 @@ public final class KafkaAccess {
     private KafkaAccess() {
     }
 
+    /**
+     * The one line for a broker that did not answer: where it was looked for, for how long, and what
+     * names the address ({@code hint}, e.g. {@code --bootstrap-servers}).
+     */
+    public static String unreachable(final Object bootstrapServers, final long seconds, final String doing,
+                                     final String hint) {
+        return "cannot reach Kafka at " + bootstrapServers + " within " + seconds + " s" + doing
+                + " (is the broker running? see " + hint + ")";
+    }
+
     /** Whether {@code failure} or one of its causes is a refused authentication or authorisation. */
     public static boolean refused(final Throwable failure) {
         return refusal(failure).isPresent();

@@ -149,10 +149,9 @@ public final class TopicAdmin {
             if (refusal.isPresent()) {
                 throw new EnvironmentException(refusal.get(), e);
             }
-            throw new EnvironmentException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
-                    + " within 30 s to create topics (is the broker running? see " + ConfigKey.BOOTSTRAP_SERVERS.key()
-                    + " / " + ConfigKey.BOOTSTRAP_SERVERS.env() + ")" + (e.getMessage() == null ? ""
-                    : ": " + e.getMessage()), e);
+            throw new EnvironmentException(KafkaAccess.unreachable(clientProperties.get("bootstrap.servers"), 30,
+                    " to create topics", ConfigKey.BOOTSTRAP_SERVERS.key() + " / " + ConfigKey.BOOTSTRAP_SERVERS.env())
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } finally {
             // not close()'s default wait: a call still pending on an unreachable broker would hold it a minute more
             admin.close(Duration.ofSeconds(5));

@@ -80,6 +80,8 @@ public final class OfflineExperiment {
         final INDArray soft = ensemble.softTargets(ensemble.logits(xTrain));
         final long softDone = System.nanoTime();
         final INDArray ensembleTest = ensemble.logits(xTest);
+        // read by both students' threads each epoch: a plain array, taken once
+        final long[] ensembleClasses = ensembleTest.argMax(1).toLongVector();
 
         final StudentModel distilled = StudentModel.create(StudentManifest.DISTILLED, train.width(),
                 train.numClasses(), hp, scaler, ensemble.manifest().versionId(), seed * 1_000L + 101);
@@ -99,14 +101,14 @@ public final class OfflineExperiment {
             final CompletableFuture<Double> d = CompletableFuture.supplyAsync(() -> timed(() ->
                     fitStudent(distilled, x, softRows, seed, trainer -> {
                         if (learningCurve) {
-                            distilledCurve.add(score(trainer, xTestRows, ensembleTest));
+                            distilledCurve.add(score(trainer, xTestRows, ensembleClasses));
                         }
                         tick(studentBar, epochs, 0);
                     })), pool);
             final CompletableFuture<Double> b = CompletableFuture.supplyAsync(() -> timed(() ->
                     fitStudent(baseline, x, null, seed + 1, trainer -> {
                         if (learningCurve) {
-                            baselineCurve.add(score(trainer, xTestRows, ensembleTest));
+                            baselineCurve.add(score(trainer, xTestRows, ensembleClasses));
                         }
                         tick(studentBar, epochs, 1);
                     })), pool);
@@ -168,9 +170,17 @@ public final class OfflineExperiment {
 
     /** The student as it is now, on the test split. */
     private RunResult.EpochScore score(final StudentOptimizer trainer, final float[][] xTestRows,
-                                       final INDArray ensembleTest) {
-        final INDArray logits = Nd4j.createFromArray(trainer.logits(xTestRows));
-        return new RunResult.EpochScore(Accuracy.correct(logits, test.labels()), Accuracy.agreement(logits, ensembleTest));
+                                       final long[] ensembleClasses) {
+        final double[][] logits = trainer.logits(xTestRows);
+        final int[] labels = test.labels();
+        final boolean[] correct = new boolean[logits.length];
+        int agree = 0;
+        for (int i = 0; i < logits.length; i++) {
+            final int predicted = Probabilities.argmax(logits[i]);
+            correct[i] = predicted == labels[i];
+            agree += predicted == ensembleClasses[i] ? 1 : 0;
+        }
+        return new RunResult.EpochScore(correct, logits.length == 0 ? Double.NaN : (double) agree / logits.length);
     }
 
     private static void tick(final ProgressBar bar, final int[] epochs, final int which) {
