@@ -55,18 +55,23 @@ public final class Recording {
         }
         final Map<String, Query.Reading> readings = new HashMap<>();
         final Map<String, Double> values = new HashMap<>();
+        // tiles share queries (four read the holdout's record count): each distinct one is read once
+        final Map<Query, Map<String, Query.Reading>> read = new HashMap<>();
         final double seconds = (millis - previousMillis) / 1000.0;
         for (final Tile tile : layout.tiles()) {
-            evaluate(tile.query(), tile::key, byName, seconds, readings, values);
+            evaluate(read.computeIfAbsent(tile.query(), q -> q.read(byName)), tile.query(), tile::key, seconds,
+                    readings, values);
             for (final Query extra : new Query[] {tile.detail(), tile.lower(), tile.upper()}) {
                 if (extra != null) {
-                    evaluate(extra, tile::extraKey, byName, seconds, readings, values);
+                    evaluate(read.computeIfAbsent(extra, q -> q.read(byName)), extra, tile::extraKey, seconds, readings,
+                            values);
                 }
             }
         }
         for (final Panel panel : layout.panels()) {
             for (final Query query : panel.queries()) {
-                evaluate(query, panel::key, byName, seconds, readings, values);
+                evaluate(read.computeIfAbsent(query, q -> q.read(byName)), query, panel::key, seconds, readings,
+                        values);
             }
         }
         previous = readings;
@@ -90,10 +95,10 @@ public final class Recording {
         return newer;
     }
 
-    private void evaluate(final Query query, final Function<String, String> keyOf,
-                          final Map<String, List<Sample>> byName, final double seconds,
+    private void evaluate(final Map<String, Query.Reading> lines, final Query query,
+                          final Function<String, String> keyOf, final double seconds,
                           final Map<String, Query.Reading> readings, final Map<String, Double> values) {
-        for (final Map.Entry<String, Query.Reading> line : query.read(byName).entrySet()) {
+        for (final Map.Entry<String, Query.Reading> line : lines.entrySet()) {
             final String key = keyOf.apply(line.getKey());
             readings.put(key, line.getValue());
             values.put(key, query.value(line.getValue(), previous.get(key), seconds));

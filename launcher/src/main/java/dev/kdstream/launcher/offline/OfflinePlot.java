@@ -49,7 +49,7 @@ final class OfflinePlot {
             baseline[e] = mean(runs, r -> r.curve().baseline().get(epoch).accuracy());
             distilledAgreement[e] = mean(runs, r -> r.curve().distilled().get(epoch).agreement());
             baselineAgreement[e] = mean(runs, r -> r.curve().baseline().get(epoch).agreement());
-            final KnowledgeRecovered k = OfflineSummary.recovery(runs.stream().map(r -> new RunResult.Outcomes(
+            final KnowledgeRecovered k = RunResult.Outcomes.recovered(runs.stream().map(r -> new RunResult.Outcomes(
                     r.outcomes().ensemble(), r.curve().distilled().get(epoch).correct(),
                     r.curve().baseline().get(epoch).correct())).toList());
             recovered[e] = k.hasShare() ? k.share() : Double.NaN;

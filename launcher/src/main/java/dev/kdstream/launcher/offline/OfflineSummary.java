@@ -34,43 +34,7 @@ public record OfflineSummary(List<RunResult> runs, long teacherParams, int teach
      * the records being what is sampled (the seeds share one test split).
      */
     public KnowledgeRecovered recovery() {
-        return recovery(runs.stream().map(RunResult::outcomes).toList());
-    }
-
-    /**
-     * Knowledge recovered over seeds scored on the same test records: per record, each model's
-     * right-or-wrong averaged over the seeds, then Fieller's interval over the records.
-     */
-    public static KnowledgeRecovered recovery(final List<RunResult.Outcomes> seeds) {
-        final int n = seeds.get(0).records();
-        for (final RunResult.Outcomes o : seeds) {
-            if (o.records() != n) {
-                throw new IllegalArgumentException("seeds scored on test splits of " + n + " and "
-                        + o.records() + " records");
-            }
-        }
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double syy = 0;
-        double sxy = 0;
-        for (int i = 0; i < n; i++) {
-            double x = 0;
-            double y = 0;
-            for (final RunResult.Outcomes o : seeds) {
-                final int b = o.baseline()[i] ? 1 : 0;
-                x += (o.ensemble()[i] ? 1 : 0) - b;
-                y += (o.distilled()[i] ? 1 : 0) - b;
-            }
-            x /= seeds.size();
-            y /= seeds.size();
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            syy += y * y;
-            sxy += x * y;
-        }
-        return KnowledgeRecovered.fromSums(n, sx, sy, sxx, syy, sxy);
+        return RunResult.Outcomes.recovered(runs.stream().map(RunResult::outcomes).toList());
     }
 
     public long ensembleParams() {

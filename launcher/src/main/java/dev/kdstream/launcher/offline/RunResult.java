@@ -18,12 +18,7 @@ public record RunResult(long seed, double ensembleAcc, double distilledAcc, doub
 
     /** Knowledge recovered on this seed's test records. */
     public KnowledgeRecovered recovered() {
-        final long[] patterns = new long[8];
-        for (int i = 0; i < outcomes.records(); i++) {
-            patterns[KnowledgeRecovered.pattern(outcomes.ensemble()[i], outcomes.distilled()[i],
-                    outcomes.baseline()[i])]++;
-        }
-        return KnowledgeRecovered.of(patterns);
+        return Outcomes.recovered(List.of(outcomes));
     }
 
     /** Per test record, in order, whether each model got it right. */
@@ -38,6 +33,42 @@ public record RunResult(long seed, double ensembleAcc, double distilledAcc, doub
 
         public int records() {
             return ensemble.length;
+        }
+
+        /**
+         * Knowledge recovered over seeds scored on the same test records: per record, each model's
+         * right-or-wrong averaged over the seeds, then Fieller's interval over the records.
+         */
+        public static KnowledgeRecovered recovered(final List<Outcomes> seeds) {
+            final int n = seeds.get(0).records();
+            for (final Outcomes o : seeds) {
+                if (o.records() != n) {
+                    throw new IllegalArgumentException("seeds scored on test splits of " + n + " and "
+                            + o.records() + " records");
+                }
+            }
+            double sx = 0;
+            double sy = 0;
+            double sxx = 0;
+            double syy = 0;
+            double sxy = 0;
+            for (int i = 0; i < n; i++) {
+                double x = 0;
+                double y = 0;
+                for (final Outcomes o : seeds) {
+                    final int b = o.baseline()[i] ? 1 : 0;
+                    x += (o.ensemble()[i] ? 1 : 0) - b;
+                    y += (o.distilled()[i] ? 1 : 0) - b;
+                }
+                x /= seeds.size();
+                y /= seeds.size();
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                syy += y * y;
+                sxy += x * y;
+            }
+            return KnowledgeRecovered.fromSums(n, sx, sy, sxx, syy, sxy);
         }
     }
 

@@ -26,9 +26,7 @@ final class StackStatus {
     private final boolean interactive = System.console() != null;
 
     private long lastProduced;
-    private long lastAnnotated;
-    private long lastTrained;
-    private long lastPredicted;
+    private Pipeline.Counts last = new Pipeline.Counts(0, 0, 0);
     private long peakThroughput;
     /** Whether any stage moved during the last tick. */
     private boolean moved;
@@ -111,28 +109,23 @@ final class StackStatus {
 
     private String line(final int tick) {
         final long produced = producer.sent();
-        final long annotated = pipeline.annotated();
-        final long trained = pipeline.trained();
-        final long predicted = pipeline.predicted();
-        final long seconds = TICK_MILLIS / 1000;
-        final long rateProduced = (produced - lastProduced) / seconds;
-        final long rateAnnotated = (annotated - lastAnnotated) / seconds;
-        final long rateTrained = (trained - lastTrained) / seconds;
-        final long ratePredicted = (predicted - lastPredicted) / seconds;
-        moved = produced + annotated + trained + predicted > lastProduced + lastAnnotated + lastTrained + lastPredicted;
-        peakThroughput = Math.max(peakThroughput, ratePredicted);
+        final Pipeline.Counts now = pipeline.counts();
+        // one tick a second: the increase is the rate
+        final Pipeline.Counts rate = now.minus(last);
+        final long rateProduced = produced - lastProduced;
+        moved = rateProduced + rate.sum() > 0;
+        peakThroughput = Math.max(peakThroughput, rate.predicted());
         lastProduced = produced;
-        lastAnnotated = annotated;
-        lastTrained = trained;
-        lastPredicted = predicted;
+        last = now;
         final TrainerStatus t = pipeline.trainer().status();
         final Evaluation e = t.evaluation();
         final Accuracies acc = e.holdoutRecords() > 0 ? e.holdout() : e.window();
         return String.format(Locale.ROOT,
                 "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d |%s lag %,7d | v%-4d | "
                         + "%s (last %,d) acc teacher %s distilled %s baseline %s | recovered %s ",
-                tick, 100.0 * produced / Math.max(1, total), rateProduced, rateAnnotated, rateTrained, ratePredicted,
-                waitingOn(pipeline.notRunning()), Math.max(0, produced - Math.min(trained, predicted)), t.version(),
+                tick, 100.0 * produced / Math.max(1, total), rateProduced, rate.annotated(), rate.trained(),
+                rate.predicted(), waitingOn(pipeline.notRunning()),
+                Math.max(0, produced - Math.min(now.trained(), now.predicted())), t.version(),
                 e.holdoutRecords() > 0 ? "holdout" : "preq.", acc.records(), pct(acc.teacher()), pct(acc.distilled()),
                 pct(acc.baseline()), acc.recovered().brief());
     }
