@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.kernel.Standardizer;
-import dev.kdstream.student.serving.ServedStudent;
+import dev.kdstream.model.served.ServedStudent;
 
 /**
  * One record through the student, raw features in, logits out, as the serving path does it:

@@ -32,6 +32,17 @@ public enum ConfigKey {
     TEACHER_LINGER_MS("teacher.linger.ms", "20", "longest wait for a batch to fill before it is annotated"),
     TEACHER_MAX_WAIT_MS("teacher.max.wait.ms", "500",
             "when the teacher is behind on its input, the longest wait for a full batch instead"),
+    TEACHER_BUDGET("teacher.budget", "1.0", "share of the training records the ensemble annotates, in (0, 1]; "
+            + "holdout records are always annotated, outside the budget; a labelled record left out still trains "
+            + "both students on its label"),
+    TEACHER_SAMPLER("teacher.sampler", "uniform", "which records the budget buys: uniform (each with probability = "
+            + "budget), uncertainty (those the served student is least sure of, plus a uniform share) or adaptive "
+            + "(uniform, the budget itself moving with student-teacher agreement)"),
+    TEACHER_EXPLORE("teacher.explore", "0.2", "uncertainty sampler: the share of the budget drawn uniformly, so that "
+            + "confident mistakes are still found and the honest metrics have records to stand on"),
+    TEACHER_BUDGET_FLOOR("teacher.budget.floor", "0.05", "adaptive sampler: the lowest the budget goes"),
+    TEACHER_AGREEMENT_TARGET("teacher.agreement.target", "0.97", "adaptive sampler: student-teacher agreement above "
+            + "which the budget halves, below which it doubles"),
     TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
 
     STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),

@@ -136,6 +136,22 @@ public final class KdConfig {
         }
     }
 
+    /** A finite number in [{@code min}, {@code max}]. */
+    public double getDouble(final ConfigKey key, final double min, final double max) {
+        final double v;
+        try {
+            v = Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be a number, got '"
+                    + get(key) + "'");
+        }
+        if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be in [" + min + ", " + max
+                    + "], got " + get(key));
+        }
+        return v;
+    }
+
     public boolean getBoolean(final ConfigKey key) {
         return Boolean.parseBoolean(get(key));
     }

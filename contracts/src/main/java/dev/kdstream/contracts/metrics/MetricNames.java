@@ -48,6 +48,12 @@ public final class MetricNames {
     public static final String TEACHER_BATCH_LATENCY = "kd.teacher.batch.latency";
     /** Distribution summary: records per ensemble batch. */
     public static final String TEACHER_BATCH_SIZE = "kd.teacher.batch.size";
+    /** Valid records by the teacher budget's decision, tagged {@link #SELECTION}. */
+    public static final String TEACHER_SELECTED = "kd.teacher.selected";
+    /** Training records the ensemble did not run on. */
+    public static final String TEACHER_CALLS_SAVED = "kd.teacher.calls.saved";
+    /** The share of training records the teacher budget aims at now, tagged with the sampler. */
+    public static final String TEACHER_BUDGET = "kd.teacher.budget";
     /**
      * Counter: teacher tasks that found their stored position was for a {@code features} topic
      * deleted and re-created since, and ignored it.
@@ -65,6 +71,8 @@ public final class MetricNames {
     public static final String SERVICE = "service";
     public static final String STAGE = "stage";
     public static final String REASON = "reason";
+    public static final String SELECTION = "selection";
+    public static final String SAMPLER = "sampler";
     public static final String VERSION = "version";
 
     /** Values of {@link #MODEL}. */

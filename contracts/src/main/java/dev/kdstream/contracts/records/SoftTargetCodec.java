@@ -17,18 +17,24 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
  *
  * <p>Layout, big-endian: {@link #FORMAT} (one byte, never {@code '{'}, so a JSON soft target of an
  * earlier kd-stream is told apart), id (int length + UTF-8), ts (long), features (int count +
- * doubles), label (int, -1 for none), split (byte: 0 train, 1 holdout), teacher logits (int count +
- * doubles), soft targets (int count + doubles), temperature (double), ensemble version (int length
- * + UTF-8).
+ * doubles), label (int, -1 for none), split (byte: 0 train, 1 holdout), selection (byte: its
+ * {@link Selection} ordinal), teacher logits (int count + doubles), soft targets (int count +
+ * doubles; both counts 0 for a record not annotated), temperature (double), ensemble version (int
+ * length + UTF-8). Format 1, before the teacher budget, had no selection byte and every record
+ * annotated: it is still read, as {@link Selection#UNIFORM} (or holdout) records.
  */
 public final class SoftTargetCodec {
 
     /** The layout's version, the first byte. */
-    public static final byte FORMAT = 1;
+    public static final byte FORMAT = 2;
+    /** The layout before the selection byte. */
+    static final byte FORMAT_1 = 1;
+    private static final Selection[] SELECTIONS = Selection.values();
     /** No count or length in a soft target comes near it; a larger one is a corrupt record, not an allocation. */
     static final int MAX_LENGTH = 1 << 16;
 
     private static final int NO_LABEL = -1;
+    private static final double[] NONE = new double[0];
 
     private SoftTargetCodec() {
     }
@@ -41,22 +47,29 @@ public final class SoftTargetCodec {
     public static byte[] encode(final SoftTargetRecord r) {
         final byte[] id = r.id().getBytes(StandardCharsets.UTF_8);
         final byte[] version = r.ensembleVersion().getBytes(StandardCharsets.UTF_8);
+        final double[] logits = r.annotated() ? r.teacherLogits() : NONE;
+        final double[] soft = r.annotated() ? r.softTargets() : NONE;
+        if (logits == null || soft == null || r.annotated() && logits.length == 0) {
+            throw new IllegalArgumentException("not a soft target the pipeline writes: a " + r.selection().tag()
+                    + " record without teacher output");
+        }
         if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0
                 || Math.max(Math.max(id.length, version.length), Math.max(r.features().length,
-                        Math.max(r.teacherLogits().length, r.softTargets().length))) > MAX_LENGTH) {
+                        Math.max(logits.length, soft.length))) > MAX_LENGTH) {
             throw new IllegalArgumentException("not a soft target the pipeline writes: split " + r.split()
                     + ", label " + r.label() + ", " + r.features().length + " features");
         }
-        final ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 8 + doubles(r.features()) + 4 + 1
-                + doubles(r.teacherLogits()) + doubles(r.softTargets()) + 8 + 4 + version.length);
+        final ByteBuffer b = ByteBuffer.allocate(1 + 4 + id.length + 8 + doubles(r.features()) + 4 + 1 + 1
+                + doubles(logits) + doubles(soft) + 8 + 4 + version.length);
         b.put(FORMAT);
         b.putInt(id.length).put(id);
         b.putLong(r.ts());
         put(b, r.features());
         b.putInt(r.label() == null ? NO_LABEL : r.label());
         b.put((byte) (r.holdout() ? 1 : 0));
-        put(b, r.teacherLogits());
-        put(b, r.softTargets());
+        b.put((byte) r.selection().ordinal());
+        put(b, logits);
+        put(b, soft);
         b.putDouble(r.temperature());
         b.putInt(version.length).put(version);
         return b.array();
@@ -73,7 +86,7 @@ public final class SoftTargetCodec {
         final ByteBuffer b = ByteBuffer.wrap(bytes);
         try {
             final byte format = b.get();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_1) {
                 throw malformed("format " + format + " is not " + FORMAT + (format == '{'
                         ? " (a JSON soft target)" : ""));
             }
@@ -88,6 +101,16 @@ public final class SoftTargetCodec {
             if (split != 0 && split != 1) {
                 throw malformed("split " + split);
             }
+            final Selection selection;
+            if (format == FORMAT_1) {
+                selection = split == 1 ? Selection.HOLDOUT : Selection.UNIFORM;
+            } else {
+                final byte s = b.get();
+                if (s < 0 || s >= SELECTIONS.length) {
+                    throw malformed("selection " + s);
+                }
+                selection = SELECTIONS[s];
+            }
             final double[] logits = doubles(b, "teacherLogits");
             final double[] soft = doubles(b, "softTargets");
             final double temperature = b.getDouble();
@@ -95,8 +118,17 @@ public final class SoftTargetCodec {
             if (b.hasRemaining()) {
                 throw malformed(b.remaining() + " bytes after the record");
             }
+            if (selection.annotated() != (logits.length > 0) || logits.length != soft.length) {
+                throw malformed("a " + selection.tag() + " record with " + logits.length + " teacher logits and "
+                        + soft.length + " soft targets");
+            }
+            if (selection == Selection.LABEL_ONLY && label == NO_LABEL) {
+                throw malformed("a label_only record without a label");
+            }
+            final boolean annotated = selection.annotated();
             return new SoftTargetRecord(id, ts, features, label == NO_LABEL ? null : label,
-                    split == 1 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN, logits, soft, temperature, version);
+                    split == 1 ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN, annotated ? logits : null,
+                    annotated ? soft : null, temperature, version, selection);
         } catch (BufferUnderflowException e) {
             throw malformed("the record ends early, at byte " + bytes.length);
         }

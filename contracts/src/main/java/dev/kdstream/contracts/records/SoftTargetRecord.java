@@ -2,20 +2,58 @@ package dev.kdstream.contracts.records;
 
 /**
  * A record on the {@code soft-targets} topic: the feature record plus what the ensemble made of it
- * (its bytes: {@link SoftTargetCodec}).
+ * (its bytes: {@link SoftTargetCodec}). A {@link Selection#LABEL_ONLY} record, labelled and not
+ * annotated under a teacher budget, has no teacher output.
  *
- * @param teacherLogits   mean of the teachers' logits
- * @param softTargets     softmax(teacherLogits / temperature)
- * @param ensembleVersion the ensemble that made them
+ * @param teacherLogits   mean of the teachers' logits, null when not annotated
+ * @param softTargets     softmax(teacherLogits / temperature), null when not annotated
+ * @param ensembleVersion the ensemble that made them (or would have)
+ * @param selection       why the record is here
  */
 public record SoftTargetRecord(String id, long ts, double[] features, Integer label, String split,
                                double[] teacherLogits, double[] softTargets, double temperature,
-                               String ensembleVersion) {
+                               String ensembleVersion, Selection selection) {
+
+    /**
+     * Without a selection (a JSON soft target of an earlier kd-stream, written before the teacher
+     * budget): annotated, as every record was then, unless it has no teacher output at all. Whether
+     * the fields fit the selection is the reader's to check ({@link SoftTargetCodec}, the trainer's
+     * decoder), with a reason.
+     */
+    public SoftTargetRecord {
+        if (selection == null) {
+            selection = teacherLogits == null && softTargets == null ? Selection.LABEL_ONLY
+                    : FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM;
+        }
+    }
+
+    /** An annotated record drawn uniformly (every record at a budget of 1.0). */
+    public SoftTargetRecord(final String id, final long ts, final double[] features, final Integer label,
+                            final String split, final double[] teacherLogits, final double[] softTargets,
+                            final double temperature, final String ensembleVersion) {
+        this(id, ts, features, label, split, teacherLogits, softTargets, temperature, ensembleVersion,
+                FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM);
+    }
 
     public static SoftTargetRecord of(final FeatureRecord f, final double[] teacherLogits, final double[] softTargets,
                                       final double temperature, final String ensembleVersion) {
         return new SoftTargetRecord(f.id(), f.ts(), f.features(), f.label(), f.split(), teacherLogits, softTargets,
                 temperature, ensembleVersion);
+    }
+
+    /** Annotated, for the reason {@code selection}. */
+    public static SoftTargetRecord of(final FeatureRecord f, final double[] teacherLogits, final double[] softTargets,
+                                      final double temperature, final String ensembleVersion,
+                                      final Selection selection) {
+        return new SoftTargetRecord(f.id(), f.ts(), f.features(), f.label(), f.split(), teacherLogits, softTargets,
+                temperature, ensembleVersion, selection);
+    }
+
+    /** A labelled record the teacher did not annotate: it trains on its label alone. */
+    public static SoftTargetRecord labelOnly(final FeatureRecord f, final double temperature,
+                                             final String ensembleVersion) {
+        return new SoftTargetRecord(f.id(), f.ts(), f.features(), f.label(), f.split(), null, null, temperature,
+                ensembleVersion, Selection.LABEL_ONLY);
     }
 
     public boolean labelled() {
@@ -24,5 +62,10 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
 
     public boolean holdout() {
         return FeatureRecord.HOLDOUT.equals(split);
+    }
+
+    /** Whether it has teacher logits and soft targets. */
+    public boolean annotated() {
+        return selection.annotated();
     }
 }

@@ -19,10 +19,15 @@ class SoftTargetCodecTest {
             "ensemble-20261206-s42");
     private static final SoftTargetRecord UNLABELLED_HOLDOUT = new SoftTargetRecord("7", 0, new double[20], null,
             FeatureRecord.HOLDOUT, new double[] {0, 0}, new double[] {0.5, 0.5}, 1, "e");
+    private static final SoftTargetRecord UNCERTAIN = new SoftTargetRecord("u", 3, new double[] {1}, null,
+            FeatureRecord.TRAIN, new double[] {0, 1}, new double[] {0.4, 0.6}, 3, "e", Selection.UNCERTAIN);
+    private static final SoftTargetRecord LABEL_ONLY = SoftTargetRecord.labelOnly(
+            new FeatureRecord("l", 4, new double[] {2, 3}, 0, FeatureRecord.TRAIN), 3, "e");
 
     @Test
     void everyFieldSurvivesTheRoundTripBitForBit() {
-        for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT}) {
+        for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT, UNCERTAIN,
+                LABEL_ONLY}) {
             assertThat(SoftTargetCodec.decode(SoftTargetCodec.encode(r))).usingRecursiveComparison().isEqualTo(r);
         }
         final double[] back = SoftTargetCodec.decode(SoftTargetCodec.encode(LABELLED)).features();
@@ -31,10 +36,10 @@ class SoftTargetCodecTest {
 
     @Test
     void theLayoutIsTheDocumentedOne() {
-        // 1 format + (4 + 1) id + 8 ts + (4 + 160) features + 4 label + 1 split + (4 + 16) logits
-        // + (4 + 16) soft targets + 8 temperature + (4 + 1) version
+        // 1 format + (4 + 1) id + 8 ts + (4 + 160) features + 4 label + 1 split + 1 selection
+        // + (4 + 16) logits + (4 + 16) soft targets + 8 temperature + (4 + 1) version
         final byte[] bytes = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
-        assertThat(bytes).hasSize(1 + 5 + 8 + 164 + 4 + 1 + 20 + 20 + 8 + 5);
+        assertThat(bytes).hasSize(1 + 5 + 8 + 164 + 4 + 1 + 1 + 20 + 20 + 8 + 5);
         final ByteBuffer b = ByteBuffer.wrap(bytes);
         assertThat(b.get()).isEqualTo(SoftTargetCodec.FORMAT);
         assertThat(b.getInt()).isEqualTo(1);
@@ -44,6 +49,43 @@ class SoftTargetCodecTest {
         b.position(b.position() + 160);
         assertThat(b.getInt()).isEqualTo(-1);
         assertThat(b.get()).isEqualTo((byte) 1);
+        assertThat(b.get()).isEqualTo((byte) Selection.HOLDOUT.ordinal());
+        assertThat(b.getInt()).isEqualTo(2);
+        // not annotated: both counts 0
+        final ByteBuffer labelOnly = ByteBuffer.wrap(SoftTargetCodec.encode(LABEL_ONLY));
+        labelOnly.position(1 + 5 + 8 + 20 + 4 + 1);
+        assertThat(labelOnly.get()).isEqualTo((byte) Selection.LABEL_ONLY.ordinal());
+        assertThat(labelOnly.getInt()).isZero();
+        assertThat(labelOnly.getInt()).isZero();
+    }
+
+    @Test
+    void aFormatOneRecordIsReadAsAnnotatedUniformlyOrHoldout() {
+        for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT}) {
+            final byte[] two = SoftTargetCodec.encode(r);
+            // format 1: no selection byte, after format, id, ts, features, label and split
+            final int selectionAt = 1 + 4 + r.id().getBytes(StandardCharsets.UTF_8).length + 8
+                    + 4 + 8 * r.features().length + 4 + 1;
+            final byte[] one = new byte[two.length - 1];
+            System.arraycopy(two, 0, one, 0, selectionAt);
+            System.arraycopy(two, selectionAt + 1, one, selectionAt, two.length - selectionAt - 1);
+            one[0] = 1;
+            assertThat(SoftTargetCodec.decode(one)).usingRecursiveComparison().isEqualTo(r);
+        }
+    }
+
+    @Test
+    void aSelectionThatDisagreesWithTheTeacherOutputIsMalformed() {
+        final int selectionAt = 1 + 5 + 8 + 164 + 4 + 1;
+        final byte[] unknown = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        unknown[selectionAt] = 9;
+        assertMalformed(unknown, "selection 9");
+        final byte[] labelOnlyWithLogits = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        labelOnlyWithLogits[selectionAt] = (byte) Selection.LABEL_ONLY.ordinal();
+        assertMalformed(labelOnlyWithLogits, "a label_only record with 2 teacher logits");
+        final byte[] annotatedWithout = SoftTargetCodec.encode(LABEL_ONLY);
+        annotatedWithout[1 + 5 + 8 + 20 + 4 + 1] = (byte) Selection.UNIFORM.ordinal();
+        assertMalformed(annotatedWithout, "a uniform record with 0 teacher logits");
     }
 
     @Test
@@ -75,7 +117,7 @@ class SoftTargetCodecTest {
         final byte[] full = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
         final int featureCount = 1 + 5 + 8;
         final int label = featureCount + 164;
-        for (final byte format : new byte[] {0, 2, (byte) '['}) {
+        for (final byte format : new byte[] {0, 3, (byte) '['}) {
             final byte[] b = full.clone();
             b[0] = format;
             assertMalformed(b, "format " + format);

@@ -87,8 +87,11 @@ public final class Probabilities {
      *   loss  = alpha * T^2 * KL(q || softmax(z/T)) + (1 - alpha) * CE(y, softmax(z))
      *   dL/dz = alpha * T * (softmax(z/T) - q) + (1 - alpha) * (sum(y) * softmax(z) - y)
      * </pre>
-     * The soft term is skipped when alpha = 0 (teachers and baseline), the hard one when alpha = 1.
+     * The soft term is skipped when alpha = 0 (teachers and baseline) or q is null (a record the
+     * teacher did not annotate: the hard term alone, at its weight 1 - alpha), the hard one when
+     * alpha = 1.
      *
+     * @param q        soft targets, or null for none
      * @param gradient receives dL/dz (length C)
      * @return the loss
      */
@@ -97,7 +100,7 @@ public final class Probabilities {
                                                      final double[] gradient) {
         distillationGradient(z, q, y, temperature, alpha, gradient);
         double loss = 0;
-        if (alpha > 0) {
+        if (alpha > 0 && q != null) {
             loss += alpha * temperature * temperature * klDivergenceToLogits(q, z, temperature);
         }
         if (alpha < 1 && Arrays.stream(y).sum() > 0) {
@@ -116,6 +119,7 @@ public final class Probabilities {
      * the loss: softmax computed directly, without the logs the loss needs, and without allocating
      * (the trainer spent a tenth of its time in the loss's exps and logs, {@code ./kd bench e2e --jfr}).
      *
+     * @param q        soft targets, or null for none (the hard term only)
      * @param gradient receives dL/dz (length C)
      */
     public static void distillationGradient(final double[] z, final double[] q, final double[] y,
@@ -124,7 +128,7 @@ public final class Probabilities {
         for (final double v : z) {
             max = Math.max(max, v);
         }
-        if (alpha > 0) {
+        if (alpha > 0 && q != null) {
             // softmax(z / T): the exps in the gradient first, then normalised in place
             double sum = 0;
             for (int i = 0; i < z.length; i++) {

@@ -68,7 +68,9 @@ public final class StudentOptimizer {
      * One optimiser step on a micro-batch.
      *
      * @param scaledFeatures standardised features, one row per record
-     * @param softTargets    soft targets per record, or null (zeros: hard-label training)
+     * @param softTargets    soft targets per record, or null for none; a null row is a record
+     *                       without soft targets (the hard term only, see
+     *                       {@link Probabilities#distillationGradient})
      * @param labels         class per record, or {@link #UNLABELLED}
      */
     public void fit(final float[][] scaledFeatures, final float[][] softTargets, final int[] labels) {
@@ -148,7 +150,7 @@ public final class StudentOptimizer {
             }
             y[label] = 1.0;
         }
-        Probabilities.distillationGradient(z, q, y, config.temperature(), config.alpha(), g);
+        Probabilities.distillationGradient(z, soft == null ? null : q, y, config.temperature(), config.alpha(), g);
         final float[] delta = buffers.deltas[mlp.layers()][r];
         for (int c = 0; c < classes; c++) {
             delta[c] = (float) g[c];

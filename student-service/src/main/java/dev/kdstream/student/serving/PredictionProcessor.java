@@ -21,6 +21,8 @@ import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.model.served.ServedStudent;
 
 /**
  * Answers each feature record with the current student's prediction, stamped with its version.

@@ -60,15 +60,6 @@ public final class ServingMeters implements MeterBinder {
         return rejected;
     }
 
-    /** A checkpoint not served, by reason ({@link CheckpointLoader}'s constants). */
-    void checkpointRefused(final String reason) {
-        Counter.builder(MetricNames.CHECKPOINTS_REFUSED)
-                .description("checkpoints refused: unsafe or corrupt bytes, non-finite weights, another shape")
-                .tag(MetricNames.REASON, reason)
-                .register(registry)
-                .increment();
-    }
-
     private static Counter records(final MeterRegistry registry, final String stage, final String description) {
         return Counter.builder(MetricNames.RECORDS)
                 .description(description)

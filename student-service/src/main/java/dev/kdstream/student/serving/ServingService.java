@@ -16,6 +16,7 @@ import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.service.Service;
 import dev.kdstream.contracts.service.StreamsRunner;
+import dev.kdstream.model.served.CurrentModel;
 
 /**
  * A running prediction server: {@link #start} creates missing topics and runs the

@@ -19,6 +19,8 @@ import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.Prediction;
+import dev.kdstream.model.served.CheckpointLoader;
+import dev.kdstream.model.served.CurrentModel;
 
 /**
  * The prediction server's Kafka Streams topology and its config: {@code features} (raw JSON bytes)
@@ -40,8 +42,6 @@ public final class ServingTopology {
     static final String FEATURES_SOURCE = "features-source";
     static final String PREDICT = "predict";
     static final String PREDICTIONS_SINK = "predictions-sink";
-    static final String CHECKPOINTS_SOURCE = "checkpoints-source";
-    static final String LOAD_CHECKPOINT = "load-checkpoint";
 
     private ServingTopology() {
     }
@@ -120,13 +120,7 @@ public final class ServingTopology {
         topology.addSink(PREDICTIONS_SINK, predictions.name(), predictions.keySerde().serializer(),
                 predictions.valueSerde().serializer(), PREDICT);
 
-        // raw bytes, decoded by the loader: a corrupt checkpoint must not stop the global thread;
-        // in memory and unlogged: the compacted topic is the store's backup, restored on start
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                CHECKPOINTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                names.checkpoints(), LOAD_CHECKPOINT, () -> new CheckpointLoader(CHECKPOINT_STORE, trainerId, model,
-                        meters));
+        CheckpointLoader.addTo(topology, CHECKPOINT_STORE, names.checkpoints(), trainerId, model, registry);
         return topology;
     }
 }

@@ -30,13 +30,18 @@ public final class MicroBatch {
         this.labels = new int[capacity];
     }
 
-    /** @param softTargets ignored for a hard-label batch */
+    /**
+     * @param softTargets ignored for a hard-label batch; null for a record the teacher did not
+     *                    annotate (its row trains on the hard term only)
+     */
     public void add(final float[] scaledFeatures, final double[] softTargets, final int label) {
         if (size == capacity) {
             throw new IllegalStateException("micro-batch is full: train on it first");
         }
         features[size] = scaledFeatures;
-        if (soft) {
+        if (soft && softTargets == null) {
+            targets[size] = null;
+        } else if (soft) {
             final float[] q = new float[classes];
             for (int c = 0; c < classes; c++) {
                 q[c] = (float) softTargets[c];
@@ -64,7 +69,7 @@ public final class MicroBatch {
         return Arrays.copyOf(features, size);
     }
 
-    /** The soft-target rows, or null for a hard-label batch. */
+    /** The soft-target rows (a null row: none for that record), or null for a hard-label batch. */
     public float[][] softTargetRows() {
         return soft ? Arrays.copyOf(targets, size) : null;
     }

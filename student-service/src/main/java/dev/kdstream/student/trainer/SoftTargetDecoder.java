@@ -41,9 +41,14 @@ public final class SoftTargetDecoder {
         final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value)
                 : SoftTargetCodec.decode(value);
         check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
-        check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
-        check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
-        checkDistribution(r.softTargets());
+        if (r.annotated()) {
+            check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
+            check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
+            checkDistribution(r.softTargets());
+        } else if (!r.labelled()) {
+            // nothing to train on: the teacher never writes one
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "a record not annotated has no label");
+        }
         if (r.label() != null && (r.label() < 0 || r.label() >= classes)) {
             throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + r.label() + " is not in 0.."
                     + (classes - 1));

@@ -1,8 +1,10 @@
 package dev.kdstream.student.trainer;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.definition.LabelMatrix;
@@ -78,13 +80,26 @@ public final class StudentPair {
      * Test: both students predict the whole poll, before either learns from it; the evaluator
      * scores it. The predictions come from the optimisers' own forward pass, the networks' weights
      * in plain Java, not from DL4J.
+     *
+     * <p>Only the unbiased records are scored ({@link Selection#unbiased}): under a teacher budget
+     * the uncertainty sampler's records are the hard ones and the label-only ones the easy ones, and
+     * either would bias every figure; the uniform draws and the holdout records are a fair sample.
+     * At a budget of 1.0 that is every record.
      */
     public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
-        final int n = records.size();
-        final double[][] zd = distilledSteps.logits(x);
-        final double[][] zb = baselineSteps.logits(x);
-        for (int i = 0; i < n; i++) {
-            final SoftTargetRecord r = records.get(i);
+        final List<SoftTargetRecord> fair = new ArrayList<>(records.size());
+        final List<float[]> fairX = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).selection().unbiased()) {
+                fair.add(records.get(i));
+                fairX.add(x[i]);
+            }
+        }
+        final float[][] rows = fairX.toArray(new float[0][]);
+        final double[][] zd = distilledSteps.logits(rows);
+        final double[][] zb = baselineSteps.logits(rows);
+        for (int i = 0; i < rows.length; i++) {
+            final SoftTargetRecord r = fair.get(i);
             evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
                     Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
                     Probabilities.klDivergenceToLogits(r.softTargets(), zd[i], temperature));
@@ -92,7 +107,10 @@ public final class StudentPair {
         return evaluator.snapshot();
     }
 
-    /** Then train: holdout records are skipped, unlabelled ones train the distilled student only. */
+    /**
+     * Then train: holdout records are skipped, unlabelled ones train the distilled student only,
+     * label-only ones (not annotated) train the distilled student on the hard term alone.
+     */
     public void train(final List<SoftTargetRecord> records, final float[][] x) {
         for (int i = 0; i < records.size(); i++) {
             final SoftTargetRecord r = records.get(i);

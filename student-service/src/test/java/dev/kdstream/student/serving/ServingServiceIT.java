@@ -36,6 +36,8 @@ import dev.kdstream.embedded.CommittedRecords;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.model.served.TestStudents;
 
 /** The server against a real broker: held records, a checkpoint, exactly-once output. */
 @ExtendWith(EmbeddedKafkaExtension.class)

@@ -44,6 +44,10 @@ import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.model.served.TestStudents;
+import dev.kdstream.model.served.ServedStudent;
+import dev.kdstream.model.served.CheckpointLoader;
 
 class ServingTopologyTest {
 

@@ -9,6 +9,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.definition.Hyperparameters;
@@ -80,5 +82,54 @@ class StudentPairTest {
                 .containsExactly(expected.network().params().toFloatVector());
         assertThat(handedOut.network().getIterationCount()).isEqualTo(1);
         assertThat(pair.baseline().network().getIterationCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLabelOnlyRecordTrainsOnTheHardTermAloneAndOnlyUnbiasedRecordsAreScored() {
+        final StudentModel distilled = distilled();
+        final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,
+                Hyperparameters.defaults(), SCALER, "e1", 8);
+        final StudentPair pair = new StudentPair(distilled, baseline, SCALER, CLASSES, 2.0, BATCH, 100,
+                (student, records) -> { });
+        final List<SoftTargetRecord> annotated = records(BATCH);
+        final List<SoftTargetRecord> poll = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            final SoftTargetRecord r = annotated.get(i);
+            final FeatureRecord f = new FeatureRecord(r.id(), r.ts(), r.features(), r.label(), r.split());
+            // even rows uncertain (annotated, biased), odd rows label-only (not annotated)
+            poll.add(i % 2 == 0 ? SoftTargetRecord.of(f, r.teacherLogits(), r.softTargets(), 2.0, "e1",
+                    Selection.UNCERTAIN) : SoftTargetRecord.labelOnly(f, 2.0, "e1"));
+        }
+        final float[][] x = pair.scale(poll);
+        assertThat(pair.score(poll, x).prequentialRecords()).as("neither kind is a fair sample").isZero();
+        pair.train(poll, x);
+
+        final StudentOptimizer reference = NetworkBridge.optimizerOf(distilled());
+        final float[][] soft = new float[BATCH][];
+        final int[] labels = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            soft[i] = i % 2 == 0 ? new float[] {(float) poll.get(i).softTargets()[0],
+                    (float) poll.get(i).softTargets()[1]} : null;
+            labels[i] = poll.get(i).label();
+        }
+        reference.fit(x, soft, labels);
+        final StudentModel expected = distilled();
+        NetworkBridge.write(reference, expected);
+        assertThat(pair.distilled().network().params().toFloatVector())
+                .containsExactly(expected.network().params().toFloatVector());
+
+        // and a label-only row is not a row of zeros: that would pull the student towards softmax(z / T) = 0
+        final StudentOptimizer zeros = NetworkBridge.optimizerOf(distilled());
+        for (int i = 1; i < BATCH; i += 2) {
+            soft[i] = new float[CLASSES];
+        }
+        zeros.fit(x, soft, labels);
+        final StudentModel wrong = distilled();
+        NetworkBridge.write(zeros, wrong);
+        assertThat(pair.distilled().network().params().toFloatVector())
+                .isNotEqualTo(wrong.network().params().toFloatVector());
+
+        final List<SoftTargetRecord> fair = records(BATCH);
+        assertThat(pair.score(fair, pair.scale(fair)).prequentialRecords()).isEqualTo(BATCH);
     }
 }

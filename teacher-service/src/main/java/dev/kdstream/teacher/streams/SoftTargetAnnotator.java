@@ -23,11 +23,16 @@ import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.model.served.ServedStudent;
+import dev.kdstream.teacher.budget.Sampler;
+import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.inference.EnsembleForward;
 import dev.kdstream.teacher.inference.LogitRows;
 
@@ -37,6 +42,17 @@ import dev.kdstream.teacher.inference.LogitRows;
  * this small (docs/platform.md, "DL4J fixed cost per call"). Inference runs on
  * {@link EnsembleForward}, the ensemble's weights on OpenBLAS GEMMs into preallocated buffers: the
  * same logits as {@link TeacherEnsemble#logits}, faster (docs/benchmarks.md, {@code ./kd bench teacher}).
+ *
+ * <h2>The teacher budget</h2>
+ * Each valid record is decided as it is read ({@link TeacherBudget}, a {@link Sampler} per task):
+ * a holdout record is always annotated; a training record the sampler chooses is annotated; a
+ * labelled one it does not choose is passed on without teacher output ({@link Selection#LABEL_ONLY}:
+ * it trains both students on its label); an unlabelled one it does not choose is left out, nothing
+ * written. A batch fills with records to annotate only; the records passed on wait in the buffer
+ * and go out in their offset order with it. The uncertainty and adaptive samplers look at the
+ * student being served, followed through the checkpoints as the server follows them. Decisions
+ * are written only by a flush, like the soft targets, so what follows holds for them: a record read
+ * again is decided again, and exactly one decision per record ever commits.
  *
  * <h2>The buffer is in memory; the input topic is its log</h2>
  * A record waiting for its batch has been consumed: once the stream thread commits, its input
@@ -143,6 +159,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final InputReplay replay;
     private final Uuid inputTopicId;
     private final TeacherMetrics metrics;
+    private final TeacherBudget budget;
+    private final CurrentModel student;
+    /** This task's sampler: its state (a threshold's history, a moving budget) is per task. */
+    private Sampler sampler;
+    /** Records in the buffer to annotate (the rest are label-only ones waiting for their turn). */
+    private int toAnnotate;
+    /** The student last found unfit for the ensemble's input, so that it is reported once. */
+    private ServedStudent unfitStudent;
 
     private ProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<String, Long> positionStore;
@@ -170,11 +194,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * @param inputTopicId that topic's id, as this teacher found it when it started (see {@link StoredPosition})
      * @param ensemble     shared by every task, only read: its version is stamped on the output
      * @param parser       the validator's parser, for records read again
+     * @param budget       which training records to annotate
+     * @param student      the served student, which the sampler may look at
      */
     SoftTargetAnnotator(final String inputTopic, final Uuid inputTopicId, final String positionStoreName,
                         final int batchSize, final Duration linger, final Duration maxWait,
                         final TeacherEnsemble ensemble,
-                        final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics) {
+                        final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics,
+                        final TeacherBudget budget, final CurrentModel student) {
         this.inputTopic = inputTopic;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
@@ -186,6 +213,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.replay = replay;
         this.inputTopicId = inputTopicId;
         this.metrics = metrics;
+        this.budget = budget;
+        this.student = student;
     }
 
     @Override
@@ -193,7 +222,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.context = context;
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
+        toAnnotate = 0;
         firstProcessed = -1;
+        // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
+        sampler = budget.newSampler();
         if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
@@ -246,8 +278,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         for (final ConsumerRecord<byte[], byte[]> r : records) {
             processedUpTo = Math.max(processedUpTo, r.offset() + 1);
             try {
-                again.add(new BufferedFeature(r.offset(), parser.parse(r.value(), r.timestamp()),
-                        r.timestamp()));
+                final BufferedFeature b = select(r.offset(), parser.parse(r.value(), r.timestamp()), r.timestamp());
+                if (b != null) {
+                    again.add(b);
+                }
             } catch (InvalidRecordException e) {
                 invalid++;
             }
@@ -256,16 +290,19 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             bufferSince = context.currentSystemTimeMs();
         }
         buffer.addAll(0, again);
+        for (final BufferedFeature b : again) {
+            toAnnotate += b.selection().annotated() ? 1 : 0;
+        }
         pendingReplay.cancel();
         pendingReplay = null;
         if (!records.isEmpty()) {
             // the invalid ones were dead-lettered when first read, unless the teacher's input width,
             // class count or max.record.bytes changed since (then a record valid then is invalid now)
-            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before: {} to annotate, "
+            LOG.info("{}: read {} records from offset {} again, consumed but not annotated before: {} to pass on, "
                     + "{} invalid (dead-lettered when first read, unless the input settings changed)",
                     input, records.size(), from, again.size(), invalid);
         }
-        if (buffer.size() >= batchSize) {
+        if (toAnnotate >= batchSize) {
             flush();
         }
     }
@@ -293,13 +330,60 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (record.value() == null) {
             return;
         }
+        final BufferedFeature selected = select(offset, record.value(), record.timestamp());
+        if (selected == null) {
+            // nothing to write: the next flush moves the position past it
+            return;
+        }
         if (buffer.isEmpty()) {
             bufferSince = context.currentSystemTimeMs();
         }
-        buffer.add(new BufferedFeature(offset, record.value(), record.timestamp()));
-        if (buffer.size() >= batchSize && pendingReplay == null) {
+        buffer.add(selected);
+        toAnnotate += selected.selection().annotated() ? 1 : 0;
+        if (toAnnotate >= batchSize && pendingReplay == null) {
             flush();
         }
+    }
+
+    /**
+     * The budget's decision for a valid record: annotate it (holdout records always), pass it on
+     * for its label alone, or, unlabelled and not chosen, nothing (null). Decided as it is read,
+     * written only by a flush: a record read again after a crash is decided again, and only one
+     * decision ever commits (see the class doc).
+     */
+    private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
+        if (feature.holdout()) {
+            metrics.selected(Selection.HOLDOUT);
+            return new BufferedFeature(offset, feature, timestamp, Selection.HOLDOUT, -1);
+        }
+        if (budget.everything()) {
+            metrics.selected(Selection.UNIFORM);
+            return new BufferedFeature(offset, feature, timestamp, Selection.UNIFORM, -1);
+        }
+        final ServedStudent served = sampler.needsStudent() ? fitStudent() : null;
+        final double[] p = served == null ? null : served.probabilities(feature.features());
+        final Selection chosen = sampler.choose(feature.id(), p);
+        metrics.budgetNow(sampler.budget());
+        final Selection selection = chosen != null ? chosen : feature.labelled() ? Selection.LABEL_ONLY : null;
+        metrics.selected(selection);
+        return selection == null ? null
+                : new BufferedFeature(offset, feature, timestamp, selection, p == null ? -1 : Probabilities.argmax(p));
+    }
+
+    /** The served student, if it takes the ensemble's input and classes; null otherwise. */
+    private ServedStudent fitStudent() {
+        final ServedStudent served = student.get();
+        if (served == null || served.inputWidth() == manifest.inputWidth()
+                && served.numClasses() == manifest.numClasses()) {
+            return served;
+        }
+        if (served != unfitStudent) {
+            unfitStudent = served;
+            LOG.warn("the served student (version {}) takes {} features and {} classes, the ensemble {} and {}: "
+                    + "sampling without it", served.version(), served.inputWidth(), served.numClasses(),
+                    manifest.inputWidth(), manifest.numClasses());
+        }
+        return null;
     }
 
     /**
@@ -337,13 +421,31 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         return now - buffer.get(buffer.size() - 1).timestamp() > linger.toMillis();
     }
 
-    /** Annotates the whole buffer, oldest first, in batches of at most {@code batchSize}. */
+    /**
+     * Annotates the buffer's records to annotate, in batches of at most {@code batchSize}, and
+     * writes every buffered record, oldest first.
+     */
     private void flush() {
-        for (int from = 0; from < buffer.size(); from += batchSize) {
-            annotate(buffer.subList(from, Math.min(buffer.size(), from + batchSize)));
+        final List<BufferedFeature> batch = new ArrayList<>(Math.min(batchSize, toAnnotate));
+        int written = 0;
+        for (int i = 0; i < buffer.size(); i++) {
+            if (buffer.get(i).selection().annotated()) {
+                batch.add(buffer.get(i));
+            }
+            if (batch.size() == batchSize || i == buffer.size() - 1) {
+                // the label-only records before this batch's last one go out in their place
+                final double[][] logits = batch.isEmpty() ? new double[0][] : annotate(batch);
+                int annotated = 0;
+                for (; written <= i; written++) {
+                    final BufferedFeature b = buffer.get(written);
+                    write(b, b.selection().annotated() ? logits[annotated++] : null);
+                }
+                batch.clear();
+            }
         }
         buffer.clear();
-        // everything processed is annotated or dead-lettered now
+        toAnnotate = 0;
+        // everything processed is annotated, passed on, left out or dead-lettered now
         movePosition(processedUpTo);
     }
 
@@ -357,7 +459,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         }
     }
 
-    private void annotate(final List<BufferedFeature> batch) {
+    /** The ensemble's logits for {@code batch}, one row per record. */
+    private double[][] annotate(final List<BufferedFeature> batch) {
         final long start = System.nanoTime();
         final Standardizer scaler = manifest.scaler();
         final float[][] scaled = new float[batch.size()][];
@@ -369,19 +472,24 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         // one bulk copy, then softmax(z / T) per row in Java: INDArray.toDoubleMatrix() copies
         // element by element, one native call each
         final double[][] teacherLogits = LogitRows.of(logits, scaled.length, manifest.numClasses());
-        final double[][] softTargets = new double[scaled.length][];
-        for (int i = 0; i < scaled.length; i++) {
-            softTargets[i] = Probabilities.softmax(teacherLogits[i], manifest.temperature());
-        }
         metrics.batch(batch.size(), System.nanoTime() - start);
+        return teacherLogits;
+    }
 
-        for (int i = 0; i < scaled.length; i++) {
-            final BufferedFeature waiting = batch.get(i);
-            final FeatureRecord feature = waiting.feature();
-            final SoftTargetRecord softTarget = SoftTargetRecord.of(feature, teacherLogits[i], softTargets[i],
-                    manifest.temperature(), manifest.versionId());
-            context.forward(new Record<>(feature.id(), softTarget, waiting.timestamp(), new RecordHeaders()));
+    /** The record's soft target ({@code teacherLogits} null: a label-only record), to the output. */
+    private void write(final BufferedFeature waiting, final double[] teacherLogits) {
+        final FeatureRecord feature = waiting.feature();
+        final SoftTargetRecord out;
+        if (teacherLogits == null) {
+            out = SoftTargetRecord.labelOnly(feature, manifest.temperature(), manifest.versionId());
+        } else {
+            out = SoftTargetRecord.of(feature, teacherLogits, Probabilities.softmax(teacherLogits,
+                    manifest.temperature()), manifest.temperature(), manifest.versionId(), waiting.selection());
+            metrics.annotated(1);
+            if (waiting.selection() == Selection.UNIFORM && waiting.studentClass() >= 0) {
+                sampler.agreed(waiting.studentClass() == Probabilities.argmax(teacherLogits));
+            }
         }
-        metrics.annotated(batch.size());
+        context.forward(new Record<>(feature.id(), out, waiting.timestamp(), new RecordHeaders()));
     }
 }

@@ -3,15 +3,18 @@ package dev.kdstream.teacher.streams;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
+import dev.kdstream.contracts.records.Selection;
 
 /**
  * The teacher's own meters. Shared by every task's processors: Micrometer meters are
@@ -23,6 +26,11 @@ public final class TeacherMetrics implements MeterBinder {
     /** Values of {@link MetricNames#STAGE} for {@link MetricNames#RECORDS}. */
     public static final String RECEIVED = "received";
     public static final String ANNOTATED = "annotated";
+    /** {@link MetricNames#SELECTION} of an unlabelled record the budget did not buy: nothing is written. */
+    public static final String LEFT_OUT = "left_out";
+    /** {@link MetricNames#STAGE}s of {@link MetricNames#TEACHER_BUDGET}. */
+    public static final String TARGET = "target";
+    public static final String REALISED = "realised";
 
     private Counter received;
     private Counter annotated;
@@ -30,6 +38,11 @@ public final class TeacherMetrics implements MeterBinder {
     private Timer batchLatency;
     private Counter inputRecreated;
     private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
+    private final Map<Selection, Counter> selected = new EnumMap<>(Selection.class);
+    private Counter leftOut;
+    private Counter callsSaved;
+    /** The budget a task's sampler aimed at last (tasks of an adaptive sampler may differ a moment). */
+    private final AtomicLong budgetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
 
     /** Bound to {@code registry}. */
     public TeacherMetrics(final MeterRegistry registry) {
@@ -59,12 +72,71 @@ public final class TeacherMetrics implements MeterBinder {
         this.inputRecreated = Counter.builder(MetricNames.TEACHER_INPUT_RECREATED)
                 .description("task starts that ignored a position stored for a deleted and re-created input topic")
                 .register(registry);
-        // every reason up front, so a dashboard shows zeros instead of missing series
+        for (final Selection s : Selection.values()) {
+            selected.put(s, selection(registry, s.tag(), "valid feature records by the teacher budget's decision: "
+                    + "annotated (uniform, uncertain, holdout), passed on for the label alone (label_only), or "
+                    + "left out (unlabelled and not chosen)"));
+        }
+        leftOut = selection(registry, LEFT_OUT, "valid feature records by the teacher budget's decision");
+        callsSaved = Counter.builder(MetricNames.TEACHER_CALLS_SAVED)
+                .description("training records the ensemble did not annotate (label_only + left_out)")
+                .baseUnit("records")
+                .register(registry);
+        // every reason up front, so a dashboard shows zeros instead of missing series (and the budget's
+        // sampler is only known once the topology is built: see budget())
         for (final Reason reason : Reason.values()) {
             deadLetters.put(reason, Counter.builder(MetricNames.DEAD_LETTERS)
                     .description("invalid feature records sent to the dead-letter topic")
                     .tag(MetricNames.REASON, reason.tag())
                     .register(registry));
+        }
+    }
+
+    private static Counter selection(final MeterRegistry registry, final String tag, final String description) {
+        return Counter.builder(MetricNames.TEACHER_SELECTED)
+                .description(description)
+                .baseUnit("records")
+                .tag(MetricNames.SELECTION, tag)
+                .register(registry);
+    }
+
+    /**
+     * The budget's gauges: what the sampler aims at now, and the share of training records annotated
+     * since start (uniform + uncertain over all training records decided).
+     */
+    public void budget(final MeterRegistry registry, final String sampler) {
+        Gauge.builder(MetricNames.TEACHER_BUDGET, budgetBits, b -> Double.longBitsToDouble(b.get()))
+                .description("share of training records the teacher budget aims to annotate now")
+                .tag(MetricNames.SAMPLER, sampler)
+                .tag(MetricNames.STAGE, TARGET)
+                .register(registry);
+        Gauge.builder(MetricNames.TEACHER_BUDGET, this, TeacherMetrics::realisedBudget)
+                .description("share of training records annotated since start")
+                .tag(MetricNames.SAMPLER, sampler)
+                .tag(MetricNames.STAGE, REALISED)
+                .register(registry);
+    }
+
+    private double realisedBudget() {
+        final double annotated = selected.get(Selection.UNIFORM).count() + selected.get(Selection.UNCERTAIN).count();
+        final double all = annotated + selected.get(Selection.LABEL_ONLY).count() + leftOut.count();
+        return all == 0 ? Double.NaN : annotated / all;
+    }
+
+    void budgetNow(final double budget) {
+        budgetBits.set(Double.doubleToLongBits(budget));
+    }
+
+    /** A training or holdout record decided: {@code selection} null for one left out. */
+    void selected(final Selection selection) {
+        if (selection == null) {
+            leftOut.increment();
+            callsSaved.increment();
+        } else {
+            selected.get(selection).increment();
+            if (!selection.annotated()) {
+                callsSaved.increment();
+            }
         }
     }
 

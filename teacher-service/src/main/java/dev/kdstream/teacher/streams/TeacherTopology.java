@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,13 +27,17 @@ import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.model.served.CheckpointLoader;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.teacher.budget.TeacherBudget;
 
 /**
  * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to
  * {@code soft-targets} (id, SoftTargetRecord), invalid records to {@code features-dlq} byte for byte.
  * <pre>
- *   features ──► validate ──► annotate (batched ensemble, position store) ──► soft-targets
- *                    └──────► features-dlq
+ *   features ──► validate ──► select (teacher budget) + annotate (batched ensemble, position store) ──► soft-targets
+ *                    └──────► features-dlq                ▲
+ *   student-checkpoints ──► served student (global store, only under a budget whose sampler looks at it)
  * </pre>
  * Written with the Processor API because the annotator batches across records and punctuations
  * and keeps its position in a state store; see {@link SoftTargetAnnotator} for why that is
@@ -48,6 +54,8 @@ public final class TeacherTopology {
      * is {@code <application id>-teacher-position-changelog}.
      */
     public static final String POSITION_STORE = "teacher-position";
+    /** The checkpoints the budget's sampler follows the served student by (global, only under a budget). */
+    public static final String STUDENT_STORE = "served-student";
 
     static final String SOURCE = "features-source";
     static final String VALIDATE = "validate";
@@ -79,8 +87,12 @@ public final class TeacherTopology {
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
         // an idle stream thread wakes up this often to run the linger punctuation: no longer than the linger
         p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(10L, Math.min(100L, lingerMs(config))));
-        // there are no global stores here: this only silences Kafka 4.3's warning about them
+        // the checkpoint loader (under a teacher budget) handles its own errors: Kafka 5.0's default,
+        // and silences Kafka 4.3's warning
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // checkpoints are transactions: a fenced trainer's aborted one must never be looked at
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                IsolationLevel.READ_COMMITTED.toString());
         // a dead letter is the whole input record plus headers: room for a maximal input (the DLQ
         // topic is created with the same limit, see TopicAdmin)
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.DLQ_MAX_BYTES);
@@ -129,6 +141,9 @@ public final class TeacherTopology {
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(),
                 config.getInt(ConfigKey.MAX_RECORD_BYTES));
         final TeacherMetrics metrics = new TeacherMetrics(registry);
+        final TeacherBudget budget = TeacherBudget.of(config);
+        metrics.budget(registry, budget.sampler());
+        final CurrentModel student = new CurrentModel();
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
@@ -137,13 +152,19 @@ public final class TeacherTopology {
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
-                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics), VALIDATE);
+                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, budget, student),
+                VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
                 topics.softTargets().valueSerde().serializer(), ANNOTATE);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
+        if (!budget.everything()) {
+            // the sampler looks at the student being served: the same checkpoints the server follows
+            CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
+                    config.get(ConfigKey.TRAINER_ID), student, registry);
+        }
         return topology;
     }
 

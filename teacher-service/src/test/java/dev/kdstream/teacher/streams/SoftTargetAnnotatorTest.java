@@ -31,7 +31,14 @@ import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
+import dev.kdstream.contracts.records.Selection;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.model.served.ServedStudent;
+import dev.kdstream.model.served.TestStudents;
 import dev.kdstream.teacher.TinyEnsemble;
+import dev.kdstream.teacher.budget.TeacherBudget;
+import dev.kdstream.teacher.budget.Uncertainty;
+import dev.kdstream.teacher.budget.UniformDraw;
 
 /**
  * The annotator on its own, started with a position in its store and records to read again: what
@@ -58,6 +65,8 @@ class SoftTargetAnnotatorTest {
     private MockProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<String, Long> store;
     private SoftTargetAnnotator annotatorUnderTest;
+    private TeacherBudget budget = TeacherBudget.all();
+    private final CurrentModel student = new CurrentModel();
 
     @BeforeEach
     void createStore() {
@@ -372,6 +381,94 @@ class SoftTargetAnnotatorTest {
         assertThat(registry.get(MetricNames.TEACHER_INPUT_RECREATED).counter().count()).isZero();
     }
 
+    @Test
+    void underABudgetOnlyTheChosenAreAnnotatedTheOtherLabelledPassOnAndHoldoutIsAlwaysAnnotated() {
+        budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.3, 0.2, 0.05, 0.97);
+        started(1000);
+        // rows 0-39: even rows labelled, odd rows not; every fifth a holdout record
+        final List<String> chosen = new ArrayList<>();
+        final List<String> labelOnly = new ArrayList<>();
+        final List<String> holdout = new ArrayList<>();
+        for (int row = 0; row < 40; row++) {
+            final boolean labelled = row % 2 == 0;
+            final boolean isHoldout = row % 5 == 0;
+            final String id = "r" + row;
+            context.setRecordMetadata(INPUT, 0, row);
+            annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row],
+                    labelled ? data.labels()[row] : null, isHoldout ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN),
+                    1000L + row));
+            if (isHoldout) {
+                holdout.add(id);
+            } else if (UniformDraw.of(id) < 0.3) {
+                chosen.add(id);
+            } else if (labelled) {
+                labelOnly.add(id);
+            }
+        }
+        assertThat(context.forwarded()).as("nothing before a flush").isEmpty();
+        punctuate();
+        final List<SoftTargetRecord> out = context.forwarded().stream()
+                .map(f -> (SoftTargetRecord) f.record().value()).toList();
+        assertThat(out).filteredOn(r -> r.selection() == Selection.UNIFORM).extracting(SoftTargetRecord::id)
+                .containsExactlyElementsOf(chosen).isNotEmpty();
+        assertThat(out).filteredOn(r -> r.selection() == Selection.LABEL_ONLY).extracting(SoftTargetRecord::id)
+                .containsExactlyElementsOf(labelOnly).isNotEmpty();
+        assertThat(out).filteredOn(r -> r.selection() == Selection.HOLDOUT).extracting(SoftTargetRecord::id)
+                .containsExactlyElementsOf(holdout).hasSize(8);
+        assertThat(out).as("one record per decision, in offset order").extracting(SoftTargetRecord::id)
+                .hasSize(chosen.size() + labelOnly.size() + holdout.size())
+                .isSortedAccordingTo((a, b) -> Integer.compare(Integer.parseInt(a.substring(1)),
+                        Integer.parseInt(b.substring(1))));
+        assertThat(out).filteredOn(r -> r.selection() == Selection.LABEL_ONLY)
+                .allSatisfy(r -> assertThat(r.softTargets()).isNull());
+        assertThat(out).filteredOn(SoftTargetRecord::annotated)
+                .allSatisfy(r -> assertThat(r.softTargets()).hasSize(manifest.numClasses()));
+        assertThat(position()).as("past the records left out too").isEqualTo(40L);
+        assertThat(registry.get(MetricNames.TEACHER_CALLS_SAVED).counter().count())
+                .isEqualTo(32 - chosen.size());
+    }
+
+    @Test
+    void aBatchFillsWithRecordsToAnnotateNotWithLabelOnlyOnes() {
+        budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.5, 0.2, 0.05, 0.97);
+        started(3);
+        int chosen = 0;
+        int row = 0;
+        while (chosen < 2) {
+            chosen += UniformDraw.of("r" + row) < 0.5 ? 1 : 0;
+            process(row++);
+        }
+        assertThat(context.forwarded()).as("two to annotate, a batch is three").isEmpty();
+        while (chosen < 3) {
+            chosen += UniformDraw.of("r" + row) < 0.5 ? 1 : 0;
+            process(row++);
+        }
+        assertThat(context.forwarded()).as("every record read, label-only ones in their place").hasSize(row);
+    }
+
+    @Test
+    void theUncertaintySamplerBuysWhatTheServedStudentIsUnsureOf() {
+        budget = new TeacherBudget(TeacherBudget.UNCERTAINTY, 0.2, 0.0, 0.05, 0.97);
+        final ServedStudent served = ServedStudent.of(TestStudents.student(manifest.inputWidth(),
+                manifest.numClasses(), List.of(8), 3));
+        student.serve(served);
+        started(10_000);
+        for (int row = 0; row < data.size(); row++) {
+            process(row);
+        }
+        punctuate();
+        final List<SoftTargetRecord> out = context.forwarded().stream()
+                .map(f -> (SoftTargetRecord) f.record().value()).toList();
+        final List<Double> uncertain = out.stream().filter(r -> r.selection() == Selection.UNCERTAIN)
+                .map(r -> Uncertainty.margin(served.probabilities(r.features()))).toList();
+        final List<Double> passedOn = out.stream().filter(r -> r.selection() == Selection.LABEL_ONLY)
+                .map(r -> Uncertainty.margin(served.probabilities(r.features()))).sorted().toList();
+        assertThat(uncertain).as("chosen once the threshold has history").isNotEmpty();
+        assertThat(out).as("until then, uniform draws at the whole budget")
+                .anyMatch(r -> r.selection() == Selection.UNIFORM);
+        assertThat(uncertain).allSatisfy(u -> assertThat(u).isGreaterThan(passedOn.get(passedOn.size() / 2)));
+    }
+
     /** An annotator of the test's ensemble, initialised: the position read (the input is read again later). */
     private SoftTargetAnnotator started(final int batchSize) {
         final SoftTargetAnnotator annotator = annotator(batchSize);
@@ -394,7 +491,7 @@ class SoftTargetAnnotatorTest {
             return committedInput.stream().filter(r -> r.offset() >= from && r.offset() < before).toList();
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
-                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry));
+                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry), budget, student);
         return annotatorUnderTest;
     }
 

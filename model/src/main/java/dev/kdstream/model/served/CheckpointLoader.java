@@ -1,14 +1,23 @@
-package dev.kdstream.student.serving;
+package dev.kdstream.model.served;
+
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.ModelFileException;
@@ -29,30 +38,55 @@ import dev.kdstream.model.file.StudentFile;
  * is refused, counted by reason in {@code kd_checkpoints_refused_total}, when its bytes are unsafe or
  * corrupt, its weights are not finite, or its layers are not those of the model being served.
  */
-final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
+public final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
 
     /** {@link dev.kdstream.contracts.metrics.MetricNames#REASON}s of a refused checkpoint. */
-    static final String UNSAFE_BYTES = "unsafe_bytes";
-    static final String CORRUPT = "corrupt";
-    static final String NON_FINITE = "non_finite";
-    static final String SHAPE = "shape";
+    public static final String UNSAFE_BYTES = "unsafe_bytes";
+    public static final String CORRUPT = "corrupt";
+    public static final String NON_FINITE = "non_finite";
+    public static final String SHAPE = "shape";
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final String storeName;
     private final String trainerId;
     private final CurrentModel current;
-    private final ServingMeters meters;
+    private final Consumer<String> refused;
     private final Deserializer<StudentCheckpoint> json = JsonSerde.serdeFor(StudentCheckpoint.class).deserializer();
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
-    CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current,
-                     final ServingMeters meters) {
+    /**
+     * Adds to {@code topology} a global store over the checkpoints topic, with this loader keeping
+     * {@code model} at the newest checkpoint of {@code trainerId}. The store holds raw bytes, decoded
+     * by the loader: a corrupt checkpoint must not stop the global thread. In memory and unlogged:
+     * the compacted topic is its backup, restored on start. The application must read the global
+     * topic read_committed (checkpoints are transactions: a fenced trainer's aborted one must never
+     * be served).
+     *
+     * @param name names the store, its source and its processor
+     */
+    public static void addTo(final Topology topology, final String name, final String checkpointsTopic,
+                             final String trainerId, final CurrentModel model, final MeterRegistry registry) {
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                name + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                checkpointsTopic, name + "-loader",
+                () -> new CheckpointLoader(name, trainerId, model, reason -> Counter.builder(
+                                MetricNames.CHECKPOINTS_REFUSED)
+                        .description("checkpoints refused: unsafe or corrupt bytes, non-finite weights, another shape")
+                        .tag(MetricNames.REASON, reason)
+                        .register(registry)
+                        .increment()));
+    }
+
+    /** @param refused told the reason of every checkpoint refused (one of the constants above) */
+    public CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current,
+                            final Consumer<String> refused) {
         this.storeName = storeName;
         this.trainerId = trainerId;
         this.current = current;
-        this.meters = meters;
+        this.refused = refused;
     }
 
     @Override
@@ -134,7 +168,7 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
     }
 
     private void refuse(final String reason, final String origin, final String why, final Exception cause) {
-        meters.checkpointRefused(reason);
+        refused.accept(reason);
         LOG.warn("refusing the checkpoint from {} ({}): {}; still serving version {}", origin, reason, why,
                 current.version());
         if (cause != null) {

@@ -1,4 +1,4 @@
-package dev.kdstream.student.serving;
+package dev.kdstream.model.served;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,20 +14,20 @@ import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.model.kernel.Standardizer;
 
 /** Small students, scalers, checkpoints and feature records for the serving tests. */
-final class TestStudents {
+public final class TestStudents {
 
-    static final String TRAINER = "student";
-    static final String ENSEMBLE = "ens-test";
+    public static final String TRAINER = "student";
+    public static final String ENSEMBLE = "ens-test";
 
     private TestStudents() {
     }
 
-    static Hyperparameters hyperparameters(final List<Integer> hidden, final double learningRate) {
+    public static Hyperparameters hyperparameters(final List<Integer> hidden, final double learningRate) {
         return Hyperparameters.defaults().withStudent(new Hyperparameters.Student(hidden, learningRate, 1e-4, 1, 32));
     }
 
     /** A scaler far from the identity, so forgetting to apply it shows. */
-    static Standardizer scaler(final int width, final long seed) {
+    public static Standardizer scaler(final int width, final long seed) {
         final Random rng = new Random(seed);
         final double[] mean = new double[width];
         final double[] std = new double[width];
@@ -38,13 +38,13 @@ final class TestStudents {
         return new Standardizer(mean, std);
     }
 
-    static StudentModel student(final int width, final int classes, final List<Integer> hidden, final long seed) {
+    public static StudentModel student(final int width, final int classes, final List<Integer> hidden, final long seed) {
         return StudentModel.create(StudentManifest.DISTILLED, width, classes, hyperparameters(hidden, 1e-3),
                 scaler(width, 42), ENSEMBLE, seed);
     }
 
     /** Raw features around the scaler's mean. */
-    static double[][] rawFeatures(final int rows, final Standardizer scaler, final long seed) {
+    public static double[][] rawFeatures(final int rows, final Standardizer scaler, final long seed) {
         final Random rng = new Random(seed);
         final double[] mean = scaler.mean();
         final double[] std = scaler.std();
@@ -57,7 +57,7 @@ final class TestStudents {
         return x;
     }
 
-    static StudentCheckpoint checkpoint(final long version, final StudentModel student) {
+    public static StudentCheckpoint checkpoint(final long version, final StudentModel student) {
         student.setVersion(version);
         final byte[] bytes = StudentFile.toBytes(student);
         return new StudentCheckpoint(TRAINER, version, version * 100, Map.of(0, version * 100), ENSEMBLE,
@@ -65,7 +65,7 @@ final class TestStudents {
     }
 
     /** A features value as a producer writes it. */
-    static byte[] featureJson(final String id, final long ts, final double[] features, final Integer label,
+    public static byte[] featureJson(final String id, final long ts, final double[] features, final Integer label,
                               final String split) {
         final StringBuilder sb = new StringBuilder();
         sb.append("{\"id\":\"").append(id).append("\",\"ts\":").append(ts).append(",\"features\":[");

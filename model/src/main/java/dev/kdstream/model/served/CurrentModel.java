@@ -1,4 +1,4 @@
-package dev.kdstream.student.serving;
+package dev.kdstream.model.served;
 
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,4 +1,4 @@
-package dev.kdstream.student.serving;
+package dev.kdstream.model.served;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,57 @@
+package dev.kdstream.contracts.records;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * Why a record reached the trainer, and so what it can be used for. The teacher decides it (its
+ * budget and sampler) and stamps it on every soft-target record.
+ */
+public enum Selection {
+
+    /**
+     * Annotated because a uniform draw chose it (every record at a budget of 1.0): an unbiased
+     * sample of the stream, the only records the ensemble's accuracy and the student-teacher
+     * agreement are measured on.
+     */
+    UNIFORM("uniform"),
+    /** Annotated because the served student was unsure of it: hard records, over-represented. */
+    UNCERTAIN("uncertain"),
+    /** A holdout record: always annotated, outside the budget (it measures the ensemble). */
+    HOLDOUT("holdout"),
+    /** Labelled and not annotated: no soft targets, it trains both students on its label alone. */
+    LABEL_ONLY("label_only");
+
+    private final String tag;
+
+    Selection(final String tag) {
+        this.tag = tag;
+    }
+
+    /** The name in metrics and JSON. */
+    @JsonValue
+    public String tag() {
+        return tag;
+    }
+
+    /** The selection named {@code tag}, as {@link #tag} writes it. */
+    @JsonCreator
+    public static Selection ofTag(final String tag) {
+        for (final Selection s : values()) {
+            if (s.tag.equals(tag)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no selection '" + tag + "'");
+    }
+
+    /** Whether the teacher ran on it (it has teacher logits and soft targets). */
+    public boolean annotated() {
+        return this != LABEL_ONLY;
+    }
+
+    /** Whether it is an unbiased sample of what the teacher sees (see {@link #UNIFORM}). */
+    public boolean unbiased() {
+        return this == UNIFORM || this == HOLDOUT;
+    }
+}
