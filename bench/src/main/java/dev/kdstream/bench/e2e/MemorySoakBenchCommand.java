@@ -124,7 +124,7 @@ public final class MemorySoakBenchCommand implements Callable<Integer> {
                 pipeline.requireTrainerAlive();
                 final MemorySample sample = MemorySample.now((System.nanoTime() - start) / 1e9);
                 samples.add(sample);
-                printRow(out, sample, producer.acked(), pipeline.annotated(),
+                printRow(out, sample, producer.acked(), pipeline.taught(),
                         pipeline.predicted(), pipeline.trained());
             }
             final ProduceSummary produced = producer.awaitCompletion();

@@ -79,7 +79,7 @@ final class PhaseRunner {
             producer.close();
             // when every stage had every record: the phase's end, whenever the reader catches up
             final long[] drainedAt = {-1};
-            final Pipeline.Counts[] taken = {new Pipeline.Counts(0, 0, 0)};
+            final Pipeline.Counts[] taken = {new Pipeline.Counts(0, 0, 0, 0)};
             awaitDone(() -> {
                 tap.requireAlive();
                 pipeline.requireTrainerAlive();
@@ -93,7 +93,7 @@ final class PhaseRunner {
                     () -> taken[0].sum() + recorder.received());
             final long end = drainedAt[0] >= 0 ? drainedAt[0] : System.currentTimeMillis();
             final Pipeline.Counts counts = pipeline.counts().minus(before);
-            return new PhaseResult("pipeline", rate, produced, counts.annotated(), counts.trained(), counts.predicted(),
+            return new PhaseResult("pipeline", rate, produced, counts.taught(), counts.trained(), counts.predicted(),
                     recorder.duplicates(), (Math.max(end, recorder.lastArrivalMillis()) - start) / 1e3,
                     recorder.arrivalLatency(), recorder.servedLatency(), recorder.received());
         }

@@ -1,6 +1,7 @@
 package dev.kdstream.launcher.stack;
 
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -126,9 +127,27 @@ public final class Pipeline implements AutoCloseable {
         return "http://localhost:" + studentEndpoint.port() + "/metrics";
     }
 
-    /** Records the teacher has annotated (published to soft-targets), from its metrics. */
-    public long annotated() {
-        return count(teacherMetrics.registry(), TeacherMetrics.ANNOTATED);
+    /**
+     * Valid records the teacher is done with, from its metrics: annotated, passed on for their label
+     * alone, or (unlabelled, outside the teacher budget) left out. At a budget of 1.0, annotated.
+     */
+    public long taught() {
+        return sum(teacherMetrics.registry().find(MetricNames.TEACHER_SELECTED).counters());
+    }
+
+    /** {@link #taught} by the teacher budget's decision ({@link MetricNames#SELECTION} tag to records). */
+    public Map<String, Long> selections() {
+        final Map<String, Long> bySelection = new LinkedHashMap<>();
+        for (final Counter c : teacherMetrics.registry().find(MetricNames.TEACHER_SELECTED).counters()) {
+            bySelection.merge(c.getId().getTag(MetricNames.SELECTION), (long) c.count(), Long::sum);
+        }
+        return bySelection;
+    }
+
+    /** Of {@link #taught}, those written to soft-targets (all but the left out), for the trainer to take. */
+    public long written() {
+        return sum(teacherMetrics.registry().find(MetricNames.TEACHER_SELECTED).counters().stream()
+                .filter(c -> !TeacherMetrics.LEFT_OUT.equals(c.getId().getTag(MetricNames.SELECTION))).toList());
     }
 
     /** Records the server has answered with a prediction, from its metrics. */
@@ -170,29 +189,33 @@ public final class Pipeline implements AutoCloseable {
 
     /** What each stage has taken so far, read once. */
     public Counts counts() {
-        return new Counts(annotated(), trained(), predicted());
+        return new Counts(taught(), written(), trained(), predicted());
     }
 
-    /** The records each stage has taken: annotated, trained on, predicted. */
-    public record Counts(long annotated, long trained, long predicted) {
+    /**
+     * The records each stage has taken: the teacher (of which {@code written} reached soft-targets:
+     * under a teacher budget, unlabelled records may be left out), the trainer, the server.
+     */
+    public record Counts(long taught, long written, long trained, long predicted) {
 
         /** Since {@code before}. */
         public Counts minus(final Counts before) {
-            return new Counts(annotated - before.annotated, trained - before.trained, predicted - before.predicted);
+            return new Counts(taught - before.taught, written - before.written, trained - before.trained,
+                    predicted - before.predicted);
         }
 
-        /** Whether every stage has taken at least {@code records}. */
+        /** Whether every stage has taken at least {@code records} (the trainer: all the teacher wrote of them). */
         public boolean reached(final long records) {
-            return annotated >= records && trained >= records && predicted >= records;
+            return taught >= records && trained >= written && predicted >= records;
         }
 
-        /** Records every stage has taken. */
+        /** Records every stage is done with (those the teacher left out are done for the trainer). */
         public long least() {
-            return Math.min(annotated, Math.min(trained, predicted));
+            return Math.min(taught, Math.min(trained + taught - written, predicted));
         }
 
         public long sum() {
-            return annotated + trained + predicted;
+            return taught + trained + predicted;
         }
     }
 
@@ -204,8 +227,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static long count(final MeterRegistry registry, final String stage) {
+        return sum(registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters());
+    }
+
+    private static long sum(final Collection<Counter> counters) {
         double sum = 0;
-        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
+        for (final Counter c : counters) {
             sum += c.count();
         }
         return (long) sum;

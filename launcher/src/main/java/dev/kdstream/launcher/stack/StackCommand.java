@@ -44,6 +44,7 @@ import dev.kdstream.launcher.secure.ServiceAcls;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.student.serving.ServingTopology;
+import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.streams.TeacherTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -140,6 +141,18 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--no-dashboard", description = "No live page (and no recording for './kd report').")
     boolean noDashboard;
 
+    @Option(names = "--teacher-budget", paramLabel = "B",
+            description = "Share of the training records the ensemble annotates, in (0, 1] (default: "
+                    + "KD_TEACHER_BUDGET, else 1.0); holdout records always are. A labelled record left out still "
+                    + "trains both students on its label.")
+    String teacherBudget;
+
+    @Option(names = "--sampler", paramLabel = "S",
+            description = "Which records the budget buys: uniform, uncertainty (those the served student is least "
+                    + "sure of) or adaptive (the budget moves with student-teacher agreement) (default: "
+                    + "KD_TEACHER_SAMPLER, else uniform).")
+    String sampler;
+
     /** Set once the stack waits for Ctrl-C: told when everything is closed, so the JVM halts after a clean stop. */
     private volatile CtrlC ctrlC;
 
@@ -164,6 +177,15 @@ public final class StackCommand implements Callable<Integer> {
             deleteRecursively(stateDir);
         }
         final TrainTestSplit.Split split = data.load();
+        final Map<String, String> budgetOverrides = new LinkedHashMap<>();
+        if (teacherBudget != null) {
+            budgetOverrides.put(ConfigKey.TEACHER_BUDGET.key(), teacherBudget);
+        }
+        if (sampler != null) {
+            budgetOverrides.put(ConfigKey.TEACHER_SAMPLER.key(), sampler);
+        }
+        // refused here, with the setting's name, before a broker starts
+        final TeacherBudget budget = TeacherBudget.of(KdConfig.fromEnvironment(null, budgetOverrides));
 
         out.println("kd stack: starting the Kafka broker (KRaft, in this JVM) ...");
         out.flush();
@@ -176,6 +198,7 @@ public final class StackCommand implements Callable<Integer> {
             overrides.put(ConfigKey.STATE_DIR.key(), stateDir.toString());
             overrides.put(ConfigKey.MODEL_DIR.key(), modelDir(dataDir).toString());
             overrides.put(ConfigKey.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
+            overrides.putAll(budgetOverrides);
             final KdConfig config = KdConfig.fromEnvironment(null, overrides);
             final List<String> created = secure ? List.of() : TopicAdmin.ensureTopics(config.kafkaProperties(),
                     config.topics(), partitions, (short) 1);
@@ -214,6 +237,9 @@ public final class StackCommand implements Callable<Integer> {
                     final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
                             StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
                     out.println("streaming: " + stream.describe());
+                    if (!budget.everything()) {
+                        out.println("teacher:   budget " + budget + "; holdout records always annotated");
+                    }
                     out.flush();
                     final long streamStart = System.nanoTime();
                     final ProducerService producer = ProducerService.start(

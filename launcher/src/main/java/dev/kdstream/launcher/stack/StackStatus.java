@@ -26,7 +26,7 @@ final class StackStatus {
     private final boolean interactive = System.console() != null;
 
     private long lastProduced;
-    private Pipeline.Counts last = new Pipeline.Counts(0, 0, 0);
+    private Pipeline.Counts last = new Pipeline.Counts(0, 0, 0, 0);
     private long peakThroughput;
     /** Whether any stage moved during the last tick. */
     private boolean moved;
@@ -53,15 +53,15 @@ final class StackStatus {
 
     /**
      * Every record produced has been annotated, trained on and answered: the teacher and the server
-     * have taken this run's records and what an earlier run left them, the trainer as many and has
+     * have taken this run's records and what an earlier run left them, the trainer what the teacher wrote and has
      * nothing left to read (it also trains again on what came after its checkpoint, so its count
      * alone could pass first).
      */
     boolean drained() {
         final long acked = producer.acked();
         final Pipeline.Counts c = pipeline.counts();
-        return !producer.running() && c.annotated() >= acked + backlog.unannotated()
-                && c.predicted() >= acked + backlog.unanswered() && c.trained() >= acked
+        return !producer.running() && c.taught() >= acked + backlog.unannotated()
+                && c.predicted() >= acked + backlog.unanswered() && c.trained() >= Math.min(acked, c.written())
                 && pipeline.trainerLag() == 0;
     }
 
@@ -123,7 +123,7 @@ final class StackStatus {
         return String.format(Locale.ROOT,
                 "%4ds %3.0f%% | ev/s produce %,6d teacher %,6d train %,6d serve %,6d |%s lag %,7d | v%-4d | "
                         + "%s (last %,d) acc teacher %s distilled %s baseline %s | recovered %s ",
-                tick, 100.0 * produced / Math.max(1, total), rateProduced, rate.annotated(), rate.trained(),
+                tick, 100.0 * produced / Math.max(1, total), rateProduced, rate.taught(), rate.trained(),
                 rate.predicted(), waitingOn(pipeline.notRunning()),
                 Math.max(0, produced - Math.min(now.trained(), now.predicted())), t.version(),
                 e.holdoutRecords() > 0 ? "holdout" : "preq.", acc.records(), pct(acc.teacher()), pct(acc.distilled()),

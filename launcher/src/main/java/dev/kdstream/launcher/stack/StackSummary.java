@@ -2,16 +2,19 @@ package dev.kdstream.launcher.stack;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.kdstream.client.produce.ProduceSummary;
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.MlpShape;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.trainer.TrainerStatus;
+import dev.kdstream.teacher.streams.TeacherMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
@@ -62,6 +65,10 @@ final class StackSummary {
         final Pipeline.Counts counts = status.pipeline().counts();
         out.println(records(produced.acked(), produced.failed(), counts, status.backlog(), t.recordsRestored(),
                 t.version()));
+        final String budget = budget(status.pipeline().selections());
+        if (!budget.isEmpty()) {
+            out.println(budget);
+        }
         out.printf(Locale.ROOT, "time %.1f s in all, %.1f s streaming: %,.0f events/s end to end (mean), "
                         + "peak %,d predictions/s in one second%n", seconds, streamSeconds,
                 status.pipeline().predicted() / Math.max(streamSeconds, 1e-9), status.peakThroughput());
@@ -78,6 +85,28 @@ final class StackSummary {
     }
 
     /**
+     * What the teacher budget bought, when it left anything out: empty when every training record
+     * was annotated.
+     *
+     * @param selections records by {@link Selection} tag, and {@link TeacherMetrics#LEFT_OUT}
+     */
+    static String budget(final Map<String, Long> selections) {
+        final long uniform = selections.getOrDefault(Selection.UNIFORM.tag(), 0L);
+        final long uncertain = selections.getOrDefault(Selection.UNCERTAIN.tag(), 0L);
+        final long labelOnly = selections.getOrDefault(Selection.LABEL_ONLY.tag(), 0L);
+        final long leftOut = selections.getOrDefault(TeacherMetrics.LEFT_OUT, 0L);
+        final long training = uniform + uncertain + labelOnly + leftOut;
+        if (labelOnly + leftOut + uncertain == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "teacher budget: annotated %,d of %,d training records (%.1f %%: %,d drawn "
+                + "uniformly, %,d the student was unsure of) + %,d holdout; %,d passed on with their label alone, "
+                + "%,d left out: %,d ensemble calls saved", uniform + uncertain, training,
+                100.0 * (uniform + uncertain) / training, uniform, uncertain,
+                selections.getOrDefault(Selection.HOLDOUT.tag(), 0L), labelOnly, leftOut, labelOnly + leftOut);
+    }
+
+    /**
      * What this run produced and what each stage took in this process. After a restart with the topics
      * kept, the teacher and the server first take what an earlier run left them ({@code backlog}), and
      * the trainer resumes from its checkpoint.
@@ -85,8 +114,8 @@ final class StackSummary {
     static String records(final long produced, final long failed, final Pipeline.Counts here, final Backlog backlog,
                           final long restored, final long version) {
         final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "records: produced %,d (failed %d); this process annotated %,d, trained %,d, predicted %,d; student v%d",
-                produced, failed, here.annotated(), here.trained(), here.predicted(), version));
+                "records: produced %,d (failed %d); in this process the teacher took %,d, the trainer %,d, the server %,d; student v%d",
+                produced, failed, here.taught(), here.trained(), here.predicted(), version));
         if (backlog.features() > 0) {
             s.append(String.format(Locale.ROOT, "%n         features held %,d records from earlier runs: %,d of them "
                     + "not yet annotated and %,d not yet answered, taken before this run's", backlog.features(),

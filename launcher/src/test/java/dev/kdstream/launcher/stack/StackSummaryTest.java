@@ -11,9 +11,10 @@ class StackSummaryTest {
 
     @Test
     void aFreshRunCountsWhatItProducedAndNothingElse() {
-        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_000, 10_000, 10_000), Backlog.NONE, 0, 9))
-                .isEqualTo("records: produced 10,000 (failed 0); this process annotated 10,000, trained 10,000, "
-                        + "predicted 10,000; student v9");
+        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_000, 10_000, 10_000, 10_000), Backlog.NONE,
+                0, 9))
+                .isEqualTo("records: produced 10,000 (failed 0); in this process the teacher took 10,000, the "
+                        + "trainer 10,000, the server 10,000; student v9");
         assertThat(StackSummary.latencyHeading(10_000, Backlog.NONE)).isEqualTo("event-to-prediction latency:");
     }
 
@@ -21,15 +22,16 @@ class StackSummaryTest {
     void afterARestartItSaysWhatTheTrainerResumedAndWhatAnEarlierRunLeft() {
         // a restart after a kill -9, measured: 10,000 produced, 268 and 1,620 left by the killed run
         final Backlog left = new Backlog(160_000, 268, 1_620);
-        final String line = StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 12_781, 11_620), left,
+        final String line = StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 10_268, 12_781, 11_620), left,
                 119_417, 26);
-        assertThat(line).startsWith("records: produced 10,000 (failed 0); this process annotated 10,268, trained "
-                        + "12,781, predicted 11,620; student v26")
+        assertThat(line).startsWith("records: produced 10,000 (failed 0); in this process the teacher took 10,268, the "
+                        + "trainer 12,781, the server 11,620; student v26")
                 .contains("features held 160,000 records from earlier runs: 268 of them not yet annotated and 1,620 "
                         + "not yet answered")
                 .contains("the trainer resumed from a checkpoint of 119,417 records")
                 .doesNotContain("twice");
-        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 12_781, 11_650), left, 119_417, 26))
+        assertThat(StackSummary.records(10_000, 0, new Pipeline.Counts(10_268, 10_268, 12_781, 11_650), left,
+                119_417, 26))
                 .contains("30 records answered twice");
         assertThat(StackSummary.latencyHeading(11_620, left)).contains("11,620 predictions, 1,620 of records from "
                 + "before this run");
@@ -53,5 +55,15 @@ class StackSummaryTest {
         waiting.put("teacher", "rebalancing");
         waiting.put("trainer", "starting");
         assertThat(StackStatus.waitingOn(waiting)).isEqualTo(" waiting: teacher rebalancing, trainer starting |");
+    }
+
+    @Test
+    void theBudgetLineSaysWhatWasBoughtAndSavedAndNothingAtFullBudget() {
+        assertThat(StackSummary.budget(Map.of("uniform", 200_000L, "holdout", 50_000L))).isEmpty();
+        assertThat(StackSummary.budget(Map.of("uniform", 4_000L, "uncertain", 16_000L, "holdout", 50_000L,
+                "label_only", 170_000L, "left_out", 10_000L)))
+                .isEqualTo("teacher budget: annotated 20,000 of 200,000 training records (10.0 %: 4,000 drawn "
+                        + "uniformly, 16,000 the student was unsure of) + 50,000 holdout; 170,000 passed on with "
+                        + "their label alone, 10,000 left out: 180,000 ensemble calls saved");
     }
 }

@@ -87,9 +87,11 @@ public final class Probabilities {
      *   loss  = alpha * T^2 * KL(q || softmax(z/T)) + (1 - alpha) * CE(y, softmax(z))
      *   dL/dz = alpha * T * (softmax(z/T) - q) + (1 - alpha) * (sum(y) * softmax(z) - y)
      * </pre>
-     * The soft term is skipped when alpha = 0 (teachers and baseline) or q is null (a record the
-     * teacher did not annotate: the hard term alone, at its weight 1 - alpha), the hard one when
-     * alpha = 1.
+     * The soft term is skipped when alpha = 0 (teachers and baseline), the hard one when alpha = 1.
+     * A null q is a record the teacher did not annotate: plain cross-entropy, at weight 1, as the
+     * baseline learns. At 1 - alpha, a student annotated on a tenth of its records learnt mostly
+     * from that tenth and fell below the baseline on ten classes ({@code ./kd bench budget},
+     * docs/benchmarks.md).
      *
      * @param q        soft targets, or null for none
      * @param gradient receives dL/dz (length C)
@@ -103,13 +105,14 @@ public final class Probabilities {
         if (alpha > 0 && q != null) {
             loss += alpha * temperature * temperature * klDivergenceToLogits(q, z, temperature);
         }
-        if (alpha < 1 && Arrays.stream(y).sum() > 0) {
+        final double hard = q == null ? 1.0 : 1 - alpha;
+        if (hard > 0 && Arrays.stream(y).sum() > 0) {
             final double[] logP = logSoftmax(z, 1.0);
             double ce = 0;
             for (int i = 0; i < z.length; i++) {
                 ce -= y[i] * logP[i];
             }
-            loss += (1 - alpha) * ce;
+            loss += hard * ce;
         }
         return loss;
     }
@@ -119,7 +122,7 @@ public final class Probabilities {
      * the loss: softmax computed directly, without the logs the loss needs, and without allocating
      * (the trainer spent a tenth of its time in the loss's exps and logs, {@code ./kd bench e2e --jfr}).
      *
-     * @param q        soft targets, or null for none (the hard term only)
+     * @param q        soft targets, or null for none (cross-entropy alone, at weight 1)
      * @param gradient receives dL/dz (length C)
      */
     public static void distillationGradient(final double[] z, final double[] q, final double[] y,
@@ -141,7 +144,8 @@ public final class Probabilities {
         } else {
             Arrays.fill(gradient, 0.0);
         }
-        if (alpha < 1) {
+        final double hard = q == null ? 1.0 : 1 - alpha;
+        if (hard > 0) {
             double labelled = 0;
             for (final double v : y) {
                 labelled += v;
@@ -153,7 +157,7 @@ public final class Probabilities {
                     sum += Math.exp(v - max);
                 }
                 for (int i = 0; i < z.length; i++) {
-                    gradient[i] += (1 - alpha) * (labelled * (Math.exp(z[i] - max) / sum) - y[i]);
+                    gradient[i] += hard * (labelled * (Math.exp(z[i] - max) / sum) - y[i]);
                 }
             }
         }

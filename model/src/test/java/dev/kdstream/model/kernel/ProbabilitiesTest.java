@@ -118,11 +118,11 @@ class ProbabilitiesTest {
         Probabilities.distillationGradient(z, new double[] {0.5, 0.5}, new double[2], 2.0, 0.7, g);
         assertThat(g).containsExactly(new double[] {1.4 * (1 / (1 + s) - 0.5), 1.4 * (s / (1 + s) - 0.5)},
                 within(1e-15));
-        // not annotated, labelled, alpha 0.7: the hard term alone, (1 - alpha) (softmax(z) - y)
+        // not annotated, labelled, alpha 0.7: cross-entropy alone, at weight 1 (softmax(z) - y)
         Probabilities.distillationGradient(z, null, new double[] {0, 1}, 2.0, 0.7, g);
-        assertThat(g).containsExactly(new double[] {0.3 * 0.25, 0.3 * -0.25}, within(1e-15));
+        assertThat(g).containsExactly(new double[] {0.25, -0.25}, within(1e-15));
         assertThat(Probabilities.distillationLossAndGradient(z, null, new double[] {0, 1}, 2.0, 0.7, g))
-                .isCloseTo(0.3 * -Math.log(0.75), within(1e-15));
+                .isCloseTo(-Math.log(0.75), within(1e-15));
     }
 
     @Test

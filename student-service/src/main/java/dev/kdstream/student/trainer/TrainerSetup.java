@@ -13,6 +13,9 @@ import dev.kdstream.model.kernel.Standardizer;
 public record TrainerSetup(Standardizer scaler, int inputWidth, int classes, Hyperparameters hyperparameters,
                            String ensembleVersion) {
 
+    /** The seed of a fresh trainer's students (both: the loss is the only difference between them). */
+    public static final long STUDENT_SEED = 42;
+
     public TrainerSetup {
         if (scaler.width() != inputWidth) {
             throw new IllegalArgumentException("scaler has " + scaler.width() + " columns but the input is "

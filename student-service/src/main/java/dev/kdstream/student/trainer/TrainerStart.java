@@ -30,7 +30,7 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
                     String ensembleVersion, Map<Integer, Long> offsets) {
 
     /** The same initial weights for both arms: the loss is the only difference between them. */
-    static final long SEED = 42;
+    static final long SEED = TrainerSetup.STUDENT_SEED;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerStart.class);
 

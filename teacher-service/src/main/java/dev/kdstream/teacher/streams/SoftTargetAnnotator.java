@@ -165,6 +165,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private Sampler sampler;
     /** Records in the buffer to annotate (the rest are label-only ones waiting for their turn). */
     private int toAnnotate;
+    /** Records left out since the last flush: the next one moves the position past them. */
+    private long leftOutSinceFlush;
     /** The student last found unfit for the ensemble's input, so that it is reported once. */
     private ServedStudent unfitStudent;
 
@@ -223,6 +225,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
         toAnnotate = 0;
+        leftOutSinceFlush = 0;
         firstProcessed = -1;
         // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
         sampler = budget.newSampler();
@@ -353,11 +356,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      */
     private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
         if (feature.holdout()) {
-            metrics.selected(Selection.HOLDOUT);
             return new BufferedFeature(offset, feature, timestamp, Selection.HOLDOUT, -1);
         }
         if (budget.everything()) {
-            metrics.selected(Selection.UNIFORM);
             return new BufferedFeature(offset, feature, timestamp, Selection.UNIFORM, -1);
         }
         final ServedStudent served = sampler.needsStudent() ? fitStudent() : null;
@@ -365,7 +366,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         final Selection chosen = sampler.choose(feature.id(), p);
         metrics.budgetNow(sampler.budget());
         final Selection selection = chosen != null ? chosen : feature.labelled() ? Selection.LABEL_ONLY : null;
-        metrics.selected(selection);
+        if (selection == null) {
+            // counted when the position moves past it, as the others are when written
+            leftOutSinceFlush++;
+        }
         return selection == null ? null
                 : new BufferedFeature(offset, feature, timestamp, selection, p == null ? -1 : Probabilities.argmax(p));
     }
@@ -445,6 +449,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         }
         buffer.clear();
         toAnnotate = 0;
+        metrics.leftOut(leftOutSinceFlush);
+        leftOutSinceFlush = 0;
         // everything processed is annotated, passed on, left out or dead-lettered now
         movePosition(processedUpTo);
     }
@@ -485,11 +491,11 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         } else {
             out = SoftTargetRecord.of(feature, teacherLogits, Probabilities.softmax(teacherLogits,
                     manifest.temperature()), manifest.temperature(), manifest.versionId(), waiting.selection());
-            metrics.annotated(1);
             if (waiting.selection() == Selection.UNIFORM && waiting.studentClass() >= 0) {
                 sampler.agreed(waiting.studentClass() == Probabilities.argmax(teacherLogits));
             }
         }
         context.forward(new Record<>(feature.id(), out, waiting.timestamp(), new RecordHeaders()));
+        metrics.written(waiting.selection());
     }
 }

@@ -57,7 +57,7 @@ public final class TeacherMetrics implements MeterBinder {
                 .tag(MetricNames.STAGE, RECEIVED)
                 .register(registry);
         this.annotated = Counter.builder(MetricNames.RECORDS)
-                .description("soft-target records published by the teacher")
+                .description("records the ensemble annotated (published with soft targets)")
                 .baseUnit("records")
                 .tag(MetricNames.STAGE, ANNOTATED)
                 .register(registry);
@@ -127,16 +127,21 @@ public final class TeacherMetrics implements MeterBinder {
         budgetBits.set(Double.doubleToLongBits(budget));
     }
 
-    /** A training or holdout record decided: {@code selection} null for one left out. */
-    void selected(final Selection selection) {
-        if (selection == null) {
-            leftOut.increment();
-            callsSaved.increment();
+    /** A record written to the output: annotated by the ensemble, or passed on for its label alone. */
+    void written(final Selection selection) {
+        selected.get(selection).increment();
+        if (selection.annotated()) {
+            annotated.increment();
         } else {
-            selected.get(selection).increment();
-            if (!selection.annotated()) {
-                callsSaved.increment();
-            }
+            callsSaved.increment();
+        }
+    }
+
+    /** Unlabelled training records the budget did not buy: nothing written, the position moved past them. */
+    void leftOut(final long records) {
+        if (records > 0) {
+            leftOut.increment(records);
+            callsSaved.increment(records);
         }
     }
 
@@ -155,9 +160,5 @@ public final class TeacherMetrics implements MeterBinder {
 
     void inputRecreated() {
         inputRecreated.increment();
-    }
-
-    void annotated(final int records) {
-        annotated.increment(records);
     }
 }
