@@ -75,6 +75,11 @@ public final class ChaosBenchCommand implements Callable<Integer> {
             description = "checkpoint.every.records of the trainer (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
+    @Option(names = "--teacher-budget", paramLabel = "B", defaultValue = "1.0",
+            description = "The teachers' budget, uniform sampler (default: ${DEFAULT-VALUE}): which unlabelled "
+                    + "training records must have no soft target is then known from their ids, and checked too.")
+    double teacherBudget;
+
     @Option(names = "--log-level", defaultValue = "warn",
             description = "The broker's and the services' log level (default: ${DEFAULT-VALUE}; info shows "
                     + "Kafka Streams' and the transaction coordinator's steps).")
@@ -99,7 +104,8 @@ public final class ChaosBenchCommand implements Callable<Integer> {
         final Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kd-chaos-");
         out.println("kd bench chaos: work directory (logs) " + work);
         final ChaosOptions options = new ChaosOptions(records, rate, teacherInstances, serverReplicas, teacherKills,
-                trainerKills, serverKills, brokerRestarts, ensembleTeachers, recoveryBound, checkpointEvery, logLevel, work);
+                trainerKills, serverKills, brokerRestarts, ensembleTeachers, recoveryBound, checkpointEvery, teacherBudget,
+                logLevel, work);
         final ChaosRun.Report report = new ChaosRun(options, out).run(repoRoot());
         print(out, report);
         return report.verdict().problems().isEmpty() ? 0 : 1;
@@ -120,8 +126,10 @@ public final class ChaosBenchCommand implements Callable<Integer> {
                     v.recoveries().stream().map(x -> String.format(Locale.ROOT, "%s %.1f/%.0f s", x.fault(),
                             x.seconds(), x.bound())).collect(Collectors.joining(", ")));
         }
-        out.printf(Locale.ROOT, "soft targets: lost %d, duplicated %d, for invalid records %d%n", v.lostSoftTargets(),
+        out.printf(Locale.ROOT, "soft targets: lost %d, duplicated %d, for invalid records %d", v.lostSoftTargets(),
                 v.duplicatedSoftTargets(), v.softTargetsForInvalid());
+        out.printf(Locale.ROOT, v.leftOut().isEmpty() ? "%n" : "; %,d unlabelled records the teacher budget left out, "
+                + "%d of them with a soft target%n", v.leftOut().size(), v.softTargetsForLeftOut());
         out.printf(Locale.ROOT, "dead letters: lost %d, duplicated %d, for valid records %d%n", v.lostDeadLetters(),
                 v.duplicatedDeadLetters(), v.deadLettersForValid());
         out.printf(Locale.ROOT, "predictions: unanswered %d, repeated %,d (at least once)%n", v.unpredicted(),

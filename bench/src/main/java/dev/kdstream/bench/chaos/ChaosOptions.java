@@ -20,7 +20,8 @@ import java.nio.file.Path;
  */
 record ChaosOptions(int records, double rate, int teacherInstances, int serverReplicas, int teacherKills,
                     int trainerKills, int serverKills, int brokerRestarts, int ensembleTeachers,
-                    double recoveryBound, long checkpointEveryRecords, String logLevel, Path workDir) {
+                    double recoveryBound, long checkpointEveryRecords, double teacherBudget, String logLevel,
+                    Path workDir) {
 
     /** The fault kinds, for the schedule. */
     enum Fault { TEACHER, TRAINER, SERVER, BROKER_TERM, BROKER_KILL }

@@ -31,6 +31,7 @@ final class ChaosProducer implements Runnable {
     private final double rate;
     private final Set<String> ackedValid = ConcurrentHashMap.newKeySet();
     private final Set<String> ackedInvalid = ConcurrentHashMap.newKeySet();
+    private final Set<String> ackedUnlabelledTraining = ConcurrentHashMap.newKeySet();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean done;
@@ -65,11 +66,15 @@ final class ChaosProducer implements Runnable {
                 }
                 final String id = "c-" + i;
                 final boolean invalid = isInvalid(i);
+                final boolean unlabelledTraining = !invalid && unlabelledTraining(i);
                 producer.send(new ProducerRecord<>(topic, utf8(id), utf8(json(i, id))), (metadata, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
                     } else {
                         (invalid ? ackedInvalid : ackedValid).add(id);
+                        if (unlabelledTraining) {
+                            ackedUnlabelledTraining.add(id);
+                        }
                     }
                 });
                 sent.incrementAndGet();
@@ -96,11 +101,18 @@ final class ChaosProducer implements Runnable {
                         + "}";
             };
         }
-        final boolean holdout = i % 10 == 3;
-        final boolean unlabelled = !holdout && i % 5 == 1;
-        final String label = unlabelled ? "null" : Integer.toString(data.labels()[i % data.size()]);
+        final boolean holdout = holdout(i);
+        final String label = unlabelledTraining(i) ? "null" : Integer.toString(data.labels()[i % data.size()]);
         return "{\"id\":\"" + id + "\",\"features\":" + array(x) + ",\"label\":" + label + ",\"split\":\""
                 + (holdout ? "holdout" : "train") + "\",\"ts\":" + System.currentTimeMillis() + "}";
+    }
+
+    private static boolean holdout(final int i) {
+        return i % 10 == 3;
+    }
+
+    private static boolean unlabelledTraining(final int i) {
+        return !holdout(i) && i % 5 == 1;
     }
 
     private static String array(final double[] x) {
@@ -129,6 +141,11 @@ final class ChaosProducer implements Runnable {
 
     Set<String> ackedValid() {
         return ackedValid;
+    }
+
+    /** Of the valid ones, the unlabelled training records: a teacher budget may leave them out. */
+    Set<String> ackedUnlabelledTraining() {
+        return ackedUnlabelledTraining;
     }
 
     Set<String> ackedInvalid() {

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,8 @@ import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.teacher.budget.TeacherBudget;
+import dev.kdstream.teacher.budget.UniformDraw;
 
 /**
  * The fault-injection run, after Kafka's streams_eos_test.py: a broker ({@code ./kd broker}),
@@ -107,7 +111,9 @@ final class ChaosRun {
             log("broker %s up, topics with %d partitions", bootstrap, PARTITIONS);
             for (int i = 1; i <= o.teacherInstances(); i++) {
                 teachers.add(service("teacher-" + i, runtime, logs, work, List.of("teacher", "serve",
-                        "--bootstrap-servers", bootstrap, "--ensemble", ensemble.toString()), Map.of()));
+                        "--bootstrap-servers", bootstrap, "--ensemble", ensemble.toString()), Map.of(
+                        "KD_TEACHER_BUDGET", Double.toString(o.teacherBudget()),
+                        "KD_TEACHER_SAMPLER", TeacherBudget.UNIFORM)));
             }
             trainer = service("trainer", runtime, logs, work, List.of("student", "--role", "trainer",
                     "--bootstrap-servers", bootstrap, "--ensemble", ensemble.toString(), "--status-every", "1"),
@@ -197,6 +203,7 @@ final class ChaosRun {
             tap.close();
             tapThread.join(5000);
             final ChaosVerdict verdict = new ChaosVerdict(producer.ackedValid(), producer.ackedInvalid(),
+                    leftOut(producer),
                     tallies.get(topics.softTargets()).counts(), tallies.get(topics.featuresDlq()).counts(),
                     tallies.get(topics.predictions()).counts(), tap.seen(), o.checkpointEveryRecords(), open,
                     recoveries);
@@ -287,6 +294,12 @@ final class ChaosRun {
         }
     }
 
+    /** The valid records the teachers' budget leaves out: unlabelled training records its uniform draw did not choose. */
+    private Set<String> leftOut(final ChaosProducer producer) {
+        return producer.ackedUnlabelledTraining().stream()
+                .filter(id -> UniformDraw.of(id) >= o.teacherBudget()).collect(Collectors.toUnmodifiableSet());
+    }
+
     private Map<String, TopicTally> drain(final ChaosProducer producer) throws InterruptedException {
         final Map<String, TopicTally> tallies = new LinkedHashMap<>();
         for (final String t : List.of(topics.softTargets(), topics.featuresDlq(), topics.predictions())) {
@@ -295,8 +308,9 @@ final class ChaosRun {
         final long deadline = System.nanoTime() + DRAIN.toNanos();
         while (System.nanoTime() < deadline) {
             tallies.values().forEach(t -> t.poll(Duration.ofMillis(200)));
+            final Set<String> leftOut = leftOut(producer);
             final boolean complete = producer.ackedValid().stream()
-                    .allMatch(id -> tallies.get(topics.softTargets()).count(id) > 0
+                    .allMatch(id -> (leftOut.contains(id) || tallies.get(topics.softTargets()).count(id) > 0)
                             && tallies.get(topics.predictions()).count(id) > 0)
                     && producer.ackedInvalid().stream().allMatch(id -> tallies.get(topics.featuresDlq()).count(id) > 0);
             if (complete) {

@@ -13,6 +13,8 @@ import java.util.Set;
  *
  * @param valid            ids of the valid records the broker acknowledged
  * @param invalid          ids of the invalid ones
+ * @param leftOut          of the valid ones, those a teacher budget leaves out (unlabelled training
+ *                         records its uniform draw did not choose): no soft target for them
  * @param softTargets      soft targets per id
  * @param deadLetters      dead letters per id
  * @param predictions      predictions per id
@@ -21,7 +23,7 @@ import java.util.Set;
  * @param openTransactions soft-targets partitions whose read_committed end is behind the log end after the stop
  * @param recoveries       seconds from each restart to the stack processing again, and the most each may take
  */
-record ChaosVerdict(Set<String> valid, Set<String> invalid, Map<String, Integer> softTargets,
+record ChaosVerdict(Set<String> valid, Set<String> invalid, Set<String> leftOut, Map<String, Integer> softTargets,
                     Map<String, Integer> deadLetters, Map<String, Integer> predictions,
                     List<CheckpointTap.Seen> checkpoints, long checkpointEvery, int openTransactions,
                     List<Recovery> recoveries) {
@@ -31,7 +33,11 @@ record ChaosVerdict(Set<String> valid, Set<String> invalid, Map<String, Integer>
     }
 
     long lostSoftTargets() {
-        return valid.stream().filter(id -> softTargets.getOrDefault(id, 0) == 0).count();
+        return valid.stream().filter(id -> !leftOut.contains(id) && softTargets.getOrDefault(id, 0) == 0).count();
+    }
+
+    long softTargetsForLeftOut() {
+        return leftOut.stream().filter(softTargets::containsKey).count();
     }
 
     long duplicatedSoftTargets() {
@@ -82,6 +88,7 @@ record ChaosVerdict(Set<String> valid, Set<String> invalid, Map<String, Integer>
         check(p, lostSoftTargets(), "valid records without a soft target");
         check(p, duplicatedSoftTargets(), "soft targets duplicated");
         check(p, softTargetsForInvalid(), "invalid records with a soft target");
+        check(p, softTargetsForLeftOut(), "records the teacher budget left out with a soft target");
         check(p, lostDeadLetters(), "invalid records without a dead letter");
         check(p, duplicatedDeadLetters(), "dead letters duplicated");
         check(p, deadLettersForValid(), "valid records sent to the dead-letter topic");

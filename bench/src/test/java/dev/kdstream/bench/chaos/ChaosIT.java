@@ -20,19 +20,27 @@ import dev.kdstream.launcher.stack.StackCommand;
  */
 class ChaosIT {
 
+    /**
+     * Under a teacher budget, so that exactly-once is checked for the decisions too: a record the
+     * budget bought has one soft target, one it left out none (which is known from its id).
+     */
+    private static final double BUDGET = 0.2;
+
     @Test
     void killedServicesAndARestartedBrokerLoseAndDuplicateNothing() throws Exception {
         // under target/, not a temporary directory: the services' logs stay for a failed run's reader
         final Path dir = Path.of("target", "chaos-it").toAbsolutePath();
         StackCommand.deleteRecursively(dir);
         final ChaosOptions options = new ChaosOptions(8_000, 50, 2, 2, 1, 1, 1, 0, 2, ChaosBenchCommand.DEFAULT_BOUND,
-                1_000, "warn", dir);
+                1_000, BUDGET, "warn", dir);
         final PrintWriter out = new PrintWriter(System.out, true);
         final ChaosRun.Report report = new ChaosRun(options, out).run(ChaosBenchCommand.repoRoot(),
                 List.of(Fault.TEACHER, Fault.TRAINER, Fault.SERVER, Fault.BROKER_TERM));
         ChaosBenchCommand.print(out, report);
         assertThat(report.verdict().recoveries()).hasSize(4);
         assertThat(report.verdict().valid()).hasSizeGreaterThan(7_500);
+        // an unlabelled training record in 6.25, 80 % of them left out
+        assertThat(report.verdict().leftOut()).hasSizeGreaterThan(800);
         assertThat(report.verdict().problems()).isEmpty();
     }
 }

@@ -31,6 +31,16 @@ class ChaosVerdictTest {
     }
 
     @Test
+    void aRecordTheBudgetLeftOutMustHaveNoSoftTargetAndIsNotLost() {
+        final ChaosVerdict leftOut = new ChaosVerdict(VALID, INVALID, Set.of("b"), Map.of("a", 1), Map.of("x", 1),
+                Map.of("a", 1, "b", 1), CHECKPOINTS, 1000, 0, FAST);
+        assertThat(leftOut.problems()).isEmpty();
+        final ChaosVerdict annotated = new ChaosVerdict(VALID, INVALID, Set.of("b"), Map.of("a", 1, "b", 1),
+                Map.of("x", 1), Map.of("a", 1, "b", 1), CHECKPOINTS, 1000, 0, FAST);
+        assertThat(annotated.problems()).containsExactly("1 records the teacher budget left out with a soft target");
+    }
+
+    @Test
     void deadLettersAreExactlyOncePerInvalidRecord() {
         assertThat(verdict(Map.of("a", 1, "b", 1), Map.of(), Map.of("a", 1, "b", 1)).problems())
                 .containsExactly("1 invalid records without a dead letter");
@@ -46,11 +56,13 @@ class ChaosVerdictTest {
 
     @Test
     void checkpointsMustIncreaseOneVersionAtATimeAndStayWithinAnInterval() {
-        final ChaosVerdict repeated = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
+        final ChaosVerdict repeated = new ChaosVerdict(VALID, INVALID, Set.of(), Map.of("a", 1, "b", 1),
+                Map.of("x", 1),
                 Map.of("a", 1, "b", 1), List.of(checkpoint(1, 900), checkpoint(2, 1800), checkpoint(2, 1900)), 1000,
                 0, FAST);
         assertThat(repeated.problems()).containsExactly("checkpoint versions of s not strictly increasing: v2 then v2");
-        final ChaosVerdict skipped = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
+        final ChaosVerdict skipped = new ChaosVerdict(VALID, INVALID, Set.of(), Map.of("a", 1, "b", 1),
+                Map.of("x", 1),
                 Map.of("a", 1, "b", 1), List.of(checkpoint(1, 900), checkpoint(3, 5000)), 1000, 0, FAST);
         assertThat(skipped.problems()).hasSize(2).anyMatch(p -> p.contains("skip from v1 to v3"))
                 .anyMatch(p -> p.contains("4100 records apart"));
@@ -58,7 +70,8 @@ class ChaosVerdictTest {
 
     @Test
     void aSlowOrMissingRecoveryAndAnOpenTransactionAreCaught() {
-        final ChaosVerdict v = new ChaosVerdict(VALID, INVALID, Map.of("a", 1, "b", 1), Map.of("x", 1),
+        final ChaosVerdict v = new ChaosVerdict(VALID, INVALID, Set.of(), Map.of("a", 1, "b", 1),
+                Map.of("x", 1),
                 Map.of("a", 1, "b", 1), CHECKPOINTS, 1000, 1, List.of(new ChaosVerdict.Recovery("SIGKILL trainer", 12, 10),
                 new ChaosVerdict.Recovery("SIGKILL broker", 20, 25), new ChaosVerdict.Recovery("SIGTERM broker",
                         Double.NaN, 10)));
@@ -69,7 +82,7 @@ class ChaosVerdictTest {
 
     private static ChaosVerdict verdict(final Map<String, Integer> softTargets, final Map<String, Integer> deadLetters,
                                         final Map<String, Integer> predictions) {
-        return new ChaosVerdict(VALID, INVALID, softTargets, deadLetters, predictions, CHECKPOINTS, 1000, 0, FAST);
+        return new ChaosVerdict(VALID, INVALID, Set.of(), softTargets, deadLetters, predictions, CHECKPOINTS, 1000, 0, FAST);
     }
 
     private static CheckpointTap.Seen checkpoint(final long version, final long records) {

@@ -238,7 +238,7 @@ public final class StackCommand implements Callable<Integer> {
                             StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
                     out.println("streaming: " + stream.describe());
                     if (!budget.everything()) {
-                        out.println("teacher:   budget " + budget + "; holdout records always annotated");
+                        out.println("teacher:   " + budget + "; holdout records always annotated");
                     }
                     out.flush();
                     final long streamStart = System.nanoTime();

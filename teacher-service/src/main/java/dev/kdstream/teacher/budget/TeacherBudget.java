@@ -69,11 +69,11 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
     @Override
     public String toString() {
         return switch (sampler) {
-            case UNCERTAINTY -> String.format(Locale.ROOT, "%s, budget %.3g (%.0f%% of it uniform)", sampler, budget,
+            case UNCERTAINTY -> String.format(Locale.ROOT, "%s sampler, budget %.3g (%.0f%% of it uniform)", sampler, budget,
                     100 * explore);
-            case ADAPTIVE -> String.format(Locale.ROOT, "%s, budget %.3g to start, floor %.3g, agreement target %.3g",
+            case ADAPTIVE -> String.format(Locale.ROOT, "%s sampler, budget %.3g to start, floor %.3g, agreement target %.3g",
                     sampler, budget, floor, agreement);
-            default -> String.format(Locale.ROOT, "%s, budget %.3g", sampler, budget);
+            default -> String.format(Locale.ROOT, "%s sampler, budget %.3g", sampler, budget);
         };
     }
 }
