@@ -8,7 +8,6 @@ import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.records.FeatureRecord;
-import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.launcher.offline.RunResult.Outcomes;
 import dev.kdstream.model.definition.StudentModel;
@@ -19,14 +18,14 @@ import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.student.trainer.StudentPair;
 import dev.kdstream.student.trainer.TrainerSetup;
+import dev.kdstream.teacher.budget.Decision;
 import dev.kdstream.teacher.budget.Sampler;
 import dev.kdstream.teacher.budget.TeacherBudget;
 
 /**
- * One stream through the pipeline's own decision and learning code, without Kafka: the teacher's
- * {@link Sampler} decides each training record as the annotator does (holdout always annotated,
- * labelled records left out passed on for their label), looking at a served student that is a
- * checkpoint behind the trainer, and the trainer's {@link StudentPair} trains on what the teacher
+ * One stream through the pipeline's own decision and learning code, without Kafka: each record is
+ * decided by the annotator's rule ({@link Decision}, with a {@link Sampler} of the budget), looking
+ * at a served student that is a checkpoint behind the trainer, and the trainer's {@link StudentPair} trains on what the teacher
  * passed on, in polls. What Kafka adds (transactions, crashes, timing) does not change what is
  * learned from which record; the stack's runs measure that part ({@code docs/benchmarks.md}).
  *
@@ -37,6 +36,8 @@ final class BudgetRun {
 
     /** Records per trainer poll (the consumer's max.poll.records). */
     static final int POLL = 500;
+    /** The services' settings: the trainer's micro-batch and window, as in the stack. */
+    private static final KdConfig DEFAULTS = KdConfig.defaults();
 
     private BudgetRun() {
     }
@@ -73,7 +74,8 @@ final class BudgetRun {
                 StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
                         setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), studentSeed),
                 setup.scaler(), setup.classes(), setup.temperature(),
-                KdConfig.defaults().getInt(ConfigKey.STUDENT_BATCH_SIZE), 1000, (student, n) -> { });
+                DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
+                (student, n) -> { });
         final Sampler sampler = budget.newSampler();
         ServedStudent served = null;
         long sinceCheckpoint = 0;
@@ -82,25 +84,21 @@ final class BudgetRun {
         final List<SoftTargetRecord> poll = new ArrayList<>(POLL);
         for (final FeatureMessage m : stream) {
             final FeatureRecord f = new FeatureRecord(idSalt + m.id(), 0, m.features(), m.label(), m.split());
-            final double[] logits = teacher.logits(m);
+            final Decision decision = Decision.of(budget, sampler, f, budget.needsStudent() ? served : null);
             final SoftTargetRecord out;
-            if (f.holdout()) {
-                out = annotated(f, logits, Selection.HOLDOUT, manifest);
+            if (decision.leftOut()) {
+                out = null;
+            } else if (decision.selection().annotated()) {
+                final double[] logits = teacher.logits(m);
+                out = SoftTargetRecord.of(f, logits, Probabilities.softmax(logits, manifest.temperature()),
+                        manifest.temperature(), manifest.versionId(), decision.selection());
+                decision.annotated(sampler, logits);
             } else {
+                out = SoftTargetRecord.labelOnly(f, manifest.temperature(), manifest.versionId());
+            }
+            if (!f.holdout()) {
                 training++;
-                final double[] p = served != null && sampler.needsStudent() ? served.probabilities(f.features())
-                        : null;
-                final Selection chosen = budget.everything() ? Selection.UNIFORM : sampler.choose(f.id(), p);
-                if (chosen != null) {
-                    annotated++;
-                    out = annotated(f, logits, chosen, manifest);
-                    if (chosen == Selection.UNIFORM && p != null) {
-                        sampler.agreed(Probabilities.argmax(p) == Probabilities.argmax(logits));
-                    }
-                } else {
-                    out = f.labelled() ? SoftTargetRecord.labelOnly(f, manifest.temperature(), manifest.versionId())
-                            : null;
-                }
+                annotated += out != null && out.annotated() ? 1 : 0;
             }
             if (out != null) {
                 poll.add(out);
@@ -122,12 +120,6 @@ final class BudgetRun {
         pair.trainPartialBatches();
         return new Result(score(teacher, ServedStudent.of(pair.distilled()), ServedStudent.of(pair.baseline())),
                 training == 0 ? Double.NaN : (double) annotated / training, annotated, training);
-    }
-
-    private static SoftTargetRecord annotated(final FeatureRecord f, final double[] logits, final Selection why,
-                                              final EnsembleManifest manifest) {
-        return SoftTargetRecord.of(f, logits, Probabilities.softmax(logits, manifest.temperature()),
-                manifest.temperature(), manifest.versionId(), why);
     }
 
     private static Outcomes score(final TeacherLogits teacher, final ServedStudent distilled,

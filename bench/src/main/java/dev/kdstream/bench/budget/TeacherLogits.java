@@ -10,7 +10,9 @@ import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * The ensemble's logits for every training and holdout row, computed once: a stream record's id
- * ({@code p<pass>-<row>}, {@code h<pass>-<row>}, see {@code FeatureStream}) names the row it came from.
+ * ({@code p<pass>-<row>}, {@code h<pass>-<row>}, see {@code FeatureStream}) names the row it came
+ * from, of the training data or, for a stream with explicit holdout data (the only kind the
+ * benchmark makes), of that.
  */
 final class TeacherLogits {
 

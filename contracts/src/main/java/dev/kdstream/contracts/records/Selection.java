@@ -14,18 +14,35 @@ public enum Selection {
      * sample of the stream, the only records the ensemble's accuracy and the student-teacher
      * agreement are measured on.
      */
-    UNIFORM("uniform"),
+    UNIFORM("uniform", 0),
     /** Annotated because the served student was unsure of it: hard records, over-represented. */
-    UNCERTAIN("uncertain"),
+    UNCERTAIN("uncertain", 1),
     /** A holdout record: always annotated, outside the budget (it measures the ensemble). */
-    HOLDOUT("holdout"),
+    HOLDOUT("holdout", 2),
     /** Labelled and not annotated: no soft targets, it trains both students on its label alone. */
-    LABEL_ONLY("label_only");
+    LABEL_ONLY("label_only", 3);
 
     private final String tag;
+    /** Its byte in a binary soft target: fixed, whatever the order of the constants. */
+    private final byte code;
 
-    Selection(final String tag) {
+    Selection(final String tag, final int code) {
         this.tag = tag;
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** The selection written as {@code code}, or null for none. */
+    public static Selection ofCode(final byte code) {
+        for (final Selection s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The name in metrics and JSON. */

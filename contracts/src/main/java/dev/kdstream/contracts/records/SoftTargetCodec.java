@@ -18,7 +18,7 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
  * <p>Layout, big-endian: {@link #FORMAT} (one byte, never {@code '{'}, so a JSON soft target of an
  * earlier kd-stream is told apart), id (int length + UTF-8), ts (long), features (int count +
  * doubles), label (int, -1 for none), split (byte: 0 train, 1 holdout), selection (byte: its
- * {@link Selection} ordinal), teacher logits (int count + doubles), soft targets (int count +
+ * {@link Selection#code}), teacher logits (int count + doubles), soft targets (int count +
  * doubles; both counts 0 for a record not annotated), temperature (double), ensemble version (int
  * length + UTF-8). Format 1, before the teacher budget, had no selection byte and every record
  * annotated: it is still read, as {@link Selection#UNIFORM} (or holdout) records.
@@ -29,7 +29,6 @@ public final class SoftTargetCodec {
     public static final byte FORMAT = 2;
     /** The layout before the selection byte. */
     static final byte FORMAT_1 = 1;
-    private static final Selection[] SELECTIONS = Selection.values();
     /** No count or length in a soft target comes near it; a larger one is a corrupt record, not an allocation. */
     static final int MAX_LENGTH = 1 << 16;
 
@@ -49,9 +48,10 @@ public final class SoftTargetCodec {
         final byte[] version = r.ensembleVersion().getBytes(StandardCharsets.UTF_8);
         final double[] logits = r.annotated() ? r.teacherLogits() : NONE;
         final double[] soft = r.annotated() ? r.softTargets() : NONE;
-        if (logits == null || soft == null || r.annotated() && logits.length == 0) {
+        if (logits == null || soft == null || r.annotated() && logits.length == 0 || !r.annotated() && !r.labelled()
+                || (r.selection() == Selection.HOLDOUT) != r.holdout()) {
             throw new IllegalArgumentException("not a soft target the pipeline writes: a " + r.selection().tag()
-                    + " record without teacher output");
+                    + " record of split " + r.split() + (r.annotated() ? " without teacher output" : " without a label"));
         }
         if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0
                 || Math.max(Math.max(id.length, version.length), Math.max(r.features().length,
@@ -67,7 +67,7 @@ public final class SoftTargetCodec {
         put(b, r.features());
         b.putInt(r.label() == null ? NO_LABEL : r.label());
         b.put((byte) (r.holdout() ? 1 : 0));
-        b.put((byte) r.selection().ordinal());
+        b.put(r.selection().code());
         put(b, logits);
         put(b, soft);
         b.putDouble(r.temperature());
@@ -105,11 +105,14 @@ public final class SoftTargetCodec {
             if (format == FORMAT_1) {
                 selection = split == 1 ? Selection.HOLDOUT : Selection.UNIFORM;
             } else {
-                final byte s = b.get();
-                if (s < 0 || s >= SELECTIONS.length) {
-                    throw malformed("selection " + s);
+                final byte code = b.get();
+                selection = Selection.ofCode(code);
+                if (selection == null) {
+                    throw malformed("selection " + code);
                 }
-                selection = SELECTIONS[s];
+                if ((selection == Selection.HOLDOUT) != (split == 1)) {
+                    throw malformed("a " + selection.tag() + " record of split " + split);
+                }
             }
             final double[] logits = doubles(b, "teacherLogits");
             final double[] soft = doubles(b, "softTargets");

@@ -31,8 +31,7 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
     public SoftTargetRecord(final String id, final long ts, final double[] features, final Integer label,
                             final String split, final double[] teacherLogits, final double[] softTargets,
                             final double temperature, final String ensembleVersion) {
-        this(id, ts, features, label, split, teacherLogits, softTargets, temperature, ensembleVersion,
-                FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM);
+        this(id, ts, features, label, split, teacherLogits, softTargets, temperature, ensembleVersion, null);
     }
 
     public static SoftTargetRecord of(final FeatureRecord f, final double[] teacherLogits, final double[] softTargets,

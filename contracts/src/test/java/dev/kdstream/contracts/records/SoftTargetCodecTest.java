@@ -49,12 +49,12 @@ class SoftTargetCodecTest {
         b.position(b.position() + 160);
         assertThat(b.getInt()).isEqualTo(-1);
         assertThat(b.get()).isEqualTo((byte) 1);
-        assertThat(b.get()).isEqualTo((byte) Selection.HOLDOUT.ordinal());
+        assertThat(b.get()).isEqualTo(Selection.HOLDOUT.code());
         assertThat(b.getInt()).isEqualTo(2);
         // not annotated: both counts 0
         final ByteBuffer labelOnly = ByteBuffer.wrap(SoftTargetCodec.encode(LABEL_ONLY));
         labelOnly.position(1 + 5 + 8 + 20 + 4 + 1);
-        assertThat(labelOnly.get()).isEqualTo((byte) Selection.LABEL_ONLY.ordinal());
+        assertThat(labelOnly.get()).isEqualTo(Selection.LABEL_ONLY.code());
         assertThat(labelOnly.getInt()).isZero();
         assertThat(labelOnly.getInt()).isZero();
     }
@@ -80,11 +80,15 @@ class SoftTargetCodecTest {
         final byte[] unknown = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
         unknown[selectionAt] = 9;
         assertMalformed(unknown, "selection 9");
-        final byte[] labelOnlyWithLogits = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
-        labelOnlyWithLogits[selectionAt] = (byte) Selection.LABEL_ONLY.ordinal();
+        final byte[] holdoutAsTraining = SoftTargetCodec.encode(UNLABELLED_HOLDOUT);
+        holdoutAsTraining[selectionAt] = Selection.UNCERTAIN.code();
+        assertMalformed(holdoutAsTraining, "a uncertain record of split 1");
+        final byte[] labelOnlyWithLogits = SoftTargetCodec.encode(UNCERTAIN);
+        // after format, id "u", ts, one feature, label and split
+        labelOnlyWithLogits[1 + 5 + 8 + 12 + 4 + 1] = Selection.LABEL_ONLY.code();
         assertMalformed(labelOnlyWithLogits, "a label_only record with 2 teacher logits");
         final byte[] annotatedWithout = SoftTargetCodec.encode(LABEL_ONLY);
-        annotatedWithout[1 + 5 + 8 + 20 + 4 + 1] = (byte) Selection.UNIFORM.ordinal();
+        annotatedWithout[1 + 5 + 8 + 20 + 4 + 1] = Selection.UNIFORM.code();
         assertMalformed(annotatedWithout, "a uniform record with 0 teacher logits");
     }
 
@@ -151,7 +155,17 @@ class SoftTargetCodecTest {
     }
 
     @Test
+    void theSelectionCodesAreFixed() {
+        // written into every soft target on the topic: reordering the constants must not change them
+        assertThat(new byte[] {Selection.UNIFORM.code(), Selection.UNCERTAIN.code(), Selection.HOLDOUT.code(),
+            Selection.LABEL_ONLY.code()}).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
     void aRecordThePipelineNeverWritesIsRefused() {
+        final SoftTargetRecord unlabelledLabelOnly = new SoftTargetRecord("a", 0, new double[1], null, "train", null,
+                null, 1, "e", Selection.LABEL_ONLY);
+        assertThatThrownBy(() -> SoftTargetCodec.encode(unlabelledLabelOnly)).hasMessageContaining("without a label");
         final SoftTargetRecord r = new SoftTargetRecord("a", 0, new double[1], null, "test", new double[2],
                 new double[] {0.5, 0.5}, 1, "e");
         assertThatThrownBy(() -> SoftTargetCodec.encode(r)).isInstanceOf(IllegalArgumentException.class);

@@ -16,7 +16,8 @@ import dev.kdstream.model.kernel.Probabilities;
  * so that networks output raw logits z (the ensemble averages logits, not probabilities).
  *
  * <p>Labels have 2C columns: {@code [soft targets q (C) | one-hot y (C)]}; an all-zero y is an
- * unlabelled record, which contributes the soft term only. The maths is
+ * unlabelled record, which contributes the soft term only; an all-zero q a record the teacher did
+ * not annotate, which contributes cross-entropy alone. The maths is
  * {@link Probabilities#distillationLossAndGradient}; with alpha = 0 it is plain softmax
  * cross-entropy, which is how the teachers and the hard-label baseline use it.
  *
@@ -147,7 +148,9 @@ public final class DistillationLoss implements ILossFunction {
             System.arraycopy(l, 2 * i * classes, q, 0, classes);
             System.arraycopy(l, (2 * i + 1) * classes, y, 0, classes);
             final double weight = m == null ? 1.0 : m[i];
-            scores[i] = weight * Probabilities.distillationLossAndGradient(row, q, y, temperature, alpha, g);
+            // soft targets sum to 1: an all-zero row is a record without them, as the kernel's null row
+            scores[i] = weight * Probabilities.distillationLossAndGradient(row, sum(q) > 0 ? q : null, y, temperature,
+                    alpha, g);
             if (withGradient) {
                 for (int c = 0; c < classes; c++) {
                     gradient[i * classes + c] = weight * g[c];
@@ -155,6 +158,14 @@ public final class DistillationLoss implements ILossFunction {
             }
         }
         return new Rows(scores, gradient);
+    }
+
+    private static double sum(final double[] v) {
+        double s = 0;
+        for (final double x : v) {
+            s += x;
+        }
+        return s;
     }
 
     private static INDArray gradientArray(final Rows rows, final INDArray preOutput) {

@@ -89,9 +89,9 @@ public final class Probabilities {
      * </pre>
      * The soft term is skipped when alpha = 0 (teachers and baseline), the hard one when alpha = 1.
      * A null q is a record the teacher did not annotate: plain cross-entropy, at weight 1, as the
-     * baseline learns. At 1 - alpha, a student annotated on a tenth of its records learnt mostly
-     * from that tenth and fell below the baseline on ten classes ({@code ./kd bench budget},
-     * docs/benchmarks.md).
+     * baseline learns. At 1 - alpha, a student annotated on a small share of its records learns
+     * mostly from that share, and under a teacher budget fell below the baseline
+     * (docs/benchmarks.md, "The teacher budget").
      *
      * @param q        soft targets, or null for none
      * @param gradient receives dL/dz (length C)

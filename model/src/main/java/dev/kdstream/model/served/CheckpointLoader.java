@@ -1,9 +1,14 @@
 package dev.kdstream.model.served;
 
+import java.util.Properties;
 import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -60,9 +65,8 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
      * Adds to {@code topology} a global store over the checkpoints topic, with this loader keeping
      * {@code model} at the newest checkpoint of {@code trainerId}. The store holds raw bytes, decoded
      * by the loader: a corrupt checkpoint must not stop the global thread. In memory and unlogged:
-     * the compacted topic is its backup, restored on start. The application must read the global
-     * topic read_committed (checkpoints are transactions: a fenced trainer's aborted one must never
-     * be served).
+     * the compacted topic is its backup, restored on start. The application's config takes
+     * {@link #streamsConfig} too.
      *
      * @param name names the store, its source and its processor
      */
@@ -78,6 +82,15 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
                         .tag(MetricNames.REASON, reason)
                         .register(registry)
                         .increment()));
+    }
+
+    /** What an application with this loader's global store needs in its Kafka Streams config. */
+    public static void streamsConfig(final Properties p) {
+        // checkpoints are transactions: a fenced trainer's aborted one must never be served
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                IsolationLevel.READ_COMMITTED.toString());
+        // the loader handles its own errors; this is the Kafka 5.0 default, and silences a warning
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     }
 
     /** @param refused told the reason of every checkpoint refused (one of the constants above) */

@@ -18,7 +18,6 @@ public final class ServingMeters implements MeterBinder {
     static final String HELD = "held";
     static final String REJECTED = "rejected";
 
-    private MeterRegistry registry;
     private Timer latency;
     private Counter predicted;
     private Counter held;
@@ -26,7 +25,6 @@ public final class ServingMeters implements MeterBinder {
 
     @Override
     public void bindTo(final MeterRegistry registry) {
-        this.registry = registry;
         // percentiles only: with SLO buckets as well, Prometheus gets only the histogram
         // (docs/platform.md, "Micrometer")
         latency = Timer.builder(MetricNames.PREDICTION_LATENCY)

@@ -2,9 +2,7 @@ package dev.kdstream.student.serving;
 
 import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -77,11 +75,7 @@ public final class ServingTopology {
                     + ") must be " + StreamsConfig.AT_LEAST_ONCE + " or " + StreamsConfig.EXACTLY_ONCE_V2 + ", got '"
                     + guarantee + "'");
         }
-        // checkpoints are transactions: a fenced trainer's aborted one must never be served
-        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
-                IsolationLevel.READ_COMMITTED.toString());
-        // the checkpoint loader handles its own errors; this is the Kafka 5.0 default, and silences a warning
-        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        CheckpointLoader.streamsConfig(p);
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(ConfigKey.TOPIC_REPLICATION_FACTOR));
         StreamsDefaults.staticMembership(p, config);
         return p;

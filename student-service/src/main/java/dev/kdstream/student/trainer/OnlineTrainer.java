@@ -28,10 +28,12 @@ import dev.kdstream.student.trainer.TrainerStatus.State;
  * Trains the distilled student and the hard-label baseline online from {@code soft-targets}: a
  * plain consumer loop on one thread, which owns both DL4J networks.
  *
- * <p>For every poll: decode (invalid records are counted and skipped), predict all records with
- * both students in one batched call each, score those predictions (test-then-train), then add
- * the records to the micro-batches and take an optimiser step per full batch. Holdout records are
- * scored and never trained on; unlabelled records train the distilled student's soft term only.
+ * <p>For every poll: decode (invalid records are counted and skipped), predict the unbiased
+ * records (all but those a teacher budget chose by uncertainty or passed on unannotated) with both
+ * students in one batched call each, score those predictions (test-then-train), then add the
+ * records to the micro-batches and take an optimiser step per full batch. Holdout records are
+ * scored and never trained on; unlabelled records train the distilled student's soft term only,
+ * records without soft targets its cross-entropy only ({@link StudentPair}).
  *
  * <p>It starts where the newest checkpoint left off ({@link TrainerStart}), reads through a
  * {@link SoftTargetInput} and checkpoints through a {@link Checkpointer}.

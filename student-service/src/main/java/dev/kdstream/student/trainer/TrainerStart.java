@@ -29,9 +29,6 @@ import dev.kdstream.student.checkpoint.CheckpointStore;
 record TrainerStart(StudentModel distilled, StudentModel baseline, long version, long recordsTrained,
                     String ensembleVersion, Map<Integer, Long> offsets) {
 
-    /** The same initial weights for both arms: the loss is the only difference between them. */
-    static final long SEED = TrainerSetup.STUDENT_SEED;
-
     private static final Logger LOG = LoggerFactory.getLogger(TrainerStart.class);
 
     /**
@@ -91,9 +88,11 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
     static TrainerStart fresh(final TrainerSetup setup) {
         return new TrainerStart(
                 StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), SEED),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(),
+                        TrainerSetup.STUDENT_SEED),
                 StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), SEED),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(),
+                        TrainerSetup.STUDENT_SEED),
                 0, 0, setup.ensembleVersion(), Map.of());
     }
 

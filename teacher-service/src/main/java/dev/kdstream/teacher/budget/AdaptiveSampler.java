@@ -36,11 +36,11 @@ public final class AdaptiveSampler implements Sampler {
 
     @Override
     public Selection choose(final String id, final double[] student) {
-        return UniformDraw.of(id) < budget ? Selection.UNIFORM : null;
+        return UniformDraw.below(id, budget) ? Selection.UNIFORM : null;
     }
 
     @Override
-    public boolean needsStudent() {
+    public boolean wantsAgreement() {
         return true;
     }
 

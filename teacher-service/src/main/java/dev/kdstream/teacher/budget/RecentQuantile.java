@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A quantile of the last {@code capacity} values seen: the uncertainty sampler's threshold, so that
  * the share of records above it tracks the share it wants as the student (and so its uncertainty)
- * changes. Sorted again every {@code every} values, not per value: a sort of 2,048 doubles every 64
- * records is a few microseconds a record, and the threshold moves slowly anyway. Not thread-safe.
+ * changes. Sorted again every {@code every} values, not per value: the threshold moves slowly, and
+ * a sort per record would cost more than the student's forward pass. Not thread-safe.
  */
 public final class RecentQuantile {
 
@@ -14,6 +14,8 @@ public final class RecentQuantile {
     private final int every;
     private final double[] sorted;
     private int size;
+    /** How many values {@link #sorted} holds: the size at the last sort. */
+    private int sortedSize;
     private int next;
     private int sinceSort;
 
@@ -30,9 +32,10 @@ public final class RecentQuantile {
         values[next] = value;
         next = (next + 1) % values.length;
         size = Math.min(size + 1, values.length);
-        if (++sinceSort >= every || size < every) {
+        if (++sinceSort >= every || size <= every) {
             System.arraycopy(values, 0, sorted, 0, size);
             Arrays.sort(sorted, 0, size);
+            sortedSize = size;
             sinceSort = 0;
         }
     }
@@ -47,10 +50,10 @@ public final class RecentQuantile {
      * last sort; NaN before any value.
      */
     public double quantile(final double q) {
-        if (size == 0) {
+        if (sortedSize == 0) {
             return Double.NaN;
         }
-        final int rank = (int) Math.ceil(q * size);
-        return sorted[Math.min(size - 1, Math.max(0, rank - 1))];
+        final int rank = (int) Math.ceil(q * sortedSize);
+        return sorted[Math.min(sortedSize - 1, Math.max(0, rank - 1))];
     }
 }

@@ -10,14 +10,24 @@ public interface Sampler {
 
     /**
      * @param id      the record's id (uniform draws are a function of it: {@link UniformDraw})
-     * @param student the served student's class probabilities for the record, or null when no
-     *                student is served yet (or the sampler does not look at it)
+     * @param student the served student's class probabilities for the record when
+     *                {@link #looksAtStudent}, else null; null too when no student is served yet
      * @return {@link Selection#UNIFORM} or {@link Selection#UNCERTAIN} to annotate it, null to leave it
      */
     Selection choose(String id, double[] student);
 
-    /** Whether {@link #choose} uses the student's probabilities: if not, the caller need not compute them. */
-    boolean needsStudent();
+    /** Whether {@link #choose} looks at the student's probabilities: if not, they are not computed. */
+    default boolean looksAtStudent() {
+        return false;
+    }
+
+    /**
+     * Whether it wants {@link #agreed}: the student's class is then computed for the records it
+     * chooses uniformly.
+     */
+    default boolean wantsAgreement() {
+        return false;
+    }
 
     /**
      * Told, for each record chosen {@link Selection#UNIFORM} while a student was served, whether

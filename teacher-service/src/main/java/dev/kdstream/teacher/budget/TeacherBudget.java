@@ -38,11 +38,6 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
         }
     }
 
-    /** Every record annotated: today's behaviour, the default. */
-    public static TeacherBudget all() {
-        return new TeacherBudget(UNIFORM, 1.0, 0.2, 0.05, 0.97);
-    }
-
     /** @throws IllegalArgumentException naming the setting at fault */
     public static TeacherBudget of(final KdConfig config) {
         return new TeacherBudget(config.get(ConfigKey.TEACHER_SAMPLER),
@@ -52,9 +47,17 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
                 config.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET, 0.0, 1.0));
     }
 
-    /** Whether every training record is annotated whatever happens (and no student is needed). */
+    /**
+     * Whether every training record is annotated whatever happens: a budget of 1.0, which only the
+     * adaptive sampler moves away from. Every record is then a uniform draw, and no student is looked at.
+     */
     public boolean everything() {
-        return budget == 1.0 && sampler.equals(UNIFORM);
+        return budget == 1.0 && !sampler.equals(ADAPTIVE);
+    }
+
+    /** Whether the sampler looks at the served student, which the teacher then follows through the checkpoints. */
+    public boolean needsStudent() {
+        return !everything() && !sampler.equals(UNIFORM);
     }
 
     /** A new sampler, for one task. */

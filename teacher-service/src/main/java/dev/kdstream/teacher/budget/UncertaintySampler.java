@@ -52,7 +52,7 @@ public final class UncertaintySampler implements Sampler {
     }
 
     @Override
-    public boolean needsStudent() {
+    public boolean looksAtStudent() {
         return true;
     }
 

@@ -24,4 +24,9 @@ public final class UniformDraw {
         h ^= h >>> 31;
         return (h >>> 11) * 0x1.0p-53;
     }
+
+    /** Whether {@code id}'s draw falls in the first {@code share} of [0, 1): chosen with probability {@code share}. */
+    public static boolean below(final String id, final double share) {
+        return of(id) < share;
+    }
 }

@@ -13,12 +13,7 @@ public final class UniformSampler implements Sampler {
 
     @Override
     public Selection choose(final String id, final double[] student) {
-        return UniformDraw.of(id) < budget ? Selection.UNIFORM : null;
-    }
-
-    @Override
-    public boolean needsStudent() {
-        return false;
+        return UniformDraw.below(id, budget) ? Selection.UNIFORM : null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kdstream.teacher.streams;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +32,7 @@ import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
+import dev.kdstream.teacher.budget.Decision;
 import dev.kdstream.teacher.budget.Sampler;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.inference.EnsembleForward;
@@ -65,19 +67,21 @@ import dev.kdstream.teacher.inference.LogitRows;
  *   <li>a task's first punctuation, soon after it starts with a position: read again what the
  *       previous owner consumed and did not annotate, to the front of the buffer (see below for
  *       why not in {@link #init}).</li>
- *   <li>{@link #process}: append to the buffer; when it holds a full batch, flush (not before
- *       the records to read again are in the buffer). The first record a task ever sees sets
- *       the position to its own offset. The validator passes on the offsets of the records it
- *       dead-letters too (as null values), which only count as processed.</li>
+ *   <li>{@link #process}: decide the record, and append it to the buffer unless it is left out;
+ *       when the buffer holds a full batch of records to annotate, flush (not before the records
+ *       to read again are in the buffer). The first record a task ever sees sets the position to
+ *       its own offset. The validator passes on the offsets of the records it dead-letters too (as
+ *       null values), which only count as processed, as left-out records do.</li>
  *   <li>every linger interval of wall-clock time (once the records to read again are in the
- *       buffer): flush whatever the buffer holds; with an empty
- *       buffer, move the position past the dead-lettered records since the last flush, so that
- *       a long run of bad input is never read again in one go.</li>
- *   <li>flush: run the ensemble once per batch, oldest first, forward each soft target, then
- *       move the position past the last record processed.</li>
+ *       buffer): flush whatever the buffer holds; with an empty buffer, move the position past the
+ *       dead-lettered and left-out records since the last move, so that a long run of them is
+ *       never read again in one go.</li>
+ *   <li>flush: run the ensemble once per batch of records to annotate, oldest first, forward each
+ *       soft target and each label-only record in offset order, then move the position past the
+ *       last record processed.</li>
  * </ul>
  * A changelog record per flush (and three for a task's first record, with the input topic's id:
- * see {@link StoredPosition}; and one a linger past dead letters), not two per record (a put and a
+ * see {@link StoredPosition}; and one a linger past dead letters or left-out records), not two per record (a put and a
  * tombstone, as keeping the records themselves in a changelogged store would take): those would
  * cost the stream thread, the broker's request handlers and its log cleaner a sixth of the
  * pipeline's CPU (docs/history/benchmarks-2026-11.md, "The input topic as the buffer's log").
@@ -165,8 +169,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private Sampler sampler;
     /** Records in the buffer to annotate (the rest are label-only ones waiting for their turn). */
     private int toAnnotate;
-    /** Records left out since the last flush: the next one moves the position past them. */
-    private long leftOutSinceFlush;
+    /** Records left out since the position last moved: the next move counts them. */
+    private long leftOutSinceMove;
+    /** The Kafka timestamp of the newest record read, left out or not. */
+    private long newestTimestamp;
     /** The student last found unfit for the ensemble's input, so that it is reported once. */
     private ServedStudent unfitStudent;
 
@@ -176,7 +182,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private long position;
     /** One past the last input offset this task has processed, valid or dead-lettered. */
     private long processedUpTo;
-    /** Valid records read and not yet annotated, in offset order. */
+    /** Valid records read and not yet written (to annotate, or to pass on), in offset order. */
     private final List<BufferedFeature> buffer = new ArrayList<>();
     /** This task's forward pass, a copy of {@link #ensemble}'s weights; not thread-safe. */
     private EnsembleForward forward;
@@ -225,10 +231,11 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.positionStore = context.getStateStore(positionStoreName);
         buffer.clear();
         toAnnotate = 0;
-        leftOutSinceFlush = 0;
+        leftOutSinceMove = 0;
         firstProcessed = -1;
         // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
         sampler = budget.newSampler();
+        metrics.budgetNow(sampler.budget());
         if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
@@ -259,9 +266,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                     flush();
                 }
             } else if (processedUpTo > position) {
-                // only dead-lettered records since the last flush: move past them, so that a next
-                // owner does not read a long run of bad input again
-                movePosition(processedUpTo);
+                // only dead-lettered or left-out records since the last flush: move past them, so
+                // that a next owner does not read a long run of them again
+                movePast(processedUpTo);
             }
         });
     }
@@ -294,7 +301,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         }
         buffer.addAll(0, again);
         for (final BufferedFeature b : again) {
-            toAnnotate += b.selection().annotated() ? 1 : 0;
+            toAnnotate += b.toAnnotate() ? 1 : 0;
         }
         pendingReplay.cancel();
         pendingReplay = null;
@@ -311,7 +318,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     }
 
     /**
-     * A valid record to annotate, or, with a null value, the offset of one the validator
+     * A valid record to decide, or, with a null value, the offset of one the validator
      * dead-lettered: it only moves the position.
      */
     @Override
@@ -333,45 +340,35 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (record.value() == null) {
             return;
         }
+        newestTimestamp = record.timestamp();
         final BufferedFeature selected = select(offset, record.value(), record.timestamp());
         if (selected == null) {
-            // nothing to write: the next flush moves the position past it
+            // nothing to write: the next flush, or linger, moves the position past it
             return;
         }
         if (buffer.isEmpty()) {
             bufferSince = context.currentSystemTimeMs();
         }
         buffer.add(selected);
-        toAnnotate += selected.selection().annotated() ? 1 : 0;
+        toAnnotate += selected.toAnnotate() ? 1 : 0;
         if (toAnnotate >= batchSize && pendingReplay == null) {
             flush();
         }
     }
 
     /**
-     * The budget's decision for a valid record: annotate it (holdout records always), pass it on
-     * for its label alone, or, unlabelled and not chosen, nothing (null). Decided as it is read,
-     * written only by a flush: a record read again after a crash is decided again, and only one
-     * decision ever commits (see the class doc).
+     * The budget's decision for a valid record ({@link Decision}): buffered to annotate or to pass
+     * on, or, left out, null. Decided as it is read, written only by a flush: a record read again
+     * after a crash is decided again, and only one decision ever commits (see the class doc).
      */
     private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
-        if (feature.holdout()) {
-            return new BufferedFeature(offset, feature, timestamp, Selection.HOLDOUT, -1);
-        }
-        if (budget.everything()) {
-            return new BufferedFeature(offset, feature, timestamp, Selection.UNIFORM, -1);
-        }
-        final ServedStudent served = sampler.needsStudent() ? fitStudent() : null;
-        final double[] p = served == null ? null : served.probabilities(feature.features());
-        final Selection chosen = sampler.choose(feature.id(), p);
-        metrics.budgetNow(sampler.budget());
-        final Selection selection = chosen != null ? chosen : feature.labelled() ? Selection.LABEL_ONLY : null;
-        if (selection == null) {
+        final Decision decision = Decision.of(budget, sampler, feature, budget.needsStudent() ? fitStudent() : null);
+        if (decision.leftOut()) {
             // counted when the position moves past it, as the others are when written
-            leftOutSinceFlush++;
+            leftOutSinceMove++;
+            return null;
         }
-        return selection == null ? null
-                : new BufferedFeature(offset, feature, timestamp, selection, p == null ? -1 : Probabilities.argmax(p));
+        return new BufferedFeature(offset, feature, timestamp, decision);
     }
 
     /** The served student, if it takes the ensemble's input and classes; null otherwise. */
@@ -409,11 +406,11 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         positionStore.delete(StoredPosition.TOPIC_ID_HIGH);
         positionStore.delete(StoredPosition.TOPIC_ID_LOW);
         topicIdToWrite = false;
-        movePosition(offset);
+        movePast(offset);
     }
 
     /**
-     * Whether the newest buffered record was written longer than a linger ago: the teacher is
+     * Whether the newest record read was written longer than a linger ago: the teacher is
      * working through a backlog (a start, a restart, a flood), more records wait behind it, and a
      * batch flushed at the linger would be small. Kafka Streams hands a slow (cold, freshly
      * started) thread only a few records between two punctuations, so flushing those each linger
@@ -422,7 +419,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * {@code maxWait}; caught up, it is flushed at the linger as before.
      */
     private boolean behind(final long now) {
-        return now - buffer.get(buffer.size() - 1).timestamp() > linger.toMillis();
+        return now - newestTimestamp > linger.toMillis();
     }
 
     /**
@@ -431,28 +428,37 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      */
     private void flush() {
         final List<BufferedFeature> batch = new ArrayList<>(Math.min(batchSize, toAnnotate));
-        int written = 0;
+        final EnumMap<Selection, Integer> written = new EnumMap<>(Selection.class);
+        int next = 0;
         for (int i = 0; i < buffer.size(); i++) {
-            if (buffer.get(i).selection().annotated()) {
+            if (buffer.get(i).toAnnotate()) {
                 batch.add(buffer.get(i));
             }
             if (batch.size() == batchSize || i == buffer.size() - 1) {
-                // the label-only records before this batch's last one go out in their place
+                // the label-only records among this batch's go out in their place
                 final double[][] logits = batch.isEmpty() ? new double[0][] : annotate(batch);
                 int annotated = 0;
-                for (; written <= i; written++) {
-                    final BufferedFeature b = buffer.get(written);
-                    write(b, b.selection().annotated() ? logits[annotated++] : null);
+                for (; next <= i; next++) {
+                    final BufferedFeature b = buffer.get(next);
+                    write(b, b.toAnnotate() ? logits[annotated++] : null);
+                    written.merge(b.decision().selection(), 1, Integer::sum);
                 }
                 batch.clear();
             }
         }
         buffer.clear();
         toAnnotate = 0;
-        metrics.leftOut(leftOutSinceFlush);
-        leftOutSinceFlush = 0;
+        metrics.written(written);
+        metrics.budgetNow(sampler.budget());
         // everything processed is annotated, passed on, left out or dead-lettered now
-        movePosition(processedUpTo);
+        movePast(processedUpTo);
+    }
+
+    /** Moves the position to {@code to}, past the records left out since the last move, which now count. */
+    private void movePast(final long to) {
+        metrics.leftOut(leftOutSinceMove);
+        leftOutSinceMove = 0;
+        movePosition(to);
     }
 
     private void movePosition(final long to) {
@@ -490,12 +496,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             out = SoftTargetRecord.labelOnly(feature, manifest.temperature(), manifest.versionId());
         } else {
             out = SoftTargetRecord.of(feature, teacherLogits, Probabilities.softmax(teacherLogits,
-                    manifest.temperature()), manifest.temperature(), manifest.versionId(), waiting.selection());
-            if (waiting.selection() == Selection.UNIFORM && waiting.studentClass() >= 0) {
-                sampler.agreed(waiting.studentClass() == Probabilities.argmax(teacherLogits));
-            }
+                    manifest.temperature()), manifest.temperature(), manifest.versionId(),
+                    waiting.decision().selection());
+            waiting.decision().annotated(sampler, teacherLogits);
         }
         context.forward(new Record<>(feature.id(), out, waiting.timestamp(), new RecordHeaders()));
-        metrics.written(waiting.selection());
     }
 }

@@ -41,7 +41,10 @@ public final class TeacherMetrics implements MeterBinder {
     private final Map<Selection, Counter> selected = new EnumMap<>(Selection.class);
     private Counter leftOut;
     private Counter callsSaved;
-    /** The budget a task's sampler aimed at last (tasks of an adaptive sampler may differ a moment). */
+    /**
+     * The budget a task's sampler aimed at, as of its last flush: with an adaptive sampler each task
+     * moves its own, and this is the one that flushed last.
+     */
     private final AtomicLong budgetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
 
     /** Bound to {@code registry}. */
@@ -73,11 +76,9 @@ public final class TeacherMetrics implements MeterBinder {
                 .description("task starts that ignored a position stored for a deleted and re-created input topic")
                 .register(registry);
         for (final Selection s : Selection.values()) {
-            selected.put(s, selection(registry, s.tag(), "valid feature records by the teacher budget's decision: "
-                    + "annotated (uniform, uncertain, holdout), passed on for the label alone (label_only), or "
-                    + "left out (unlabelled and not chosen)"));
+            selected.put(s, selection(registry, s.tag()));
         }
-        leftOut = selection(registry, LEFT_OUT, "valid feature records by the teacher budget's decision");
+        leftOut = selection(registry, LEFT_OUT);
         callsSaved = Counter.builder(MetricNames.TEACHER_CALLS_SAVED)
                 .description("training records the ensemble did not annotate (label_only + left_out)")
                 .baseUnit("records")
@@ -92,9 +93,11 @@ public final class TeacherMetrics implements MeterBinder {
         }
     }
 
-    private static Counter selection(final MeterRegistry registry, final String tag, final String description) {
+    private static Counter selection(final MeterRegistry registry, final String tag) {
         return Counter.builder(MetricNames.TEACHER_SELECTED)
-                .description(description)
+                .description("valid feature records by the teacher budget's decision: annotated (uniform, "
+                        + "uncertain, holdout), passed on for the label alone (label_only), or left out (unlabelled "
+                        + "and not chosen)")
                 .baseUnit("records")
                 .tag(MetricNames.SELECTION, tag)
                 .register(registry);
@@ -127,13 +130,11 @@ public final class TeacherMetrics implements MeterBinder {
         budgetBits.set(Double.doubleToLongBits(budget));
     }
 
-    /** A record written to the output: annotated by the ensemble, or passed on for its label alone. */
-    void written(final Selection selection) {
-        selected.get(selection).increment();
-        if (selection.annotated()) {
-            annotated.increment();
-        } else {
-            callsSaved.increment();
+    /** Records written to the output by one flush, by why: annotated, or passed on for their label alone. */
+    void written(final Map<Selection, Integer> bySelection) {
+        for (final Map.Entry<Selection, Integer> e : bySelection.entrySet()) {
+            selected.get(e.getKey()).increment(e.getValue());
+            (e.getKey().annotated() ? annotated : callsSaved).increment(e.getValue());
         }
     }
 

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -87,12 +85,9 @@ public final class TeacherTopology {
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
         // an idle stream thread wakes up this often to run the linger punctuation: no longer than the linger
         p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(10L, Math.min(100L, lingerMs(config))));
-        // the checkpoint loader (under a teacher budget) handles its own errors: Kafka 5.0's default,
-        // and silences Kafka 4.3's warning
-        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        // checkpoints are transactions: a fenced trainer's aborted one must never be looked at
-        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
-                IsolationLevel.READ_COMMITTED.toString());
+        // the served student's global store, under a budget whose sampler looks at it; without one,
+        // this only silences Kafka 4.3's warning about global stores
+        CheckpointLoader.streamsConfig(p);
         // a dead letter is the whole input record plus headers: room for a maximal input (the DLQ
         // topic is created with the same limit, see TopicAdmin)
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.DLQ_MAX_BYTES);
@@ -160,7 +155,7 @@ public final class TeacherTopology {
                 topics.softTargets().valueSerde().serializer(), ANNOTATE);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
-        if (!budget.everything()) {
+        if (budget.needsStudent()) {
             // the sampler looks at the student being served: the same checkpoints the server follows
             CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
                     config.get(ConfigKey.TRAINER_ID), student, registry);

@@ -57,6 +57,17 @@ class SamplersTest {
     }
 
     @Test
+    void betweenTwoSortsTheQuantileIsTheLastSortsNeverAnUnwrittenSlot() {
+        final RecentQuantile q = new RecentQuantile(100, 10);
+        for (int i = 1; i <= 15; i++) {
+            q.add(i);
+        }
+        // sorted at 1..10 values, then at 10 + 10 = 20: the last sort held 1..10, not 15 values
+        assertThat(q.quantile(1.0)).isEqualTo(10);
+        assertThat(q.quantile(0.9)).isEqualTo(9);
+    }
+
+    @Test
     void uniformChoosesTheBudgetsShare() {
         final Sampler s = new UniformSampler(0.1);
         int chosen = 0;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
@@ -65,7 +66,7 @@ class SoftTargetAnnotatorTest {
     private MockProcessorContext<String, SoftTargetRecord> context;
     private KeyValueStore<String, Long> store;
     private SoftTargetAnnotator annotatorUnderTest;
-    private TeacherBudget budget = TeacherBudget.all();
+    private TeacherBudget budget = TeacherBudget.of(KdConfig.defaults());
     private final CurrentModel student = new CurrentModel();
 
     @BeforeEach
@@ -426,6 +427,25 @@ class SoftTargetAnnotatorTest {
         assertThat(position()).as("past the records left out too").isEqualTo(40L);
         assertThat(registry.get(MetricNames.TEACHER_CALLS_SAVED).counter().count())
                 .isEqualTo(32 - chosen.size());
+    }
+
+    @Test
+    void recordsLeftOutAreCountedWhenALingerMovesPastThemWithNothingToWrite() {
+        budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.01, 0.2, 0.01, 0.97);
+        started(1000);
+        int leftOut = 0;
+        for (int row = 0; row < 20; row++) {
+            final String id = "r" + row;
+            context.setRecordMetadata(INPUT, 0, row);
+            annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row], null,
+                    FeatureRecord.TRAIN), 1000L + row));
+            leftOut += UniformDraw.below(id, 0.01) ? 0 : 1;
+        }
+        punctuate();
+        assertThat(context.forwarded()).hasSize(20 - leftOut);
+        assertThat(position()).isEqualTo(20L);
+        assertThat(registry.get(MetricNames.TEACHER_SELECTED).tag(MetricNames.SELECTION, TeacherMetrics.LEFT_OUT)
+                .counter().count()).as("the stack's end test counts them").isEqualTo(leftOut).isPositive();
     }
 
     @Test
