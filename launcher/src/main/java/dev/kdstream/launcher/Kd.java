@@ -5,6 +5,7 @@ import dev.kdstream.client.query.QueryCommand;
 import dev.kdstream.client.query.SoftTargetsCommand;
 import dev.kdstream.contracts.service.JavaSerialization;
 import dev.kdstream.launcher.broker.BrokerCommand;
+import dev.kdstream.launcher.control.ControlCommand;
 import dev.kdstream.launcher.dashboard.DashboardCommand;
 import dev.kdstream.launcher.dashboard.ReportCommand;
 import dev.kdstream.launcher.offline.OfflineCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "kd-stream: streaming inference with online knowledge distillation on Kafka.",
         subcommands = {StackCommand.class, BrokerCommand.class, SecureCommand.class, OfflineCommand.class,
             ProduceCommand.class, TeacherCommand.class, StudentCommand.class, QueryCommand.class,
-            SoftTargetsCommand.class, DashboardCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+            SoftTargetsCommand.class, ControlCommand.class, DashboardCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"  bench    Benchmarks that print figures (docs/benchmarks.md): './kd bench",
             "             --help' lists them.",
             "", "Run './kd COMMAND --help' for a command's options."})

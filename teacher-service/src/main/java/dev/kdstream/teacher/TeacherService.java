@@ -3,7 +3,6 @@ package dev.kdstream.teacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelFileException;
-import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**
@@ -89,13 +87,9 @@ public final class TeacherService implements Service {
         try {
             // the features' id once per start; a topic re-created under a running teacher shows in its
             // offsets (see SoftTargetAnnotator)
-            final List<String> needed = new ArrayList<>(List.of(topics.features(), topics.softTargets(),
-                    topics.featuresDlq()));
-            if (TeacherBudget.of(config).needsStudent()) {
-                // the sampler follows the served student: a global store's topic must exist before it starts
-                needed.add(topics.checkpoints());
-            }
-            ensured = TopicAdmin.ensureTopics(config, needed, topics.features());
+            // checkpoints and control: global stores' topics must exist before the teacher starts
+            ensured = TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.softTargets(),
+                    topics.featuresDlq(), topics.checkpoints(), topics.control()), topics.features());
         } catch (RuntimeException e) {
             // a load that failed meanwhile is the other half of what the user has to fix
             final Throwable failed = ensemble.handle((loaded, failure) -> failure).getNow(null);

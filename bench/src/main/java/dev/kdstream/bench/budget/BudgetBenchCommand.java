@@ -85,9 +85,9 @@ public final class BudgetBenchCommand implements Callable<Integer> {
         final List<TeacherBudget> configs = new ArrayList<>();
         for (final String sampler : samplers) {
             for (final double b : budgets) {
-                configs.add(new TeacherBudget(sampler, b, defaults.getDouble(ConfigKey.TEACHER_EXPLORE, 0, 1),
-                        Math.min(b, defaults.getDouble(ConfigKey.TEACHER_BUDGET_FLOOR, 0, 1)),
-                        defaults.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET, 0, 1)));
+                configs.add(new TeacherBudget(sampler, b, defaults.getDouble(ConfigKey.TEACHER_EXPLORE),
+                        Math.min(b, defaults.getDouble(ConfigKey.TEACHER_BUDGET_FLOOR)),
+                        defaults.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET)));
             }
         }
         out.println(MachineInfo.describe());

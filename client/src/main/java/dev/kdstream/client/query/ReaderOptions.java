@@ -10,8 +10,8 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.ListenerProbe;
 import picocli.CommandLine.Option;
 
-/** The options of a command that reads a topic: where the cluster is, and how long to wait for it. */
-final class ReaderOptions {
+/** The options of a command that reads (or writes) a topic: where the cluster is, and how long to wait for it. */
+public final class ReaderOptions {
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Give up reading the topic after this long (default: ${DEFAULT-VALUE}).")
@@ -23,7 +23,7 @@ final class ReaderOptions {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    Duration timeout() {
+    public Duration timeout() {
         if (timeoutSeconds < 1) {
             throw new IllegalArgumentException("--timeout must be >= 1 second, got " + timeoutSeconds);
         }
@@ -31,7 +31,7 @@ final class ReaderOptions {
     }
 
     /** The configuration, with the client's security checked against what the broker speaks. */
-    KdConfig config() {
+    public KdConfig config() {
         final Map<String, String> overrides = new HashMap<>();
         if (bootstrapServers != null) {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);

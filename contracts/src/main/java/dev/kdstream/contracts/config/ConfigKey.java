@@ -14,6 +14,8 @@ public enum ConfigKey {
     TOPIC_PREDICTIONS("topic.predictions", "predictions", "the student's predictions, one per feature record"),
     TOPIC_CHECKPOINTS("topic.checkpoints", "student-checkpoints", "student weights + trainer offsets (compacted)"),
     TOPIC_FEATURES_DLQ("topic.features-dlq", "features-dlq", "invalid feature records, with the reason in headers"),
+    TOPIC_CONTROL("topic.control", "control", "live settings, written by ./kd control (compacted; its history kept "
+            + "30 days)"),
     TOPIC_PARTITIONS("topic.partitions", "2", "partitions of the topics created on start"),
     TOPIC_REPLICATION_FACTOR("topic.replication-factor", "1", "replication factor of the topics created on start"),
 

@@ -136,8 +136,8 @@ public final class KdConfig {
         }
     }
 
-    /** A finite number in [{@code min}, {@code max}]. */
-    public double getDouble(final ConfigKey key, final double min, final double max) {
+    /** A finite number. */
+    public double getDouble(final ConfigKey key) {
         final double v;
         try {
             v = Double.parseDouble(get(key));
@@ -145,9 +145,9 @@ public final class KdConfig {
             throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be a number, got '"
                     + get(key) + "'");
         }
-        if (!(v >= min && v <= max)) {
-            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be in [" + min + ", " + max
-                    + "], got " + get(key));
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be a finite number, got "
+                    + get(key));
         }
         return v;
     }
@@ -214,7 +214,8 @@ public final class KdConfig {
 
     public TopicNames topics() {
         return new TopicNames(get(ConfigKey.TOPIC_FEATURES), get(ConfigKey.TOPIC_SOFT_TARGETS),
-                get(ConfigKey.TOPIC_PREDICTIONS), get(ConfigKey.TOPIC_CHECKPOINTS), get(ConfigKey.TOPIC_FEATURES_DLQ));
+                get(ConfigKey.TOPIC_PREDICTIONS), get(ConfigKey.TOPIC_CHECKPOINTS), get(ConfigKey.TOPIC_FEATURES_DLQ),
+                get(ConfigKey.TOPIC_CONTROL));
     }
 
     /** Client properties for any Kafka client: bootstrap servers plus every pass-through property. */

@@ -31,6 +31,9 @@ public final class TopicAdmin {
      */
     public static final int DLQ_MAX_BYTES = 2 * 1024 * 1024;
 
+    /** How long the control topic keeps every change before compaction may drop the superseded ones. */
+    public static final Duration CONTROL_HISTORY = Duration.ofDays(30);
+
     /** Largest checkpoint (both students, Adam state, offsets): the checkpoint topic's limit, and its clients'. */
     public static final int CHECKPOINT_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -118,6 +121,13 @@ public final class TopicAdmin {
                 wanted.add(new NewTopic(names.checkpoints(), 1, replication).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CHECKPOINT_MAX_BYTES))));
+            }
+            if (!existing.contains(names.control())) {
+                // compacted: the newest settings are kept for good; each record stays for 30 days
+                // first, so that the topic is also the changes' history (./kd control history)
+                wanted.add(new NewTopic(names.control(), 1, replication).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(CONTROL_HISTORY.toMillis()))));
             }
             final List<String> created = new ArrayList<>();
             for (final NewTopic t : wanted) {

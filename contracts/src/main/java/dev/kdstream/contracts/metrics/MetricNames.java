@@ -48,11 +48,15 @@ public final class MetricNames {
     public static final String TEACHER_BATCH_LATENCY = "kd.teacher.batch.latency";
     /** Distribution summary: records per ensemble batch. */
     public static final String TEACHER_BATCH_SIZE = "kd.teacher.batch.size";
+    /** Gauge: the offset of the control record a service runs with, -1 for its own configuration. */
+    public static final String CONTROL_VERSION = "kd.control.version";
+    /** Counter: control records refused, tagged {@link #REASON}. */
+    public static final String CONTROL_REFUSED = "kd.control.refused";
     /** Valid records by the teacher budget's decision, tagged {@link #SELECTION}. */
     public static final String TEACHER_SELECTED = "kd.teacher.selected";
     /** Training records the ensemble did not run on. */
     public static final String TEACHER_CALLS_SAVED = "kd.teacher.calls.saved";
-    /** The share of training records the teacher budget aims at now, tagged with the sampler. */
+    /** The share of training records the teacher budget aims at now, and has annotated ({@link #STAGE}). */
     public static final String TEACHER_BUDGET = "kd.teacher.budget";
     /**
      * Counter: teacher tasks that found their stored position was for a {@code features} topic
@@ -72,7 +76,6 @@ public final class MetricNames {
     public static final String STAGE = "stage";
     public static final String REASON = "reason";
     public static final String SELECTION = "selection";
-    public static final String SAMPLER = "sampler";
     public static final String VERSION = "version";
 
     /** Values of {@link #MODEL}. */

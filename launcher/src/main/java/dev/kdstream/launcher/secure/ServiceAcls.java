@@ -70,8 +70,9 @@ public final class ServiceAcls {
         g.add(topic(TEACHER, topics.features(), READ, DESCRIBE));
         g.add(topic(TEACHER, topics.softTargets(), WRITE, DESCRIBE));
         g.add(topic(TEACHER, topics.featuresDlq(), WRITE, DESCRIBE));
-        // under a teacher budget whose sampler looks at the served student
+        // the served student, for a teacher budget's sampler; the budget in force
         g.add(topic(TEACHER, topics.checkpoints(), READ, DESCRIBE));
+        g.add(topic(TEACHER, topics.control(), READ, DESCRIBE));
         g.addAll(streamsApplication(TEACHER, TeacherTopology.APPLICATION_ID));
 
         g.add(topic(TRAINER, topics.softTargets(), READ, DESCRIBE));

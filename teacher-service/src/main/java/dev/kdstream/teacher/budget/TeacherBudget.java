@@ -31,6 +31,8 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
             throw new IllegalArgumentException(ConfigKey.TEACHER_BUDGET.key() + " (" + ConfigKey.TEACHER_BUDGET.env()
                     + ") must be in (0, 1], got " + budget);
         }
+        share(ConfigKey.TEACHER_EXPLORE, explore);
+        share(ConfigKey.TEACHER_AGREEMENT_TARGET, agreement);
         if (sampler.equals(ADAPTIVE) && !(floor > 0 && floor <= budget)) {
             throw new IllegalArgumentException(ConfigKey.TEACHER_BUDGET_FLOOR.key() + " ("
                     + ConfigKey.TEACHER_BUDGET_FLOOR.env() + ") must be in (0, " + ConfigKey.TEACHER_BUDGET.key()
@@ -38,13 +40,17 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
         }
     }
 
+    private static void share(final ConfigKey key, final double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(key.key() + " (" + key.env() + ") must be in [0, 1], got " + value);
+        }
+    }
+
     /** @throws IllegalArgumentException naming the setting at fault */
     public static TeacherBudget of(final KdConfig config) {
         return new TeacherBudget(config.get(ConfigKey.TEACHER_SAMPLER),
-                config.getDouble(ConfigKey.TEACHER_BUDGET, Double.MIN_VALUE, 1.0),
-                config.getDouble(ConfigKey.TEACHER_EXPLORE, 0.0, 1.0),
-                config.getDouble(ConfigKey.TEACHER_BUDGET_FLOOR, Double.MIN_VALUE, 1.0),
-                config.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET, 0.0, 1.0));
+                config.getDouble(ConfigKey.TEACHER_BUDGET), config.getDouble(ConfigKey.TEACHER_EXPLORE),
+                config.getDouble(ConfigKey.TEACHER_BUDGET_FLOOR), config.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET));
     }
 
     /**

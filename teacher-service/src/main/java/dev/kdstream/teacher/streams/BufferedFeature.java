@@ -10,8 +10,9 @@ import dev.kdstream.teacher.budget.Decision;
  * @param feature   the parsed record
  * @param timestamp the input record's Kafka timestamp, which its soft target is published with
  * @param decision  what the teacher budget made of it: annotate, or pass on for its label alone
+ * @param controlVersion the control version of the budget that decided it (see {@code LiveBudget})
  */
-record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision) {
+record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision, long controlVersion) {
 
     boolean toAnnotate() {
         return decision.selection().annotated();

@@ -1,9 +1,11 @@
 package dev.kdstream.teacher.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
@@ -33,6 +36,7 @@ import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.teacher.budget.Decision;
+import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.budget.Sampler;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.inference.EnsembleForward;
@@ -129,7 +133,8 @@ import dev.kdstream.teacher.inference.LogitRows;
  * {@link #close} does not flush: it runs after the task's last commit (the task is being suspended
  * for a rebalance or closed for shutdown), so soft targets written there would belong to no commit
  * of this task and could race its next owner, which reads the records again anyway. A soft target
- * carries its input's Kafka timestamp and no headers. Consumers of {@code soft-targets} must read
+ * carries its input's Kafka timestamp, and the control version its decision was made under
+ * ({@link LiveSettings#VERSION_HEADER}) when the control topic set one. Consumers of {@code soft-targets} must read
  * with {@code isolation.level=read_committed}: aborted flushes stay in the log.
  *
  * <p>One {@link EnsembleForward} per processor, so per task: it is not thread-safe, and a task
@@ -163,7 +168,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final InputReplay replay;
     private final Uuid inputTopicId;
     private final TeacherMetrics metrics;
-    private final TeacherBudget budget;
+    /** The budget in force, as the control topic last set it (or the configuration). */
+    private final Supplier<LiveBudget> live;
+    /** The budget this task's sampler was made for. */
+    private LiveBudget budget;
     private final CurrentModel student;
     /** This task's sampler: its state (a threshold's history, a moving budget) is per task. */
     private Sampler sampler;
@@ -202,14 +210,14 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * @param inputTopicId that topic's id, as this teacher found it when it started (see {@link StoredPosition})
      * @param ensemble     shared by every task, only read: its version is stamped on the output
      * @param parser       the validator's parser, for records read again
-     * @param budget       which training records to annotate
+     * @param live         which training records to annotate, changed by the control topic
      * @param student      the served student, which the sampler may look at
      */
     SoftTargetAnnotator(final String inputTopic, final Uuid inputTopicId, final String positionStoreName,
                         final int batchSize, final Duration linger, final Duration maxWait,
                         final TeacherEnsemble ensemble,
                         final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics,
-                        final TeacherBudget budget, final CurrentModel student) {
+                        final Supplier<LiveBudget> live, final CurrentModel student) {
         this.inputTopic = inputTopic;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
@@ -221,7 +229,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.replay = replay;
         this.inputTopicId = inputTopicId;
         this.metrics = metrics;
-        this.budget = budget;
+        this.live = live;
         this.student = student;
     }
 
@@ -234,7 +242,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         leftOutSinceMove = 0;
         firstProcessed = -1;
         // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
-        sampler = budget.newSampler();
+        budget = live.get();
+        sampler = budget.budget().newSampler();
         metrics.budgetNow(sampler.budget());
         if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
@@ -362,13 +371,21 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * after a crash is decided again, and only one decision ever commits (see the class doc).
      */
     private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
-        final Decision decision = Decision.of(budget, sampler, feature, budget.needsStudent() ? fitStudent() : null);
+        final LiveBudget now = live.get();
+        if (!now.equals(budget)) {
+            // a change through the control topic, taken at a record boundary: a new sampler for it
+            budget = now;
+            sampler = now.budget().newSampler();
+            metrics.budgetNow(sampler.budget());
+        }
+        final TeacherBudget b = budget.budget();
+        final Decision decision = Decision.of(b, sampler, feature, b.needsStudent() ? fitStudent() : null);
         if (decision.leftOut()) {
             // counted when the position moves past it, as the others are when written
             leftOutSinceMove++;
             return null;
         }
-        return new BufferedFeature(offset, feature, timestamp, decision);
+        return new BufferedFeature(offset, feature, timestamp, decision, budget.version());
     }
 
     /** The served student, if it takes the ensemble's input and classes; null otherwise. */
@@ -500,6 +517,11 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                     waiting.decision().selection());
             waiting.decision().annotated(sampler, teacherLogits);
         }
-        context.forward(new Record<>(feature.id(), out, waiting.timestamp(), new RecordHeaders()));
+        final RecordHeaders headers = new RecordHeaders();
+        if (waiting.controlVersion() != LiveBudget.CONFIGURED) {
+            headers.add(LiveSettings.VERSION_HEADER,
+                    Long.toString(waiting.controlVersion()).getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(feature.id(), out, waiting.timestamp(), headers));
     }
 }

@@ -107,15 +107,13 @@ public final class TeacherMetrics implements MeterBinder {
      * The budget's gauges: what the sampler aims at now, and the share of training records annotated
      * since start (uniform + uncertain over all training records decided).
      */
-    public void budget(final MeterRegistry registry, final String sampler) {
+    public void budget(final MeterRegistry registry) {
         Gauge.builder(MetricNames.TEACHER_BUDGET, budgetBits, b -> Double.longBitsToDouble(b.get()))
                 .description("share of training records the teacher budget aims to annotate now")
-                .tag(MetricNames.SAMPLER, sampler)
                 .tag(MetricNames.STAGE, TARGET)
                 .register(registry);
         Gauge.builder(MetricNames.TEACHER_BUDGET, this, TeacherMetrics::realisedBudget)
                 .description("share of training records annotated since start")
-                .tag(MetricNames.SAMPLER, sampler)
                 .tag(MetricNames.STAGE, REALISED)
                 .register(registry);
     }

@@ -3,6 +3,7 @@ package dev.kdstream.teacher.streams;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
@@ -27,6 +28,8 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.served.CheckpointLoader;
 import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.teacher.budget.ControlLoader;
+import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.budget.TeacherBudget;
 
 /**
@@ -35,7 +38,8 @@ import dev.kdstream.teacher.budget.TeacherBudget;
  * <pre>
  *   features ──► validate ──► select (teacher budget) + annotate (batched ensemble, position store) ──► soft-targets
  *                    └──────► features-dlq                ▲
- *   student-checkpoints ──► served student (global store, only under a budget whose sampler looks at it)
+ *   student-checkpoints ──► served student (global store, for the samplers that look at it)
+ *   control ──► the teacher budget in force (global store; a change is taken at a record boundary)
  * </pre>
  * Written with the Processor API because the annotator batches across records and punctuations
  * and keeps its position in a state store; see {@link SoftTargetAnnotator} for why that is
@@ -52,8 +56,10 @@ public final class TeacherTopology {
      * is {@code <application id>-teacher-position-changelog}.
      */
     public static final String POSITION_STORE = "teacher-position";
-    /** The checkpoints the budget's sampler follows the served student by (global, only under a budget). */
+    /** The checkpoints the budget's sampler follows the served student by (global). */
     public static final String STUDENT_STORE = "served-student";
+    /** The control topic's settings (global): the teacher budget in force. */
+    public static final String CONTROL_STORE = "control";
 
     static final String SOURCE = "features-source";
     static final String VALIDATE = "validate";
@@ -85,8 +91,7 @@ public final class TeacherTopology {
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.TOPIC_REPLICATION_FACTOR));
         // an idle stream thread wakes up this often to run the linger punctuation: no longer than the linger
         p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(10L, Math.min(100L, lingerMs(config))));
-        // the served student's global store, under a budget whose sampler looks at it; without one,
-        // this only silences Kafka 4.3's warning about global stores
+        // the served student's global store
         CheckpointLoader.streamsConfig(p);
         // a dead letter is the whole input record plus headers: room for a maximal input (the DLQ
         // topic is created with the same limit, see TopicAdmin)
@@ -136,8 +141,10 @@ public final class TeacherTopology {
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(),
                 config.getInt(ConfigKey.MAX_RECORD_BYTES));
         final TeacherMetrics metrics = new TeacherMetrics(registry);
-        final TeacherBudget budget = TeacherBudget.of(config);
-        metrics.budget(registry, budget.sampler());
+        final AtomicReference<LiveBudget> live = new AtomicReference<>(
+                new LiveBudget(TeacherBudget.of(config), LiveBudget.CONFIGURED));
+        metrics.budget(registry);
+        ControlLoader.bind(live, registry);
         final CurrentModel student = new CurrentModel();
 
         final Topology topology = new Topology();
@@ -147,7 +154,7 @@ public final class TeacherTopology {
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
-                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, budget, student),
+                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, live::get, student),
                 VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
@@ -155,11 +162,15 @@ public final class TeacherTopology {
                 topics.softTargets().valueSerde().serializer(), ANNOTATE);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
-        if (budget.needsStudent()) {
-            // the sampler looks at the student being served: the same checkpoints the server follows
-            CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
-                    config.get(ConfigKey.TRAINER_ID), student, registry);
-        }
+        // the uncertainty and adaptive samplers look at the student being served, following the same
+        // checkpoints as the server; always there, since the control topic may switch to them
+        CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
+                config.get(ConfigKey.TRAINER_ID), student, registry);
+        // the budget in force: raw bytes, decoded (and refused with a reason) by the loader
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CONTROL_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                CONTROL_STORE + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                config.topics().control(), CONTROL_STORE + "-loader", () -> new ControlLoader(config, live, registry));
         return topology;
     }
 

@@ -37,6 +37,7 @@ import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.model.served.TestStudents;
 import dev.kdstream.teacher.TinyEnsemble;
+import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.budget.Uncertainty;
 import dev.kdstream.teacher.budget.UniformDraw;
@@ -511,8 +512,14 @@ class SoftTargetAnnotatorTest {
             return committedInput.stream().filter(r -> r.offset() >= from && r.offset() < before).toList();
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
-                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry), budget, student);
+                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry),
+                live(budget), student);
         return annotatorUnderTest;
+    }
+
+    private static java.util.function.Supplier<LiveBudget> live(final TeacherBudget budget) {
+        final LiveBudget configured = new LiveBudget(budget, LiveBudget.CONFIGURED);
+        return () -> configured;
     }
 
     /** Rows at these offsets of partition 0, consumed and committed by a previous owner. */

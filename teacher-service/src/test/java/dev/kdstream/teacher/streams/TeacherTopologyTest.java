@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -38,6 +40,8 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.control.LiveSettings;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -123,6 +127,43 @@ class TeacherTopologyTest {
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(2);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().totalAmount()).isEqualTo(n);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_LATENCY).timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aControlRecordChangesTheBudgetAtTheNextRecordAndAnInvalidOneChangesNothing() {
+        start(1, Duration.ofMillis(100));
+        final TestInputTopic<String, byte[]> control = driver.createInputTopic("control", new StringSerializer(),
+                new ByteArraySerializer());
+        // a budget no record passes: every labelled training record is passed on without soft targets
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("teacher.budget", "1e-9"), "test")
+                .toBytes());
+        pipeValid(0);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        final TestRecord<String, SoftTargetRecord> passedOn = softTargets.readRecord();
+        assertThat(passedOn.value().selection()).isEqualTo(Selection.LABEL_ONLY);
+        assertThat(new String(passedOn.headers().lastHeader(LiveSettings.VERSION_HEADER).value(),
+                StandardCharsets.UTF_8)).as("the control record's offset").isEqualTo("0");
+
+        // refused: the teacher budget must be in (0, 1]; the budget in force stays
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("teacher.budget", "7"), "test").toBytes());
+        control.pipeInput(LiveSettings.RECORD_KEY, "{not json".getBytes(StandardCharsets.UTF_8));
+        pipeValid(1);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(softTargets.readRecord().value().selection()).isEqualTo(Selection.LABEL_ONLY);
+        assertThat(registry.get(MetricNames.CONTROL_REFUSED).tag(MetricNames.REASON, "invalid").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.CONTROL_REFUSED).tag(MetricNames.REASON, "malformed").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.CONTROL_VERSION).gauge().value()).isEqualTo(0);
+
+        // none set: back to the teacher's own configuration, every record annotated, no version header
+        control.pipeInput(LiveSettings.RECORD_KEY, LiveSettings.NONE.toBytes());
+        pipeValid(2);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        final TestRecord<String, SoftTargetRecord> annotated = softTargets.readRecord();
+        assertThat(annotated.value().selection()).isEqualTo(Selection.UNIFORM);
+        assertThat(annotated.headers().lastHeader(LiveSettings.VERSION_HEADER)).isNull();
+        assertThat(registry.get(MetricNames.CONTROL_VERSION).gauge().value()).isEqualTo(-1);
     }
 
     @Test

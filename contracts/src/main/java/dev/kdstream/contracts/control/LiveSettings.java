@@ -1,0 +1,115 @@
+package dev.kdstream.contracts.control;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.json.Json;
+
+/**
+ * The settings changed without a restart, as one record of the {@code control} topic: the whole set
+ * in force (not one key), so that a service applies a change of several keys at once and never an
+ * invalid half of it, and so that the compacted topic's one key keeps the newest state. The record's
+ * offset is its version, which services stamp on what they produce with it.
+ *
+ * <p>Value: {@code {"settings": {"teacher.budget": "0.1", ...}, "by": "who"}}, keys from {@link #KEYS}.
+ *
+ * @param settings file-style keys to values, sorted; a key not in it is the service's own setting
+ * @param by       who wrote it (user@host), for the history
+ */
+public record LiveSettings(Map<String, String> settings, String by) {
+
+    /** The header a service stamps its output with: the control version (offset) it ran with, in decimal. */
+    public static final String VERSION_HEADER = "kd-control-version";
+    /** The one Kafka key of the control topic's records. */
+    public static final String RECORD_KEY = "settings";
+    /** What may be set live; anything else is refused. */
+    public static final List<ConfigKey> KEYS = List.of(ConfigKey.TEACHER_BUDGET, ConfigKey.TEACHER_SAMPLER,
+            ConfigKey.TEACHER_EXPLORE, ConfigKey.TEACHER_BUDGET_FLOOR, ConfigKey.TEACHER_AGREEMENT_TARGET);
+    /** No real control record comes near it: a larger one is refused before it is parsed. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    public static final LiveSettings NONE = new LiveSettings(Map.of(), "");
+
+    public LiveSettings {
+        settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
+        for (final String key : settings.keySet()) {
+            if (KEYS.stream().noneMatch(k -> k.key().equals(key))) {
+                throw new IllegalArgumentException("'" + key + "' cannot be set live; these can: " + names());
+            }
+        }
+    }
+
+    /** The keys that may be set live, for a message. */
+    public static String names() {
+        return String.join(", ", KEYS.stream().map(ConfigKey::key).toList());
+    }
+
+    /** These settings with {@code changes} applied: a null value removes the key. */
+    public LiveSettings with(final Map<String, String> changes, final String who) {
+        final Map<String, String> next = new LinkedHashMap<>(settings);
+        for (final Map.Entry<String, String> e : changes.entrySet()) {
+            if (e.getValue() == null) {
+                next.remove(e.getKey());
+            } else {
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        return new LiveSettings(next, who);
+    }
+
+    public byte[] toBytes() {
+        final ObjectNode root = Json.MAPPER.createObjectNode();
+        final ObjectNode s = root.putObject("settings");
+        settings.forEach(s::put);
+        root.put("by", by);
+        return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @throws IllegalArgumentException with the reason for bytes that are not a control record
+     *                                  (too large, not JSON, not an object of strings, an unknown key)
+     */
+    public static LiveSettings fromBytes(final byte[] value) {
+        if (value == null) {
+            return NONE;
+        }
+        if (value.length > MAX_BYTES) {
+            throw new IllegalArgumentException(value.length + " bytes, over the limit of " + MAX_BYTES);
+        }
+        final JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("settings").isObject()) {
+            throw new IllegalArgumentException("not an object with a 'settings' object");
+        }
+        final Map<String, String> settings = new LinkedHashMap<>();
+        for (final Iterator<Map.Entry<String, JsonNode>> it = root.get("settings").fields(); it.hasNext();) {
+            final Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not a string");
+            }
+            settings.put(e.getKey(), e.getValue().asText());
+        }
+        return new LiveSettings(settings, root.path("by").asText(""));
+    }
+
+    @Override
+    public String toString() {
+        return settings.isEmpty() ? "(none: each service's own configuration)" : settings.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.kdstream.launcher.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.kdstream.contracts.control.LiveSettings;
+import dev.kdstream.embedded.EmbeddedKafkaBroker;
+import dev.kdstream.embedded.EmbeddedKafkaExtension;
+import dev.kdstream.launcher.Kd;
+
+import picocli.CommandLine;
+
+/** {@code ./kd control} against a real broker: a change, a refused one, what is in force, the history. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class ControlCommandIT {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run kd(final EmbeddedKafkaBroker broker, final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = Kd.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        final String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--bootstrap-servers";
+        all[args.length + 1] = broker.bootstrapServers();
+        return new Run(cli.execute(all), out.toString(), err.toString());
+    }
+
+    @Test
+    @Timeout(120)
+    void setShowUnsetAndHistoryAndRefusalsNamingTheReason(final EmbeddedKafkaBroker broker) {
+        assertThat(kd(broker, "control", "show").out()).contains("none set");
+
+        final Run set = kd(broker, "control", "set", "teacher.budget=0.1", "teacher.sampler=uncertainty");
+        assertThat(set.code()).isZero();
+        assertThat(set.out()).contains("control version 0: {teacher.budget=0.1, teacher.sampler=uncertainty}");
+
+        final Run outOfRange = kd(broker, "control", "set", "teacher.budget=7");
+        assertThat(outOfRange.code()).isNotZero();
+        assertThat(outOfRange.err()).contains("teacher.budget (KD_TEACHER_BUDGET) must be in (0, 1], got 7");
+        final Run unknown = kd(broker, "control", "set", "student.lr=0.1");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.err()).contains("'student.lr' cannot be set live; these can: " + LiveSettings.names());
+        assertThat(kd(broker, "control", "set", "teacher.budget").err()).contains("is not KEY=VALUE");
+
+        assertThat(kd(broker, "control", "unset", "teacher.sampler").out())
+                .contains("control version 1: {teacher.budget=0.1}");
+        assertThat(kd(broker, "control", "show").out()).contains("version 1").contains("teacher.budget=0.1")
+                .doesNotContain("sampler");
+        assertThat(kd(broker, "control", "history").out().lines().toList()).hasSize(2)
+                .satisfies(lines -> assertThat(lines.get(0)).startsWith("version 0").contains("by ")
+                        .contains("teacher.sampler=uncertainty"));
+    }
+}
