@@ -20,9 +20,12 @@ import static dev.kdstream.contracts.metrics.MetricNames.PREQUENTIAL_WINDOW;
 import static dev.kdstream.contracts.metrics.MetricNames.REASON;
 import static dev.kdstream.contracts.metrics.MetricNames.RECORDS;
 import static dev.kdstream.contracts.metrics.MetricNames.RECORDS_TRAINED;
+import static dev.kdstream.contracts.metrics.MetricNames.SELECTION;
 import static dev.kdstream.contracts.metrics.MetricNames.SERVICE;
 import static dev.kdstream.contracts.metrics.MetricNames.STAGE;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER;
+import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_BUDGET;
+import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_SELECTED;
 import static dev.kdstream.contracts.metrics.MetricNames.VERSION;
 import static dev.kdstream.dashboard.panel.PrometheusNames.counter;
 import static dev.kdstream.dashboard.panel.PrometheusNames.gauge;
@@ -116,6 +119,13 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                         List.of(Query.rate(counter(DEAD_LETTERS), "{service} {reason}").by(SERVICE, REASON)), null, false, null),
                 new Panel("versions", "Student model version", "the newest checkpoint written (training) and "
                         + "answered with (serving), the highest of any instance", Unit.NUMBER,
-                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE).max()), null, false, null)));
+                        List.of(Query.gauge(gauge(MODEL_VERSION), "{stage}").by(STAGE).max()), null, false, null),
+                new Panel("budget", "Teacher budget", "the share of training records the teacher aims to annotate "
+                        + "(target) and has annotated since it started (realised)", Unit.PERCENT,
+                        List.of(Query.gauge(gauge(TEACHER_BUDGET), "{stage}").by(STAGE)), null, false, null),
+                new Panel("decisions", "Teacher decisions/s", "between two scrapes: annotated (uniform, uncertain, "
+                        + "holdout), passed on with the label alone, left out", Unit.PER_SECOND,
+                        List.of(Query.rate(counter(TEACHER_SELECTED), "{selection}").by(SELECTION)), null, false,
+                        null)));
     }
 }
