@@ -16,7 +16,6 @@ records=100000
 rounds=3
 hz=$(getconf CLK_TCK)
 log=$(mktemp -d)
-trap 'kill -TERM "${stack_pid:-0}" 2>/dev/null || true' EXIT
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -24,6 +23,8 @@ one() {
     local b=$1 out="$log/stack-$1-$2.txt"
     ./kd stack --epochs 1 --no-dashboard --teacher-budget "$b" --sampler "$sampler" > "$out" 2>&1 &
     stack_pid=$!
+    # this runs in a subshell ($(one ...)): a failure here must not leave the stack running
+    trap 'kill -TERM "$stack_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 600); do
         grep -q "The stack keeps running" "$out" && break
         kill -0 "$stack_pid" 2>/dev/null || { echo "the stack at budget $b stopped: see below" >&2; cat "$out" >&2; exit 1; }
