@@ -91,7 +91,13 @@ public final class ControlCommand implements Runnable {
         @Override
         public Integer call() {
             final Map<String, String> changes = new LinkedHashMap<>();
-            keys.forEach(k -> changes.put(k, null));
+            for (final String k : keys) {
+                if (LiveSettings.KEYS.stream().noneMatch(live -> live.key().equals(k))) {
+                    throw new IllegalArgumentException("'" + k + "' cannot be set live; these can: "
+                            + LiveSettings.names());
+                }
+                changes.put(k, null);
+            }
             return change(spec, options, changes);
         }
     }

@@ -110,8 +110,8 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
         if (restored != null) {
             load(restored, "the restored store " + storeName);
         } else {
-            LOG.info("no checkpoint of trainer '{}' in the store yet: records are held until one is loaded",
-                    trainerId);
+            LOG.info("no checkpoint of trainer '{}' in the store yet: no student to serve or look at until one is "
+                    + "loaded", trainerId);
         }
     }
 

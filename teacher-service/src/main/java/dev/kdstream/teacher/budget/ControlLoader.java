@@ -21,7 +21,9 @@ import dev.kdstream.contracts.metrics.MetricNames;
  * settings, laid over the teacher's own configuration, become the budget in force, unless they are
  * not a valid budget; then the record is refused, with the reason in the log and
  * {@code kd_control_refused_total{reason}}, and nothing changes. The annotator tasks take a new
- * budget at their next record. A tombstone returns to the teacher's own configuration.
+ * budget at their next record. A record with no settings (or a tombstone) returns to the teacher's
+ * own configuration, under its own version. On a restart the topic is read again from its start:
+ * an old refused record is logged and counted again.
  */
 public final class ControlLoader implements Processor<String, byte[], Void, Void> {
 
@@ -70,8 +72,7 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
             refuse(INVALID, version, e.getMessage());
             return;
         }
-        final LiveBudget before = live.getAndSet(new LiveBudget(budget, settings.settings().isEmpty()
-                ? LiveBudget.CONFIGURED : version));
+        final LiveBudget before = live.getAndSet(new LiveBudget(budget, version));
         if (!before.budget().equals(budget)) {
             LOG.info("control version {} ({}{}): teacher budget now {}, was {}", version, settings,
                     settings.by().isEmpty() ? "" : ", by " + settings.by(), budget, before.budget());

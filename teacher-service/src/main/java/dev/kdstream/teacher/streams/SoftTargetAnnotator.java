@@ -372,12 +372,13 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      */
     private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
         final LiveBudget now = live.get();
-        if (!now.equals(budget)) {
+        if (!now.budget().equals(budget.budget())) {
             // a change through the control topic, taken at a record boundary: a new sampler for it
-            budget = now;
+            // (a new version of the same budget keeps the sampler, its history and moved budget)
             sampler = now.budget().newSampler();
             metrics.budgetNow(sampler.budget());
         }
+        budget = now;
         final TeacherBudget b = budget.budget();
         final Decision decision = Decision.of(b, sampler, feature, b.needsStudent() ? fitStudent() : null);
         if (decision.leftOut()) {

@@ -79,9 +79,9 @@ public final class TeacherMetrics implements MeterBinder {
             selected.put(s, selection(registry, s.tag()));
         }
         leftOut = selection(registry, LEFT_OUT);
+        // no base unit: it would make the Prometheus name kd_teacher_calls_saved_records_total
         callsSaved = Counter.builder(MetricNames.TEACHER_CALLS_SAVED)
                 .description("training records the ensemble did not annotate (label_only + left_out)")
-                .baseUnit("records")
                 .register(registry);
         // every reason up front, so a dashboard shows zeros instead of missing series (and the budget's
         // sampler is only known once the topology is built: see budget())
@@ -98,7 +98,6 @@ public final class TeacherMetrics implements MeterBinder {
                 .description("valid feature records by the teacher budget's decision: annotated (uniform, "
                         + "uncertain, holdout), passed on for the label alone (label_only), or left out (unlabelled "
                         + "and not chosen)")
-                .baseUnit("records")
                 .tag(MetricNames.SELECTION, tag)
                 .register(registry);
     }

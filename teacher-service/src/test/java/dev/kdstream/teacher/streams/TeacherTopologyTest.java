@@ -156,14 +156,15 @@ class TeacherTopologyTest {
                 .isEqualTo(1);
         assertThat(registry.get(MetricNames.CONTROL_VERSION).gauge().value()).isEqualTo(0);
 
-        // none set: back to the teacher's own configuration, every record annotated, no version header
+        // none set: back to the teacher's own configuration, every record annotated, under its own version
         control.pipeInput(LiveSettings.RECORD_KEY, LiveSettings.NONE.toBytes());
         pipeValid(2);
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         final TestRecord<String, SoftTargetRecord> annotated = softTargets.readRecord();
         assertThat(annotated.value().selection()).isEqualTo(Selection.UNIFORM);
-        assertThat(annotated.headers().lastHeader(LiveSettings.VERSION_HEADER)).isNull();
-        assertThat(registry.get(MetricNames.CONTROL_VERSION).gauge().value()).isEqualTo(-1);
+        assertThat(new String(annotated.headers().lastHeader(LiveSettings.VERSION_HEADER).value(),
+                StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(registry.get(MetricNames.CONTROL_VERSION).gauge().value()).isEqualTo(3);
     }
 
     @Test
