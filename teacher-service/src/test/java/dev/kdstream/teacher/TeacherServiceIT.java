@@ -319,6 +319,7 @@ class TeacherServiceIT {
                 Map.entry("topic.predictions", prefix + "-predictions"),
                 Map.entry("topic.checkpoints", prefix + "-checkpoints"),
                 Map.entry("topic.features-dlq", prefix + "-features-dlq"),
+                Map.entry("topic.control", prefix + "-control"),
                 Map.entry("state.dir", dir.resolve("state").toString()),
                 Map.entry("metrics.port", "0"),
                 Map.entry("max.record.bytes", "2048"),

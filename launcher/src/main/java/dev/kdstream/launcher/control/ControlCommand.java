@@ -102,7 +102,9 @@ public final class ControlCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints the settings in force.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Prints the newest settings written (the teacher's kd_control_version says which it runs "
+                    + "with: one it refused is not in force).")
     static final class Show implements Callable<Integer> {
 
         @Spec

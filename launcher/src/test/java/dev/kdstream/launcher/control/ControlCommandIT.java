@@ -2,12 +2,17 @@ package dev.kdstream.launcher.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
@@ -23,16 +28,28 @@ class ControlCommandIT {
     private record Run(int code, String out, String err) {
     }
 
+    /** Its own control topic: the test classes of this module share one broker, and their teachers read theirs. */
+    @TempDir
+    static Path dir;
+
     private static Run kd(final EmbeddedKafkaBroker broker, final String... args) {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final CommandLine cli = Kd.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        final String[] all = new String[args.length + 2];
+        final Path config = dir.resolve("control-it.properties");
+        try {
+            Files.writeString(config, "topic.control=control-it\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        final String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--bootstrap-servers";
         all[args.length + 1] = broker.bootstrapServers();
+        all[args.length + 2] = "--config";
+        all[args.length + 3] = config.toString();
         return new Run(cli.execute(all), out.toString(), err.toString());
     }
 

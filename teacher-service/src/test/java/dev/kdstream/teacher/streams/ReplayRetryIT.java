@@ -113,6 +113,7 @@ class ReplayRetryIT {
                 Map.entry("topic.predictions", "retry-predictions"),
                 Map.entry("topic.checkpoints", "retry-checkpoints"),
                 Map.entry("topic.features-dlq", "retry-features-dlq"),
+                Map.entry("topic.control", "retry-control"),
                 Map.entry("state.dir", stateDir.toString()),
                 Map.entry("metrics.port", "0"),
                 Map.entry("teacher.batch.size", "5"),
