@@ -15,15 +15,13 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
                                String ensembleVersion, Selection selection) {
 
     /**
-     * Without a selection (a JSON soft target of an earlier kd-stream, written before the teacher
-     * budget): annotated, as every record was then, unless it has no teacher output at all. Whether
-     * the fields fit the selection is the reader's to check ({@link SoftTargetCodec}, the trainer's
-     * decoder), with a reason.
+     * Without a selection: a soft target of an earlier kd-stream (format 1 or JSON), written when
+     * every record was annotated: uniform, or holdout. Whether the fields fit the selection is the
+     * reader's to check ({@link SoftTargetCodec}, the trainer's decoder), with a reason.
      */
     public SoftTargetRecord {
         if (selection == null) {
-            selection = teacherLogits == null && softTargets == null ? Selection.LABEL_ONLY
-                    : FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM;
+            selection = FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 
@@ -41,6 +42,11 @@ public final class SoftTargetDecoder {
         final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value)
                 : SoftTargetCodec.decode(value);
         check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
+        // a holdout record is annotated and measures the models; nothing else may claim to be one
+        if ((r.selection() == Selection.HOLDOUT) != r.holdout()) {
+            throw new InvalidRecordException(Reason.BAD_FIELD, "selection " + r.selection().tag() + " on a "
+                    + r.split() + " record");
+        }
         if (r.annotated()) {
             check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
             check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);

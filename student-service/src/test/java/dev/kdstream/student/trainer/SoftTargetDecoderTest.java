@@ -94,6 +94,10 @@ class SoftTargetDecoderTest {
         assertReason(json(valid.replace("[0.3,0.7]", "[-0.5,1.5]")), Reason.BAD_FIELD);
         assertThat(decoder.decode(json(valid.replace("[0.3,0.7]", "[0.30000001,0.7]"))).id())
                 .as("float rounding").isEqualTo("a");
+        // an earlier kd-stream annotated every record: a JSON one without teacher output is incomplete
+        // (found by the fuzzer: read as passed on with its label, a holdout record among them)
+        assertReason(json(valid.replace("teacherLogits", "teacherLxgits").replace("softTargets", "softTapgets")
+                .replace("\"train\"", "\"holdout\"")), Reason.MISSING_FIELD);
         // stamped on every checkpoint
         assertReason(json(valid.replace(",\"ensembleVersion\":\"e1\"", "")), Reason.BAD_FIELD);
         assertReason(json(valid.replace("\"e1\"", "\"" + "e".repeat(201) + "\"")), Reason.BAD_FIELD);
