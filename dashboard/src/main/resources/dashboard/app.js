@@ -184,9 +184,9 @@ function append(ticks) {
       if (!columns.has(k)) columns.set(k, new Array(times.length - 1).fill(null));
     }
     for (const [k, col] of columns) col.push(k in tick.v ? tick.v[k] : null);
-    latest = new Map(Object.entries(tick.v));
     lastSeq = tick.seq;
   }
+  if (ticks.length > 0) latest = new Map(Object.entries(ticks[ticks.length - 1].v));
   if (times.length > KEEP_POINTS) {
     const drop = times.length - KEEP_POINTS;
     times.splice(0, drop);

@@ -109,8 +109,8 @@ public final class BudgetBenchCommand implements Callable<Integer> {
             for (int run = 0; run < runs; run++) {
                 // run 0 is exactly the stack's stream; the others shuffle differently and draw other records
                 final FeatureStream stream = FeatureStream.of(split.train(), split.test(), options(run));
-                rs.add(BudgetRun.run(stream, teacher, config, setup, TrainerSetup.STUDENT_SEED,
-                        run == 0 ? "" : "run" + run + "/", checkpointEvery));
+                rs.add(BudgetRun.run(stream, teacher, config, setup, run == 0 ? "" : "run" + run + "/",
+                        checkpointEvery));
             }
             results.put(config, rs);
             out.println(row(config, rs));

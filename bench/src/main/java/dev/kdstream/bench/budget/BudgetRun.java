@@ -49,7 +49,7 @@ final class BudgetRun {
      *                 trains on holdout records, so the models of its records are the final ones)
      * @param realised share of training records annotated
      */
-    record Result(Outcomes holdout, double realised, long annotated, long trainingRecords) {
+    record Result(Outcomes holdout, double realised) {
 
         double accuracy(final boolean[] correct) {
             int k = 0;
@@ -65,14 +65,14 @@ final class BudgetRun {
      * @param checkpointEvery records the trainer takes between two checkpoints (the served student's lag)
      */
     static Result run(final FeatureStream stream, final TeacherLogits teacher, final TeacherBudget budget,
-                      final TrainerSetup setup, final long studentSeed, final String idSalt,
+                      final TrainerSetup setup, final String idSalt,
                       final int checkpointEvery) {
         final EnsembleManifest manifest = teacher.ensemble().manifest();
         final StudentPair pair = new StudentPair(
                 StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), studentSeed),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
                 StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), studentSeed),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
                 setup.scaler(), setup.classes(), setup.temperature(),
                 DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
                 (student, n) -> { });
@@ -85,17 +85,9 @@ final class BudgetRun {
         for (final FeatureMessage m : stream) {
             final FeatureRecord f = new FeatureRecord(idSalt + m.id(), 0, m.features(), m.label(), m.split());
             final Decision decision = Decision.of(budget, sampler, f, budget.needsStudent() ? served : null);
-            final SoftTargetRecord out;
-            if (decision.leftOut()) {
-                out = null;
-            } else if (decision.selection().annotated()) {
-                final double[] logits = teacher.logits(m);
-                out = SoftTargetRecord.of(f, logits, Probabilities.softmax(logits, manifest.temperature()),
-                        manifest.temperature(), manifest.versionId(), decision.selection());
-                decision.annotated(sampler, logits);
-            } else {
-                out = SoftTargetRecord.labelOnly(f, manifest.temperature(), manifest.versionId());
-            }
+            final SoftTargetRecord out = decision.leftOut() ? null : decision.output(f,
+                    decision.selection().annotated() ? teacher.logits(m) : null, sampler, manifest.temperature(),
+                    manifest.versionId());
             if (!f.holdout()) {
                 training++;
                 annotated += out != null && out.annotated() ? 1 : 0;
@@ -119,7 +111,7 @@ final class BudgetRun {
         }
         pair.trainPartialBatches();
         return new Result(score(teacher, ServedStudent.of(pair.distilled()), ServedStudent.of(pair.baseline())),
-                training == 0 ? Double.NaN : (double) annotated / training, annotated, training);
+                training == 0 ? Double.NaN : (double) annotated / training);
     }
 
     private static Outcomes score(final TeacherLogits teacher, final ServedStudent distilled,

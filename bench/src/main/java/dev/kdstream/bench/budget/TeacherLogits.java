@@ -4,9 +4,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.contracts.data.Dataset;
-import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.model.kernel.Standardizer;
 
 /**
  * The ensemble's logits for every training and holdout row, computed once: a stream record's id
@@ -29,12 +27,8 @@ final class TeacherLogits {
     }
 
     private static double[][] logits(final TeacherEnsemble ensemble, final Dataset data) {
-        final Standardizer scaler = ensemble.manifest().scaler();
-        final float[][] x = new float[data.size()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = scaler.transform(data.features()[i]);
-        }
-        return ensemble.logits(Nd4j.createFromArray(x)).toDoubleMatrix();
+        return ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(data.features())))
+                .toDoubleMatrix();
     }
 
     TeacherEnsemble ensemble() {
@@ -52,6 +46,6 @@ final class TeacherLogits {
     /** The logits of the row {@code m} came from. */
     double[] logits(final FeatureMessage m) {
         final int row = Integer.parseInt(m.id().substring(m.id().indexOf('-') + 1));
-        return FeatureRecord.HOLDOUT.equals(m.split()) ? test[row] : train[row];
+        return m.holdout() ? test[row] : train[row];
     }
 }

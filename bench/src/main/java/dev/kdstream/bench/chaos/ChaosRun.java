@@ -194,7 +194,9 @@ final class ChaosRun {
                     producer.ackedValid().size() + producer.ackedInvalid().size(), producer.ackedValid().size(),
                     producer.ackedInvalid().size(), producer.failed());
 
-            final Map<String, TopicTally> tallies = drain(producer);
+            // the producer is done: which of its records the budget leaves out is known from their ids
+            final Set<String> leftOut = leftOut(producer);
+            final Map<String, TopicTally> tallies = drain(producer, leftOut);
             for (final KdProcess p : List.of(servers, List.of(trainer), teachers).stream().flatMap(List::stream)
                     .toList()) {
                 p.stop(60);
@@ -202,8 +204,7 @@ final class ChaosRun {
             final int open = openTransactions(admin, topics.softTargets());
             tap.close();
             tapThread.join(5000);
-            final ChaosVerdict verdict = new ChaosVerdict(producer.ackedValid(), producer.ackedInvalid(),
-                    leftOut(producer),
+            final ChaosVerdict verdict = new ChaosVerdict(producer.ackedValid(), producer.ackedInvalid(), leftOut,
                     tallies.get(topics.softTargets()).counts(), tallies.get(topics.featuresDlq()).counts(),
                     tallies.get(topics.predictions()).counts(), tap.seen(), o.checkpointEveryRecords(), open,
                     recoveries);
@@ -297,10 +298,11 @@ final class ChaosRun {
     /** The valid records the teachers' budget leaves out: unlabelled training records its uniform draw did not choose. */
     private Set<String> leftOut(final ChaosProducer producer) {
         return producer.ackedUnlabelledTraining().stream()
-                .filter(id -> UniformDraw.of(id) >= o.teacherBudget()).collect(Collectors.toUnmodifiableSet());
+                .filter(id -> !UniformDraw.below(id, o.teacherBudget())).collect(Collectors.toUnmodifiableSet());
     }
 
-    private Map<String, TopicTally> drain(final ChaosProducer producer) throws InterruptedException {
+    private Map<String, TopicTally> drain(final ChaosProducer producer, final Set<String> leftOut)
+            throws InterruptedException {
         final Map<String, TopicTally> tallies = new LinkedHashMap<>();
         for (final String t : List.of(topics.softTargets(), topics.featuresDlq(), topics.predictions())) {
             tallies.put(t, new TopicTally(client, t, PARTITIONS));
@@ -308,7 +310,6 @@ final class ChaosRun {
         final long deadline = System.nanoTime() + DRAIN.toNanos();
         while (System.nanoTime() < deadline) {
             tallies.values().forEach(t -> t.poll(Duration.ofMillis(200)));
-            final Set<String> leftOut = leftOut(producer);
             final boolean complete = producer.ackedValid().stream()
                     .allMatch(id -> (leftOut.contains(id) || tallies.get(topics.softTargets()).count(id) > 0)
                             && tallies.get(topics.predictions()).count(id) > 0)

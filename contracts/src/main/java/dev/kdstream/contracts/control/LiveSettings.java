@@ -42,10 +42,12 @@ public record LiveSettings(Map<String, String> settings, String by) {
 
     public LiveSettings {
         settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
-        for (final String key : settings.keySet()) {
-            if (KEYS.stream().noneMatch(k -> k.key().equals(key))) {
-                throw new IllegalArgumentException("'" + key + "' cannot be set live; these can: " + names());
-            }
+        settings.keySet().forEach(LiveSettings::requireLive);
+    }
+
+    private static void requireLive(final String key) {
+        if (KEYS.stream().noneMatch(k -> k.key().equals(key))) {
+            throw new IllegalArgumentException("'" + key + "' cannot be set live; these can: " + names());
         }
     }
 
@@ -54,10 +56,15 @@ public record LiveSettings(Map<String, String> settings, String by) {
         return String.join(", ", KEYS.stream().map(ConfigKey::key).toList());
     }
 
-    /** These settings with {@code changes} applied: a null value removes the key. */
+    /**
+     * These settings with {@code changes} applied: a null value removes the key.
+     *
+     * @throws IllegalArgumentException for a key that cannot be set live, removed or not
+     */
     public LiveSettings with(final Map<String, String> changes, final String who) {
         final Map<String, String> next = new LinkedHashMap<>(settings);
         for (final Map.Entry<String, String> e : changes.entrySet()) {
+            requireLive(e.getKey());
             if (e.getValue() == null) {
                 next.remove(e.getKey());
             } else {

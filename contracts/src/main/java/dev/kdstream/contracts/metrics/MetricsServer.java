@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import dev.kdstream.contracts.config.EnvironmentException;
 
@@ -41,15 +40,10 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(final InetSocketAddress address, final ServiceMetrics metrics,
                                       final BooleanSupplier healthy) {
-        return start(address, metrics::scrape, healthy);
-    }
-
-    private static MetricsServer start(final InetSocketAddress address, final Supplier<String> scrape,
-                                       final BooleanSupplier healthy) {
         try {
             return new MetricsServer(HttpEndpoint.start(address, "metrics-http", WORKERS, Map.of(
                     "/metrics", exchange -> HttpEndpoint.respond(exchange, 200,
-                            "text/plain; version=0.0.4; charset=utf-8", utf8(scrape.get())),
+                            "text/plain; version=0.0.4; charset=utf-8", utf8(metrics.scrape())),
                     "/health", exchange -> {
                         final boolean up = healthy.getAsBoolean();
                         HttpEndpoint.respond(exchange, up ? 200 : 503, "application/json",

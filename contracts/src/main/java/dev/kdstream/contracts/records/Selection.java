@@ -62,6 +62,11 @@ public enum Selection {
         throw new IllegalArgumentException("no selection '" + tag + "'");
     }
 
+    /** A record's selection where no budget decided it (every record annotated, as before the budget). */
+    public static Selection unbudgeted(final boolean holdout) {
+        return holdout ? HOLDOUT : UNIFORM;
+    }
+
     /** Whether the teacher ran on it (it has teacher logits and soft targets). */
     public boolean annotated() {
         return this != LABEL_ONLY;

@@ -103,7 +103,7 @@ public final class SoftTargetCodec {
             }
             final Selection selection;
             if (format == FORMAT_1) {
-                selection = split == 1 ? Selection.HOLDOUT : Selection.UNIFORM;
+                selection = Selection.unbudgeted(split == 1);
             } else {
                 final byte code = b.get();
                 selection = Selection.ofCode(code);

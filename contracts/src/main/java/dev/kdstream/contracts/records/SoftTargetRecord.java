@@ -21,7 +21,7 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
      */
     public SoftTargetRecord {
         if (selection == null) {
-            selection = FeatureRecord.HOLDOUT.equals(split) ? Selection.HOLDOUT : Selection.UNIFORM;
+            selection = Selection.unbudgeted(FeatureRecord.HOLDOUT.equals(split));
         }
     }
 
@@ -34,8 +34,7 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
 
     public static SoftTargetRecord of(final FeatureRecord f, final double[] teacherLogits, final double[] softTargets,
                                       final double temperature, final String ensembleVersion) {
-        return new SoftTargetRecord(f.id(), f.ts(), f.features(), f.label(), f.split(), teacherLogits, softTargets,
-                temperature, ensembleVersion);
+        return of(f, teacherLogits, softTargets, temperature, ensembleVersion, null);
     }
 
     /** Annotated, for the reason {@code selection}. */

@@ -1,10 +1,12 @@
 package dev.kdstream.dashboard.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import dev.kdstream.contracts.metrics.MetricNames;
@@ -93,10 +95,10 @@ public final class RunReport {
     /** A key with this prefix in the newest tick that has one (the current version, not the alphabetically last). */
     private static String newestKey(final List<Tick> ticks, final String prefix) {
         for (int i = ticks.size() - 1; i >= 0; i--) {
-            for (final String k : new TreeSet<>(ticks.get(i).values().keySet())) {
-                if (k.startsWith(prefix)) {
-                    return k;
-                }
+            final Optional<String> first = ticks.get(i).values().keySet().stream().filter(k -> k.startsWith(prefix))
+                    .min(Comparator.naturalOrder());
+            if (first.isPresent()) {
+                return first.get();
             }
         }
         return null;

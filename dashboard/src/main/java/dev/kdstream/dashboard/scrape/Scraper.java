@@ -42,12 +42,20 @@ public final class Scraper {
     public Scrape scrape() throws InterruptedException {
         final List<Sample> samples = new ArrayList<>();
         final List<SourceState> states = new ArrayList<>();
+        // every request out first: a source that stalls costs the scrape one TIMEOUT, not one each
+        final List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (final MetricsSource source : sources) {
-            final CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(source.url())
-                    .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            calls.add(http.sendAsync(HttpRequest.newBuilder(source.url()).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (int i = 0; i < sources.size(); i++) {
+            final MetricsSource source = sources.get(i);
+            final CompletableFuture<HttpResponse<String>> call = calls.get(i);
             try {
                 // the request's own timeout ends at the response headers: a body that stalls is cut here
-                final HttpResponse<String> response = call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                final HttpResponse<String> response = call.get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
                 if (response.statusCode() != 200) {
                     states.add(new SourceState(source, false, "HTTP " + response.statusCode(), 0));
                     continue;

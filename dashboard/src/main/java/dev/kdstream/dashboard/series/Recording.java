@@ -59,19 +59,16 @@ public final class Recording {
         final Map<Query, Map<String, Query.Reading>> read = new HashMap<>();
         final double seconds = (millis - previousMillis) / 1000.0;
         for (final Tile tile : layout.tiles()) {
-            evaluate(read.computeIfAbsent(tile.query(), q -> q.read(byName)), tile.query(), tile::key, seconds,
-                    readings, values);
+            evaluate(read, byName, tile.query(), tile::key, seconds, readings, values);
             for (final Query extra : new Query[] {tile.detail(), tile.lower(), tile.upper()}) {
                 if (extra != null) {
-                    evaluate(read.computeIfAbsent(extra, q -> q.read(byName)), extra, tile::extraKey, seconds, readings,
-                            values);
+                    evaluate(read, byName, extra, tile::extraKey, seconds, readings, values);
                 }
             }
         }
         for (final Panel panel : layout.panels()) {
             for (final Query query : panel.queries()) {
-                evaluate(read.computeIfAbsent(query, q -> q.read(byName)), query, panel::key, seconds, readings,
-                        values);
+                evaluate(read, byName, query, panel::key, seconds, readings, values);
             }
         }
         previous = readings;
@@ -95,10 +92,12 @@ public final class Recording {
         return newer;
     }
 
-    private void evaluate(final Map<String, Query.Reading> lines, final Query query,
-                          final Function<String, String> keyOf, final double seconds,
+    /** {@code query}'s lines (read once per scrape, into {@code read}) into this tick's readings and values. */
+    private void evaluate(final Map<Query, Map<String, Query.Reading>> read, final Map<String, List<Sample>> byName,
+                          final Query query, final Function<String, String> keyOf, final double seconds,
                           final Map<String, Query.Reading> readings, final Map<String, Double> values) {
-        for (final Map.Entry<String, Query.Reading> line : lines.entrySet()) {
+        for (final Map.Entry<String, Query.Reading> line : read.computeIfAbsent(query, q -> q.read(byName))
+                .entrySet()) {
             final String key = keyOf.apply(line.getKey());
             readings.put(key, line.getValue());
             values.put(key, query.value(line.getValue(), previous.get(key), seconds));

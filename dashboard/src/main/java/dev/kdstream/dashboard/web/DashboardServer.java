@@ -58,18 +58,18 @@ public final class DashboardServer implements AutoCloseable {
                                         final Supplier<List<SourceState>> states) {
         final byte[] layout = json(layoutJson(recording.layout()));
         final Map<String, HttpHandler> contexts = Map.of(
-                "/api/layout", exchange -> respond(exchange, 200, "application/json", layout),
-                "/api/ticks", exchange -> respond(exchange, 200, "application/json",
+                "/api/layout", localOnly(exchange -> respond(exchange, 200, "application/json", layout)),
+                "/api/ticks", localOnly(exchange -> respond(exchange, 200, "application/json",
                         json(ticksJson(recording.id(), recording.after(after(exchange.getRequestURI())),
-                                states.get()))),
-                "/", exchange -> {
+                                states.get())))),
+                "/", localOnly(exchange -> {
                     final String file = FILES.get(exchange.getRequestURI().getPath());
                     if (file == null) {
                         respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
                     } else {
                         respond(exchange, 200, contentType(file), resource(file));
                     }
-                });
+                }));
         try {
             return new DashboardServer(HttpEndpoint.start(address, "kd-dashboard-http", WORKERS, contexts));
         } catch (IOException e) {
@@ -179,14 +179,23 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code handler} for requests to localhost only, checked before it does any work: a page elsewhere
+     * that points a name of its own at 127.0.0.1 (DNS rebinding) reads nothing.
+     */
+    private static HttpHandler localOnly(final HttpHandler handler) {
+        return exchange -> {
+            if (localHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                handler.handle(exchange);
+            } else {
+                HttpEndpoint.respond(exchange, 403, "text/plain; charset=utf-8",
+                        "the dashboard answers requests for localhost only\n".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
     private static void respond(final HttpExchange exchange, final int status, final String type, final byte[] body)
             throws IOException {
-        if (!localHost(exchange.getRequestHeaders().getFirst("Host"))) {
-            // a page elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding) reads nothing
-            HttpEndpoint.respond(exchange, 403, "text/plain; charset=utf-8",
-                    "the dashboard answers requests for localhost only\n".getBytes(StandardCharsets.UTF_8));
-            return;
-        }
         // the page polls: never a cached answer
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         HttpEndpoint.respond(exchange, status, type, body);

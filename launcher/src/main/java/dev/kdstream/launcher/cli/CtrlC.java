@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.kdstream.contracts.service.Service;
+
 /**
  * Waiting for Ctrl-C (or a SIGTERM) in a command that runs until stopped, with time for the main
  * thread to close what it runs before the JVM halts: a shutdown hook that returns at once lets the
@@ -18,14 +20,14 @@ public final class CtrlC {
      * @param grace how long the JVM waits, after the signal, for {@link #closed()}
      */
     public CtrlC(final String name, final Duration grace) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Service.onShutdown(name + "-shutdown", () -> {
             stopped.countDown();
             try {
                 closed.await(grace.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, name + "-shutdown"));
+        });
     }
 
     /** Blocks until the signal. */

@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import dev.kdstream.client.query.ReaderOptions;
 import dev.kdstream.contracts.config.KdConfig;
@@ -28,8 +27,6 @@ import picocli.CommandLine.Spec;
         description = "Changes settings of the running services without a restart, through the compacted 'control' "
                 + "topic, and shows them and their history. Settable: " + "teacher.budget, teacher.sampler, "
                 + "teacher.explore, teacher.budget.floor, teacher.agreement.target.",
-        subcommands = {ControlCommand.Set.class, ControlCommand.Unset.class, ControlCommand.Show.class,
-            ControlCommand.History.class},
         footer = {"", "Examples:",
             "  ./kd control set teacher.budget=0.1 teacher.sampler=uncertainty",
             "  ./kd control show",
@@ -49,115 +46,68 @@ public final class ControlCommand implements Runnable {
             description = "Sets KEY=VALUE (several at once are one change), checked here first against this "
                     + "machine's configuration; the teacher checks it again against its own and refuses it with the "
                     + "reason in its log and kd_control_refused_total, changing nothing.")
-    static final class Set implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ReaderOptions options;
-
-        @Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "The settings to change.")
-        List<String> assignments;
-
-        @Override
-        public Integer call() {
-            final Map<String, String> changes = new LinkedHashMap<>();
-            for (final String a : assignments) {
-                final int eq = a.indexOf('=');
-                if (eq <= 0 || eq == a.length() - 1) {
-                    throw new IllegalArgumentException("'" + a + "' is not KEY=VALUE (settable: " + LiveSettings.names()
-                            + ")");
-                }
-                changes.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
+    int set(@Mixin final ReaderOptions options,
+            @Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "The settings to change.")
+            final List<String> assignments) {
+        final Map<String, String> changes = new LinkedHashMap<>();
+        for (final String a : assignments) {
+            final int eq = a.indexOf('=');
+            if (eq <= 0 || eq == a.length() - 1) {
+                throw new IllegalArgumentException("'" + a + "' is not KEY=VALUE (settable: " + LiveSettings.names()
+                        + ")");
             }
-            return change(spec, options, changes);
+            changes.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
         }
+        return change(options, changes);
     }
 
     @Command(name = "unset", mixinStandardHelpOptions = true,
             description = "Returns KEYs to each service's own configuration.")
-    static final class Unset implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ReaderOptions options;
-
-        @Parameters(paramLabel = "KEY", arity = "1..*", description = "The settings to return.")
-        List<String> keys;
-
-        @Override
-        public Integer call() {
-            final Map<String, String> changes = new LinkedHashMap<>();
-            for (final String k : keys) {
-                if (LiveSettings.KEYS.stream().noneMatch(live -> live.key().equals(k))) {
-                    throw new IllegalArgumentException("'" + k + "' cannot be set live; these can: "
-                            + LiveSettings.names());
-                }
-                changes.put(k, null);
-            }
-            return change(spec, options, changes);
-        }
+    int unset(@Mixin final ReaderOptions options,
+              @Parameters(paramLabel = "KEY", arity = "1..*", description = "The settings to return.")
+              final List<String> keys) {
+        final Map<String, String> changes = new LinkedHashMap<>();
+        keys.forEach(k -> changes.put(k, null));
+        return change(options, changes);
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Prints the newest settings written (the teacher's kd_control_version says which it runs "
                     + "with: one it refused is not in force).")
-    static final class Show implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ReaderOptions options;
-
-        @Override
-        public Integer call() {
-            final ControlTopic.Entry current = new ControlTopic(options.config(), options.timeout()).current();
-            final PrintWriter out = spec.commandLine().getOut();
-            out.println(current.version() < 0 ? "none set: each service runs with its own configuration"
-                    : ControlTopic.describe(current));
-            return 0;
-        }
+    int show(@Mixin final ReaderOptions options) {
+        final ControlTopic.Entry current = new ControlTopic(options.config(), options.timeout()).current();
+        out().println(current.version() < 0 ? "none set: each service runs with its own configuration"
+                : ControlTopic.describe(current));
+        return 0;
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Prints every change, oldest first (each kept 30 days; the newest for good).")
-    static final class History implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ReaderOptions options;
-
-        @Override
-        public Integer call() {
-            final List<ControlTopic.Entry> all = new ControlTopic(options.config(), options.timeout()).history();
-            final PrintWriter out = spec.commandLine().getOut();
-            if (all.isEmpty()) {
-                out.println("no change yet");
-            }
-            all.forEach(e -> out.println(ControlTopic.describe(e)));
-            return 0;
+    int history(@Mixin final ReaderOptions options) {
+        final List<ControlTopic.Entry> all = new ControlTopic(options.config(), options.timeout()).history();
+        if (all.isEmpty()) {
+            out().println("no change yet");
         }
+        all.forEach(e -> out().println(ControlTopic.describe(e)));
+        return 0;
     }
 
     /** Lays {@code changes} over the settings in force, checks them, and writes the result as the newest. */
-    private static int change(final CommandSpec spec, final ReaderOptions options, final Map<String, String> changes) {
+    private int change(final ReaderOptions options, final Map<String, String> changes) {
         final KdConfig config = options.config();
         final ControlTopic topic = new ControlTopic(config, options.timeout());
         final LiveSettings next = topic.current().settings().with(changes, who());
         // the teacher's check, against this machine's configuration; the teacher checks against its own
         TeacherBudget.of(config.with(next.settings()));
         final long version = topic.write(next);
-        final PrintWriter out = spec.commandLine().getOut();
-        out.println("control version " + version + ": " + next);
-        out.println("the teacher takes it at its next record (or refuses it: its log and kd_control_refused_total say "
+        out().println("control version " + version + ": " + next);
+        out().println("the teacher takes it at its next record (or refuses it: its log and kd_control_refused_total say "
                 + "why); './kd control show' prints what is in force");
         return 0;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 
     private static String who() {

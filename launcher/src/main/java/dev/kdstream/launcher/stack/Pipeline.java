@@ -1,7 +1,6 @@
 package dev.kdstream.launcher.stack;
 
 import java.net.InetSocketAddress;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -132,7 +131,7 @@ public final class Pipeline implements AutoCloseable {
      * alone, or (unlabelled, outside the teacher budget) left out. At a budget of 1.0, annotated.
      */
     public long taught() {
-        return sum(teacherMetrics.registry().find(MetricNames.TEACHER_SELECTED).counters());
+        return counts().taught();
     }
 
     /** {@link #taught} by the teacher budget's decision ({@link MetricNames#SELECTION} tag to records). */
@@ -142,12 +141,6 @@ public final class Pipeline implements AutoCloseable {
             bySelection.merge(c.getId().getTag(MetricNames.SELECTION), (long) c.count(), Long::sum);
         }
         return bySelection;
-    }
-
-    /** Of {@link #taught}, those written to soft-targets (all but the left out), for the trainer to take. */
-    public long written() {
-        return sum(teacherMetrics.registry().find(MetricNames.TEACHER_SELECTED).counters().stream()
-                .filter(c -> !TeacherMetrics.LEFT_OUT.equals(c.getId().getTag(MetricNames.SELECTION))).toList());
     }
 
     /** Records the server has answered with a prediction, from its metrics. */
@@ -189,7 +182,11 @@ public final class Pipeline implements AutoCloseable {
 
     /** What each stage has taken so far, read once. */
     public Counts counts() {
-        return new Counts(taught(), written(), trained(), predicted());
+        final Map<String, Long> bySelection = selections();
+        final long taught = bySelection.values().stream().mapToLong(Long::longValue).sum();
+        // written to soft-targets, for the trainer to take: all but the left out
+        final long written = taught - bySelection.getOrDefault(TeacherMetrics.LEFT_OUT, 0L);
+        return new Counts(taught, written, trained(), predicted());
     }
 
     /**
@@ -227,12 +224,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static long count(final MeterRegistry registry, final String stage) {
-        return sum(registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters());
-    }
-
-    private static long sum(final Collection<Counter> counters) {
         double sum = 0;
-        for (final Counter c : counters) {
+        for (final Counter c : registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counters()) {
             sum += c.count();
         }
         return (long) sum;

@@ -7,14 +7,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.kafka.JsonSerde;
+import dev.kdstream.contracts.kafka.RawGlobalStore;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.definition.StudentModel;
@@ -62,21 +61,15 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
     private KeyValueStore<String, byte[]> store;
 
     /**
-     * Adds to {@code topology} a global store over the checkpoints topic, with this loader keeping
-     * {@code model} at the newest checkpoint of {@code trainerId}. The store holds raw bytes, decoded
-     * by the loader: a corrupt checkpoint must not stop the global thread. In memory and unlogged:
-     * the compacted topic is its backup, restored on start. The application's config takes
-     * {@link #streamsConfig} too.
+     * Adds to {@code topology} a global store over the checkpoints topic ({@link RawGlobalStore}: a
+     * corrupt checkpoint must not stop the global thread), with this loader keeping {@code model} at
+     * the newest checkpoint of {@code trainerId}. The application's config takes {@link #streamsConfig} too.
      *
      * @param name names the store, its source and its processor
      */
     public static void addTo(final Topology topology, final String name, final String checkpointsTopic,
                              final String trainerId, final CurrentModel model, final MeterRegistry registry) {
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                name + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                checkpointsTopic, name + "-loader",
-                () -> new CheckpointLoader(name, trainerId, model, reason -> Counter.builder(
+        RawGlobalStore.add(topology, name, checkpointsTopic, () -> new CheckpointLoader(name, trainerId, model, reason -> Counter.builder(
                                 MetricNames.CHECKPOINTS_REFUSED)
                         .description("checkpoints refused: unsafe or corrupt bytes, non-finite weights, another shape")
                         .tag(MetricNames.REASON, reason)

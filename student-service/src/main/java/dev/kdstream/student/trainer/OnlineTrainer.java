@@ -63,8 +63,6 @@ public final class OnlineTrainer implements Runnable {
     private volatile Throwable failure;
 
     private long recordsTrained;
-    /** What the checkpoint this trainer resumed from had counted. */
-    private final long recordsRestored;
     private long deadLetters;
     private String ensembleVersion;
 
@@ -82,7 +80,6 @@ public final class OnlineTrainer implements Runnable {
             throw new IllegalArgumentException(ConfigKey.METRICS_WINDOW.key() + " must be >= 1, got " + window);
         }
         this.recordsTrained = start.recordsTrained();
-        this.recordsRestored = start.recordsTrained();
         this.ensembleVersion = start.ensembleVersion();
         this.status = TrainerStatus.starting(trainerId, start.version(), recordsTrained);
         this.metrics = new TrainerMetrics(() -> evaluation, this::version, this::checkpointAgeSeconds);
@@ -249,7 +246,7 @@ public final class OnlineTrainer implements Runnable {
     }
 
     private void publishStatus(final State state) {
-        status = new TrainerStatus(trainerId, state, version(), recordsTrained, recordsRestored, input.lag(),
+        status = new TrainerStatus(trainerId, state, version(), recordsTrained, status.recordsRestored(), input.lag(),
                 deadLetters, checkpointer.count(), evaluation);
     }
 }

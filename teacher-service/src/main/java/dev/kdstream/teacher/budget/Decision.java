@@ -2,6 +2,7 @@ package dev.kdstream.teacher.budget;
 
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.Selection;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.ServedStudent;
 
@@ -52,10 +53,21 @@ public record Decision(Selection selection, int studentClass) {
         return selection == null;
     }
 
-    /** Once the ensemble has annotated the record: tells the sampler whether the student agreed with it. */
-    public void annotated(final Sampler sampler, final double[] teacherLogits) {
+    /**
+     * The record as the teacher writes it: with the ensemble's soft targets if it was annotated (and
+     * then the sampler is told whether the student agreed), else label-only.
+     *
+     * @param teacherLogits the ensemble's logits, null for a record passed on
+     */
+    public SoftTargetRecord output(final FeatureRecord record, final double[] teacherLogits, final Sampler sampler,
+                                   final double temperature, final String ensembleVersion) {
+        if (teacherLogits == null) {
+            return SoftTargetRecord.labelOnly(record, temperature, ensembleVersion);
+        }
         if (studentClass >= 0) {
             sampler.agreed(studentClass == Probabilities.argmax(teacherLogits));
         }
+        return SoftTargetRecord.of(record, teacherLogits, Probabilities.softmax(teacherLogits, temperature),
+                temperature, ensembleVersion, selection);
     }
 }

@@ -10,9 +10,10 @@ import dev.kdstream.teacher.budget.Decision;
  * @param feature   the parsed record
  * @param timestamp the input record's Kafka timestamp, which its soft target is published with
  * @param decision  what the teacher budget made of it: annotate, or pass on for its label alone
- * @param controlVersion the control version of the budget that decided it (see {@code LiveBudget})
+ * @param controlVersion the control version of the budget that decided it, as its header's value;
+ *                       null for the teacher's own configuration
  */
-record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision, long controlVersion) {
+record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision, byte[] controlVersion) {
 
     boolean toAnnotate() {
         return decision.selection().annotated();

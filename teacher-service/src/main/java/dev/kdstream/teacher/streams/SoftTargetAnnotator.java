@@ -31,7 +31,6 @@ import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
@@ -172,6 +171,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final Supplier<LiveBudget> live;
     /** The budget this task's sampler was made for. */
     private LiveBudget budget;
+    /** Whether that budget's sampler looks at the served student. */
+    private boolean needsStudent;
+    /** Its control version as a header value, null for the teacher's own configuration. */
+    private byte[] versionHeader;
     private final CurrentModel student;
     /** This task's sampler: its state (a threshold's history, a moving budget) is per task. */
     private Sampler sampler;
@@ -242,9 +245,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         leftOutSinceMove = 0;
         firstProcessed = -1;
         // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
-        budget = live.get();
-        sampler = budget.budget().newSampler();
-        metrics.budgetNow(sampler.budget());
+        budget = null;
+        take(live.get());
         if (forward == null) {
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
@@ -300,6 +302,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                 final BufferedFeature b = select(r.offset(), parser.parse(r.value(), r.timestamp()), r.timestamp());
                 if (b != null) {
                     again.add(b);
+                    toAnnotate += b.toAnnotate() ? 1 : 0;
                 }
             } catch (InvalidRecordException e) {
                 invalid++;
@@ -309,9 +312,6 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             bufferSince = context.currentSystemTimeMs();
         }
         buffer.addAll(0, again);
-        for (final BufferedFeature b : again) {
-            toAnnotate += b.toAnnotate() ? 1 : 0;
-        }
         pendingReplay.cancel();
         pendingReplay = null;
         if (!records.isEmpty()) {
@@ -372,21 +372,32 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      */
     private BufferedFeature select(final long offset, final FeatureRecord feature, final long timestamp) {
         final LiveBudget now = live.get();
-        if (!now.budget().equals(budget.budget())) {
-            // a change through the control topic, taken at a record boundary: a new sampler for it
-            // (a new version of the same budget keeps the sampler, its history and moved budget)
-            sampler = now.budget().newSampler();
-            metrics.budgetNow(sampler.budget());
+        if (now != budget) {
+            take(now);
         }
-        budget = now;
-        final TeacherBudget b = budget.budget();
-        final Decision decision = Decision.of(b, sampler, feature, b.needsStudent() ? fitStudent() : null);
+        final Decision decision = Decision.of(budget.budget(), sampler, feature, needsStudent ? fitStudent() : null);
         if (decision.leftOut()) {
             // counted when the position moves past it, as the others are when written
             leftOutSinceMove++;
             return null;
         }
-        return new BufferedFeature(offset, feature, timestamp, decision, budget.version());
+        return new BufferedFeature(offset, feature, timestamp, decision, versionHeader);
+    }
+
+    /**
+     * The budget in force from now on: a change through the control topic is taken at a record
+     * boundary, with a new sampler; a new version of the same budget keeps the sampler, its history
+     * and its moved budget.
+     */
+    private void take(final LiveBudget now) {
+        if (budget == null || !now.budget().equals(budget.budget())) {
+            sampler = now.budget().newSampler();
+            metrics.budgetNow(sampler.budget());
+        }
+        budget = now;
+        needsStudent = now.budget().needsStudent();
+        versionHeader = now.version() == LiveBudget.CONFIGURED ? null
+                : Long.toString(now.version()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The served student, if it takes the ensemble's input and classes; null otherwise. */
@@ -508,21 +519,12 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
 
     /** The record's soft target ({@code teacherLogits} null: a label-only record), to the output. */
     private void write(final BufferedFeature waiting, final double[] teacherLogits) {
-        final FeatureRecord feature = waiting.feature();
-        final SoftTargetRecord out;
-        if (teacherLogits == null) {
-            out = SoftTargetRecord.labelOnly(feature, manifest.temperature(), manifest.versionId());
-        } else {
-            out = SoftTargetRecord.of(feature, teacherLogits, Probabilities.softmax(teacherLogits,
-                    manifest.temperature()), manifest.temperature(), manifest.versionId(),
-                    waiting.decision().selection());
-            waiting.decision().annotated(sampler, teacherLogits);
-        }
+        final SoftTargetRecord out = waiting.decision().output(waiting.feature(), teacherLogits, sampler,
+                manifest.temperature(), manifest.versionId());
         final RecordHeaders headers = new RecordHeaders();
-        if (waiting.controlVersion() != LiveBudget.CONFIGURED) {
-            headers.add(LiveSettings.VERSION_HEADER,
-                    Long.toString(waiting.controlVersion()).getBytes(StandardCharsets.UTF_8));
+        if (waiting.controlVersion() != null) {
+            headers.add(LiveSettings.VERSION_HEADER, waiting.controlVersion());
         }
-        context.forward(new Record<>(feature.id(), out, waiting.timestamp(), headers));
+        context.forward(new Record<>(out.id(), out, waiting.timestamp(), headers));
     }
 }

@@ -83,8 +83,17 @@ public final class TeacherMetrics implements MeterBinder {
         callsSaved = Counter.builder(MetricNames.TEACHER_CALLS_SAVED)
                 .description("training records the ensemble did not annotate (label_only + left_out)")
                 .register(registry);
-        // every reason up front, so a dashboard shows zeros instead of missing series (and the budget's
-        // sampler is only known once the topology is built: see budget())
+        // the budget: what the sampler aims at now, and the share of training records annotated since
+        // start (uniform + uncertain over all training records decided)
+        Gauge.builder(MetricNames.TEACHER_BUDGET, budgetBits, b -> Double.longBitsToDouble(b.get()))
+                .description("share of training records the teacher budget aims to annotate now")
+                .tag(MetricNames.STAGE, TARGET)
+                .register(registry);
+        Gauge.builder(MetricNames.TEACHER_BUDGET, this, TeacherMetrics::realisedBudget)
+                .description("share of training records annotated since start")
+                .tag(MetricNames.STAGE, REALISED)
+                .register(registry);
+        // every reason up front, so a dashboard shows zeros instead of missing series
         for (final Reason reason : Reason.values()) {
             deadLetters.put(reason, Counter.builder(MetricNames.DEAD_LETTERS)
                     .description("invalid feature records sent to the dead-letter topic")
@@ -99,21 +108,6 @@ public final class TeacherMetrics implements MeterBinder {
                         + "uncertain, holdout), passed on for the label alone (label_only), or left out (unlabelled "
                         + "and not chosen)")
                 .tag(MetricNames.SELECTION, tag)
-                .register(registry);
-    }
-
-    /**
-     * The budget's gauges: what the sampler aims at now, and the share of training records annotated
-     * since start (uniform + uncertain over all training records decided).
-     */
-    public void budget(final MeterRegistry registry) {
-        Gauge.builder(MetricNames.TEACHER_BUDGET, budgetBits, b -> Double.longBitsToDouble(b.get()))
-                .description("share of training records the teacher budget aims to annotate now")
-                .tag(MetricNames.STAGE, TARGET)
-                .register(registry);
-        Gauge.builder(MetricNames.TEACHER_BUDGET, this, TeacherMetrics::realisedBudget)
-                .description("share of training records annotated since start")
-                .tag(MetricNames.STAGE, REALISED)
                 .register(registry);
     }
 

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.kafka.RawGlobalStore;
 import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
@@ -143,7 +144,6 @@ public final class TeacherTopology {
         final TeacherMetrics metrics = new TeacherMetrics(registry);
         final AtomicReference<LiveBudget> live = new AtomicReference<>(
                 new LiveBudget(TeacherBudget.of(config), LiveBudget.CONFIGURED));
-        metrics.budget(registry);
         ControlLoader.bind(live, registry);
         final CurrentModel student = new CurrentModel();
 
@@ -166,11 +166,9 @@ public final class TeacherTopology {
         // checkpoints as the server; always there, since the control topic may switch to them
         CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
                 config.get(ConfigKey.TRAINER_ID), student, registry);
-        // the budget in force: raw bytes, decoded (and refused with a reason) by the loader
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CONTROL_STORE),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                CONTROL_STORE + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                config.topics().control(), CONTROL_STORE + "-loader", () -> new ControlLoader(config, live, registry));
+        // the budget in force, decoded (and refused with a reason) by the loader
+        RawGlobalStore.add(topology, CONTROL_STORE, config.topics().control(),
+                () -> new ControlLoader(config, live, registry));
         return topology;
     }
 
