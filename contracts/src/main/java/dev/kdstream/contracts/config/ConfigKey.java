@@ -14,6 +14,8 @@ public enum ConfigKey {
     TOPIC_PREDICTIONS("topic.predictions", "predictions", "the student's predictions, one per feature record"),
     TOPIC_CHECKPOINTS("topic.checkpoints", "student-checkpoints", "student weights + trainer offsets (compacted)"),
     TOPIC_FEATURES_DLQ("topic.features-dlq", "features-dlq", "invalid feature records, with the reason in headers"),
+    TOPIC_SHADOW_PREDICTIONS("topic.shadow-predictions", "shadow-predictions", "predictions of the students the "
+            + "server runs in the shadow of the served one, each stamped with its student"),
     TOPIC_CONTROL("topic.control", "control", "live settings, written by ./kd control (compacted; its history kept "
             + "30 days)"),
     TOPIC_PARTITIONS("topic.partitions", "2", "partitions of the topics created on start"),
@@ -47,12 +49,26 @@ public enum ConfigKey {
             + "which the budget halves, below which it doubles"),
     TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
 
+    DISTILLATION_TEMPERATURE("distillation.temperature", "", "T of the soft targets: the teacher writes "
+            + "softmax(mean logits / T), a trainer learns at its T (from the teacher's logits when a record's differs); "
+            + "default: the ensemble file's"),
+    DISTILLATION_ALPHA("distillation.alpha", "", "weight of the distilled student's soft term, in [0, 1]; default: "
+            + "the ensemble file's"),
+    STUDENT_HIDDEN("student.hidden", "", "hidden layer widths of this trainer's students, e.g. 64,32 (a checkpoint of "
+            + "another shape is refused: a new shape needs a new trainer.id); default: the tutorial's"),
+    STUDENT_LEARNING_RATE("student.learning.rate", "", "both students' Adam step size, > 0; default: the tutorial's"),
+    STUDENT_WEIGHT_DECAY("student.weight.decay", "", "both students' L2 penalty (weights and biases), >= 0; default: "
+            + "the tutorial's"),
     STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),
     CHECKPOINT_EVERY_RECORDS("checkpoint.every.records", "5000", "publish a checkpoint after this many records"),
     CHECKPOINT_EVERY_SECONDS("checkpoint.every.seconds", "5", "... or after this many seconds, whichever comes first"),
     METRICS_WINDOW("metrics.window", "1000", "records in the rolling accuracy windows"),
     TRAINER_ID("trainer.id", "student", "key of this trainer's checkpoints"),
 
+    SERVER_STUDENT("server.student", "", "the trainer.id whose distilled student the server serves; default: "
+            + "trainer.id"),
+    SERVER_SHADOWS("server.shadows", "", "trainer ids whose students the server also runs on every record, to the "
+            + "shadow predictions topic (comma-separated; default: none)"),
     SERVER_GUARANTEE("server.processing.guarantee", "at_least_once",
             "the prediction server's guarantee: at_least_once (visible at once; after a crash some records are "
                     + "predicted twice) or exactly_once_v2 (one prediction per record, visible when its "

@@ -22,6 +22,8 @@ import dev.kdstream.contracts.json.Json;
  * offset is its version, which services stamp on what they produce with it.
  *
  * <p>Value: {@code {"settings": {"teacher.budget": "0.1", ...}, "by": "who"}}, keys from {@link #KEYS}.
+ * A trainer's settings ({@link #PER_TRAINER}) may also be set for one trainer only, as
+ * {@code KEY@TRAINER_ID}: that trainer takes it over the key for all ({@link #forTrainer}).
  *
  * @param settings file-style keys to values, sorted; a key not in it is the service's own setting
  * @param by       who wrote it (user@host), for the history
@@ -34,7 +36,14 @@ public record LiveSettings(Map<String, String> settings, String by) {
     public static final String RECORD_KEY = "settings";
     /** What may be set live; anything else is refused. */
     public static final List<ConfigKey> KEYS = List.of(ConfigKey.TEACHER_BUDGET, ConfigKey.TEACHER_SAMPLER,
-            ConfigKey.TEACHER_EXPLORE, ConfigKey.TEACHER_BUDGET_FLOOR, ConfigKey.TEACHER_AGREEMENT_TARGET);
+            ConfigKey.TEACHER_EXPLORE, ConfigKey.TEACHER_BUDGET_FLOOR, ConfigKey.TEACHER_AGREEMENT_TARGET,
+            ConfigKey.DISTILLATION_TEMPERATURE, ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE,
+            ConfigKey.STUDENT_WEIGHT_DECAY, ConfigKey.SERVER_STUDENT);
+    /** The keys a trainer reads, which may also be set for one trainer as {@code KEY@TRAINER_ID}. */
+    public static final List<ConfigKey> PER_TRAINER = List.of(ConfigKey.DISTILLATION_TEMPERATURE,
+            ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE, ConfigKey.STUDENT_WEIGHT_DECAY);
+    /** Between a key and the one trainer it is set for. */
+    public static final char SCOPE = '@';
     /** No real control record comes near it: a larger one is refused before it is parsed. */
     public static final int MAX_BYTES = 64 * 1024;
 
@@ -46,14 +55,46 @@ public record LiveSettings(Map<String, String> settings, String by) {
     }
 
     private static void requireLive(final String key) {
-        if (KEYS.stream().noneMatch(k -> k.key().equals(key))) {
+        final int at = key.indexOf(SCOPE);
+        if (at >= 0) {
+            final String base = key.substring(0, at);
+            if (PER_TRAINER.stream().noneMatch(k -> k.key().equals(base)) || at == key.length() - 1) {
+                throw new IllegalArgumentException("'" + key + "' cannot be set live: only "
+                        + String.join(", ", PER_TRAINER.stream().map(ConfigKey::key).toList())
+                        + " can be set for one trainer, as KEY" + SCOPE + "TRAINER_ID");
+            }
+        } else if (KEYS.stream().noneMatch(k -> k.key().equals(key))) {
             throw new IllegalArgumentException("'" + key + "' cannot be set live; these can: " + names());
         }
     }
 
     /** The keys that may be set live, for a message. */
     public static String names() {
-        return String.join(", ", KEYS.stream().map(ConfigKey::key).toList());
+        return String.join(", ", KEYS.stream().map(ConfigKey::key).toList()) + " (a trainer's also as KEY"
+                + SCOPE + "TRAINER_ID)";
+    }
+
+    /** The settings for every service: those set for one trainer left out. */
+    public Map<String, String> global() {
+        final Map<String, String> g = new TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.indexOf(SCOPE) < 0) {
+                g.put(k, v);
+            }
+        });
+        return g;
+    }
+
+    /** The settings as trainer {@code trainerId} takes them: a key set for it wins over the key for all. */
+    public Map<String, String> forTrainer(final String trainerId) {
+        final Map<String, String> t = global();
+        final String suffix = SCOPE + trainerId;
+        settings.forEach((k, v) -> {
+            if (k.endsWith(suffix) && k.indexOf(SCOPE) == k.length() - suffix.length()) {
+                t.put(k.substring(0, k.length() - suffix.length()), v);
+            }
+        });
+        return t;
     }
 
     /**

@@ -107,7 +107,8 @@ public final class TopicAdmin {
         try {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
-            for (final String t : List.of(names.features(), names.softTargets(), names.predictions())) {
+            for (final String t : List.of(names.features(), names.softTargets(), names.predictions(),
+                    names.shadowPredictions())) {
                 if (!existing.contains(t)) {
                     wanted.add(new NewTopic(t, partitions, replication));
                 }

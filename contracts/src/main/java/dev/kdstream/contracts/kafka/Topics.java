@@ -18,7 +18,7 @@ import dev.kdstream.contracts.records.StudentCheckpoint;
  */
 public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRecord> softTargets,
                      Topic<String, Prediction> predictions, Topic<String, StudentCheckpoint> checkpoints,
-                     Topic<byte[], byte[]> featuresDlq) {
+                     Topic<byte[], byte[]> featuresDlq, Topic<String, Prediction> shadowPredictions) {
 
     public static Topics of(final TopicNames names) {
         return new Topics(
@@ -26,7 +26,8 @@ public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRec
                 new Topic<>(names.softTargets(), Serdes.String(), softTargetSerde()),
                 new Topic<>(names.predictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
                 new Topic<>(names.checkpoints(), Serdes.String(), JsonSerde.serdeFor(StudentCheckpoint.class)),
-                new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()));
+                new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(names.shadowPredictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)));
     }
 
     public static Topics defaults() {

@@ -77,15 +77,21 @@ public final class ServiceAcls {
 
         g.add(topic(TRAINER, topics.softTargets(), READ, DESCRIBE));
         g.add(topic(TRAINER, topics.checkpoints(), READ, WRITE, DESCRIBE));
+        // its live settings (T, alpha, learning rate, weight decay)
+        g.add(topic(TRAINER, topics.control(), READ, DESCRIBE));
         g.add(new Grant(TRAINER, TRANSACTIONAL_ID, CheckpointWriter.TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 List.of(WRITE, DESCRIBE)));
 
         g.add(topic(SERVER, topics.features(), READ, DESCRIBE));
         g.add(topic(SERVER, topics.checkpoints(), READ, DESCRIBE));
         g.add(topic(SERVER, topics.predictions(), WRITE, DESCRIBE));
+        g.add(topic(SERVER, topics.shadowPredictions(), WRITE, DESCRIBE));
+        // which student is served
+        g.add(topic(SERVER, topics.control(), READ, DESCRIBE));
         g.addAll(streamsApplication(SERVER, ServingTopology.APPLICATION_ID));
 
         g.add(topic(READER, topics.predictions(), READ, DESCRIBE));
+        g.add(topic(READER, topics.shadowPredictions(), READ, DESCRIBE));
         return g;
     }
 

@@ -1,5 +1,6 @@
 package dev.kdstream.teacher.budget;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,7 +60,7 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
     public void process(final Record<String, byte[]> record) {
         final long version = context.recordMetadata().map(m -> m.offset()).orElse(LiveBudget.CONFIGURED);
         final LiveSettings settings;
-        final TeacherBudget budget;
+        final LiveBudget next;
         try {
             settings = LiveSettings.fromBytes(record.value());
         } catch (IllegalArgumentException e) {
@@ -67,15 +68,16 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
             return;
         }
         try {
-            budget = TeacherBudget.of(own.with(settings.settings()));
+            next = LiveBudget.of(own.with(settings.global()), version);
         } catch (IllegalArgumentException e) {
             refuse(INVALID, version, e.getMessage());
             return;
         }
-        final LiveBudget before = live.getAndSet(new LiveBudget(budget, version));
-        if (!before.budget().equals(budget)) {
-            LOG.info("control version {} ({}{}): teacher budget now {}, was {}", version, settings,
-                    settings.by().isEmpty() ? "" : ", by " + settings.by(), budget, before.budget());
+        final LiveBudget before = live.getAndSet(next);
+        if (!before.budget().equals(next.budget()) || !Objects.equals(before.temperature(), next.temperature())) {
+            LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}", version, settings,
+                    settings.by().isEmpty() ? "" : ", by " + settings.by(), next.budget(), before.budget(),
+                    next.temperature() == null ? "the ensemble's" : next.temperature());
         }
     }
 

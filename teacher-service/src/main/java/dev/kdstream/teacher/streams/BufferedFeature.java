@@ -12,8 +12,10 @@ import dev.kdstream.teacher.budget.Decision;
  * @param decision  what the teacher budget made of it: annotate, or pass on for its label alone
  * @param controlVersion the control version of the budget that decided it, as its header's value;
  *                       null for the teacher's own configuration
+ * @param temperature    T of its soft targets, in force under that version
  */
-record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision, byte[] controlVersion) {
+record BufferedFeature(long offset, FeatureRecord feature, long timestamp, Decision decision, byte[] controlVersion,
+                       double temperature) {
 
     boolean toAnnotate() {
         return decision.selection().annotated();

@@ -381,7 +381,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             leftOutSinceMove++;
             return null;
         }
-        return new BufferedFeature(offset, feature, timestamp, decision, versionHeader);
+        return new BufferedFeature(offset, feature, timestamp, decision, versionHeader,
+                budget.temperatureOr(manifest.temperature()));
     }
 
     /**
@@ -520,7 +521,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     /** The record's soft target ({@code teacherLogits} null: a label-only record), to the output. */
     private void write(final BufferedFeature waiting, final double[] teacherLogits) {
         final SoftTargetRecord out = waiting.decision().output(waiting.feature(), teacherLogits, sampler,
-                manifest.temperature(), manifest.versionId());
+                waiting.temperature(), manifest.versionId());
         final RecordHeaders headers = new RecordHeaders();
         if (waiting.controlVersion() != null) {
             headers.add(LiveSettings.VERSION_HEADER, waiting.controlVersion());

@@ -31,7 +31,6 @@ import dev.kdstream.model.served.CheckpointLoader;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.teacher.budget.ControlLoader;
 import dev.kdstream.teacher.budget.LiveBudget;
-import dev.kdstream.teacher.budget.TeacherBudget;
 
 /**
  * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to
@@ -142,8 +141,7 @@ public final class TeacherTopology {
         final FeatureParser parser = new FeatureParser(manifest.inputWidth(), manifest.numClasses(),
                 config.getInt(ConfigKey.MAX_RECORD_BYTES));
         final TeacherMetrics metrics = new TeacherMetrics(registry);
-        final AtomicReference<LiveBudget> live = new AtomicReference<>(
-                new LiveBudget(TeacherBudget.of(config), LiveBudget.CONFIGURED));
+        final AtomicReference<LiveBudget> live = new AtomicReference<>(LiveBudget.of(config, LiveBudget.CONFIGURED));
         ControlLoader.bind(live, registry);
         final CurrentModel student = new CurrentModel();
 

@@ -518,7 +518,7 @@ class SoftTargetAnnotatorTest {
     }
 
     private static java.util.function.Supplier<LiveBudget> live(final TeacherBudget budget) {
-        final LiveBudget configured = new LiveBudget(budget, LiveBudget.CONFIGURED);
+        final LiveBudget configured = new LiveBudget(budget, null, LiveBudget.CONFIGURED);
         return () -> configured;
     }
 

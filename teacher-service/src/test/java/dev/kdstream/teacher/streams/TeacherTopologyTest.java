@@ -168,6 +168,33 @@ class TeacherTopologyTest {
     }
 
     @Test
+    void aLiveTemperatureMakesTheSoftTargetsOfTheNextRecordsAndAScopedTrainerKeyIsNotTheTeachers() {
+        start(1, Duration.ofMillis(100));
+        final TestInputTopic<String, byte[]> control = driver.createInputTopic("control", new StringSerializer(),
+                new ByteArraySerializer());
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("distillation.temperature", "7.5",
+                "distillation.temperature@student-b", "1"), "test").toBytes());
+        pipeValid(0);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        final SoftTargetRecord hot = softTargets.readRecord().value();
+        assertThat(hot.temperature()).isEqualTo(7.5);
+        assertThat(hot.softTargets()).containsExactly(Probabilities.softmax(hot.teacherLogits(), 7.5), within(1e-6));
+
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("distillation.temperature", "-1"), "test")
+                .toBytes());
+        pipeValid(1);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(softTargets.readRecord().value().temperature()).as("refused: T stays").isEqualTo(7.5);
+        assertThat(registry.get(MetricNames.CONTROL_REFUSED).tag(MetricNames.REASON, "invalid").counter().count())
+                .isEqualTo(1);
+
+        control.pipeInput(LiveSettings.RECORD_KEY, LiveSettings.NONE.toBytes());
+        pipeValid(2);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(softTargets.readRecord().value().temperature()).isEqualTo(manifest.temperature());
+    }
+
+    @Test
     void flushesWhenTheBatchIsFull() {
         start(3, LONG_LINGER);
         pipeValid(0);
