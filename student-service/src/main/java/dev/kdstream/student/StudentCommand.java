@@ -35,13 +35,22 @@ import picocli.CommandLine.Spec;
                     + "(features -> predictions with the newest checkpoint), with one /metrics and /health "
                     + "endpoint for both. Stops on Ctrl-C.",
             "",
-            "The trainer resumes from its newest checkpoint (key: trainer.id). It takes the ensemble's "
-                    + "scaler from the ensemble model file, since soft-target features arrive raw."},
+            "The trainer resumes from its newest checkpoint (key: trainer.id); a trainer id without one starts "
+                    + "from the beginning of soft-targets, so a second student (another --trainer-id, --hidden, "
+                    + "--temperature, --alpha) learns from everything the teacher has annotated without running "
+                    + "it again. It takes the ensemble's scaler from the ensemble model file, since soft-target "
+                    + "features arrive raw.",
+            "",
+            "The server serves one trainer's distilled student (--serve, or live: ./kd control set "
+                    + "server.student=ID) and runs the --shadow students on every record too, to "
+                    + "shadow-predictions."},
         footer = {"", "Examples:",
             "  ./kd student",
             "  ./kd student --bootstrap-servers localhost:9092 --ensemble .kd/models/ensemble.kdm",
             "  ./kd student --role server          # another serving replica",
-            "  KD_TRAINER_ID=student-b ./kd student --role trainer --config kd.properties"})
+            "  ./kd student --role trainer --trainer-id small --hidden 16 --temperature 2 --metrics-port 9404",
+            "  ./kd student --role server --shadow small          # serve 'student', shadow 'small'",
+            "  ./kd control set server.student=small               # then serve 'small'"})
 public final class StudentCommand implements Callable<Integer> {
 
     /** Which parts of the service this process runs. */
@@ -72,6 +81,35 @@ public final class StudentCommand implements Callable<Integer> {
             + "its scaler, shape, temperature and alpha from (default: ensemble.file, <model.dir>/ensemble.kdm).")
     Path ensemble;
 
+    @Option(names = "--trainer-id", paramLabel = "ID", description = "The trainer's id: the key of its checkpoints, "
+            + "and the student the server serves unless --serve says another (default: trainer.id, student).")
+    String trainerId;
+
+    @Option(names = "--hidden", paramLabel = "W[,W...]", description = "Hidden layer widths of a new trainer's "
+            + "students (default: student.hidden, the tutorial's 64,32).")
+    String hidden;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "T of the distilled student's soft term; soft "
+            + "targets made at another T are recomputed from the teacher's logits (default: distillation.temperature, "
+            + "the ensemble file's).")
+    String temperature;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "Weight of the soft term, in [0, 1] (default: "
+            + "distillation.alpha, the ensemble file's).")
+    String alpha;
+
+    @Option(names = "--serve", paramLabel = "ID", description = "The trainer whose student the server serves "
+            + "(default: server.student, else the trainer id).")
+    String serve;
+
+    @Option(names = "--shadow", paramLabel = "ID[,ID...]", description = "Trainers whose students the server also "
+            + "runs on every record, to shadow-predictions (default: server.shadows, none).")
+    String shadow;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics and /health (default: "
+            + "metrics.port, 9402; a second student-service on one host needs another).")
+    Integer metricsPort;
+
     @Option(names = "--role", paramLabel = "ROLE", defaultValue = "both",
             description = "trainer, server or both (default: ${DEFAULT-VALUE}).")
     Role role;
@@ -88,7 +126,7 @@ public final class StudentCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final KdConfig config = config();
         // before touching Kafka: a missing ensemble file is the likeliest user error
-        final TrainerSetup setup = role.trains() ? TrainerService.setupFrom(config.ensembleFile()) : null;
+        final TrainerSetup setup = role.trains() ? TrainerService.setupFrom(config) : null;
 
         final ServiceMetrics metrics = new ServiceMetrics("student");
         final Running running = new Running(metrics);
@@ -140,7 +178,20 @@ public final class StudentCommand implements Callable<Integer> {
         if (ensemble != null) {
             overrides.put(ConfigKey.ENSEMBLE_FILE.key(), ensemble.toString());
         }
+        put(overrides, ConfigKey.TRAINER_ID, trainerId);
+        put(overrides, ConfigKey.STUDENT_HIDDEN, hidden);
+        put(overrides, ConfigKey.DISTILLATION_TEMPERATURE, temperature);
+        put(overrides, ConfigKey.DISTILLATION_ALPHA, alpha);
+        put(overrides, ConfigKey.SERVER_STUDENT, serve);
+        put(overrides, ConfigKey.SERVER_SHADOWS, shadow);
+        put(overrides, ConfigKey.METRICS_PORT, metricsPort == null ? null : metricsPort.toString());
         return KdConfig.fromEnvironment(configFile, overrides);
+    }
+
+    private static void put(final Map<String, String> overrides, final ConfigKey key, final String value) {
+        if (value != null) {
+            overrides.put(key.key(), value);
+        }
     }
 
     /** The parts this process started, closed once, in reverse order. */
@@ -168,8 +219,8 @@ public final class StudentCommand implements Callable<Integer> {
                 parts.add(trainer.status().line());
             }
             if (server != null) {
-                parts.add("server " + server.state().name().toLowerCase(Locale.ROOT) + " serving v"
-                        + server.servingVersion());
+                parts.add("server " + server.state().name().toLowerCase(Locale.ROOT) + " serving "
+                        + server.servedStudent() + " v" + server.servingVersion());
             }
             return String.join(" || ", parts);
         }

@@ -44,17 +44,18 @@ public final class TrainerService implements Service {
 
     /** With the scaler, shape, temperature and alpha of the ensemble in {@code config.ensembleFile()}. */
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics) {
-        return start(config, metrics, setupFrom(config.ensembleFile()));
+        return start(config, metrics, setupFrom(config));
     }
 
     /** With the ensemble's manifest in hand (the stack, tests). */
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics,
                                        final EnsembleManifest ensemble) {
-        return start(config, metrics, TrainerSetup.of(ensemble));
+        return start(config, metrics, TrainerSetup.of(ensemble, config));
     }
 
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
-        TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints()));
+        TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints(),
+                config.topics().control()));
         final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics);
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();
@@ -64,13 +65,14 @@ public final class TrainerService implements Service {
     }
 
     /**
-     * Reads only the manifest of an ensemble file (its networks stay on disk): what the trainer
-     * needs is the scaler and the shape.
+     * Reads only the manifest of {@code config}'s ensemble file (its networks stay on disk): what the
+     * trainer needs is the scaler and the shape; {@code config} has the trainer's own hyper-parameters.
      */
-    public static TrainerSetup setupFrom(final Path ensembleFile) {
+    public static TrainerSetup setupFrom(final KdConfig config) {
+        final Path ensembleFile = config.ensembleFile();
         try {
             return TrainerSetup.of(ModelArchive.read(ensembleFile, EnsembleManifest.KIND,
-                    EnsembleManifest.FORMAT_VERSION, ZipLimits.ENSEMBLE).manifestAs(EnsembleManifest.class));
+                    EnsembleManifest.FORMAT_VERSION, ZipLimits.ENSEMBLE).manifestAs(EnsembleManifest.class), config);
         } catch (ModelFileException e) {
             throw new IllegalArgumentException(e.getMessage() + " (the trainer takes the ensemble's scaler from it: "
                     + "train the ensemble first, or point --ensemble / " + ConfigKey.ENSEMBLE_FILE.env()

@@ -57,7 +57,7 @@ class QueryCommandIT {
                                          final Integer label, final String split, final long servedAfter) {
         final double[] probabilities = predicted == 1 ? new double[] {1 - p, p} : new double[] {p, 1 - p};
         return new Prediction(id, T0 + servedAfter - 7, predicted, probabilities, version, "ens-1", label, split,
-                T0 + servedAfter);
+                T0 + servedAfter, "student");
     }
 
     /** One transaction per record, so the partitions hold commit markers between the records. */

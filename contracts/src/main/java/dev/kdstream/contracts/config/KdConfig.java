@@ -207,6 +207,12 @@ public final class KdConfig {
         }
     }
 
+    /** The trainer id whose student is served: {@code server.student}, else {@code trainer.id}. */
+    public String servedStudent() {
+        final String chosen = get(ConfigKey.SERVER_STUDENT).trim();
+        return chosen.isEmpty() ? get(ConfigKey.TRAINER_ID) : chosen;
+    }
+
     public Path ensembleFile() {
         final String file = get(ConfigKey.ENSEMBLE_FILE);
         return file.isEmpty() ? Path.of(get(ConfigKey.MODEL_DIR), "ensemble.kdm") : Path.of(file);

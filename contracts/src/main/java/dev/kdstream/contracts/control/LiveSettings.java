@@ -6,7 +6,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +85,18 @@ public record LiveSettings(Map<String, String> settings, String by) {
             }
         });
         return g;
+    }
+
+    /** The trainer ids some key is set for alone. */
+    public Set<String> trainers() {
+        final Set<String> ids = new TreeSet<>();
+        for (final String k : settings.keySet()) {
+            final int at = k.indexOf(SCOPE);
+            if (at >= 0) {
+                ids.add(k.substring(at + 1));
+            }
+        }
+        return ids;
     }
 
     /** The settings as trainer {@code trainerId} takes them: a key set for it wins over the key for all. */

@@ -48,10 +48,14 @@ public final class MetricNames {
     public static final String TEACHER_BATCH_LATENCY = "kd.teacher.batch.latency";
     /** Distribution summary: records per ensemble batch. */
     public static final String TEACHER_BATCH_SIZE = "kd.teacher.batch.size";
-    /** Gauge: the offset of the control record a service runs with, -1 for its own configuration. */
+    /** Gauge: the offset of the control record a service runs with, -1 for its own configuration; tagged {@link #PART}. */
     public static final String CONTROL_VERSION = "kd.control.version";
-    /** Counter: control records refused, tagged {@link #REASON}. */
+    /** Counter: control records refused, tagged {@link #PART}, {@link #REASON}. */
     public static final String CONTROL_REFUSED = "kd.control.refused";
+    /** Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), by {@link #OUTCOME}. */
+    public static final String STUDENT_PREDICTIONS = "kd.server.student.predictions";
+    /** Counter: records a shadow student ({@link #STUDENT}) could not answer: another input or classes. */
+    public static final String SHADOW_UNFIT = "kd.server.shadow.unfit";
     /** Valid records by the teacher budget's decision, tagged {@link #SELECTION}. */
     public static final String TEACHER_SELECTED = "kd.teacher.selected";
     /** Training records the ensemble did not run on. */
@@ -73,6 +77,12 @@ public final class MetricNames {
     public static final String MODEL = "model";
     public static final String EVAL = "eval";
     public static final String SERVICE = "service";
+    /** Which part of a service: teacher, trainer or server (a student-service runs the last two in one process). */
+    public static final String PART = "part";
+    /** A student's trainer id. */
+    public static final String STUDENT = "student";
+    public static final String ROLE = "role";
+    public static final String OUTCOME = "outcome";
     public static final String STAGE = "stage";
     public static final String REASON = "reason";
     public static final String SELECTION = "selection";
@@ -82,6 +92,10 @@ public final class MetricNames {
     public static final String TEACHER = "teacher";
     public static final String DISTILLED = "distilled";
     public static final String BASELINE = "baseline";
+
+    /** Values of {@link #PART} (and {@link #TEACHER}). */
+    public static final String TRAINER = "trainer";
+    public static final String SERVER = "server";
 
     /** Values of {@link #EVAL}. */
     public static final String PREQUENTIAL_WINDOW = "prequential_window";

@@ -10,7 +10,10 @@ import java.util.Map;
 import dev.kdstream.client.query.ReaderOptions;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.LiveSettings;
-import dev.kdstream.teacher.budget.TeacherBudget;
+import dev.kdstream.model.definition.Hyperparameters;
+import dev.kdstream.model.served.CurrentModel;
+import dev.kdstream.student.trainer.StudentTuning;
+import dev.kdstream.teacher.budget.LiveBudget;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,10 +28,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = "Changes settings of the running services without a restart, through the compacted 'control' "
-                + "topic, and shows them and their history. Settable: " + "teacher.budget, teacher.sampler, "
-                + "teacher.explore, teacher.budget.floor, teacher.agreement.target.",
+                + "topic, and shows them and their history. The teacher reads teacher.* and "
+                + "distillation.temperature (the T of the soft targets it writes), every trainer distillation.* and "
+                + "student.* (or one trainer: KEY@TRAINER_ID), every server server.student (which trainer's student "
+                + "it serves). Settable: teacher.budget, teacher.sampler, teacher.explore, teacher.budget.floor, "
+                + "teacher.agreement.target, distillation.temperature, distillation.alpha, student.learning.rate, "
+                + "student.weight.decay, server.student (a trainer's also as KEY@TRAINER_ID).",
         footer = {"", "Examples:",
             "  ./kd control set teacher.budget=0.1 teacher.sampler=uncertainty",
+            "  ./kd control set student.learning.rate=0.002 distillation.alpha@small=0.9",
+            "  ./kd control set server.student=small          # serve trainer 'small' from its newest checkpoint",
             "  ./kd control show",
             "  ./kd control unset teacher.budget          # back to the teacher's own configuration",
             "  ./kd control history"})
@@ -97,12 +106,17 @@ public final class ControlCommand implements Runnable {
         final KdConfig config = options.config();
         final ControlTopic topic = new ControlTopic(config, options.timeout());
         final LiveSettings next = topic.current().settings().with(changes, who());
-        // the teacher's check, against this machine's configuration; the teacher checks against its own
-        TeacherBudget.of(config.with(next.settings()));
+        // the services' own checks, against this machine's configuration; each checks again against its own
+        LiveBudget.of(config.with(next.global()), LiveBudget.CONFIGURED);
+        CurrentModel.chosen(next.global(), config.servedStudent());
+        StudentTuning.apply(Hyperparameters.defaults(), next.global());
+        for (final String trainer : next.trainers()) {
+            StudentTuning.apply(Hyperparameters.defaults(), next.forTrainer(trainer));
+        }
         final long version = topic.write(next);
         out().println("control version " + version + ": " + next);
-        out().println("the teacher takes it at its next record (or refuses it: its log and kd_control_refused_total say "
-                + "why); './kd control show' prints what is in force");
+        out().println("each service takes it at its next record (or refuses it: its log and "
+                + "kd_control_refused_total{part} say why); './kd control show' prints what was written");
         return 0;
     }
 

@@ -40,6 +40,11 @@ public final class StudentModel {
         return manifest;
     }
 
+    /** Records the hyper-parameters it trains with from now on (a live change), in its manifest. */
+    public void setTraining(final Hyperparameters.Student student, final Hyperparameters.Distillation distillation) {
+        manifest = manifest.withTraining(student, distillation);
+    }
+
     /** Stamps a new version (the trainer does, at each checkpoint). */
     public void setVersion(final long version) {
         manifest = manifest.withVersion(version);

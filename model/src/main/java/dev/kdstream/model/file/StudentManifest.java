@@ -24,4 +24,11 @@ public record StudentManifest(String kind, int formatVersion, String role, long 
         return new StudentManifest(kind, formatVersion, role, newVersion, inputWidth, numClasses, hyperparameters,
                 distillation, parameters, scaler, ensembleVersion);
     }
+
+    /** The hyper-parameters it trains with from now on (a live change). */
+    public StudentManifest withTraining(final Hyperparameters.Student student,
+                                        final Hyperparameters.Distillation newDistillation) {
+        return new StudentManifest(kind, formatVersion, role, version, inputWidth, numClasses, student,
+                newDistillation, parameters, scaler, ensembleVersion);
+    }
 }

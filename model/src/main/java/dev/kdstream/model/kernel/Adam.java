@@ -20,7 +20,7 @@ package dev.kdstream.model.kernel;
  */
 public final class Adam {
 
-    private final float learningRate;
+    private float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -35,6 +35,18 @@ public final class Adam {
         this.epsilon = epsilon;
         this.m = new float[length];
         this.v = new float[length];
+    }
+
+    /** The step size from the next step on (a live change: the moments are kept). */
+    public void learningRate(final float learningRate) {
+        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    public float learningRate() {
+        return learningRate;
     }
 
     /** One step: {@code params -= update(gradient)}; the gradient is the minibatch mean. */

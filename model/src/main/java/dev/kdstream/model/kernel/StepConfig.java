@@ -1,5 +1,7 @@
 package dev.kdstream.model.kernel;
 
+import java.util.Arrays;
+
 /**
  * What a {@link StudentOptimizer} step needs besides Adam's settings: the distillation loss's
  * weighting and the fixed L2 coefficient of each layer's weights and biases (0 for none).
@@ -17,5 +19,12 @@ public record StepConfig(double alpha, double temperature, float[] l2Weights, fl
         }
         l2Weights = l2Weights.clone();
         l2Biases = l2Biases.clone();
+    }
+
+    /** The same L2 coefficient on every layer's weights and biases, as PyTorch's Adam(weight_decay) applies it. */
+    public static StepConfig of(final double alpha, final double temperature, final int layers, final double weightDecay) {
+        final float[] l2 = new float[layers];
+        Arrays.fill(l2, (float) weightDecay);
+        return new StepConfig(alpha, temperature, l2, l2);
     }
 }

@@ -27,7 +27,7 @@ public final class StudentOptimizer {
 
     private final Mlp mlp;
     private final Adam adam;
-    private final StepConfig config;
+    private StepConfig config;
     private final BatchBuffers buffers;
     private int iteration;
     /** One record's logits, targets and dL/dlogits in double, as {@link Probabilities} takes them. */
@@ -109,6 +109,24 @@ public final class StudentOptimizer {
             }
         }
         return logits;
+    }
+
+    /**
+     * The loss weighting, L2 and step size from the next step on: a live change of the
+     * hyper-parameters, between two steps. The parameters and Adam's moments and iteration count
+     * go on as they are.
+     */
+    public void retune(final StepConfig next, final float learningRate) {
+        if (next.l2Weights().length != mlp.layers()) {
+            throw new IllegalArgumentException("L2 for " + next.l2Weights().length + " layers, the MLP has "
+                    + mlp.layers());
+        }
+        adam.learningRate(learningRate);
+        this.config = next;
+    }
+
+    public StepConfig config() {
+        return config;
     }
 
     /** The parameters, live: the DL4J bridge copies them out. */

@@ -12,6 +12,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,8 @@ import dev.kdstream.model.file.StudentFile;
 
 /**
  * The processor of the global checkpoint store: every replica sees every checkpoint, turns the
- * newest one of its trainer into a {@link ServedStudent} and swaps it into {@link CurrentModel}.
+ * newest one of each trainer into a {@link ServedStudent} and swaps it into {@link CurrentModel},
+ * which serves one of them and has the others for shadow predictions and a switch.
  * Newest means last on the topic (one partition, read committed: the order the trainer, fenced
  * against any twin, wrote them), not highest version: a reset trainer is followed, and a stray
  * checkpoint at a huge version is replaced by the next real one instead of pinning the server.
@@ -40,7 +43,7 @@ import dev.kdstream.model.file.StudentFile;
  * Values are decoded here rather than by a serde so that a corrupt checkpoint is logged and skipped
  * (the replica keeps serving the previous model) instead of stopping the global thread. A checkpoint
  * is refused, counted by reason in {@code kd_checkpoints_refused_total}, when its bytes are unsafe or
- * corrupt, its weights are not finite, or its layers are not those of the model being served.
+ * corrupt, its weights are not finite, or its layers are not those of the trainer's model loaded before.
  */
 public final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
 
@@ -53,7 +56,6 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final String storeName;
-    private final String trainerId;
     private final CurrentModel current;
     private final Consumer<String> refused;
     private final Deserializer<StudentCheckpoint> json = JsonSerde.serdeFor(StudentCheckpoint.class).deserializer();
@@ -63,13 +65,13 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
     /**
      * Adds to {@code topology} a global store over the checkpoints topic ({@link RawGlobalStore}: a
      * corrupt checkpoint must not stop the global thread), with this loader keeping {@code model} at
-     * the newest checkpoint of {@code trainerId}. The application's config takes {@link #streamsConfig} too.
+     * the newest checkpoint of every trainer. The application's config takes {@link #streamsConfig} too.
      *
      * @param name names the store, its source and its processor
      */
     public static void addTo(final Topology topology, final String name, final String checkpointsTopic,
-                             final String trainerId, final CurrentModel model, final MeterRegistry registry) {
-        RawGlobalStore.add(topology, name, checkpointsTopic, () -> new CheckpointLoader(name, trainerId, model, reason -> Counter.builder(
+                             final CurrentModel model, final MeterRegistry registry) {
+        RawGlobalStore.add(topology, name, checkpointsTopic, () -> new CheckpointLoader(name, model, reason -> Counter.builder(
                                 MetricNames.CHECKPOINTS_REFUSED)
                         .description("checkpoints refused: unsafe or corrupt bytes, non-finite weights, another shape")
                         .tag(MetricNames.REASON, reason)
@@ -87,10 +89,8 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
     }
 
     /** @param refused told the reason of every checkpoint refused (one of the constants above) */
-    public CheckpointLoader(final String storeName, final String trainerId, final CurrentModel current,
-                            final Consumer<String> refused) {
+    public CheckpointLoader(final String storeName, final CurrentModel current, final Consumer<String> refused) {
         this.storeName = storeName;
-        this.trainerId = trainerId;
         this.current = current;
         this.refused = refused;
     }
@@ -99,12 +99,15 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
     public void init(final ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        final byte[] restored = store.get(trainerId);
-        if (restored != null) {
-            load(restored, "the restored store " + storeName);
-        } else {
+        try (KeyValueIterator<String, byte[]> restored = store.all()) {
+            while (restored.hasNext()) {
+                final KeyValue<String, byte[]> kv = restored.next();
+                load(kv.key, kv.value, "the restored store " + storeName);
+            }
+        }
+        if (current.get() == null) {
             LOG.info("no checkpoint of trainer '{}' in the store yet: no student to serve or look at until one is "
-                    + "loaded", trainerId);
+                    + "loaded", current.roster().served());
         }
     }
 
@@ -120,24 +123,28 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
         } else {
             store.put(record.key(), record.value());
         }
-        if (!trainerId.equals(record.key())) {
-            LOG.debug("ignoring a checkpoint of trainer '{}' (serving trainer '{}')", record.key(), trainerId);
-            return;
-        }
         if (record.value() == null) {
-            LOG.warn("the checkpoint of trainer '{}' was deleted; still serving version {}", trainerId,
-                    current.version());
+            LOG.warn("the checkpoint of trainer '{}' was deleted; still using its version {}", record.key(),
+                    version(record.key()));
             return;
         }
-        load(record.value(), origin());
+        load(record.key(), record.value(), origin());
     }
 
-    private void load(final byte[] value, final String origin) {
+    private long version(final String trainerId) {
+        final ServedStudent s = current.roster().student(trainerId);
+        return s == null ? 0 : s.version();
+    }
+
+    private void load(final String trainerId, final byte[] value, final String origin) {
+        if (value == null) {
+            return;
+        }
         final StudentCheckpoint checkpoint;
         final ServedStudent model;
         try {
             checkpoint = json.deserialize(storeName, value);
-            if (checkpoint.version() == current.version()) {
+            if (checkpoint.version() == version(trainerId)) {
                 // the store's restore and the topic's replay both hand over the newest one
                 LOG.debug("checkpoint version {} from {} is already served", checkpoint.version(), origin);
                 return;
@@ -151,32 +158,36 @@ public final class CheckpointLoader implements Processor<String, byte[], Void, V
                     checkpoint.ensembleVersion() != null ? checkpoint.ensembleVersion()
                             : student.manifest().ensembleVersion());
         } catch (ModelFileException e) {
-            refuse(e.isRefused() ? UNSAFE_BYTES : CORRUPT, origin, e.getMessage(), e);
+            refuse(trainerId, e.isRefused() ? UNSAFE_BYTES : CORRUPT, origin, e.getMessage(), e);
             return;
         } catch (RuntimeException e) {
-            refuse(CORRUPT, origin, e.getMessage(), e);
+            refuse(trainerId, CORRUPT, origin, e.getMessage(), e);
             return;
         }
-        final ServedStudent serving = current.get();
+        final ServedStudent loaded = current.roster().student(trainerId);
         if (!model.finite()) {
-            refuse(NON_FINITE, origin, "version " + model.version() + " has non-finite weights", null);
-        } else if (serving != null && !serving.widths().equals(model.widths())) {
-            refuse(SHAPE, origin, "version " + model.version() + " has layer widths " + model.widths()
-                    + ", the served model " + serving.widths(), null);
+            refuse(trainerId, NON_FINITE, origin, "version " + model.version() + " has non-finite weights", null);
+        } else if (loaded != null && !loaded.widths().equals(model.widths())) {
+            refuse(trainerId, SHAPE, origin, "version " + model.version() + " has layer widths " + model.widths()
+                    + ", its version " + loaded.version() + " " + loaded.widths(), null);
         } else {
-            final ServedStudent before = current.serve(model);
+            final ServedStudent before = current.offer(trainerId, model);
             if (before != null && model.version() < before.version()) {
-                LOG.warn("the checkpoint version went down from {} to {} ({}): the trainer was reset or replaced; "
-                        + "serving the newest checkpoint on the topic", before.version(), model.version(), origin);
+                LOG.warn("the checkpoint version of trainer '{}' went down from {} to {} ({}): the trainer was reset or "
+                        + "replaced; using the newest checkpoint on the topic", trainerId, before.version(),
+                        model.version(), origin);
             }
-            LOG.info("serving student version {} ({}) from {}", model.version(), model.widths(), origin);
+            final boolean served = trainerId.equals(current.roster().served());
+            LOG.info("{} student '{}' version {} ({}) from {}", served ? "serving" : "loaded", trainerId,
+                    model.version(), model.widths(), origin);
         }
     }
 
-    private void refuse(final String reason, final String origin, final String why, final Exception cause) {
+    private void refuse(final String trainerId, final String reason, final String origin, final String why,
+                        final Exception cause) {
         refused.accept(reason);
-        LOG.warn("refusing the checkpoint from {} ({}): {}; still serving version {}", origin, reason, why,
-                current.version());
+        LOG.warn("refusing the checkpoint of trainer '{}' from {} ({}): {}; still using its version {}", trainerId,
+                origin, reason, why, version(trainerId));
         if (cause != null) {
             LOG.debug("the refused checkpoint's error", cause);
         }

@@ -1,43 +1,127 @@
 package dev.kdstream.model.served;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.metrics.MetricNames;
 
 /**
- * The student a server replica is serving now. The checkpoint loader (the global thread) swaps it;
- * the stream threads read it once per record: no pause and no lock on the hot path.
+ * The students a replica has loaded, the newest checkpoint of each trainer, and which one it serves.
+ * The checkpoint loader and the control loader (the global thread) change it; the stream threads
+ * read one immutable {@link Roster} per record: no pause and no lock on the hot path.
+ *
+ * <p>The served trainer is chosen by configuration and, live, by the control topic
+ * ({@code server.student}). A choice of a trainer with no checkpoint yet is kept waiting, and the
+ * replica goes on serving the one it served, until that trainer's first checkpoint loads.
  */
 public final class CurrentModel {
 
     /** {@link MetricNames#STAGE} value of the served version: tells it apart from the trainer's written one. */
     public static final String SERVING = "serving";
 
-    private final AtomicReference<ServedStudent> model = new AtomicReference<>();
+    /**
+     * One consistent view.
+     *
+     * @param students the newest loaded student per trainer id
+     * @param served   the trainer id served
+     * @param wanted   the trainer id chosen, which is {@code served} unless it has no student yet
+     */
+    public record Roster(Map<String, ServedStudent> students, String served, String wanted) {
 
-    /** The model to predict with, or null before the first checkpoint. */
+        public Roster {
+            students = Map.copyOf(students);
+        }
+
+        /** The student to predict with, or null before its first checkpoint. */
+        public ServedStudent servedStudent() {
+            return students.get(served);
+        }
+
+        /** Trainer {@code id}'s student, or null before its first checkpoint. */
+        public ServedStudent student(final String id) {
+            return students.get(id);
+        }
+    }
+
+    private final AtomicReference<Roster> roster;
+
+    /** Serving the default {@code trainer.id}'s student (tests, and a teacher that follows no control choice). */
+    public CurrentModel() {
+        this(ConfigKey.TRAINER_ID.defaultValue());
+    }
+
+    /** @param served the trainer id served until the control topic chooses another */
+    public CurrentModel(final String served) {
+        this.roster = new AtomicReference<>(new Roster(Map.of(), served, served));
+    }
+
+    /**
+     * The trainer id a control record's settings choose to serve ({@code server.student}), else {@code configured}.
+     *
+     * @throws IllegalArgumentException for a blank choice
+     */
+    public static String chosen(final Map<String, String> settings, final String configured) {
+        final String id = settings.get(ConfigKey.SERVER_STUDENT.key());
+        if (id == null) {
+            return configured;
+        }
+        if (id.isBlank()) {
+            throw new IllegalArgumentException(ConfigKey.SERVER_STUDENT.key() + " must be a trainer id, got '" + id + "'");
+        }
+        return id.trim();
+    }
+
+    public Roster roster() {
+        return roster.get();
+    }
+
+    /** The model to predict with, or null before the first checkpoint of the served trainer. */
     public ServedStudent get() {
-        return model.get();
+        return roster.get().servedStudent();
     }
 
     /** The served version, 0 before the first checkpoint. */
     public long version() {
-        final ServedStudent m = model.get();
+        final ServedStudent m = get();
         return m == null ? 0 : m.version();
     }
 
-    /**
-     * Serves {@code candidate} from now on: the newest checkpoint on the topic, whatever its version
-     * (a trainer that was reset starts again at 1; a stray checkpoint at a huge version must not pin
-     * the server).
-     *
-     * @return the model served before, or null
-     */
+    /** The served trainer's student from now on; see {@link #offer}. */
     public ServedStudent serve(final ServedStudent candidate) {
-        return model.getAndSet(candidate);
+        return offer(roster.get().served(), candidate);
+    }
+
+    /**
+     * Trainer {@code trainerId}'s student from now on: the newest checkpoint on the topic, whatever its
+     * version (a trainer that was reset starts again at 1; a stray checkpoint at a huge version must
+     * not pin the server). The trainer chosen and waiting for its first checkpoint is served from now on.
+     *
+     * @return that trainer's student before, or null
+     */
+    public ServedStudent offer(final String trainerId, final ServedStudent candidate) {
+        final Roster before = roster.get();
+        final Map<String, ServedStudent> students = new HashMap<>(before.students());
+        final ServedStudent previous = students.put(trainerId, candidate);
+        final String served = trainerId.equals(before.wanted()) ? trainerId : before.served();
+        roster.set(new Roster(students, served, before.wanted()));
+        return previous;
+    }
+
+    /**
+     * Serves trainer {@code trainerId}'s student from now on, or from its first checkpoint on.
+     *
+     * @return true when it is served now (it has a student, or it was served already)
+     */
+    public boolean choose(final String trainerId) {
+        final Roster before = roster.get();
+        final boolean loaded = before.students().containsKey(trainerId) || trainerId.equals(before.served());
+        roster.set(new Roster(before.students(), loaded ? trainerId : before.served(), trainerId));
+        return loaded;
     }
 
     /** {@link MetricNames#MODEL_VERSION} of the served model. */

@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
@@ -91,10 +92,21 @@ public final class CheckpointWriter implements AutoCloseable {
      * @throws CheckpointException when the broker did not acknowledge it
      */
     public RecordMetadata publish(final StudentCheckpoint checkpoint) {
+        return publish(checkpoint, null);
+    }
+
+    /**
+     * @param controlVersion the value of a {@link LiveSettings#VERSION_HEADER} header, or null for none
+     */
+    public RecordMetadata publish(final StudentCheckpoint checkpoint, final byte[] controlVersion) {
         try {
             producer.beginTransaction();
-            final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic.name(),
-                    checkpoint.trainerId(), checkpoint));
+            final ProducerRecord<String, StudentCheckpoint> record = new ProducerRecord<>(topic.name(),
+                    checkpoint.trainerId(), checkpoint);
+            if (controlVersion != null) {
+                record.headers().add(LiveSettings.VERSION_HEADER, controlVersion);
+            }
+            final Future<RecordMetadata> sent = producer.send(record);
             producer.commitTransaction();
             return sent.get();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {

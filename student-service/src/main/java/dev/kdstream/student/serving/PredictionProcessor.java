@@ -25,7 +25,8 @@ import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
 
 /**
- * Answers each feature record with the current student's prediction, stamped with its version.
+ * Answers each feature record with the served student's prediction, stamped with its trainer id and
+ * version, and has each shadow student that takes the same input answer it too, on the shadow topic.
  *
  * <p>Before the first checkpoint there is no model: records are neither dropped nor given a made-up
  * answer, but held in a changelogged store keyed by input offset, and a wall-clock punctuator
@@ -48,8 +49,11 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
 
     private final String heldStoreName;
     private final CurrentModel current;
+    private final List<String> shadows;
     private final int maxRecordBytes;
     private final ServingMeters meters;
+    private final String servedSink;
+    private final String shadowSink;
     private ProcessorContext<String, Prediction> context;
     private TimestampedKeyValueStore<Long, byte[]> held;
     /** False only once the store was seen empty with a model in hand; true again when a record is held. */
@@ -57,12 +61,20 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     private ServedStudent parserModel;
     private FeatureParser parser;
 
-    PredictionProcessor(final String heldStoreName, final CurrentModel current, final int maxRecordBytes,
-                        final ServingMeters meters) {
+    /**
+     * @param shadows    trainer ids whose students also predict every record, to {@code shadowSink}
+     * @param servedSink the child the served student's predictions go to
+     */
+    PredictionProcessor(final String heldStoreName, final CurrentModel current, final List<String> shadows,
+                        final int maxRecordBytes, final ServingMeters meters, final String servedSink,
+                        final String shadowSink) {
         this.heldStoreName = heldStoreName;
         this.current = current;
+        this.shadows = List.copyOf(shadows);
         this.maxRecordBytes = maxRecordBytes;
         this.meters = meters;
+        this.servedSink = servedSink;
+        this.shadowSink = shadowSink;
     }
 
     @Override
@@ -72,9 +84,9 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         // a restored store may hold records from before a restart
         this.mayHoldRecords = true;
         context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            final ServedStudent model = current.get();
-            if (model != null && mayHoldRecords) {
-                flush(model);
+            final CurrentModel.Roster roster = current.roster();
+            if (roster.servedStudent() != null && mayHoldRecords) {
+                flush(roster);
             }
         });
     }
@@ -82,15 +94,16 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     @Override
     public void process(final Record<byte[], byte[]> record) {
         final long offset = context.recordMetadata().orElseThrow().offset();
-        final ServedStudent model = current.get();
-        if (model == null) {
+        // one view per record: a switch of the served student or a new checkpoint lands between records
+        final CurrentModel.Roster roster = current.roster();
+        if (roster.servedStudent() == null) {
             hold(record, offset);
             return;
         }
         if (mayHoldRecords) {
-            flush(model);
+            flush(roster);
         }
-        serve(model, record.value(), record.timestamp(), offset);
+        serve(roster, record.value(), record.timestamp(), offset);
     }
 
     private void hold(final Record<byte[], byte[]> record, final long offset) {
@@ -108,7 +121,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     }
 
     /** Answers every held record, oldest offset first, and empties the store. */
-    private void flush(final ServedStudent model) {
+    private void flush(final CurrentModel.Roster roster) {
         while (true) {
             final List<KeyValue<Long, ValueAndTimestamp<byte[]>>> chunk = new ArrayList<>();
             try (KeyValueIterator<Long, ValueAndTimestamp<byte[]>> it = held.all()) {
@@ -117,7 +130,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
                 }
             }
             for (final KeyValue<Long, ValueAndTimestamp<byte[]>> entry : chunk) {
-                serve(model, entry.value.value(), entry.value.timestamp(), entry.key);
+                serve(roster, entry.value.value(), entry.value.timestamp(), entry.key);
                 held.delete(entry.key);
             }
             if (chunk.size() < FLUSH_CHUNK) {
@@ -127,7 +140,8 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         mayHoldRecords = false;
     }
 
-    private void serve(final ServedStudent model, final byte[] value, final long timestamp, final long offset) {
+    private void serve(final CurrentModel.Roster roster, final byte[] value, final long timestamp, final long offset) {
+        final ServedStudent model = roster.servedStudent();
         final FeatureRecord features;
         try {
             features = parserFor(model).parse(value, timestamp);
@@ -136,15 +150,32 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
             LOG.debug("skipping the invalid record at offset {} ({}): {}", offset, e.reason().tag(), e.getMessage());
             return;
         }
-        final double[] probabilities = model.probabilities(features.features());
-        final long now = System.currentTimeMillis();
-        final Prediction prediction = new Prediction(features.id(), features.ts(),
-                Probabilities.argmax(probabilities), probabilities, model.version(), model.ensembleVersion(),
-                features.label(), features.split(), now);
-        context.forward(new Record<>(features.id(), prediction, timestamp));
+        final Prediction prediction = predict(roster.served(), model, features);
+        context.forward(new Record<>(features.id(), prediction, timestamp), servedSink);
         meters.predicted().increment();
+        meters.outcome(roster.served(), ServingMeters.SERVED, features.label(), prediction.predictedClass());
         // clamped: a producer clock ahead of ours must not make a negative duration
-        meters.latency().record(Math.max(0, now - features.ts()), TimeUnit.MILLISECONDS);
+        meters.latency().record(Math.max(0, prediction.servedAt() - features.ts()), TimeUnit.MILLISECONDS);
+        for (final String id : shadows) {
+            final ServedStudent shadow = roster.student(id);
+            if (id.equals(roster.served()) || shadow == null) {
+                continue;
+            }
+            if (shadow.inputWidth() != model.inputWidth() || shadow.numClasses() != model.numClasses()) {
+                meters.shadowUnfit(id).increment();
+                continue;
+            }
+            final Prediction p = predict(id, shadow, features);
+            context.forward(new Record<>(features.id(), p, timestamp), shadowSink);
+            meters.outcome(id, ServingMeters.SHADOW, features.label(), p.predictedClass());
+        }
+    }
+
+    private static Prediction predict(final String student, final ServedStudent model, final FeatureRecord features) {
+        final double[] probabilities = model.probabilities(features.features());
+        return new Prediction(features.id(), features.ts(), Probabilities.argmax(probabilities), probabilities,
+                model.version(), model.ensembleVersion(), features.label(), features.split(),
+                System.currentTimeMillis(), student);
     }
 
     /** Validation follows the model being served: its input width and number of classes. */

@@ -1,5 +1,8 @@
 package dev.kdstream.student.serving;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +21,17 @@ public final class ServingMeters implements MeterBinder {
     static final String HELD = "held";
     static final String REJECTED = "rejected";
 
+    /** {@link MetricNames#ROLE} values of {@link MetricNames#STUDENT_PREDICTIONS}. */
+    public static final String SERVED = "served";
+    public static final String SHADOW = "shadow";
+    /** {@link MetricNames#OUTCOME} values of {@link MetricNames#STUDENT_PREDICTIONS}. */
+    public static final String CORRECT = "correct";
+    public static final String WRONG = "wrong";
+    public static final String UNLABELLED = "unlabelled";
+
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unfit = new ConcurrentHashMap<>();
+    private MeterRegistry registry;
     private Timer latency;
     private Counter predicted;
     private Counter held;
@@ -25,6 +39,9 @@ public final class ServingMeters implements MeterBinder {
 
     @Override
     public void bindTo(final MeterRegistry registry) {
+        this.registry = registry;
+        outcomes.clear();
+        unfit.clear();
         // percentiles only: with SLO buckets as well, Prometheus gets only the histogram
         // (docs/platform.md, "Micrometer")
         latency = Timer.builder(MetricNames.PREDICTION_LATENCY)
@@ -56,6 +73,31 @@ public final class ServingMeters implements MeterBinder {
     /** Invalid records skipped (the teacher-service dead-letters them). */
     Counter rejected() {
         return rejected;
+    }
+
+    /**
+     * One prediction of trainer {@code student}'s student, served or shadow, scored against the
+     * record's label where it has one: accuracy per student on live traffic is
+     * correct / (correct + wrong), side by side for the served and the shadow students.
+     */
+    void outcome(final String student, final String role, final Integer label, final int predicted) {
+        final String outcome = label == null ? UNLABELLED : label == predicted ? CORRECT : WRONG;
+        outcomes.computeIfAbsent(student + '\n' + role + '\n' + outcome, k -> Counter.builder(
+                        MetricNames.STUDENT_PREDICTIONS)
+                .description("predictions per student, served or in its shadow, by outcome against the record's label")
+                .tag(MetricNames.STUDENT, student)
+                .tag(MetricNames.ROLE, role)
+                .tag(MetricNames.OUTCOME, outcome)
+                .register(registry)).increment();
+    }
+
+    /** Records a shadow student did not predict: it takes another input width or number of classes. */
+    Counter shadowUnfit(final String student) {
+        return unfit.computeIfAbsent(student, s -> Counter.builder(MetricNames.SHADOW_UNFIT)
+                .description("records a shadow student did not answer: another input width or number of classes "
+                        + "than the served student's")
+                .tag(MetricNames.STUDENT, s)
+                .register(registry));
     }
 
     private static Counter records(final MeterRegistry registry, final String stage, final String description) {

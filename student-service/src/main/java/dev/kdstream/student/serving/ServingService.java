@@ -49,8 +49,9 @@ public final class ServingService implements Service {
     public static ServingService start(final KdConfig config, final ServiceMetrics metrics,
                                        final String applicationId) {
         final TopicNames topics = config.topics();
-        TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.predictions(), topics.checkpoints()));
-        final CurrentModel model = new CurrentModel();
+        TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.predictions(), topics.checkpoints(),
+                topics.shadowPredictions(), topics.control()));
+        final CurrentModel model = new CurrentModel(config.servedStudent());
         final StreamsRunner streams = StreamsRunner.start("prediction server " + applicationId,
                 ServingTopology.topology(config, model, metrics.registry()),
                 ServingTopology.streamsConfig(config, applicationId), metrics.registry());
@@ -84,11 +85,18 @@ public final class ServingService implements Service {
         return model.version();
     }
 
+    /** The trainer id whose student is served. */
+    public String servedStudent() {
+        return model.roster().served();
+    }
+
     @Override
     public void close() {
         streams.close();
         // the gauge holds this server's model: a server started later on the same registry binds its own
         registry.find(MetricNames.MODEL_VERSION).tag(MetricNames.STAGE, CurrentModel.SERVING).meters()
+                .forEach(registry::remove);
+        registry.find(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.SERVER).meters()
                 .forEach(registry::remove);
     }
 }

@@ -1,6 +1,9 @@
 package dev.kdstream.student.serving;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,10 +15,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.kafka.RawGlobalStore;
 import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.kafka.Topics;
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.model.served.CheckpointLoader;
 import dev.kdstream.model.served.CurrentModel;
@@ -40,6 +46,9 @@ public final class ServingTopology {
     static final String FEATURES_SOURCE = "features-source";
     static final String PREDICT = "predict";
     static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String SHADOW_SINK = "shadow-predictions-sink";
+    /** The control records, raw (global: which student is served). */
+    public static final String CONTROL_STORE = "control";
 
     private ServingTopology() {
     }
@@ -81,21 +90,17 @@ public final class ServingTopology {
         return p;
     }
 
-    /** The topology with the topics, trainer and record limit of {@code config}. */
-    public static Topology topology(final KdConfig config, final CurrentModel model, final MeterRegistry registry) {
-        return topology(config.topics(), config.get(ConfigKey.TRAINER_ID), config.getInt(ConfigKey.MAX_RECORD_BYTES),
-                model, registry);
-    }
-
     /**
-     * Registers the server's meters in {@code registry} too.
+     * The topology with the topics, students and record limit of {@code config}; registers the
+     * server's meters in {@code registry} too.
      *
-     * @param trainerId      whose checkpoints to serve (versions count per trainer)
-     * @param maxRecordBytes larger feature records are skipped
-     * @param model          swapped by the checkpoint loader, read by the predictor
+     * @param model served from {@code config.servedStudent()}: swapped by the checkpoint loader, switched by
+     *              the control loader, read by the predictor
      */
-    public static Topology topology(final TopicNames names, final String trainerId, final int maxRecordBytes,
-                                    final CurrentModel model, final MeterRegistry registry) {
+    public static Topology topology(final KdConfig config, final CurrentModel model, final MeterRegistry registry) {
+        final TopicNames names = config.topics();
+        final int maxRecordBytes = config.getInt(ConfigKey.MAX_RECORD_BYTES);
+        final List<String> shadows = shadows(config);
         final Topics topics = Topics.of(names);
         final Topic<byte[], byte[]> features = topics.features();
         final Topic<String, Prediction> predictions = topics.predictions();
@@ -106,15 +111,33 @@ public final class ServingTopology {
         final Topology topology = new Topology();
         topology.addSource(FEATURES_SOURCE, features.keySerde().deserializer(), features.valueSerde().deserializer(),
                 features.name());
-        topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, maxRecordBytes, meters),
-                FEATURES_SOURCE);
+        topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, shadows, maxRecordBytes, meters,
+                PREDICTIONS_SINK, SHADOW_SINK), FEATURES_SOURCE);
         // persistent: a long wait for the first checkpoint may hold more records than fit in the heap
         topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(HELD_STORE), Serdes.Long(), Serdes.ByteArray()), PREDICT);
         topology.addSink(PREDICTIONS_SINK, predictions.name(), predictions.keySerde().serializer(),
                 predictions.valueSerde().serializer(), PREDICT);
+        final Topic<String, Prediction> shadowPredictions = topics.shadowPredictions();
+        topology.addSink(SHADOW_SINK, shadowPredictions.name(), shadowPredictions.keySerde().serializer(),
+                shadowPredictions.valueSerde().serializer(), PREDICT);
 
-        CheckpointLoader.addTo(topology, CHECKPOINT_STORE, names.checkpoints(), trainerId, model, registry);
+        CheckpointLoader.addTo(topology, CHECKPOINT_STORE, names.checkpoints(), model, registry);
+        final AtomicLong controlVersion = new AtomicLong(ServedStudentControl.CONFIGURED);
+        final ControlMeters controlMeters = new ControlMeters(registry, MetricNames.SERVER, controlVersion::get);
+        RawGlobalStore.add(topology, CONTROL_STORE, names.control(),
+                () -> new ServedStudentControl(config.servedStudent(), model, controlVersion, controlMeters));
         return topology;
+    }
+
+    /** {@code server.shadows}: the trainer ids, without blanks or repeats. */
+    static List<String> shadows(final KdConfig config) {
+        final List<String> ids = new ArrayList<>();
+        for (final String id : config.get(ConfigKey.SERVER_SHADOWS).split(",")) {
+            if (!id.isBlank() && !ids.contains(id.trim())) {
+                ids.add(id.trim());
+            }
+        }
+        return List.copyOf(ids);
     }
 }

@@ -85,9 +85,12 @@ final class Checkpointer implements AutoCloseable {
      * then publishes both students with {@code offsets} and waits for the acknowledgement. A failed
      * publish is logged and retried a schedule interval later.
      *
-     * @param offsets the next offset to read per partition
+     * @param offsets        the next offset to read per partition
+     * @param controlVersion the control version the students trained under, as the value of its
+     *                       header; null for the trainer's own settings
      */
-    void checkpoint(final long recordsTrained, final Map<Integer, Long> offsets, final String ensembleVersion) {
+    void checkpoint(final long recordsTrained, final Map<Integer, Long> offsets, final String ensembleVersion,
+                    final byte[] controlVersion) {
         students.trainPartialBatches();
         // A failed publish still uses up its number: the broker may have written it without the
         // ack arriving, and a later, different checkpoint must not reuse the version.
@@ -99,7 +102,7 @@ final class Checkpointer implements AutoCloseable {
                 StudentFile.toBytes(students.baseline()));
         lastCheckpointNanos = System.nanoTime();
         try {
-            writer.publish(c);
+            writer.publish(c, controlVersion);
         } catch (CheckpointException e) {
             failuresInARow++;
             metrics.publishFailed();

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -43,6 +45,7 @@ public final class OnlineTrainer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int LOGGED_BAD_RECORDS = 20;
+    private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
 
     private final String trainerId;
     private final SoftTargetInput input;
@@ -54,6 +57,8 @@ public final class OnlineTrainer implements Runnable {
     private final StudentPair students;
     private final SoftTargetDecoder decoder;
     private final Checkpointer checkpointer;
+    private final ControlFeed control;
+    private final LiveTuning tuning;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -67,9 +72,11 @@ public final class OnlineTrainer implements Runnable {
     private String ensembleVersion;
 
     private OnlineTrainer(final KdConfig config, final TrainerSetup setup, final SoftTargetInput input,
-                          final CheckpointWriter writer, final TrainerStart start, final ServiceMetrics registry) {
+                          final ControlFeed control, final CheckpointWriter writer, final TrainerStart start,
+                          final ServiceMetrics registry) {
         this.trainerId = config.get(ConfigKey.TRAINER_ID);
         this.input = input;
+        this.control = control;
         final int batch = config.getInt(ConfigKey.STUDENT_BATCH_SIZE);
         if (batch < 1) {
             throw new IllegalArgumentException(ConfigKey.STUDENT_BATCH_SIZE.key() + " must be >= 1, got " + batch);
@@ -87,6 +94,13 @@ public final class OnlineTrainer implements Runnable {
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
+        this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
+                new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion));
+        for (final ControlFeed.Entry e : control.catchUp(CONTROL_CATCH_UP)) {
+            tuning.take(e);
+        }
+        // always: a restored checkpoint's networks carry the settings they were created with
+        students.retune(tuning.current());
         metrics.bindTo(registry.registry());
         metrics.snapshotPerScrape(registry);
         metrics.bindKafkaClient(input.client());
@@ -103,14 +117,19 @@ public final class OnlineTrainer implements Runnable {
         // had begun, which would otherwise hold the read_committed restore below until it timed out
         final CheckpointWriter writer = new CheckpointWriter(config, config.get(ConfigKey.TRAINER_ID));
         SoftTargetInput input = null;
+        ControlFeed control = null;
         try {
             final TrainerStart start = TrainerStart.fromNewestCheckpoint(config, setup);
             input = SoftTargetInput.open(config, start.offsets());
-            return new OnlineTrainer(config, setup, input, writer, start, metrics);
+            control = ControlFeed.open(config, config.get(ConfigKey.TRAINER_ID), CONTROL_CATCH_UP);
+            return new OnlineTrainer(config, setup, input, control, writer, start, metrics);
         } catch (RuntimeException e) {
             writer.close();
             if (input != null) {
                 input.close();
+            }
+            if (control != null) {
+                control.close();
             }
             throw e;
         }
@@ -122,6 +141,7 @@ public final class OnlineTrainer implements Runnable {
         boolean stoppedCleanly = false;
         try {
             while (running.get()) {
+                applyControl();
                 final ConsumerRecords<byte[], byte[]> records = input.poll(POLL);
                 if (!records.isEmpty()) {
                     process(records);
@@ -152,6 +172,7 @@ public final class OnlineTrainer implements Runnable {
             try {
                 metrics.close();
                 input.close();
+                control.close();
             } finally {
                 checkpointer.close();
             }
@@ -202,6 +223,20 @@ public final class OnlineTrainer implements Runnable {
         return checkpointer.ageSeconds();
     }
 
+    private long controlVersion() {
+        final LiveTuning t = tuning;
+        return t == null ? LiveTuning.CONFIGURED : t.version();
+    }
+
+    /** A change through the control topic, taken between two polls: at a record boundary. */
+    private void applyControl() {
+        for (final ControlFeed.Entry e : control.poll(Duration.ZERO)) {
+            if (tuning.take(e)) {
+                students.retune(tuning.current());
+            }
+        }
+    }
+
     private void fail(final Throwable e) {
         failure = e;
         LOG.error("trainer {} failed: {}", trainerId, e.getMessage(), e);
@@ -242,7 +277,7 @@ public final class OnlineTrainer implements Runnable {
     }
 
     private void checkpoint() {
-        checkpointer.checkpoint(recordsTrained, input.offsets(), ensembleVersion);
+        checkpointer.checkpoint(recordsTrained, input.offsets(), ensembleVersion, tuning.versionHeader());
     }
 
     private void publishStatus(final State state) {

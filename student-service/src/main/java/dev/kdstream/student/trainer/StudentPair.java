@@ -7,10 +7,12 @@ import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.bridge.NetworkBridge;
+import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StepConfig;
 import dev.kdstream.model.kernel.StudentOptimizer;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.PrequentialEvaluator;
@@ -39,7 +41,7 @@ public final class StudentPair {
     private final StudentModel distilled;
     private final StudentModel baseline;
     private final Standardizer scaler;
-    private final double temperature;
+    private double temperature;
     private final StudentOptimizer distilledSteps;
     private final StudentOptimizer baselineSteps;
     private final MicroBatch distilledBatch;
@@ -65,6 +67,38 @@ public final class StudentPair {
         this.baselineBatch = new MicroBatch(batch, classes, false);
         this.evaluator = new PrequentialEvaluator(window);
         this.listener = listener;
+    }
+
+    /**
+     * Trains both students with {@code hp}'s learning rate and weight decay, and the distilled one
+     * at its T and alpha, from the next record on: the partial micro-batches are stepped first under
+     * the settings they were gathered with. The manifests record the new settings for the next
+     * checkpoint. The architecture ({@code hp.student().hidden()}) is the students' own and is not read.
+     */
+    public void retune(final Hyperparameters hp) {
+        trainPartialBatches();
+        final Hyperparameters.Student s = hp.student();
+        final Hyperparameters.Distillation d = hp.distillation();
+        distilledSteps.retune(StepConfig.of(d.alpha(), d.temperature(), distilledSteps.mlp().layers(),
+                s.weightDecay()), (float) s.learningRate());
+        final StepConfig hard = baselineSteps.config();
+        baselineSteps.retune(StepConfig.of(hard.alpha(), hard.temperature(), baselineSteps.mlp().layers(),
+                s.weightDecay()), (float) s.learningRate());
+        distilled.setTraining(s, d);
+        baseline.setTraining(s, baseline.manifest().distillation());
+        temperature = d.temperature();
+    }
+
+    /**
+     * The soft targets the distilled student learns from at its T: the record's, or, for a record
+     * made at another T (another trainer's, or before a live change), softmax(teacher logits / T).
+     * Null for a record the teacher did not annotate.
+     */
+    double[] softTargetsAtT(final SoftTargetRecord r) {
+        if (r.softTargets() == null || r.teacherLogits() == null || r.temperature() == temperature) {
+            return r.softTargets();
+        }
+        return Probabilities.softmax(r.teacherLogits(), temperature);
     }
 
     /** The records' features, standardised as the students take them. */
@@ -102,7 +136,7 @@ public final class StudentPair {
             final SoftTargetRecord r = fair.get(i);
             evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
                     Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
-                    Probabilities.klDivergenceToLogits(r.softTargets(), zd[i], temperature));
+                    Probabilities.klDivergenceToLogits(softTargetsAtT(r), zd[i], temperature));
         }
         return evaluator.snapshot();
     }
@@ -117,7 +151,7 @@ public final class StudentPair {
             if (r.holdout()) {
                 continue;
             }
-            distilledBatch.add(x[i], r.softTargets(), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
+            distilledBatch.add(x[i], softTargetsAtT(r), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);
             if (distilledBatch.full()) {
                 step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
             }

@@ -1,5 +1,10 @@
 package dev.kdstream.student.trainer;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.kernel.Standardizer;
@@ -35,6 +40,20 @@ public record TrainerSetup(Standardizer scaler, int inputWidth, int classes, Hyp
                 .withDistillation(new Hyperparameters.Distillation(manifest.temperature(), alpha));
         return new TrainerSetup(manifest.scaler(), manifest.inputWidth(), manifest.numClasses(), hp,
                 manifest.versionId());
+    }
+
+    /**
+     * The defaults of {@link #of(EnsembleManifest)} with this trainer's own settings laid over them
+     * ({@link StudentTuning#KEYS}: hidden widths, T, alpha, learning rate, weight decay), checked.
+     */
+    public static TrainerSetup of(final EnsembleManifest manifest, final KdConfig config) {
+        final TrainerSetup defaults = of(manifest);
+        final Map<String, String> own = new HashMap<>();
+        for (final ConfigKey k : StudentTuning.KEYS) {
+            own.put(k.key(), config.get(k));
+        }
+        return new TrainerSetup(defaults.scaler, defaults.inputWidth, defaults.classes,
+                StudentTuning.apply(defaults.hyperparameters, own), defaults.ensembleVersion);
     }
 
     public double temperature() {

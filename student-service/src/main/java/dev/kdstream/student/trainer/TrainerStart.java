@@ -111,6 +111,12 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
                     + setup.classes() + " classes: use another " + ConfigKey.TRAINER_ID.key()
                     + " (" + ConfigKey.TRAINER_ID.env() + ") for a new model");
         }
+        final List<Integer> hidden = setup.hyperparameters().student().hidden();
+        if (!m.hyperparameters().hidden().equals(hidden)) {
+            throw new CheckpointException(origin + " is a student with hidden widths " + m.hyperparameters().hidden()
+                    + " but this trainer's are " + hidden + " (" + ConfigKey.STUDENT_HIDDEN.key() + "): use another "
+                    + ConfigKey.TRAINER_ID.key() + " (" + ConfigKey.TRAINER_ID.env() + ") for a new architecture");
+        }
         return model;
     }
 }

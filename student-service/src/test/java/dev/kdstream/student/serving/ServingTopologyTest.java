@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.kafka.JsonSerde;
 import dev.kdstream.contracts.kafka.TopicNames;
 import dev.kdstream.contracts.metrics.MetricNames;
@@ -344,5 +346,76 @@ class ServingTopologyTest {
         assertThat(model.get()).isNull();
         checkpoints.pipeInput(TestStudents.TRAINER, v1);
         assertThat(model.version()).isEqualTo(1);
+    }
+
+    @Test
+    void shadowsOtherStudentsOnTheirTopicAndSwitchesTheServedOneThroughTheControlTopic() {
+        stop();
+        final CurrentModel roster = new CurrentModel("student");
+        // its own: the gauges of the topology started before this test hold that topology's values
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final KdConfig config = KdConfig.defaults().with(Map.of("state.dir", stateDir.resolve("shadow").toString(),
+                "server.shadows", "small, student,small"));
+        driver = new TopologyTestDriver(ServingTopology.topology(config, roster, registry),
+                ServingTopology.streamsConfig(config), START);
+        features = driver.createInputTopic(TOPICS.features(), new ByteArraySerializer(), new ByteArraySerializer());
+        checkpoints = driver.createInputTopic(TOPICS.checkpoints(), new StringSerializer(),
+                JsonSerde.serdeFor(StudentCheckpoint.class).serializer());
+        predictions = driver.createOutputTopic(TOPICS.predictions(), new StringDeserializer(),
+                JsonSerde.serdeFor(Prediction.class).deserializer());
+        final TestOutputTopic<String, Prediction> shadow = driver.createOutputTopic(TOPICS.shadowPredictions(),
+                new StringDeserializer(), JsonSerde.serdeFor(Prediction.class).deserializer());
+        final TestInputTopic<String, byte[]> control = driver.createInputTopic(TOPICS.control(), new StringSerializer(),
+                new ByteArraySerializer());
+
+        final StudentModel small = TestStudents.student(WIDTH, CLASSES, List.of(4), 9);
+        final ServedStudent smallServed = ServedStudent.of(small);
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        checkpoints.pipeInput("small", TestStudents.checkpoint(4, small));
+        pipeFeature("a", 10, raw[0], 1, "train");
+        final Prediction served = predictions.readValue();
+        assertThat(served.student()).isEqualTo("student");
+        assertThat(served.modelVersion()).isEqualTo(1);
+        final Prediction shadowed = shadow.readValue();
+        assertThat(shadowed.student()).isEqualTo("small");
+        assertThat(shadowed.modelVersion()).isEqualTo(4);
+        assertThat(shadowed.probabilities()).containsExactly(smallServed.probabilities(raw[0]), within(1e-12));
+        assertThat(shadow.isEmpty()).as("the served student is not its own shadow").isTrue();
+        assertThat(outcomes(registry, "small", ServingMeters.SHADOW) + outcomes(registry, "student",
+                ServingMeters.SERVED)).isEqualTo(2);
+
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("server.student", "small"), "t").toBytes());
+        pipeFeature("b", 11, raw[1], null, "train");
+        assertThat(predictions.readValue().student()).as("switched at the next record").isEqualTo("small");
+        assertThat(shadow.readValue().student()).as("the one served before, a configured shadow").isEqualTo("student");
+        assertThat(registry.get(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.SERVER).gauge().value())
+                .isEqualTo(0);
+
+        // a trainer without a checkpoint: still 'small' until its first one arrives
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("server.student", "late"), "t").toBytes());
+        pipeFeature("c", 12, raw[2], 0, "train");
+        assertThat(predictions.readValue().student()).isEqualTo("small");
+        checkpoints.pipeInput("late", TestStudents.checkpoint(1, TestStudents.student(WIDTH, CLASSES, List.of(8), 3)));
+        pipeFeature("d", 13, raw[3], 0, "train");
+        assertThat(predictions.readValue().student()).isEqualTo("late");
+
+        control.pipeInput(LiveSettings.RECORD_KEY, "{not json".getBytes(StandardCharsets.UTF_8));
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("server.student", " "), "t").toBytes());
+        pipeFeature("e", 14, raw[4], 0, "train");
+        assertThat(predictions.readValue().student()).as("refused: nothing changes").isEqualTo("late");
+        for (final String reason : List.of(ControlMeters.MALFORMED, ControlMeters.INVALID)) {
+            assertThat(registry.get(MetricNames.CONTROL_REFUSED).tag(MetricNames.PART, MetricNames.SERVER)
+                    .tag(MetricNames.REASON, reason).counter().count()).as(reason).isEqualTo(1);
+        }
+
+        // none set: back to the configured student
+        control.pipeInput(LiveSettings.RECORD_KEY, LiveSettings.NONE.toBytes());
+        pipeFeature("f", 15, raw[5], 0, "train");
+        assertThat(predictions.readValue().student()).isEqualTo("student");
+    }
+
+    private static double outcomes(final SimpleMeterRegistry registry, final String student, final String role) {
+        return registry.find(MetricNames.STUDENT_PREDICTIONS).tag(MetricNames.STUDENT, student)
+                .tag(MetricNames.ROLE, role).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 }

@@ -9,17 +9,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlMeters;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.served.CurrentModel;
 
 /**
  * The processor of the teacher's global store over the {@code control} topic: each record's
- * settings, laid over the teacher's own configuration, become the budget in force, unless they are
+ * settings, laid over the teacher's own configuration, become the budget and the temperature in
+ * force, and the student the samplers look at follows {@code server.student}, unless they are
  * not a valid budget; then the record is refused, with the reason in the log and
  * {@code kd_control_refused_total{reason}}, and nothing changes. The annotator tasks take a new
  * budget at their next record. A record with no settings (or a tombstone) returns to the teacher's
@@ -28,32 +29,29 @@ import dev.kdstream.contracts.metrics.MetricNames;
  */
 public final class ControlLoader implements Processor<String, byte[], Void, Void> {
 
-    /** {@link MetricNames#REASON}s of a refused control record. */
-    static final String MALFORMED = "malformed";
-    static final String INVALID = "invalid";
-
     private static final Logger LOG = LoggerFactory.getLogger(ControlLoader.class);
 
     private final KdConfig own;
     private final AtomicReference<LiveBudget> live;
-    private final MeterRegistry registry;
+    private final CurrentModel student;
+    private final ControlMeters meters;
     private ProcessorContext<Void, Void> context;
 
     /**
      * @param own  the teacher's configuration, which the live settings are laid over
      * @param live where the budget in force is kept, for the annotator tasks to read
      */
-    public ControlLoader(final KdConfig own, final AtomicReference<LiveBudget> live, final MeterRegistry registry) {
+    public ControlLoader(final KdConfig own, final AtomicReference<LiveBudget> live, final CurrentModel student,
+                         final ControlMeters meters) {
         this.own = own;
         this.live = live;
-        this.registry = registry;
+        this.student = student;
+        this.meters = meters;
     }
 
-    /** {@link MetricNames#CONTROL_VERSION}: the control version in force, -1 for the teacher's own configuration. */
-    public static void bind(final AtomicReference<LiveBudget> live, final MeterRegistry registry) {
-        Gauge.builder(MetricNames.CONTROL_VERSION, live, l -> l.get().version())
-                .description("offset of the control record in force, -1 for the service's own configuration")
-                .register(registry);
+    /** The teacher's {@link ControlMeters}, reading the version in force from {@code live}. */
+    public static ControlMeters meters(final AtomicReference<LiveBudget> live, final MeterRegistry registry) {
+        return new ControlMeters(registry, MetricNames.TEACHER, () -> live.get().version());
     }
 
     @Override
@@ -61,18 +59,22 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
         final long version = context.recordMetadata().map(m -> m.offset()).orElse(LiveBudget.CONFIGURED);
         final LiveSettings settings;
         final LiveBudget next;
+        final String served;
         try {
             settings = LiveSettings.fromBytes(record.value());
         } catch (IllegalArgumentException e) {
-            refuse(MALFORMED, version, e.getMessage());
+            refuse(ControlMeters.MALFORMED, version, e.getMessage());
             return;
         }
         try {
             next = LiveBudget.of(own.with(settings.global()), version);
+            served = CurrentModel.chosen(settings.global(), own.servedStudent());
         } catch (IllegalArgumentException e) {
-            refuse(INVALID, version, e.getMessage());
+            refuse(ControlMeters.INVALID, version, e.getMessage());
             return;
         }
+        // the samplers look at the student the servers serve
+        student.choose(served);
         final LiveBudget before = live.getAndSet(next);
         if (!before.budget().equals(next.budget()) || !Objects.equals(before.temperature(), next.temperature())) {
             LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}", version, settings,
@@ -87,11 +89,7 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
     }
 
     private void refuse(final String reason, final long version, final String why) {
-        Counter.builder(MetricNames.CONTROL_REFUSED)
-                .description("control records refused: not a control record, or not a valid setting")
-                .tag(MetricNames.REASON, reason)
-                .register(registry)
-                .increment();
+        meters.refused(reason);
         LOG.warn("refusing control version {} ({}): {}; the teacher budget stays {} (control version {})", version,
                 reason, why, live.get().budget(), live.get().version());
     }

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlMeters;
 import dev.kdstream.contracts.kafka.RawGlobalStore;
 import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.TopicAdmin;
@@ -142,8 +143,8 @@ public final class TeacherTopology {
                 config.getInt(ConfigKey.MAX_RECORD_BYTES));
         final TeacherMetrics metrics = new TeacherMetrics(registry);
         final AtomicReference<LiveBudget> live = new AtomicReference<>(LiveBudget.of(config, LiveBudget.CONFIGURED));
-        ControlLoader.bind(live, registry);
-        final CurrentModel student = new CurrentModel();
+        final ControlMeters controlMeters = ControlLoader.meters(live, registry);
+        final CurrentModel student = new CurrentModel(config.servedStudent());
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
@@ -162,11 +163,10 @@ public final class TeacherTopology {
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
         // the uncertainty and adaptive samplers look at the student being served, following the same
         // checkpoints as the server; always there, since the control topic may switch to them
-        CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(),
-                config.get(ConfigKey.TRAINER_ID), student, registry);
+        CheckpointLoader.addTo(topology, STUDENT_STORE, config.topics().checkpoints(), student, registry);
         // the budget in force, decoded (and refused with a reason) by the loader
         RawGlobalStore.add(topology, CONTROL_STORE, config.topics().control(),
-                () -> new ControlLoader(config, live, registry));
+                () -> new ControlLoader(config, live, student, controlMeters));
         return topology;
     }
 

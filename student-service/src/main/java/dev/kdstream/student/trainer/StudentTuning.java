@@ -1,0 +1,104 @@
+package dev.kdstream.student.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.model.definition.Hyperparameters;
+
+/**
+ * A trainer's own hyper-parameters laid over the defaults: the students' hidden widths, T, alpha,
+ * learning rate and weight decay, from its configuration (at start) and from the control topic (live;
+ * every key but the hidden widths). Pure: settings in, checked hyper-parameters out.
+ */
+public final class StudentTuning {
+
+    /** What a trainer takes from its settings; the live ones are those of {@code LiveSettings.PER_TRAINER}. */
+    public static final List<ConfigKey> KEYS = List.of(ConfigKey.STUDENT_HIDDEN, ConfigKey.DISTILLATION_TEMPERATURE,
+            ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE, ConfigKey.STUDENT_WEIGHT_DECAY);
+
+    private StudentTuning() {
+    }
+
+    /**
+     * {@code base} with every key of {@code settings} that is set (not blank) applied.
+     *
+     * @param settings file-style keys to values; keys other than {@link #KEYS} are not the trainer's and are ignored
+     * @throws IllegalArgumentException naming the key, for a value that is not a number, out of range,
+     *                                  or (hidden) not a list of widths >= 1
+     */
+    public static Hyperparameters apply(final Hyperparameters base, final Map<String, String> settings) {
+        Hyperparameters.Student s = base.student();
+        Hyperparameters.Distillation d = base.distillation();
+        final String hidden = value(settings, ConfigKey.STUDENT_HIDDEN);
+        final String t = value(settings, ConfigKey.DISTILLATION_TEMPERATURE);
+        final String alpha = value(settings, ConfigKey.DISTILLATION_ALPHA);
+        final String lr = value(settings, ConfigKey.STUDENT_LEARNING_RATE);
+        final String wd = value(settings, ConfigKey.STUDENT_WEIGHT_DECAY);
+        try {
+            if (hidden != null) {
+                s = new Hyperparameters.Student(widths(hidden), s.learningRate(), s.weightDecay(), s.epochs(),
+                        s.batchSize());
+            }
+            if (lr != null) {
+                s = new Hyperparameters.Student(s.hidden(), number(ConfigKey.STUDENT_LEARNING_RATE, lr),
+                        s.weightDecay(), s.epochs(), s.batchSize());
+            }
+            if (wd != null) {
+                s = new Hyperparameters.Student(s.hidden(), s.learningRate(),
+                        number(ConfigKey.STUDENT_WEIGHT_DECAY, wd), s.epochs(), s.batchSize());
+            }
+            if (t != null) {
+                d = new Hyperparameters.Distillation(number(ConfigKey.DISTILLATION_TEMPERATURE, t), d.alpha());
+            }
+            if (alpha != null) {
+                d = new Hyperparameters.Distillation(d.temperature(), number(ConfigKey.DISTILLATION_ALPHA, alpha));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + settingsNamed(settings) + ")", e);
+        }
+        return base.withStudent(s).withDistillation(d);
+    }
+
+    private static String value(final Map<String, String> settings, final ConfigKey key) {
+        final String v = settings.get(key.key());
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static double number(final ConfigKey key, final String value) {
+        final double v;
+        try {
+            v = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key.key() + " must be a number, got '" + value + "'");
+        }
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(key.key() + " must be a finite number, got " + value);
+        }
+        return v;
+    }
+
+    private static List<Integer> widths(final String value) {
+        final List<Integer> widths = new ArrayList<>();
+        for (final String w : value.split(",")) {
+            try {
+                widths.add(Integer.parseInt(w.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(ConfigKey.STUDENT_HIDDEN.key() + " must be widths such as 64,32, got '"
+                        + value + "'");
+            }
+        }
+        return widths;
+    }
+
+    private static String settingsNamed(final Map<String, String> settings) {
+        final List<String> named = new ArrayList<>();
+        for (final ConfigKey k : KEYS) {
+            if (value(settings, k) != null) {
+                named.add(k.key() + "=" + settings.get(k.key()).trim());
+            }
+        }
+        return String.join(", ", named);
+    }
+}
