@@ -16,17 +16,26 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.LiveSettings;
+import dev.kdstream.contracts.kafka.CommittedReader;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
@@ -67,6 +76,8 @@ class TrainerServiceIT {
                 Map.entry(ConfigKey.TOPIC_PREDICTIONS.key(), prefix + "-predictions"),
                 Map.entry(ConfigKey.TOPIC_CHECKPOINTS.key(), prefix + "-checkpoints"),
                 Map.entry(ConfigKey.TOPIC_FEATURES_DLQ.key(), prefix + "-features-dlq"),
+                Map.entry(ConfigKey.TOPIC_CONTROL.key(), prefix + "-control"),
+                Map.entry(ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), prefix + "-shadow-predictions"),
                 Map.entry(ConfigKey.STUDENT_BATCH_SIZE.key(), "32"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "200"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),
@@ -242,6 +253,67 @@ class TrainerServiceIT {
                     .hasMessageContaining(ConfigKey.TRAINER_ID.key());
             // nothing left registered by the failed start
             assertThat(metrics.registry().find(MetricNames.ACCURACY).meters()).isEmpty();
+        }
+    }
+
+    @Test
+    void trainsUnderTheLiveSettingsForItAndStampsThemOnItsCheckpoints() throws Exception {
+        final KdConfig config = config("live");
+        // set before it starts: a restarted trainer trains under the settings in force from its first record
+        control(config, new LiveSettings(Map.of("distillation.alpha", "0.9",
+                "student.learning.rate@" + trainerId(config), "0.004", "student.learning.rate@another", "1"), "it"));
+        SoftTargetStream.write(config, 0, 300, List.of());
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            StudentCheckpoint c = awaitCheckpointAt(config, 300);
+            StudentManifest m = StudentFile.fromBytes("it", c.distilled()).manifest();
+            assertThat(m.distillation().alpha()).isEqualTo(0.9);
+            assertThat(m.hyperparameters().learningRate()).isEqualTo(0.004);
+            assertThat(newestControlHeader(config)).isEqualTo("0");
+
+            // refused by the trainer (alpha out of range): training goes on as it was
+            control(config, new LiveSettings(Map.of("distillation.alpha", "7"), "it"));
+            // then a change: the whole set is the new record, so the learning rate is the trainer's own again
+            control(config, new LiveSettings(Map.of("student.weight.decay", "0.05"), "it"));
+            await(() -> metrics.registry().scrape().contains("kd_control_version{part=\"trainer\",service=\"student-service\"} 2.0"));
+            assertThat(metrics.registry().scrape()).contains(
+                    "kd_control_refused_total{part=\"trainer\",reason=\"invalid\",service=\"student-service\"} 1.0");
+            SoftTargetStream.write(config, 300, 600, List.of());
+            c = awaitCheckpointAt(config, 600);
+            m = StudentFile.fromBytes("it", c.distilled()).manifest();
+            assertThat(m.hyperparameters().weightDecay()).isEqualTo(0.05);
+            assertThat(m.hyperparameters().learningRate()).isEqualTo(Hyperparameters.defaults().student().learningRate());
+            assertThat(m.distillation().alpha()).isEqualTo(SoftTargetStream.setup().hyperparameters().distillation()
+                    .alpha());
+            assertThat(newestControlHeader(config)).isEqualTo("2");
+            assertThat(trainer.healthy()).isTrue();
+        }
+    }
+
+    private static void control(final KdConfig config, final LiveSettings settings) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafkaProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().control(), LiveSettings.RECORD_KEY, settings.toBytes()))
+                    .get();
+        }
+    }
+
+    /** The control version header of the newest checkpoint record, null if it has none. */
+    private static String newestControlHeader(final KdConfig config) {
+        final Properties p = CommittedReader.config(config.kafkaProperties(), "it-header");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final TopicPartition tp = new TopicPartition(config.topics().checkpoints(), 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            final long end = consumer.endOffsets(List.of(tp)).get(tp);
+            Header newest = null;
+            while (consumer.position(tp) < end) {
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    newest = r.headers().lastHeader(LiveSettings.VERSION_HEADER);
+                }
+            }
+            return newest == null ? null : new String(newest.value(), StandardCharsets.UTF_8);
         }
     }
 

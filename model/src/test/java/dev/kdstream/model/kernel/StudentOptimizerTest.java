@@ -51,6 +51,27 @@ class StudentOptimizerTest {
     }
 
     @Test
+    void aRetuneTakesItsAlphaTemperatureL2AndStepSizeFromTheNextStep() {
+        // the unlabelled case above, retuned to T = 4 and weight decay 0.5 before its step, and half the step size
+        final StudentOptimizer opt = optimizer(new float[] {0, 0, 0, 0}, 0.0, 1.0, 0);
+        opt.retune(StepConfig.of(1.0, 4.0, 1, 0.5), LEARNING_RATE / 2);
+        opt.fit(new float[][] {{1}}, new float[][] {{0.8f, 0.2f}}, new int[] {StudentOptimizer.UNLABELLED});
+        // dL/dz = 1 * 4 * ([0.5, 0.5] - [0.8, 0.2]) = [-1.2, 1.2]; zero parameters: L2 adds nothing yet
+        assertThat(opt.adam().firstMoments()).usingComparatorWithPrecision(1e-7f)
+                .containsExactly(-0.12f, 0.12f, -0.12f, 0.12f);
+        assertThat(opt.mlp().parameters()).usingComparatorWithPrecision(1e-6f)
+                .containsExactly(LEARNING_RATE / 2, -LEARNING_RATE / 2, LEARNING_RATE / 2, -LEARNING_RATE / 2);
+        // L2 0.5 on the weights and the biases now: the second step's gradient adds 0.5 * parameter
+        opt.retune(StepConfig.of(0.0, 1.0, 1, 0.5), LEARNING_RATE);
+        final float[] before = opt.adam().firstMoments().clone();
+        opt.fit(new float[][] {{0}}, null, new int[] {0});
+        // x = 0: the weights' data gradient is 0, so their moment moves by 0.1 * L2 term alone
+        assertThat(opt.adam().firstMoments()[0]).isCloseTo(0.9f * before[0] + 0.1f * 0.5f * LEARNING_RATE / 2,
+                within(1e-7f));
+        assertThat(opt.iterationCount()).isEqualTo(2);
+    }
+
+    @Test
     void logitsUseTheCurrentWeights() {
         final StudentOptimizer opt = optimizer(new float[] {1, -1, 0.5f, 0}, 0.0, 1.0, 0);
         assertThat(opt.logits(new float[][] {{2}, {0}})).isDeepEqualTo(new double[][] {{2.5, -2}, {0.5, 0}});

@@ -67,6 +67,8 @@ class ServingServiceIT {
                 ConfigKey.TOPIC_PREDICTIONS.key(), "serving-it-predictions",
                 ConfigKey.TOPIC_CHECKPOINTS.key(), "serving-it-checkpoints",
                 ConfigKey.TOPIC_FEATURES_DLQ.key(), "serving-it-features-dlq",
+                ConfigKey.TOPIC_CONTROL.key(), "serving-it-control",
+                ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), "serving-it-shadow-predictions",
                 ConfigKey.TOPIC_SOFT_TARGETS.key(), "serving-it-soft-targets"));
         final TopicNames topics = config.topics();
         final StudentModel student = TestStudents.student(WIDTH, 2, List.of(8), 1);

@@ -1,6 +1,7 @@
 package dev.kdstream.student.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,9 @@ import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
+import dev.kdstream.model.kernel.StepConfig;
 import dev.kdstream.model.kernel.StudentOptimizer;
 
 class StudentPairTest {
@@ -82,6 +85,42 @@ class StudentPairTest {
                 .containsExactly(expected.network().params().toFloatVector());
         assertThat(handedOut.network().getIterationCount()).isEqualTo(1);
         assertThat(pair.baseline().network().getIterationCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetunedPairLearnsAtItsTemperatureFromTheTeachersLogitsAndRecordsItsSettings() {
+        final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,
+                Hyperparameters.defaults(), SCALER, "e1", 8);
+        final StudentPair pair = new StudentPair(distilled(), baseline, SCALER, CLASSES, 2.0, BATCH, 100,
+                (student, records) -> { });
+        final Hyperparameters tuned = StudentTuning.apply(Hyperparameters.defaults(), java.util.Map.of(
+                "distillation.temperature", "5", "distillation.alpha", "0.9", "student.learning.rate", "0.004",
+                "student.weight.decay", "0.01"));
+        pair.retune(tuned);
+        // records made at T = 2: their soft targets are recomputed at the pair's T = 5
+        final List<SoftTargetRecord> poll = records(BATCH);
+        assertThat(pair.softTargetsAtT(poll.get(0))).containsExactly(
+                Probabilities.softmax(poll.get(0).teacherLogits(), 5.0), within(1e-15));
+        final float[][] x = pair.scale(poll);
+        pair.train(poll, x);
+
+        final StudentOptimizer reference = NetworkBridge.optimizerOf(distilled());
+        reference.retune(StepConfig.of(0.9, 5.0, reference.mlp().layers(), 0.01), 0.004f);
+        final float[][] soft = new float[BATCH][];
+        final int[] labels = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            final double[] q = Probabilities.softmax(poll.get(i).teacherLogits(), 5.0);
+            soft[i] = new float[] {(float) q[0], (float) q[1]};
+            labels[i] = poll.get(i).label();
+        }
+        reference.fit(x, soft, labels);
+        final StudentModel expected = distilled();
+        NetworkBridge.write(reference, expected);
+        assertThat(pair.distilled().network().params().toFloatVector())
+                .containsExactly(expected.network().params().toFloatVector());
+        assertThat(pair.distilled().manifest().distillation()).isEqualTo(tuned.distillation());
+        assertThat(pair.distilled().manifest().hyperparameters().learningRate()).isEqualTo(0.004);
+        assertThat(pair.baseline().manifest().hyperparameters().weightDecay()).isEqualTo(0.01);
     }
 
     @Test
