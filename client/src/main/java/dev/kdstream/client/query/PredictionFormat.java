@@ -11,7 +11,7 @@ public final class PredictionFormat {
     }
 
     /**
-     * E.g. {@code p3-1207  class=1 p=0.973  label=1 (correct)  split=train    model=v12  latency=35 ms}.
+     * E.g. {@code p3-1207  class=1 p=0.973  label=1 (correct)  split=train    model=v12 student=student  latency=35 ms}.
      * Latency is event time ({@code ts}) to the moment the prediction was served.
      */
     public static String line(final StoredPrediction stored) {
@@ -26,7 +26,8 @@ public final class PredictionFormat {
                 ? String.format(Locale.ROOT, "%.3f", probabilities[k]) : "?";
         final String label = p.label() == null ? "-"
                 : p.label() + (p.label() == k ? " (correct)" : " (wrong)");
-        return String.format(Locale.ROOT, "%-12s class=%d p=%s  label=%-11s split=%-7s  model=v%d  latency=%d ms",
-                p.id(), k, probability, label, p.split(), p.modelVersion(), p.servedAt() - p.ts());
+        return String.format(Locale.ROOT, "%-12s class=%d p=%s  label=%-11s split=%-7s  model=v%d%s  latency=%d ms",
+                p.id(), k, probability, label, p.split(), p.modelVersion(),
+                p.student() == null ? "" : " student=" + p.student(), p.servedAt() - p.ts());
     }
 }

@@ -50,7 +50,13 @@ public final class PredictionReader implements AutoCloseable {
     private Map<TopicPartition, Long> readUpTo = Map.of();
 
     public PredictionReader(final KdConfig config) {
-        final Topic<String, Prediction> predictions = Topics.of(config.topics()).predictions();
+        this(config, false);
+    }
+
+    /** @param shadow reads the shadow students' predictions instead of the served one's */
+    public PredictionReader(final KdConfig config, final boolean shadow) {
+        final Topics topics = Topics.of(config.topics());
+        final Topic<String, Prediction> predictions = shadow ? topics.shadowPredictions() : topics.predictions();
         this.topic = predictions.name();
         this.bootstrapServers = config.get(ConfigKey.BOOTSTRAP_SERVERS);
         this.authenticated = !"PLAINTEXT".equals(ListenerProbe.protocol(config.kafkaProperties()));

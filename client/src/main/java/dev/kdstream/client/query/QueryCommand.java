@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "  ./kd query --id p0-1207",
             "  ./kd query --last 50 --json",
             "  ./kd query --follow              # until Ctrl-C",
-            "  ./kd query --last 5 --follow     # the last 5, then each new one"})
+            "  ./kd query --last 5 --follow     # the last 5, then each new one",
+            "  ./kd query --shadow --id p0-1207 # what the shadow students answered"})
 public final class QueryCommand implements Callable<Integer> {
 
     static final int DEFAULT_LAST = 10;
@@ -51,6 +52,10 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each prediction's raw JSON value, one per line.")
     boolean json;
 
+    @Option(names = "--shadow", description = "Read the shadow students' predictions (topic shadow-predictions: "
+            + "every record answered by each student the server runs in the served one's shadow) instead.")
+    boolean shadow;
+
     @Mixin
     ReaderOptions options;
 
@@ -66,7 +71,7 @@ public final class QueryCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final KdConfig config = options.config();
-        try (PredictionReader reader = new PredictionReader(config)) {
+        try (PredictionReader reader = new PredictionReader(config, shadow)) {
             if (id != null) {
                 return printNewest(reader, timeout, out, err);
             }

@@ -30,13 +30,14 @@ import picocli.CommandLine.Spec;
         description = "Changes settings of the running services without a restart, through the compacted 'control' "
                 + "topic, and shows them and their history. The teacher reads teacher.* and "
                 + "distillation.temperature (the T of the soft targets it writes), every trainer distillation.* and "
-                + "student.* (or one trainer: KEY@TRAINER_ID), every server server.student (which trainer's student "
-                + "it serves). Settable: teacher.budget, teacher.sampler, teacher.explore, teacher.budget.floor, "
-                + "teacher.agreement.target, distillation.temperature, distillation.alpha, student.learning.rate, "
-                + "student.weight.decay, server.student (a trainer's also as KEY@TRAINER_ID).",
+                + "student.* (or one trainer: KEY@TRAINER_ID), every server server.student and server.shadows (which "
+                + "trainers' students it serves and runs in its shadow). Settable: teacher.budget, teacher.sampler, "
+                + "teacher.explore, teacher.budget.floor, teacher.agreement.target, distillation.temperature, "
+                + "distillation.alpha, student.learning.rate, student.weight.decay, server.student, server.shadows (a trainer's also as KEY@TRAINER_ID).",
         footer = {"", "Examples:",
             "  ./kd control set teacher.budget=0.1 teacher.sampler=uncertainty",
             "  ./kd control set student.learning.rate=0.002 distillation.alpha@small=0.9",
+            "  ./kd control set server.shadows=small          # run trainer 'small' in the served one's shadow",
             "  ./kd control set server.student=small          # serve trainer 'small' from its newest checkpoint",
             "  ./kd control show",
             "  ./kd control unset teacher.budget          # back to the teacher's own configuration",

@@ -77,5 +77,19 @@ class ControlCommandIT {
         assertThat(kd(broker, "control", "history").out().lines().toList()).hasSize(2)
                 .satisfies(lines -> assertThat(lines.get(0)).startsWith("version 0").contains("by ")
                         .contains("teacher.sampler=uncertainty"));
+
+        // a trainer's settings, for all and for one trainer, checked as the trainers check them
+        final Run trainer = kd(broker, "control", "set", "student.learning.rate=0.002", "distillation.alpha@small=0.9",
+                "server.student=small");
+        assertThat(trainer.code()).as(trainer.err()).isZero();
+        assertThat(trainer.out()).contains("control version 2: {distillation.alpha@small=0.9, server.student=small, "
+                + "student.learning.rate=0.002, teacher.budget=0.1}");
+        final Run badAlpha = kd(broker, "control", "set", "distillation.alpha@small=1.5");
+        assertThat(badAlpha.code()).isNotZero();
+        assertThat(badAlpha.err()).contains("alpha must be in [0, 1]").contains("distillation.alpha=1.5");
+        assertThat(kd(broker, "control", "set", "teacher.budget@small=0.5").err())
+                .contains("can be set for one trainer, as KEY@TRAINER_ID");
+        assertThat(kd(broker, "control", "set", "distillation.temperature=0").err())
+                .contains("distillation.temperature (KD_DISTILLATION_TEMPERATURE) must be > 0");
     }
 }

@@ -1,6 +1,8 @@
 package dev.kdstream.model.served;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,11 +32,13 @@ public final class CurrentModel {
      * @param students the newest loaded student per trainer id
      * @param served   the trainer id served
      * @param wanted   the trainer id chosen, which is {@code served} unless it has no student yet
+     * @param shadows  the trainer ids whose students predict every record too, on the shadow topic
      */
-    public record Roster(Map<String, ServedStudent> students, String served, String wanted) {
+    public record Roster(Map<String, ServedStudent> students, String served, String wanted, List<String> shadows) {
 
         public Roster {
             students = Map.copyOf(students);
+            shadows = List.copyOf(shadows);
         }
 
         /** The student to predict with, or null before its first checkpoint. */
@@ -52,12 +56,35 @@ public final class CurrentModel {
 
     /** Serving the default {@code trainer.id}'s student (tests, and a teacher that follows no control choice). */
     public CurrentModel() {
-        this(ConfigKey.TRAINER_ID.defaultValue());
+        this(ConfigKey.TRAINER_ID.defaultValue(), List.of());
     }
 
-    /** @param served the trainer id served until the control topic chooses another */
-    public CurrentModel(final String served) {
-        this.roster = new AtomicReference<>(new Roster(Map.of(), served, served));
+    /**
+     * @param served  the trainer id served until the control topic chooses another
+     * @param shadows the shadow students until the control topic chooses others
+     */
+    public CurrentModel(final String served, final List<String> shadows) {
+        this.roster = new AtomicReference<>(new Roster(Map.of(), served, served, shadows));
+    }
+
+    /**
+     * The trainer ids a control record's settings choose as shadows ({@code server.shadows}, comma-separated,
+     * blank for none), else {@code configured}.
+     */
+    public static List<String> shadowsChosen(final Map<String, String> settings, final List<String> configured) {
+        final String ids = settings.get(ConfigKey.SERVER_SHADOWS.key());
+        return ids == null ? configured : ids(ids);
+    }
+
+    /** Comma-separated trainer ids, without blanks or repeats, in their order. */
+    public static List<String> ids(final String commaSeparated) {
+        final List<String> ids = new ArrayList<>();
+        for (final String id : commaSeparated.split(",")) {
+            if (!id.isBlank() && !ids.contains(id.trim())) {
+                ids.add(id.trim());
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**
@@ -108,7 +135,7 @@ public final class CurrentModel {
         final Map<String, ServedStudent> students = new HashMap<>(before.students());
         final ServedStudent previous = students.put(trainerId, candidate);
         final String served = trainerId.equals(before.wanted()) ? trainerId : before.served();
-        roster.set(new Roster(students, served, before.wanted()));
+        roster.set(new Roster(students, served, before.wanted(), before.shadows()));
         return previous;
     }
 
@@ -120,8 +147,14 @@ public final class CurrentModel {
     public boolean choose(final String trainerId) {
         final Roster before = roster.get();
         final boolean loaded = before.students().containsKey(trainerId) || trainerId.equals(before.served());
-        roster.set(new Roster(before.students(), loaded ? trainerId : before.served(), trainerId));
+        roster.set(new Roster(before.students(), loaded ? trainerId : before.served(), trainerId, before.shadows()));
         return loaded;
+    }
+
+    /** The shadow students from the next record on. */
+    public void shadow(final List<String> trainerIds) {
+        final Roster before = roster.get();
+        roster.set(new Roster(before.students(), before.served(), before.wanted(), trainerIds));
     }
 
     /** {@link MetricNames#MODEL_VERSION} of the served model. */

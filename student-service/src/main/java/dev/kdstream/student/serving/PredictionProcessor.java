@@ -49,7 +49,6 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
 
     private final String heldStoreName;
     private final CurrentModel current;
-    private final List<String> shadows;
     private final int maxRecordBytes;
     private final ServingMeters meters;
     private final String servedSink;
@@ -62,15 +61,13 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     private FeatureParser parser;
 
     /**
-     * @param shadows    trainer ids whose students also predict every record, to {@code shadowSink}
      * @param servedSink the child the served student's predictions go to
+     * @param shadowSink the child the shadow students' ({@link CurrentModel.Roster#shadows}) go to
      */
-    PredictionProcessor(final String heldStoreName, final CurrentModel current, final List<String> shadows,
-                        final int maxRecordBytes, final ServingMeters meters, final String servedSink,
-                        final String shadowSink) {
+    PredictionProcessor(final String heldStoreName, final CurrentModel current, final int maxRecordBytes,
+                        final ServingMeters meters, final String servedSink, final String shadowSink) {
         this.heldStoreName = heldStoreName;
         this.current = current;
-        this.shadows = List.copyOf(shadows);
         this.maxRecordBytes = maxRecordBytes;
         this.meters = meters;
         this.servedSink = servedSink;
@@ -156,7 +153,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         meters.outcome(roster.served(), ServingMeters.SERVED, features.label(), prediction.predictedClass());
         // clamped: a producer clock ahead of ours must not make a negative duration
         meters.latency().record(Math.max(0, prediction.servedAt() - features.ts()), TimeUnit.MILLISECONDS);
-        for (final String id : shadows) {
+        for (final String id : roster.shadows()) {
             final ServedStudent shadow = roster.student(id);
             if (id.equals(roster.served()) || shadow == null) {
                 continue;

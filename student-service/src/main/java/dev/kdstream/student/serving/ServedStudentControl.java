@@ -1,5 +1,6 @@
 package dev.kdstream.student.serving;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,8 +15,9 @@ import dev.kdstream.model.served.CurrentModel;
 
 /**
  * The processor of the server's global store over the {@code control} topic: {@code server.student}
- * chooses the trainer whose student every replica serves (the configured one when the record does not
- * set it). The stream threads take the choice at their next record. A record that is not a control
+ * chooses the trainer whose student every replica serves, {@code server.shadows} those it runs in its
+ * shadow (the configured ones when the record does not set them). The stream threads take the choice
+ * at their next record. A record that is not a control
  * record, or sets a blank id, is refused with the reason in the log and {@code kd_control_refused_total}.
  */
 final class ServedStudentControl implements Processor<String, byte[], Void, Void> {
@@ -26,14 +28,16 @@ final class ServedStudentControl implements Processor<String, byte[], Void, Void
     private static final Logger LOG = LoggerFactory.getLogger(ServedStudentControl.class);
 
     private final String configured;
+    private final List<String> configuredShadows;
     private final CurrentModel model;
     private final AtomicLong version;
     private final ControlMeters meters;
     private ProcessorContext<Void, Void> context;
 
-    ServedStudentControl(final String configured, final CurrentModel model, final AtomicLong version,
-                         final ControlMeters meters) {
+    ServedStudentControl(final String configured, final List<String> configuredShadows, final CurrentModel model,
+                         final AtomicLong version, final ControlMeters meters) {
         this.configured = configured;
+        this.configuredShadows = List.copyOf(configuredShadows);
         this.model = model;
         this.version = version;
         this.meters = meters;
@@ -49,6 +53,7 @@ final class ServedStudentControl implements Processor<String, byte[], Void, Void
         final long offset = context.recordMetadata().map(m -> m.offset()).orElse(CONFIGURED);
         final LiveSettings settings;
         final String chosen;
+        final List<String> shadows;
         try {
             settings = LiveSettings.fromBytes(record.value());
         } catch (IllegalArgumentException e) {
@@ -57,12 +62,17 @@ final class ServedStudentControl implements Processor<String, byte[], Void, Void
         }
         try {
             chosen = CurrentModel.chosen(settings.global(), configured);
+            shadows = CurrentModel.shadowsChosen(settings.global(), configuredShadows);
         } catch (IllegalArgumentException e) {
             refuse(ControlMeters.INVALID, offset, e.getMessage());
             return;
         }
         version.set(offset);
         final CurrentModel.Roster before = model.roster();
+        if (!shadows.equals(before.shadows())) {
+            model.shadow(shadows);
+            LOG.info("control version {}: shadow students now {}, were {}", offset, shadows, before.shadows());
+        }
         if (chosen.equals(before.wanted())) {
             return;
         }

@@ -1,6 +1,5 @@
 package dev.kdstream.student.serving;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,13 +93,12 @@ public final class ServingTopology {
      * The topology with the topics, students and record limit of {@code config}; registers the
      * server's meters in {@code registry} too.
      *
-     * @param model served from {@code config.servedStudent()}: swapped by the checkpoint loader, switched by
-     *              the control loader, read by the predictor
+     * @param model served from {@code config.servedStudent()}, shadowed by {@code server.shadows}: swapped by
+     *              the checkpoint loader, switched by the control loader, read by the predictor
      */
     public static Topology topology(final KdConfig config, final CurrentModel model, final MeterRegistry registry) {
         final TopicNames names = config.topics();
         final int maxRecordBytes = config.getInt(ConfigKey.MAX_RECORD_BYTES);
-        final List<String> shadows = shadows(config);
         final Topics topics = Topics.of(names);
         final Topic<byte[], byte[]> features = topics.features();
         final Topic<String, Prediction> predictions = topics.predictions();
@@ -111,7 +109,7 @@ public final class ServingTopology {
         final Topology topology = new Topology();
         topology.addSource(FEATURES_SOURCE, features.keySerde().deserializer(), features.valueSerde().deserializer(),
                 features.name());
-        topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, shadows, maxRecordBytes, meters,
+        topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, maxRecordBytes, meters,
                 PREDICTIONS_SINK, SHADOW_SINK), FEATURES_SOURCE);
         // persistent: a long wait for the first checkpoint may hold more records than fit in the heap
         topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(
@@ -126,18 +124,13 @@ public final class ServingTopology {
         final AtomicLong controlVersion = new AtomicLong(ServedStudentControl.CONFIGURED);
         final ControlMeters controlMeters = new ControlMeters(registry, MetricNames.SERVER, controlVersion::get);
         RawGlobalStore.add(topology, CONTROL_STORE, names.control(),
-                () -> new ServedStudentControl(config.servedStudent(), model, controlVersion, controlMeters));
+                () -> new ServedStudentControl(config.servedStudent(), shadows(config), model, controlVersion,
+                        controlMeters));
         return topology;
     }
 
     /** {@code server.shadows}: the trainer ids, without blanks or repeats. */
     static List<String> shadows(final KdConfig config) {
-        final List<String> ids = new ArrayList<>();
-        for (final String id : config.get(ConfigKey.SERVER_SHADOWS).split(",")) {
-            if (!id.isBlank() && !ids.contains(id.trim())) {
-                ids.add(id.trim());
-            }
-        }
-        return List.copyOf(ids);
+        return CurrentModel.ids(config.get(ConfigKey.SERVER_SHADOWS));
     }
 }

@@ -351,7 +351,8 @@ class ServingTopologyTest {
     @Test
     void shadowsOtherStudentsOnTheirTopicAndSwitchesTheServedOneThroughTheControlTopic() {
         stop();
-        final CurrentModel roster = new CurrentModel("student");
+        final CurrentModel roster = new CurrentModel("student", ServingTopology.shadows(KdConfig.defaults().with(
+                Map.of("server.shadows", "small, student,small"))));
         // its own: the gauges of the topology started before this test hold that topology's values
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final KdConfig config = KdConfig.defaults().with(Map.of("state.dir", stateDir.resolve("shadow").toString(),
@@ -408,10 +409,20 @@ class ServingTopologyTest {
                     .tag(MetricNames.REASON, reason).counter().count()).as(reason).isEqualTo(1);
         }
 
-        // none set: back to the configured student
+        // c (served: small) by student; d and e (served: late) by small and student
+        assertThat(shadow.readValuesToList()).extracting(Prediction::student)
+                .containsExactly("student", "small", "student", "small", "student");
+        // none set: back to the configured student and shadows
         control.pipeInput(LiveSettings.RECORD_KEY, LiveSettings.NONE.toBytes());
         pipeFeature("f", 15, raw[5], 0, "train");
         assertThat(predictions.readValue().student()).isEqualTo("student");
+        assertThat(shadow.readValuesToList()).extracting(Prediction::student).containsExactly("small");
+
+        // shadows set live: 'late' as well
+        control.pipeInput(LiveSettings.RECORD_KEY, new LiveSettings(Map.of("server.shadows", "late,small"), "t")
+                .toBytes());
+        pipeFeature("g", 16, raw[6], 0, "train");
+        assertThat(shadow.readValuesToList()).extracting(Prediction::student).containsExactly("late", "small");
     }
 
     private static double outcomes(final SimpleMeterRegistry registry, final String student, final String role) {

@@ -1,6 +1,7 @@
 package dev.kdstream.teacher.streams;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -144,7 +145,7 @@ public final class TeacherTopology {
         final TeacherMetrics metrics = new TeacherMetrics(registry);
         final AtomicReference<LiveBudget> live = new AtomicReference<>(LiveBudget.of(config, LiveBudget.CONFIGURED));
         final ControlMeters controlMeters = ControlLoader.meters(live, registry);
-        final CurrentModel student = new CurrentModel(config.servedStudent());
+        final CurrentModel student = new CurrentModel(config.servedStudent(), List.of());
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
