@@ -22,7 +22,11 @@ import static dev.kdstream.contracts.metrics.MetricNames.RECORDS;
 import static dev.kdstream.contracts.metrics.MetricNames.RECORDS_TRAINED;
 import static dev.kdstream.contracts.metrics.MetricNames.SELECTION;
 import static dev.kdstream.contracts.metrics.MetricNames.SERVICE;
+import static dev.kdstream.contracts.metrics.MetricNames.OUTCOME;
+import static dev.kdstream.contracts.metrics.MetricNames.ROLE;
 import static dev.kdstream.contracts.metrics.MetricNames.STAGE;
+import static dev.kdstream.contracts.metrics.MetricNames.STUDENT;
+import static dev.kdstream.contracts.metrics.MetricNames.STUDENT_PREDICTIONS;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_BUDGET;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_SELECTED;
@@ -126,6 +130,10 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                 new Panel("decisions", "Teacher decisions/s", "between two scrapes: annotated (uniform, uncertain, "
                         + "holdout), passed on with the label alone, left out", Unit.PER_SECOND,
                         List.of(Query.rate(counter(TEACHER_SELECTED), "{selection}").by(SELECTION)), null, false,
-                        null)));
+                        null),
+                new Panel("students", "Students on live traffic", "answers/s of each student, served or in its "
+                        + "shadow, by outcome against the record's label: compare the correct share side by side",
+                        Unit.PER_SECOND, List.of(Query.rate(counter(STUDENT_PREDICTIONS), "{student} {role} {outcome}")
+                                .by(STUDENT, ROLE, OUTCOME)), null, false, null)));
     }
 }

@@ -73,7 +73,9 @@ public final class StudentPair {
      * Trains both students with {@code hp}'s learning rate and weight decay, and the distilled one
      * at its T and alpha, from the next record on: the partial micro-batches are stepped first under
      * the settings they were gathered with. The manifests record the new settings for the next
-     * checkpoint. The architecture ({@code hp.student().hidden()}) is the students' own and is not read.
+     * checkpoint; the DL4J networks' own configurations keep the values they were created with,
+     * which is why a restored trainer retunes before its first record. The architecture
+     * ({@code hp.student().hidden()}) is the students' own and is not read.
      */
     public void retune(final Hyperparameters hp) {
         trainPartialBatches();
