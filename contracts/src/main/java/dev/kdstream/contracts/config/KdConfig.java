@@ -8,7 +8,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -211,6 +213,17 @@ public final class KdConfig {
     public String servedStudent() {
         final String chosen = get(ConfigKey.SERVER_STUDENT).trim();
         return chosen.isEmpty() ? get(ConfigKey.TRAINER_ID) : chosen;
+    }
+
+    /** {@code server.shadows}: the trainer ids, without blanks or repeats, in their order. */
+    public List<String> shadowStudents() {
+        final List<String> ids = new ArrayList<>();
+        for (final String id : get(ConfigKey.SERVER_SHADOWS).split(",")) {
+            if (!id.isBlank() && !ids.contains(id.trim())) {
+                ids.add(id.trim());
+            }
+        }
+        return List.copyOf(ids);
     }
 
     public Path ensembleFile() {

@@ -13,7 +13,7 @@ import dev.kdstream.contracts.metrics.MetricNames;
  * ({@code kd_control_version}, -1 for its own configuration) and the records it refused
  * ({@code kd_control_refused_total{reason}}), tagged with the part of the service that reads it.
  */
-public final class ControlMeters {
+public final class ControlMeters implements AutoCloseable {
 
     /** {@link MetricNames#REASON}: not a control record (not JSON, too large, an unknown key). */
     public static final String MALFORMED = "malformed";
@@ -35,6 +35,16 @@ public final class ControlMeters {
                 .tag(MetricNames.PART, part)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * Removes this part's meters, so that a part restarted on the same registry (the stack restarts
+     * its trainer) registers its own instead of getting these back, holding the old one's state.
+     */
+    @Override
+    public void close() {
+        registry.find(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, part).meters().forEach(registry::remove);
+        registry.find(MetricNames.CONTROL_REFUSED).tag(MetricNames.PART, part).meters().forEach(registry::remove);
     }
 
     public void refused(final String reason) {

@@ -101,7 +101,17 @@ public record LiveSettings(Map<String, String> settings, String by) {
 
     /** The settings as trainer {@code trainerId} takes them: a key set for it wins over the key for all. */
     public Map<String, String> forTrainer(final String trainerId) {
+        return forTrainer(trainerId, Set.of());
+    }
+
+    /**
+     * The settings as trainer {@code trainerId} takes them, when it was started with {@code own} keys
+     * set: those keep the trainer's value against a key for all (a second student started at its own
+     * T is not moved by the teacher's), and only a key set for it ({@code KEY@TRAINER_ID}) changes them.
+     */
+    public Map<String, String> forTrainer(final String trainerId, final Set<String> own) {
         final Map<String, String> t = global();
+        t.keySet().removeAll(own);
         final String suffix = SCOPE + trainerId;
         settings.forEach((k, v) -> {
             if (k.endsWith(suffix) && k.indexOf(SCOPE) == k.length() - suffix.length()) {

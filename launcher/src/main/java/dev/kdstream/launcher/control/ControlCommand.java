@@ -11,7 +11,6 @@ import dev.kdstream.client.query.ReaderOptions;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.model.definition.Hyperparameters;
-import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.student.trainer.StudentTuning;
 import dev.kdstream.teacher.budget.LiveBudget;
 
@@ -109,7 +108,6 @@ public final class ControlCommand implements Runnable {
         final LiveSettings next = topic.current().settings().with(changes, who());
         // the services' own checks, against this machine's configuration; each checks again against its own
         LiveBudget.of(config.with(next.global()), LiveBudget.CONFIGURED);
-        CurrentModel.chosen(next.global(), config.servedStudent());
         StudentTuning.apply(Hyperparameters.defaults(), next.global());
         for (final String trainer : next.trainers()) {
             StudentTuning.apply(Hyperparameters.defaults(), next.forTrainer(trainer));

@@ -1,6 +1,5 @@
 package dev.kdstream.model.served;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,42 +66,6 @@ public final class CurrentModel {
         this.roster = new AtomicReference<>(new Roster(Map.of(), served, served, shadows));
     }
 
-    /**
-     * The trainer ids a control record's settings choose as shadows ({@code server.shadows}, comma-separated,
-     * blank for none), else {@code configured}.
-     */
-    public static List<String> shadowsChosen(final Map<String, String> settings, final List<String> configured) {
-        final String ids = settings.get(ConfigKey.SERVER_SHADOWS.key());
-        return ids == null ? configured : ids(ids);
-    }
-
-    /** Comma-separated trainer ids, without blanks or repeats, in their order. */
-    public static List<String> ids(final String commaSeparated) {
-        final List<String> ids = new ArrayList<>();
-        for (final String id : commaSeparated.split(",")) {
-            if (!id.isBlank() && !ids.contains(id.trim())) {
-                ids.add(id.trim());
-            }
-        }
-        return List.copyOf(ids);
-    }
-
-    /**
-     * The trainer id a control record's settings choose to serve ({@code server.student}), else {@code configured}.
-     *
-     * @throws IllegalArgumentException for a blank choice
-     */
-    public static String chosen(final Map<String, String> settings, final String configured) {
-        final String id = settings.get(ConfigKey.SERVER_STUDENT.key());
-        if (id == null) {
-            return configured;
-        }
-        if (id.isBlank()) {
-            throw new IllegalArgumentException(ConfigKey.SERVER_STUDENT.key() + " must be a trainer id, got '" + id + "'");
-        }
-        return id.trim();
-    }
-
     public Roster roster() {
         return roster.get();
     }
@@ -131,12 +94,13 @@ public final class CurrentModel {
      * @return that trainer's student before, or null
      */
     public ServedStudent offer(final String trainerId, final ServedStudent candidate) {
-        final Roster before = roster.get();
-        final Map<String, ServedStudent> students = new HashMap<>(before.students());
-        final ServedStudent previous = students.put(trainerId, candidate);
-        final String served = trainerId.equals(before.wanted()) ? trainerId : before.served();
-        roster.set(new Roster(students, served, before.wanted(), before.shadows()));
-        return previous;
+        final Roster before = roster.getAndUpdate(r -> {
+            final Map<String, ServedStudent> students = new HashMap<>(r.students());
+            students.put(trainerId, candidate);
+            return new Roster(students, trainerId.equals(r.wanted()) ? trainerId : r.served(), r.wanted(),
+                    r.shadows());
+        });
+        return before.student(trainerId);
     }
 
     /**
@@ -145,16 +109,14 @@ public final class CurrentModel {
      * @return true when it is served now (it has a student, or it was served already)
      */
     public boolean choose(final String trainerId) {
-        final Roster before = roster.get();
-        final boolean loaded = before.students().containsKey(trainerId) || trainerId.equals(before.served());
-        roster.set(new Roster(before.students(), loaded ? trainerId : before.served(), trainerId, before.shadows()));
-        return loaded;
+        final Roster after = roster.updateAndGet(r -> new Roster(r.students(),
+                r.students().containsKey(trainerId) ? trainerId : r.served(), trainerId, r.shadows()));
+        return trainerId.equals(after.served());
     }
 
     /** The shadow students from the next record on. */
     public void shadow(final List<String> trainerIds) {
-        final Roster before = roster.get();
-        roster.set(new Roster(before.students(), before.served(), before.wanted(), trainerIds));
+        roster.updateAndGet(r -> new Roster(r.students(), r.served(), r.wanted(), trainerIds));
     }
 
     /** {@link MetricNames#MODEL_VERSION} of the served model. */

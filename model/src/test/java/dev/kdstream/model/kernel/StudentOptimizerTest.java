@@ -69,6 +69,7 @@ class StudentOptimizerTest {
         assertThat(opt.adam().firstMoments()[0]).isCloseTo(0.9f * before[0] + 0.1f * 0.5f * LEARNING_RATE / 2,
                 within(1e-7f));
         assertThat(opt.iterationCount()).isEqualTo(2);
+        assertThat(opt.adam().learningRate()).isEqualTo(LEARNING_RATE);
     }
 
     @Test

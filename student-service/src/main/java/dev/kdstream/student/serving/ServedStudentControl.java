@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.ControlMeters;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.model.served.CurrentModel;
@@ -17,8 +18,8 @@ import dev.kdstream.model.served.CurrentModel;
  * The processor of the server's global store over the {@code control} topic: {@code server.student}
  * chooses the trainer whose student every replica serves, {@code server.shadows} those it runs in its
  * shadow (the configured ones when the record does not set them). The stream threads take the choice
- * at their next record. A record that is not a control
- * record, or sets a blank id, is refused with the reason in the log and {@code kd_control_refused_total}.
+ * at their next record. A blank {@code server.student} is the configured one. A record that is not a
+ * control record is refused with the reason in the log and {@code kd_control_refused_total}.
  */
 final class ServedStudentControl implements Processor<String, byte[], Void, Void> {
 
@@ -27,17 +28,16 @@ final class ServedStudentControl implements Processor<String, byte[], Void, Void
 
     private static final Logger LOG = LoggerFactory.getLogger(ServedStudentControl.class);
 
-    private final String configured;
-    private final List<String> configuredShadows;
+    private final KdConfig own;
     private final CurrentModel model;
     private final AtomicLong version;
     private final ControlMeters meters;
     private ProcessorContext<Void, Void> context;
 
-    ServedStudentControl(final String configured, final List<String> configuredShadows, final CurrentModel model,
-                         final AtomicLong version, final ControlMeters meters) {
-        this.configured = configured;
-        this.configuredShadows = List.copyOf(configuredShadows);
+    /** @param own the server's configuration, which the live settings are laid over */
+    ServedStudentControl(final KdConfig own, final CurrentModel model, final AtomicLong version,
+                         final ControlMeters meters) {
+        this.own = own;
         this.model = model;
         this.version = version;
         this.meters = meters;
@@ -52,21 +52,15 @@ final class ServedStudentControl implements Processor<String, byte[], Void, Void
     public void process(final Record<String, byte[]> record) {
         final long offset = context.recordMetadata().map(m -> m.offset()).orElse(CONFIGURED);
         final LiveSettings settings;
-        final String chosen;
-        final List<String> shadows;
         try {
             settings = LiveSettings.fromBytes(record.value());
         } catch (IllegalArgumentException e) {
             refuse(ControlMeters.MALFORMED, offset, e.getMessage());
             return;
         }
-        try {
-            chosen = CurrentModel.chosen(settings.global(), configured);
-            shadows = CurrentModel.shadowsChosen(settings.global(), configuredShadows);
-        } catch (IllegalArgumentException e) {
-            refuse(ControlMeters.INVALID, offset, e.getMessage());
-            return;
-        }
+        final KdConfig live = own.with(settings.global());
+        final String chosen = live.servedStudent();
+        final List<String> shadows = live.shadowStudents();
         version.set(offset);
         final CurrentModel.Roster before = model.roster();
         if (!shadows.equals(before.shadows())) {

@@ -51,7 +51,7 @@ public final class ServingService implements Service {
         final TopicNames topics = config.topics();
         TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.predictions(), topics.checkpoints(),
                 topics.shadowPredictions(), topics.control()));
-        final CurrentModel model = new CurrentModel(config.servedStudent(), ServingTopology.shadows(config));
+        final CurrentModel model = new CurrentModel(config.servedStudent(), config.shadowStudents());
         final StreamsRunner streams = StreamsRunner.start("prediction server " + applicationId,
                 ServingTopology.topology(config, model, metrics.registry()),
                 ServingTopology.streamsConfig(config, applicationId), metrics.registry());

@@ -124,13 +124,9 @@ public final class ServingTopology {
         final AtomicLong controlVersion = new AtomicLong(ServedStudentControl.CONFIGURED);
         final ControlMeters controlMeters = new ControlMeters(registry, MetricNames.SERVER, controlVersion::get);
         RawGlobalStore.add(topology, CONTROL_STORE, names.control(),
-                () -> new ServedStudentControl(config.servedStudent(), shadows(config), model, controlVersion,
-                        controlMeters));
+                () -> new ServedStudentControl(config, model, controlVersion, controlMeters));
         return topology;
     }
 
-    /** {@code server.shadows}: the trainer ids, without blanks or repeats. */
-    static List<String> shadows(final KdConfig config) {
-        return CurrentModel.ids(config.get(ConfigKey.SERVER_SHADOWS));
-    }
+
 }

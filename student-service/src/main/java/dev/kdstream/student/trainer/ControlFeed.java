@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -71,14 +72,17 @@ final class ControlFeed implements AutoCloseable {
     List<Entry> catchUp(final Duration timeout) {
         final List<Entry> entries = new ArrayList<>();
         final long deadline = System.nanoTime() + timeout.toNanos();
-        final long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-        while (consumer.position(partition, timeout) < end) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("could not read {} to its end (offset {}) within {} s: starting under the settings read so "
-                        + "far; the rest is applied as it arrives", partition, end, timeout.toSeconds());
-                break;
+        try {
+            final long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            while (consumer.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("at offset " + consumer.position(partition) + " of " + end);
+                }
+                entries.addAll(poll(Duration.ofMillis(200)));
             }
-            entries.addAll(poll(Duration.ofMillis(200)));
+        } catch (TimeoutException e) {
+            LOG.warn("could not read {} to its end within {} s ({}): starting under the settings read so far; the "
+                    + "rest is applied as it arrives", partition, timeout.toSeconds(), e.getMessage());
         }
         return entries;
     }
@@ -90,10 +94,6 @@ final class ControlFeed implements AutoCloseable {
             entries.add(new Entry(r.offset(), r.value()));
         }
         return entries;
-    }
-
-    void wakeup() {
-        consumer.wakeup();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kdstream.student.trainer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,8 @@ import dev.kdstream.model.definition.Hyperparameters;
 
 /**
  * A trainer's hyper-parameters in force: its own ({@link TrainerSetup}), with the control record's
- * settings for it laid over them ({@link LiveSettings#forTrainer}). A record that is not a control
+ * settings for it laid over them ({@link LiveSettings#forTrainer}): a key it was started with
+ * (configured, not a default) changes only through {@code KEY@TRAINER_ID}. A record that is not a control
  * record, or whose settings for this trainer are out of range, is refused (a warning and
  * {@code kd_control_refused_total}) and changes nothing. A record with none of its settings returns
  * to its own, under that record's version. Used by the trainer thread only; {@link #version} from any.
@@ -25,14 +27,18 @@ final class LiveTuning {
 
     private final String trainerId;
     private final Hyperparameters own;
+    private final Set<String> pinned;
     private final ControlMeters meters;
     private Hyperparameters current;
     private volatile long version = CONFIGURED;
     private byte[] versionHeader;
 
-    LiveTuning(final String trainerId, final Hyperparameters own, final ControlMeters meters) {
+    /** @param pinned the keys the trainer was started with, which only a key set for it changes */
+    LiveTuning(final String trainerId, final Hyperparameters own, final Set<String> pinned,
+               final ControlMeters meters) {
         this.trainerId = trainerId;
         this.own = own;
+        this.pinned = Set.copyOf(pinned);
         this.meters = meters;
         this.current = own;
     }
@@ -52,7 +58,7 @@ final class LiveTuning {
         }
         final Hyperparameters next;
         try {
-            next = StudentTuning.apply(own, settings.forTrainer(trainerId));
+            next = StudentTuning.apply(own, settings.forTrainer(trainerId, pinned));
         } catch (IllegalArgumentException e) {
             refuse(ControlMeters.INVALID, entry.version(), e.getMessage());
             return false;

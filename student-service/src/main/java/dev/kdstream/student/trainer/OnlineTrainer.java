@@ -59,6 +59,7 @@ public final class OnlineTrainer implements Runnable {
     private final Checkpointer checkpointer;
     private final ControlFeed control;
     private final LiveTuning tuning;
+    private final ControlMeters controlMeters;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -94,13 +95,19 @@ public final class OnlineTrainer implements Runnable {
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
-        this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
-                new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion));
-        for (final ControlFeed.Entry e : control.catchUp(CONTROL_CATCH_UP)) {
-            tuning.take(e);
+        this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
+        this.tuning = new LiveTuning(trainerId, setup.hyperparameters(), StudentTuning.setIn(config), controlMeters);
+        try {
+            for (final ControlFeed.Entry e : control.catchUp(CONTROL_CATCH_UP)) {
+                tuning.take(e);
+            }
+            // always: a restored checkpoint's networks carry the settings they were created with
+            students.retune(tuning.current());
+        } catch (RuntimeException e) {
+            // the trainer's other meters are not bound yet
+            controlMeters.close();
+            throw e;
         }
-        // always: a restored checkpoint's networks carry the settings they were created with
-        students.retune(tuning.current());
         metrics.bindTo(registry.registry());
         metrics.snapshotPerScrape(registry);
         metrics.bindKafkaClient(input.client());
@@ -171,10 +178,14 @@ public final class OnlineTrainer implements Runnable {
             publishStatus(stoppedCleanly ? State.STOPPED : State.FAILED);
             try {
                 metrics.close();
+                controlMeters.close();
                 input.close();
-                control.close();
             } finally {
-                checkpointer.close();
+                try {
+                    control.close();
+                } finally {
+                    checkpointer.close();
+                }
             }
             LOG.info("trainer {} stopped at v{} after {} records", trainerId, version(), recordsTrained);
         }

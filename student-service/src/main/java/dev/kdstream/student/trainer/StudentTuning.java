@@ -1,10 +1,13 @@
 package dev.kdstream.student.trainer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.model.definition.Hyperparameters;
 
 /**
@@ -42,12 +45,12 @@ public final class StudentTuning {
                         s.batchSize());
             }
             if (lr != null) {
-                s = new Hyperparameters.Student(s.hidden(), number(ConfigKey.STUDENT_LEARNING_RATE, lr),
+                s = new Hyperparameters.Student(s.hidden(), inFloat(ConfigKey.STUDENT_LEARNING_RATE, lr, true),
                         s.weightDecay(), s.epochs(), s.batchSize());
             }
             if (wd != null) {
                 s = new Hyperparameters.Student(s.hidden(), s.learningRate(),
-                        number(ConfigKey.STUDENT_WEIGHT_DECAY, wd), s.epochs(), s.batchSize());
+                        inFloat(ConfigKey.STUDENT_WEIGHT_DECAY, wd, false), s.epochs(), s.batchSize());
             }
             if (t != null) {
                 d = new Hyperparameters.Distillation(number(ConfigKey.DISTILLATION_TEMPERATURE, t), d.alpha());
@@ -59,6 +62,17 @@ public final class StudentTuning {
             throw new IllegalArgumentException(e.getMessage() + " (" + settingsNamed(settings) + ")", e);
         }
         return base.withStudent(s).withDistillation(d);
+    }
+
+    /** The keys {@code config} sets (not blank): a trainer's own choices, which a control key for all does not move. */
+    public static Set<String> setIn(final KdConfig config) {
+        final Set<String> set = new HashSet<>();
+        for (final ConfigKey k : KEYS) {
+            if (!config.get(k).isBlank()) {
+                set.add(k.key());
+            }
+        }
+        return set;
     }
 
     private static String value(final Map<String, String> settings, final ConfigKey key) {
@@ -75,6 +89,22 @@ public final class StudentTuning {
         }
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(key.key() + " must be a finite number, got " + value);
+        }
+        return v;
+    }
+
+    /**
+     * The kernel steps in float: a step size or L2 that rounds to 0 or to infinity there would stop
+     * the trainer (Adam refuses it) or turn the weights into NaN.
+     *
+     * @param positive whether 0 is refused too (a step size) or allowed (an L2)
+     */
+    private static double inFloat(final ConfigKey key, final String value, final boolean positive) {
+        final double v = number(key, value);
+        final float f = (float) v;
+        if (Float.isInfinite(f) || (positive ? !(f > 0) : f < 0) || (v != 0 && f == 0)) {
+            throw new IllegalArgumentException(key.key() + " must be " + (positive ? "> 0" : ">= 0") + " and within "
+                    + "float range (" + Float.MIN_NORMAL + " to " + Float.MAX_VALUE + "), got " + value);
         }
         return v;
     }

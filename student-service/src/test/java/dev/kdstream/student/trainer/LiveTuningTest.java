@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,9 @@ class LiveTuningTest {
     private LiveTuning tuning;
 
     LiveTuningTest() {
-        tuning = new LiveTuning("small", own, new ControlMeters(registry, MetricNames.TRAINER, () -> tuning.version()));
+        // started with its own T: a T for all does not move it
+        tuning = new LiveTuning("small", own, Set.of("distillation.temperature"),
+                new ControlMeters(registry, MetricNames.TRAINER, () -> tuning.version()));
     }
 
     private static ControlFeed.Entry entry(final long version, final Map<String, String> settings) {
@@ -40,26 +43,28 @@ class LiveTuningTest {
         assertThat(tuning.versionHeader()).isNull();
 
         assertThat(tuning.take(entry(3, Map.of("student.learning.rate", "0.002", "distillation.alpha@small", "0.9",
-                "distillation.alpha@other", "0.1", "teacher.budget", "0.2")))).isTrue();
+                "distillation.alpha@other", "0.1", "teacher.budget", "0.2", "distillation.temperature", "9")))).isTrue();
         assertThat(tuning.current().student().learningRate()).isEqualTo(0.002);
         assertThat(tuning.current().distillation()).isEqualTo(new Hyperparameters.Distillation(2.0, 0.9));
         assertThat(tuning.version()).isEqualTo(3);
         assertThat(new String(tuning.versionHeader(), StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(tuning.take(entry(4, Map.of("distillation.temperature@small", "5")))).isTrue();
+        assertThat(tuning.current().distillation().temperature()).as("set for it").isEqualTo(5.0);
 
-        assertThat(tuning.take(entry(4, Map.of("student.learning.rate", "0.002", "distillation.alpha@small", "0.9",
-                "teacher.budget", "0.5")))).as("another service's change").isFalse();
-        assertThat(tuning.version()).isEqualTo(4);
-
-        assertThat(tuning.take(new ControlFeed.Entry(5, null))).as("a tombstone: its own again").isTrue();
-        assertThat(tuning.current()).isEqualTo(own);
+        assertThat(tuning.take(entry(5, Map.of("distillation.temperature@small", "5", "teacher.budget", "0.5"))))
+                .as("another service's change").isFalse();
         assertThat(tuning.version()).isEqualTo(5);
+
+        assertThat(tuning.take(new ControlFeed.Entry(6, null))).as("a tombstone: its own again").isTrue();
+        assertThat(tuning.current()).isEqualTo(own);
+        assertThat(tuning.version()).isEqualTo(6);
         assertThat(registry.get(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.TRAINER).gauge()
-                .value()).isEqualTo(5);
+                .value()).isEqualTo(6);
     }
 
     @Test
     void refusesWhatItCannotTakeAndChangesNothing() {
-        tuning.take(entry(0, Map.of("distillation.temperature", "4")));
+        tuning.take(entry(0, Map.of("distillation.temperature@small", "4")));
         assertThat(tuning.take(entry(1, Map.of("distillation.temperature@small", "-4")))).isFalse();
         assertThat(tuning.take(new ControlFeed.Entry(2, "{not json".getBytes(StandardCharsets.UTF_8)))).isFalse();
         assertThat(tuning.current().distillation().temperature()).isEqualTo(4.0);

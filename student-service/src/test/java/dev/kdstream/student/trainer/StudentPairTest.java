@@ -121,6 +121,11 @@ class StudentPairTest {
         assertThat(pair.distilled().manifest().distillation()).isEqualTo(tuned.distillation());
         assertThat(pair.distilled().manifest().hyperparameters().learningRate()).isEqualTo(0.004);
         assertThat(pair.baseline().manifest().hyperparameters().weightDecay()).isEqualTo(0.01);
+        assertThat(pair.baseline().manifest().distillation()).as("the baseline's loss is its own")
+                .isEqualTo(Hyperparameters.defaults().distillation());
+        // a record made at the pair's T is taken as it is
+        pair.retune(StudentTuning.apply(tuned, java.util.Map.of("distillation.temperature", "2")));
+        assertThat(pair.softTargetsAtT(poll.get(0))).isSameAs(poll.get(0).softTargets());
     }
 
     @Test

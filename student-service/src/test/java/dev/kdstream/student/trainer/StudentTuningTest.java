@@ -32,13 +32,17 @@ class StudentTuningTest {
         for (final Map.Entry<String, String> bad : List.of(Map.entry("distillation.alpha", "1.5"),
                 Map.entry("distillation.temperature", "0"), Map.entry("student.learning.rate", "fast"),
                 Map.entry("student.weight.decay", "-1"), Map.entry("student.hidden", "8,x"),
-                Map.entry("student.hidden", "0"), Map.entry("distillation.temperature", "NaN"))) {
+                Map.entry("student.hidden", "0"), Map.entry("distillation.temperature", "NaN"),
+                Map.entry("student.learning.rate", "1e-50"), Map.entry("student.learning.rate", "1e39"),
+                Map.entry("student.weight.decay", "1e39"))) {
             assertThatThrownBy(() -> StudentTuning.apply(DEFAULTS, Map.ofEntries(bad)))
                     .as(bad.toString())
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(bad.getKey().equals("student.hidden") && bad.getValue().equals("0")
-                            ? "hidden widths must be >= 1" : "")
                     .hasMessageContaining(bad.getKey() + "=" + bad.getValue());
         }
+        assertThatThrownBy(() -> StudentTuning.apply(DEFAULTS, Map.of("student.hidden", "0")))
+                .hasMessageContaining("hidden widths must be >= 1");
+        assertThatThrownBy(() -> StudentTuning.apply(DEFAULTS, Map.of("student.learning.rate", "1e-50")))
+                .hasMessageContaining("within float range");
     }
 }

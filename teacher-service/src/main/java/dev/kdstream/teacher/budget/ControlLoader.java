@@ -67,8 +67,9 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
             return;
         }
         try {
-            next = LiveBudget.of(own.with(settings.global()), version);
-            served = CurrentModel.chosen(settings.global(), own.servedStudent());
+            final KdConfig live = own.with(settings.global());
+            next = LiveBudget.of(live, version);
+            served = live.servedStudent();
         } catch (IllegalArgumentException e) {
             refuse(ControlMeters.INVALID, version, e.getMessage());
             return;
