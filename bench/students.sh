@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A second student from the teacher's stream, compared in the served one's shadow and switched in,
 # all measured from outside the JVMs under test:
-#   1. './kd stack' streams its 250,000 events (the teacher annotates them once);
+#   1. './kd stack --epochs 10' streams 50,000 events (the teacher annotates them once);
 #   2. a second trainer ('small': --hidden 16, T 2, alpha 0.9) starts from the beginning of
 #      soft-targets in its own JVM: how long it takes to catch up, and the teacher's annotated count
 #      before and after (the teacher does not run again);
@@ -31,7 +31,7 @@ answers() { # student role outcome
     counter 9402 kd_server_student_predictions_total "student=\"$1\"" "role=\"$2\"" "outcome=\"$3\""
 }
 
-./kd stack --epochs 1 --no-dashboard > "$log/stack.txt" 2>&1 &
+./kd stack --epochs 10 --no-dashboard > "$log/stack.txt" 2>&1 &
 stack=$!
 trainer=
 cleanup() {
@@ -47,11 +47,15 @@ for i in $(seq 900); do
     sleep 1
 done
 annotated_before=$(counter 9401 kd_records_total 'stage="annotated"')
+# "ensemble:  ensemble-... (cached in .kd/models/ensemble-291a7cfd.kdm)" or "... saved to .kd/models/...kdm"
+ensemble=$(sed -n -e 's/^ensemble: .*(cached in \(.*\.kdm\)).*/\1/p' -e 's/^ensemble: .* saved to \(.*\.kdm\)$/\1/p' \
+    "$log/stack.txt" | tail -1)
+[ -n "$ensemble" ] || fail "the stack did not say where its ensemble is"
 echo "1. the stack's stream is done: the teacher annotated $annotated_before records"
 
 start=$(now_ms)
 ./kd student --role trainer --trainer-id small --hidden 16 --temperature 2 --alpha 0.9 --metrics-port 9404 \
-    --status-every 1 > "$log/small.txt" 2>&1 &
+    --ensemble "$ensemble" --status-every 1 > "$log/small.txt" 2>&1 &
 trainer=$!
 # the status line: "trainer small running v3 | 250,000 records | lag 0 | ..."
 caught='\| [1-9][0-9,]* records \| lag 0 \|'

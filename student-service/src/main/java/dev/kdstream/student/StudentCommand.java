@@ -98,6 +98,11 @@ public final class StudentCommand implements Callable<Integer> {
             + "distillation.alpha, the ensemble file's).")
     String alpha;
 
+    @Option(names = "--from-beginning", description = "Retrain from the beginning of soft-targets with fresh "
+            + "students even when this trainer id has checkpoints (numbered after them, so the servers take the new "
+            + "ones); a trainer id without checkpoints always starts there. A new --hidden needs a new --trainer-id.")
+    boolean fromBeginning;
+
     @Option(names = "--serve", paramLabel = "ID", description = "The trainer whose student the server serves "
             + "(default: server.student, else the trainer id).")
     String serve;
@@ -123,6 +128,9 @@ public final class StudentCommand implements Callable<Integer> {
         if (statusEvery < 0) {
             throw new IllegalArgumentException("--status-every must be >= 0");
         }
+        if (fromBeginning && !role.trains()) {
+            throw new IllegalArgumentException("--from-beginning retrains a student: it needs --role trainer or both");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final KdConfig config = config();
         // before touching Kafka: a missing ensemble file is the likeliest user error
@@ -132,7 +140,7 @@ public final class StudentCommand implements Callable<Integer> {
         final Running running = new Running(metrics);
         try {
             if (role.trains()) {
-                running.trainer = TrainerService.start(config, metrics, setup);
+                running.trainer = TrainerService.start(config, metrics, setup, fromBeginning);
             }
             if (role.serves()) {
                 running.server = ServingService.start(config, metrics);

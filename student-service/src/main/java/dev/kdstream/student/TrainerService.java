@@ -54,9 +54,15 @@ public final class TrainerService implements Service {
     }
 
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup) {
+        return start(config, metrics, setup, false);
+    }
+
+    /** @param fromBeginning retrain from the beginning of soft-targets, whatever checkpoints {@code trainer.id} has */
+    public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup,
+                                       final boolean fromBeginning) {
         TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints(),
                 config.topics().control()));
-        final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics);
+        final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics, fromBeginning);
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();
         LOG.info("trainer {} started: {} -> {}", config.get(ConfigKey.TRAINER_ID), config.topics().softTargets(),

@@ -155,6 +155,20 @@ class TrainerServiceIT {
             assertThat(next.recordsTrained()).isEqualTo(700);
         }
         assertConsistent(CheckpointStore.all(config, trainerId(config)), 1);
+
+        // asked to start from the beginning: fresh students, numbered after the lineage, every record again
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup(), true)) {
+            assertThat(trainer.status().recordsTrained()).isZero();
+            final long newest = CheckpointStore.latest(config, trainerId(config)).orElseThrow().version();
+            final AtomicReference<StudentCheckpoint> retrained = new AtomicReference<>();
+            await(() -> {
+                final Optional<StudentCheckpoint> c = CheckpointStore.latest(config, trainerId(config));
+                c.ifPresent(retrained::set);
+                return c.isPresent() && c.get().version() > newest && c.get().recordsTrained() == 700;
+            });
+            assertThat(retrained.get().offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(700);
+        }
     }
 
     @Test

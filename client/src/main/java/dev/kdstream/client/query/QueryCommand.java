@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             "  ./kd query --last 50 --json",
             "  ./kd query --follow              # until Ctrl-C",
             "  ./kd query --last 5 --follow     # the last 5, then each new one",
-            "  ./kd query --shadow --id p0-1207 # what the shadow students answered"})
+            "  ./kd query --shadow --last 5     # what the shadow students answered"})
 public final class QueryCommand implements Callable<Integer> {
 
     static final int DEFAULT_LAST = 10;

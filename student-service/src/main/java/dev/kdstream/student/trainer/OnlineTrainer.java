@@ -120,13 +120,22 @@ public final class OnlineTrainer implements Runnable {
      * The soft-targets and checkpoints topics must exist.
      */
     public static OnlineTrainer create(final KdConfig config, final TrainerSetup setup, final ServiceMetrics metrics) {
+        return create(config, setup, metrics, false);
+    }
+
+    /**
+     * @param fromBeginning fresh students from the beginning of soft-targets even when {@code trainer.id}
+     *                      has checkpoints: a retraining of the same student ({@link TrainerStart#of})
+     */
+    public static OnlineTrainer create(final KdConfig config, final TrainerSetup setup, final ServiceMetrics metrics,
+                                       final boolean fromBeginning) {
         // the writer first: it fences an earlier trainer with this id and aborts a checkpoint that one
         // had begun, which would otherwise hold the read_committed restore below until it timed out
         final CheckpointWriter writer = new CheckpointWriter(config, config.get(ConfigKey.TRAINER_ID));
         SoftTargetInput input = null;
         ControlFeed control = null;
         try {
-            final TrainerStart start = TrainerStart.fromNewestCheckpoint(config, setup);
+            final TrainerStart start = TrainerStart.of(config, setup, fromBeginning);
             input = SoftTargetInput.open(config, start.offsets());
             control = ControlFeed.open(config, config.get(ConfigKey.TRAINER_ID), CONTROL_CATCH_UP);
             return new OnlineTrainer(config, setup, input, control, writer, start, metrics);

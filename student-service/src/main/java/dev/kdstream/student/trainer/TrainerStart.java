@@ -38,12 +38,30 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
      * checkpoint is newer than every one on the topic.
      */
     static TrainerStart fromNewestCheckpoint(final KdConfig config, final TrainerSetup setup) {
+        return of(config, setup, false);
+    }
+
+    /**
+     * @param fromBeginning fresh students from the beginning of soft-targets even when {@code trainer.id}
+     *                      has checkpoints (numbered after them, so that servers take the new lineage);
+     *                      refused when its newest one is of another architecture, which servers
+     *                      would refuse
+     */
+    static TrainerStart of(final KdConfig config, final TrainerSetup setup, final boolean fromBeginning) {
         final String trainerId = config.get(ConfigKey.TRAINER_ID);
         final List<StudentCheckpoint> lineage = CheckpointStore.sinceLastDeletion(config, trainerId);
         if (lineage.isEmpty()) {
             LOG.info("trainer {}: no checkpoint, starting fresh from the beginning of {}", trainerId,
                     config.topics().softTargets());
             return fresh(setup);
+        }
+        if (fromBeginning) {
+            final TrainerStart newest = newestLoadable(lineage, c -> restore(config, c, setup), () -> fresh(setup),
+                    trainerId);
+            LOG.info("trainer {}: starting fresh from the beginning of {} as asked, at version {} (its newest "
+                    + "checkpoint: v{}, {} records trained)", trainerId, config.topics().softTargets(),
+                    newest.version() + 1, newest.version(), newest.recordsTrained());
+            return fresh(setup).withVersion(newest.version());
         }
         return newestLoadable(lineage, c -> restore(config, c, setup), () -> fresh(setup), trainerId);
     }
