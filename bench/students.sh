@@ -27,6 +27,16 @@ counter() {
         for m in "$@"; do lines=$(grep -F "$m" <<< "$lines" || true); done
         awk '{s += $2} END {printf "%d", s}' <<< "$lines"; }
 }
+# waits until FILE has a line matching the extended regex, while PID runs, at most SECONDS
+wait_for() {
+    local pattern=$1 file=$2 pid=$3 seconds=$4 what=$5
+    for i in $(seq "$seconds"); do
+        grep -qE "$pattern" "$file" && return 0
+        kill -0 "$pid" 2>/dev/null || fail "$what stopped"
+        sleep 1
+    done
+    fail "$what: no '$pattern' within $seconds s"
+}
 answers() { # student role outcome
     counter 9402 kd_server_student_predictions_total "student=\"$1\"" "role=\"$2\"" "outcome=\"$3\""
 }
@@ -40,12 +50,7 @@ cleanup() {
     wait 2>/dev/null || true
 }
 trap cleanup EXIT
-for i in $(seq 900); do
-    grep -q "The stack keeps running" "$log/stack.txt" && break
-    kill -0 $stack 2>/dev/null || fail "the stack stopped"
-    [ "$i" = 900 ] && fail "the stack's stream did not end within 900 s"
-    sleep 1
-done
+wait_for "The stack keeps running" "$log/stack.txt" $stack 900 "the stack"
 annotated_before=$(counter 9401 kd_records_total 'stage="annotated"')
 # "ensemble:  ensemble-... (cached in .kd/models/ensemble-291a7cfd.kdm)" or "... saved to .kd/models/...kdm"
 ensemble=$(sed -n -e 's/^ensemble: .*(cached in \(.*\.kdm\)).*/\1/p' -e 's/^ensemble: .* saved to \(.*\.kdm\)$/\1/p' \
@@ -59,12 +64,7 @@ start=$(now_ms)
 trainer=$!
 # the status line: "trainer small running v3 | 250,000 records | lag 0 | ..."
 caught='\| [1-9][0-9,]* records \| lag 0 \|'
-for i in $(seq 600); do
-    grep -qE "$caught" "$log/small.txt" && break
-    kill -0 $trainer 2>/dev/null || fail "trainer 'small' stopped"
-    [ "$i" = 600 ] && fail "trainer 'small' did not catch up within 600 s"
-    sleep 1
-done
+wait_for "$caught" "$log/small.txt" $trainer 600 "trainer 'small'"
 caught_up=$(( $(now_ms) - start ))
 annotated_after=$(counter 9401 kd_records_total 'stage="annotated"')
 echo "2. trainer 'small' (hidden 16, T 2, alpha 0.9) caught up with soft-targets $caught_up ms after its command"

@@ -5,28 +5,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.EnvironmentException;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.kafka.KafkaAccess;
 import dev.kdstream.contracts.kafka.TopicAdmin;
@@ -54,27 +50,14 @@ final class ControlTopic {
 
     /** Every record, oldest first (the history: compaction keeps each for 30 days, the newest for good). */
     List<Entry> history() {
-        final Properties p = config.kafkaProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // a broker that creates topics on a read would make it with its defaults, not compacted: only write() creates it
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         final List<Entry> entries = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            if (consumer.partitionsFor(partition.topic(), timeout).isEmpty()) {
+        try {
+            final Optional<ControlReader> opened = ControlReader.open(config, "kd-control", timeout);
+            if (opened.isEmpty()) {
                 return entries;
             }
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            final long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(partition, timeout) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new EnvironmentException("could not read " + partition.topic() + " to its end within "
-                            + timeout.toSeconds() + " s", null);
-                }
-                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            try (ControlReader reader = opened.get()) {
+                for (final ControlReader.Entry r : reader.readToEnd(timeout)) {
                     entries.add(entry(r));
                 }
             }
@@ -120,11 +103,11 @@ final class ControlTopic {
                         + ConfigKey.BOOTSTRAP_SERVERS.env()), e);
     }
 
-    private static Entry entry(final ConsumerRecord<String, byte[]> r) {
+    private static Entry entry(final ControlReader.Entry r) {
         try {
-            return new Entry(r.offset(), r.timestamp(), LiveSettings.fromBytes(r.value()), null);
+            return new Entry(r.version(), r.timestamp(), LiveSettings.fromBytes(r.value()), null);
         } catch (IllegalArgumentException e) {
-            return new Entry(r.offset(), r.timestamp(), null, e.getMessage());
+            return new Entry(r.version(), r.timestamp(), null, e.getMessage());
         }
     }
 

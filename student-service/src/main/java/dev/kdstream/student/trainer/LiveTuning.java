@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.model.definition.Hyperparameters;
 
@@ -48,7 +49,7 @@ final class LiveTuning {
      *
      * @return true when the hyper-parameters in force changed
      */
-    boolean take(final ControlFeed.Entry entry) {
+    boolean take(final ControlReader.Entry entry) {
         final LiveSettings settings;
         try {
             settings = LiveSettings.fromBytes(entry.value());

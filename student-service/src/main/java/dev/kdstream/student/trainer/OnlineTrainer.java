@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.InvalidRecordException;
@@ -57,7 +58,7 @@ public final class OnlineTrainer implements Runnable {
     private final StudentPair students;
     private final SoftTargetDecoder decoder;
     private final Checkpointer checkpointer;
-    private final ControlFeed control;
+    private final ControlReader control;
     private final LiveTuning tuning;
     private final ControlMeters controlMeters;
     private final TrainerMetrics metrics;
@@ -73,7 +74,7 @@ public final class OnlineTrainer implements Runnable {
     private String ensembleVersion;
 
     private OnlineTrainer(final KdConfig config, final TrainerSetup setup, final SoftTargetInput input,
-                          final ControlFeed control, final CheckpointWriter writer, final TrainerStart start,
+                          final ControlReader control, final CheckpointWriter writer, final TrainerStart start,
                           final ServiceMetrics registry) {
         this.trainerId = config.get(ConfigKey.TRAINER_ID);
         this.input = input;
@@ -98,7 +99,7 @@ public final class OnlineTrainer implements Runnable {
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
         this.tuning = new LiveTuning(trainerId, setup.hyperparameters(), StudentTuning.setIn(config), controlMeters);
         try {
-            for (final ControlFeed.Entry e : control.catchUp(CONTROL_CATCH_UP)) {
+            for (final ControlReader.Entry e : catchUp(control, trainerId)) {
                 tuning.take(e);
             }
             // always: a restored checkpoint's networks carry the settings they were created with
@@ -133,11 +134,13 @@ public final class OnlineTrainer implements Runnable {
         // had begun, which would otherwise hold the read_committed restore below until it timed out
         final CheckpointWriter writer = new CheckpointWriter(config, config.get(ConfigKey.TRAINER_ID));
         SoftTargetInput input = null;
-        ControlFeed control = null;
+        ControlReader control = null;
         try {
             final TrainerStart start = TrainerStart.of(config, setup, fromBeginning);
             input = SoftTargetInput.open(config, start.offsets());
-            control = ControlFeed.open(config, config.get(ConfigKey.TRAINER_ID), CONTROL_CATCH_UP);
+            control = ControlReader.open(config, "student-trainer-control-" + config.get(ConfigKey.TRAINER_ID),
+                    CONTROL_CATCH_UP).orElseThrow(() -> new IllegalStateException("topic " + config.topics().control()
+                    + " does not exist"));
             return new OnlineTrainer(config, setup, input, control, writer, start, metrics);
         } catch (RuntimeException e) {
             writer.close();
@@ -248,9 +251,24 @@ public final class OnlineTrainer implements Runnable {
         return t == null ? LiveTuning.CONFIGURED : t.version();
     }
 
+    /**
+     * The control records up to the end of the topic as it is at start, so that a restarted trainer
+     * trains under the settings in force from its first record; those it could not read in time
+     * arrive through {@link #applyControl}, a warning says so.
+     */
+    private static List<ControlReader.Entry> catchUp(final ControlReader control, final String trainerId) {
+        try {
+            return control.readToEnd(CONTROL_CATCH_UP);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warn("trainer {}: {}: starting under its own settings; the control records are applied as they "
+                    + "arrive", trainerId, e.getMessage());
+            return List.of();
+        }
+    }
+
     /** A change through the control topic, taken between two polls: at a record boundary. */
     private void applyControl() {
-        for (final ControlFeed.Entry e : control.poll(Duration.ZERO)) {
+        for (final ControlReader.Entry e : control.poll(Duration.ZERO)) {
             if (tuning.take(e)) {
                 students.retune(tuning.current());
             }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.contracts.control.ControlMeters;
+import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.model.definition.Hyperparameters;
@@ -28,8 +29,8 @@ class LiveTuningTest {
                 new ControlMeters(registry, MetricNames.TRAINER, () -> tuning.version()));
     }
 
-    private static ControlFeed.Entry entry(final long version, final Map<String, String> settings) {
-        return new ControlFeed.Entry(version, new LiveSettings(settings, "me").toBytes());
+    private static ControlReader.Entry entry(final long version, final Map<String, String> settings) {
+        return new ControlReader.Entry(version, 0, new LiveSettings(settings, "me").toBytes());
     }
 
     private double refused(final String reason) {
@@ -55,7 +56,7 @@ class LiveTuningTest {
                 .as("another service's change").isFalse();
         assertThat(tuning.version()).isEqualTo(5);
 
-        assertThat(tuning.take(new ControlFeed.Entry(6, null))).as("a tombstone: its own again").isTrue();
+        assertThat(tuning.take(new ControlReader.Entry(6, 0, null))).as("a tombstone: its own again").isTrue();
         assertThat(tuning.current()).isEqualTo(own);
         assertThat(tuning.version()).isEqualTo(6);
         assertThat(registry.get(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.TRAINER).gauge()
@@ -66,7 +67,7 @@ class LiveTuningTest {
     void refusesWhatItCannotTakeAndChangesNothing() {
         tuning.take(entry(0, Map.of("distillation.temperature@small", "4")));
         assertThat(tuning.take(entry(1, Map.of("distillation.temperature@small", "-4")))).isFalse();
-        assertThat(tuning.take(new ControlFeed.Entry(2, "{not json".getBytes(StandardCharsets.UTF_8)))).isFalse();
+        assertThat(tuning.take(new ControlReader.Entry(2, 0, "{not json".getBytes(StandardCharsets.UTF_8)))).isFalse();
         assertThat(tuning.current().distillation().temperature()).isEqualTo(4.0);
         assertThat(tuning.version()).isZero();
         assertThat(refused(ControlMeters.INVALID)).isEqualTo(1);
