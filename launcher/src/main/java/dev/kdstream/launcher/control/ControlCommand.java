@@ -110,7 +110,11 @@ public final class ControlCommand implements Runnable {
         LiveBudget.of(config.with(next.global()), LiveBudget.CONFIGURED);
         StudentTuning.apply(Hyperparameters.defaults(), next.global());
         for (final String trainer : next.trainers()) {
-            StudentTuning.apply(Hyperparameters.defaults(), next.forTrainer(trainer));
+            try {
+                StudentTuning.apply(Hyperparameters.defaults(), next.forTrainer(trainer));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("for trainer '" + trainer + "': " + e.getMessage(), e);
+            }
         }
         final long version = topic.write(next);
         out().println("control version " + version + ": " + next);

@@ -86,7 +86,8 @@ class ControlCommandIT {
                 + "student.learning.rate=0.002, teacher.budget=0.1}");
         final Run badAlpha = kd(broker, "control", "set", "distillation.alpha@small=1.5");
         assertThat(badAlpha.code()).isNotZero();
-        assertThat(badAlpha.err()).contains("alpha must be in [0, 1]").contains("distillation.alpha=1.5");
+        assertThat(badAlpha.err()).contains("for trainer 'small': alpha must be in [0, 1]")
+                .contains("distillation.alpha=1.5");
         assertThat(kd(broker, "control", "set", "teacher.budget@small=0.5").err())
                 .contains("can be set for one trainer, as KEY@TRAINER_ID");
         assertThat(kd(broker, "control", "set", "distillation.temperature=0").err())
