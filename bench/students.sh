@@ -44,9 +44,10 @@ answers() { # student role outcome
 ./kd stack --epochs 10 --no-dashboard > "$log/stack.txt" 2>&1 &
 stack=$!
 trainer=
+producer=
 cleanup() {
     ./kd control unset server.student server.shadows student.learning.rate@small > /dev/null 2>&1 || true
-    kill -TERM $stack $trainer 2>/dev/null || true
+    kill -TERM $stack $trainer $producer 2>/dev/null || true
     wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -62,7 +63,7 @@ start=$(now_ms)
 ./kd student --role trainer --trainer-id small --hidden 16 --temperature 2 --alpha 0.9 --metrics-port 9404 \
     --ensemble "$ensemble" --status-every 1 > "$log/small.txt" 2>&1 &
 trainer=$!
-# the status line: "trainer small running v3 | 250,000 records | lag 0 | ..."
+# the status line: "trainer small running v10 | 50,000 records | lag 0 | ..."
 caught='\| [1-9][0-9,]* records \| lag 0 \|'
 wait_for "$caught" "$log/small.txt" $trainer 600 "trainer 'small'"
 caught_up=$(( $(now_ms) - start ))
@@ -98,10 +99,11 @@ set_at=$(now_ms)
 returned=$(now_ms)
 wait $producer
 sleep 2
-first=$(./kd query --last 60000 --json 2> "$log/query.txt" | python3 -c '
+./kd query --last 60000 --json > "$log/predictions.json" 2> "$log/query.txt" || fail "./kd query failed"
+first=$(python3 -c '
 import json, sys
 first = min((p["servedAt"] for p in map(json.loads, sys.stdin) if p.get("student") == "small"), default=None)
-print(first if first is not None else "none")')
+print(first if first is not None else "none")' < "$log/predictions.json")
 echo "4. './kd control set server.student=small' took $((returned - set_at)) ms (a JVM of its own);"
 if [ "$first" = none ]; then
     fail "   no prediction by 'small' on predictions"

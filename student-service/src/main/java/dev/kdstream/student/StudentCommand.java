@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
             "  ./kd student",
             "  ./kd student --bootstrap-servers localhost:9092 --ensemble .kd/models/ensemble.kdm",
             "  ./kd student --role server          # another serving replica",
-            "  ./kd student --role trainer --trainer-id small --hidden 16 --temperature 2 --metrics-port 9404",
+            "  ./kd student --role trainer --trainer-id small --hidden 16 --temperature 2 --metrics-port 9404 \\",
+            "      --ensemble .kd/models/ensemble-<key>.kdm        # the one './kd stack' printed",
             "  ./kd student --role server --shadow small          # serve 'student', shadow 'small'",
             "  ./kd control set server.student=small               # then serve 'small'"})
 public final class StudentCommand implements Callable<Integer> {
@@ -99,8 +100,10 @@ public final class StudentCommand implements Callable<Integer> {
     String alpha;
 
     @Option(names = "--from-beginning", description = "Retrain from the beginning of soft-targets with fresh "
-            + "students even when this trainer id has checkpoints (numbered after them, so the servers take the new "
-            + "ones); a trainer id without checkpoints always starts there. A new --hidden needs a new --trainer-id.")
+            + "students even when this trainer id has checkpoints (numbered after them); a trainer id without "
+            + "checkpoints always starts there. Servers serving this id take its new, young students at once: "
+            + "serve another id meanwhile. It retrains at every start it is given to. A new --hidden needs a new "
+            + "--trainer-id.")
     boolean fromBeginning;
 
     @Option(names = "--serve", paramLabel = "ID", description = "The trainer whose student the server serves "

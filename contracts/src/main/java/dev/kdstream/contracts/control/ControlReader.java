@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,23 +72,36 @@ public final class ControlReader implements AutoCloseable {
         return partition.topic();
     }
 
+    /** The end of the topic was not reached in time; what was read went to the sink. */
+    public static final class Incomplete extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Incomplete(final String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Every record from where it is up to the end of the topic as it is now.
+     * Hands {@code sink} every record from where it is up to the end of the topic as it is now, in
+     * order, each as soon as it is read (so a timeout loses none of those read).
      *
-     * @throws TimeoutException when that takes longer than {@code timeout}
+     * @throws Incomplete       when that takes longer than {@code timeout}
+     * @throws TimeoutException when the broker does not answer at all
      */
-    public List<Entry> readToEnd(final Duration timeout) {
-        final List<Entry> entries = new ArrayList<>();
+    public void readToEnd(final Duration timeout, final Consumer<Entry> sink) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-        while (consumer.position(partition, timeout) < end) {
+        while (consumer.position(partition, left(deadline)) < end) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("read " + partition + " to offset " + consumer.position(partition) + " of "
-                        + end + " within " + timeout.toSeconds() + " s");
+                throw new Incomplete("could not read " + partition.topic() + " to its end (offset " + end + ") within "
+                        + timeout.toSeconds() + " s, at offset " + consumer.position(partition));
             }
-            entries.addAll(poll(Duration.ofMillis(200)));
+            poll(Duration.ofMillis(200)).forEach(sink);
         }
-        return entries;
+    }
+
+    private static Duration left(final long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** What arrived since the last call, oldest first; {@link Duration#ZERO} does not wait. */

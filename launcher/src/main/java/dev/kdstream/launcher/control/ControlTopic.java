@@ -57,10 +57,10 @@ final class ControlTopic {
                 return entries;
             }
             try (ControlReader reader = opened.get()) {
-                for (final ControlReader.Entry r : reader.readToEnd(timeout)) {
-                    entries.add(entry(r));
-                }
+                reader.readToEnd(timeout, r -> entries.add(entry(r)));
             }
+        } catch (ControlReader.Incomplete e) {
+            throw new EnvironmentException(e.getMessage(), e);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw unreachable(e);
         }

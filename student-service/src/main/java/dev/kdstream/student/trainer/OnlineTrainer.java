@@ -99,9 +99,7 @@ public final class OnlineTrainer implements Runnable {
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
         this.tuning = new LiveTuning(trainerId, setup.hyperparameters(), StudentTuning.setIn(config), controlMeters);
         try {
-            for (final ControlReader.Entry e : catchUp(control, trainerId)) {
-                tuning.take(e);
-            }
+            catchUp(control, tuning, trainerId);
             // always: a restored checkpoint's networks carry the settings they were created with
             students.retune(tuning.current());
         } catch (RuntimeException e) {
@@ -252,17 +250,16 @@ public final class OnlineTrainer implements Runnable {
     }
 
     /**
-     * The control records up to the end of the topic as it is at start, so that a restarted trainer
-     * trains under the settings in force from its first record; those it could not read in time
-     * arrive through {@link #applyControl}, a warning says so.
+     * Takes the control records up to the end of the topic as it is at start, so that a restarted
+     * trainer trains under the settings in force from its first record; those it could not read in
+     * time arrive through {@link #applyControl}, and a warning says so.
      */
-    private static List<ControlReader.Entry> catchUp(final ControlReader control, final String trainerId) {
+    private static void catchUp(final ControlReader control, final LiveTuning tuning, final String trainerId) {
         try {
-            return control.readToEnd(CONTROL_CATCH_UP);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.warn("trainer {}: {}: starting under its own settings; the control records are applied as they "
-                    + "arrive", trainerId, e.getMessage());
-            return List.of();
+            control.readToEnd(CONTROL_CATCH_UP, tuning::take);
+        } catch (ControlReader.Incomplete | org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warn("trainer {}: {}: starting under the settings read so far; the rest are applied as they arrive",
+                    trainerId, e.getMessage());
         }
     }
 

@@ -37,15 +37,14 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
      * over for the one before it; the version goes on from the highest one written, so the next
      * checkpoint is newer than every one on the topic.
      */
-    static TrainerStart fromNewestCheckpoint(final KdConfig config, final TrainerSetup setup) {
-        return of(config, setup, false);
-    }
-
     /**
+     * From the newest checkpoint of {@code trainer.id} in the checkpoints topic that loads; fresh
+     * when there is none, or when asked.
+     *
      * @param fromBeginning fresh students from the beginning of soft-targets even when {@code trainer.id}
-     *                      has checkpoints (numbered after them, so that servers take the new lineage);
-     *                      refused when its newest one is of another architecture, which servers
-     *                      would refuse
+     *                      has checkpoints: numbered after the highest (a server skips a checkpoint at
+     *                      the version it has, and the version gauges keep rising); refused when the
+     *                      newest one is of another architecture, which servers would refuse
      */
     static TrainerStart of(final KdConfig config, final TrainerSetup setup, final boolean fromBeginning) {
         final String trainerId = config.get(ConfigKey.TRAINER_ID);
@@ -56,12 +55,18 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
             return fresh(setup);
         }
         if (fromBeginning) {
-            final TrainerStart newest = newestLoadable(lineage, c -> restore(config, c, setup), () -> fresh(setup),
-                    trainerId);
+            final StudentCheckpoint newest = lineage.get(lineage.size() - 1);
+            try {
+                restore(config, newest, setup);
+            } catch (ModelFileException e) {
+                LOG.debug("trainer {}: its newest checkpoint does not load ({}): its shape is not checked", trainerId,
+                        e.getMessage());
+            }
+            final long highest = lineage.stream().mapToLong(StudentCheckpoint::version).max().orElse(0);
             LOG.info("trainer {}: starting fresh from the beginning of {} as asked, at version {} (its newest "
-                    + "checkpoint: v{}, {} records trained)", trainerId, config.topics().softTargets(),
-                    newest.version() + 1, newest.version(), newest.recordsTrained());
-            return fresh(setup).withVersion(newest.version());
+                    + "checkpoint: v{}, {} records trained)", trainerId, config.topics().softTargets(), highest + 1,
+                    newest.version(), newest.recordsTrained());
+            return fresh(setup).withVersion(highest);
         }
         return newestLoadable(lineage, c -> restore(config, c, setup), () -> fresh(setup), trainerId);
     }
