@@ -1,6 +1,7 @@
 package dev.kdstream.bench;
 
 import dev.kdstream.bench.budget.BudgetBenchCommand;
+import dev.kdstream.bench.drift.StaleTeacherBenchCommand;
 import dev.kdstream.bench.chaos.ChaosBenchCommand;
 import dev.kdstream.bench.e2e.EndToEndBenchCommand;
 import dev.kdstream.bench.e2e.FloodBenchCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
         subcommands = {TeacherBenchCommand.class, TeacherVsPytorchBenchCommand.class, StudentBenchCommand.class,
             TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class, FloodBenchCommand.class,
             MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class,
-            ChaosBenchCommand.class, BudgetBenchCommand.class})
+            ChaosBenchCommand.class, BudgetBenchCommand.class,
+            StaleTeacherBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -128,6 +128,7 @@ class TrainerServiceIT {
                             + last.version() + ".0")
                     .contains("kd_trainer_records_trained_total{model=\"distilled\"")
                     .contains("kd_trainer_checkpoints_total")
+                    .contains("kd_trainer_teacher_trust{service=\"student-service\"} 1.0")
                     .contains("kafka_consumer_");
         }
     }

@@ -40,10 +40,12 @@ public record LiveSettings(Map<String, String> settings, String by) {
     public static final List<ConfigKey> KEYS = List.of(ConfigKey.TEACHER_BUDGET, ConfigKey.TEACHER_SAMPLER,
             ConfigKey.TEACHER_EXPLORE, ConfigKey.TEACHER_BUDGET_FLOOR, ConfigKey.TEACHER_AGREEMENT_TARGET,
             ConfigKey.DISTILLATION_TEMPERATURE, ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE,
-            ConfigKey.STUDENT_WEIGHT_DECAY, ConfigKey.SERVER_STUDENT, ConfigKey.SERVER_SHADOWS);
+            ConfigKey.STUDENT_WEIGHT_DECAY, ConfigKey.DISTILLATION_TRUST, ConfigKey.SERVER_STUDENT,
+            ConfigKey.SERVER_SHADOWS);
     /** The keys a trainer reads, which may also be set for one trainer as {@code KEY@TRAINER_ID}. */
     public static final List<ConfigKey> PER_TRAINER = List.of(ConfigKey.DISTILLATION_TEMPERATURE,
-            ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE, ConfigKey.STUDENT_WEIGHT_DECAY);
+            ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE, ConfigKey.STUDENT_WEIGHT_DECAY,
+            ConfigKey.DISTILLATION_TRUST);
     /** Between a key and the one trainer it is set for. */
     public static final char SCOPE = '@';
     /** No real control record comes near it: a larger one is refused before it is parsed. */

@@ -52,6 +52,8 @@ public final class MetricNames {
     public static final String CONTROL_VERSION = "kd.control.version";
     /** Counter: control records refused, tagged {@link #PART}, {@link #REASON}. */
     public static final String CONTROL_REFUSED = "kd.control.refused";
+    /** Gauge: the trainer's trust in the teacher, the weight of the soft term relative to alpha, in [0, 1]. */
+    public static final String TEACHER_TRUST = "kd.trainer.teacher.trust";
     /** Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), by {@link #OUTCOME}. */
     public static final String STUDENT_PREDICTIONS = "kd.server.student.predictions";
     /** Counter: records a shadow student ({@link #STUDENT}) could not answer: another input or classes. */

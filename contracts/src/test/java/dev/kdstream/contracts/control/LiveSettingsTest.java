@@ -34,7 +34,7 @@ class LiveSettingsTest {
     void onlyATrainersKeysMayBeSetForOneTrainer() {
         assertThatThrownBy(() -> new LiveSettings(Map.of("teacher.budget@small", "0.1"), ""))
                 .hasMessageContaining("only distillation.temperature, distillation.alpha, student.learning.rate, "
-                        + "student.weight.decay can be set for one trainer");
+                        + "student.weight.decay, distillation.trust can be set for one trainer");
         assertThatThrownBy(() -> new LiveSettings(Map.of("student.learning.rate@", "0.1"), ""))
                 .hasMessageContaining("cannot be set live");
         assertThatThrownBy(() -> SET.with(Map.of("student.hidden", "8"), "me"))

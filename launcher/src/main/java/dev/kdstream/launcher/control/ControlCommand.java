@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "student.* (or one trainer: KEY@TRAINER_ID), every server server.student and server.shadows (which "
                 + "trainers' students it serves and runs in its shadow). Settable: teacher.budget, teacher.sampler, "
                 + "teacher.explore, teacher.budget.floor, teacher.agreement.target, distillation.temperature, "
-                + "distillation.alpha, student.learning.rate, student.weight.decay, server.student, server.shadows (a trainer's also as KEY@TRAINER_ID).",
+                + "distillation.alpha, student.learning.rate, student.weight.decay, distillation.trust, server.student, "
+                + "server.shadows (a trainer's also as KEY@TRAINER_ID).",
         footer = {"", "Examples:",
             "  ./kd control set teacher.budget=0.1 teacher.sampler=uncertainty",
             "  ./kd control set student.learning.rate=0.002 distillation.alpha@small=0.9",
@@ -109,9 +110,11 @@ public final class ControlCommand implements Runnable {
         // the services' own checks, against this machine's configuration; each checks again against its own
         LiveBudget.of(config.with(next.global()), LiveBudget.CONFIGURED);
         StudentTuning.apply(Hyperparameters.defaults(), next.global());
+        StudentTuning.trust(next.global(), true);
         for (final String trainer : next.trainers()) {
             try {
                 StudentTuning.apply(Hyperparameters.defaults(), next.forTrainer(trainer));
+                StudentTuning.trust(next.forTrainer(trainer), true);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("for trainer '" + trainer + "': " + e.getMessage(), e);
             }

@@ -110,6 +110,13 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
         trainedCounter(MetricNames.BASELINE);
     }
 
+    /** {@link MetricNames#TEACHER_TRUST}: the weight of the teacher's soft term relative to alpha, read from any thread. */
+    public void bindTrust(final DoubleSupplier trust) {
+        gauge(Gauge.builder(MetricNames.TEACHER_TRUST, trust, DoubleSupplier::getAsDouble)
+                .description("weight of the distilled student's soft term relative to alpha: 1 while the teacher is "
+                        + "within a point of the baseline on the recent labelled records, 0 from 5 points below"));
+    }
+
     /**
      * From now on every {@link ServiceMetrics#scrape} reads one snapshot, taken as it begins; a gauge
      * read elsewhere (straight from the registry) still reads the newest. Each gauge reading the

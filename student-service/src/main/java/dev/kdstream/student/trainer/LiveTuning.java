@@ -1,6 +1,7 @@
 package dev.kdstream.student.trainer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -30,15 +31,22 @@ final class LiveTuning {
     private final Hyperparameters own;
     private final Set<String> pinned;
     private final ControlMeters meters;
+    private final boolean ownTrust;
     private Hyperparameters current;
+    private boolean trusting;
     private volatile long version = CONFIGURED;
     private byte[] versionHeader;
 
-    /** @param pinned the keys the trainer was started with, which only a key set for it changes */
-    LiveTuning(final String trainerId, final Hyperparameters own, final Set<String> pinned,
+    /**
+     * @param pinned   the keys the trainer was started with, which only a key set for it changes
+     * @param ownTrust whether it weighs the soft term by the teacher's recent accuracy ({@link TeacherTrust})
+     */
+    LiveTuning(final String trainerId, final Hyperparameters own, final boolean ownTrust, final Set<String> pinned,
                final ControlMeters meters) {
         this.trainerId = trainerId;
         this.own = own;
+        this.ownTrust = ownTrust;
+        this.trusting = ownTrust;
         this.pinned = Set.copyOf(pinned);
         this.meters = meters;
         this.current = own;
@@ -58,26 +66,36 @@ final class LiveTuning {
             return false;
         }
         final Hyperparameters next;
+        final boolean nextTrust;
         try {
-            next = StudentTuning.apply(own, settings.forTrainer(trainerId, pinned));
+            final Map<String, String> mine = settings.forTrainer(trainerId, pinned);
+            next = StudentTuning.apply(own, mine);
+            nextTrust = StudentTuning.trust(mine, ownTrust);
         } catch (IllegalArgumentException e) {
             refuse(ControlMeters.INVALID, entry.version(), e.getMessage());
             return false;
         }
         version = entry.version();
         versionHeader = Long.toString(version).getBytes(StandardCharsets.UTF_8);
-        final boolean changed = !next.equals(current);
+        final boolean changed = !next.equals(current) || nextTrust != trusting;
         if (changed) {
-            LOG.info("trainer {}: control version {} ({}{}): now {} and {}, was {} and {}", trainerId, version,
+            LOG.info("trainer {}: control version {} ({}{}): now {} and {}{}, was {} and {}", trainerId, version,
                     settings, settings.by().isEmpty() ? "" : ", by " + settings.by(), next.student(),
-                    next.distillation(), current.student(), current.distillation());
+                    next.distillation(), nextTrust ? "" : ", the teacher always trusted", current.student(),
+                    current.distillation());
         }
         current = next;
+        trusting = nextTrust;
         return changed;
     }
 
     Hyperparameters current() {
         return current;
+    }
+
+    /** Whether the soft term is weighed by the teacher's recent accuracy ({@link TeacherTrust}). */
+    boolean trusting() {
+        return trusting;
     }
 
     /** The control version in force, {@link #CONFIGURED} before any; safe from any thread. */

@@ -3,6 +3,7 @@ package dev.kdstream.student.trainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,6 +67,8 @@ public final class OnlineTrainer implements Runnable {
 
     private volatile boolean checkpointOnStop = true;
     private volatile Evaluation evaluation = Evaluation.EMPTY;
+    /** The students' trust in the teacher, for the metrics thread. */
+    private volatile double trust = 1;
     private volatile TrainerStatus status;
     private volatile Throwable failure;
 
@@ -97,7 +100,9 @@ public final class OnlineTrainer implements Runnable {
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
-        this.tuning = new LiveTuning(trainerId, setup.hyperparameters(), StudentTuning.setIn(config), controlMeters);
+        this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
+                StudentTuning.trust(Map.of(ConfigKey.DISTILLATION_TRUST.key(), config.get(ConfigKey.DISTILLATION_TRUST)),
+                        true), StudentTuning.setIn(config), controlMeters);
         try {
             catchUp(control, tuning, trainerId);
             // always: a restored checkpoint's networks carry the settings they were created with
@@ -108,6 +113,7 @@ public final class OnlineTrainer implements Runnable {
             throw e;
         }
         metrics.bindTo(registry.registry());
+        metrics.bindTrust(() -> trust);
         metrics.snapshotPerScrape(registry);
         metrics.bindKafkaClient(input.client());
         metrics.bindKafkaClient(writer.producer());
@@ -268,6 +274,10 @@ public final class OnlineTrainer implements Runnable {
         for (final ControlReader.Entry e : control.poll(Duration.ZERO)) {
             if (tuning.take(e)) {
                 students.retune(tuning.current());
+                if (!tuning.trusting()) {
+                    students.trust(1);
+                    trust = 1;
+                }
             }
         }
     }
@@ -293,6 +303,10 @@ public final class OnlineTrainer implements Runnable {
         final int n = valid.size();
         final float[][] x = students.scale(valid);
         evaluation = students.score(valid, x);
+        if (tuning.trusting()) {
+            students.trust(TeacherTrust.of(evaluation.window(), students.trust()));
+            trust = students.trust();
+        }
         students.train(valid, x);
         final String newest = valid.get(n - 1).ensembleVersion();
         if (newest != null) {

@@ -42,6 +42,9 @@ public final class StudentPair {
     private final StudentModel baseline;
     private final Standardizer scaler;
     private double temperature;
+    /** The soft term's weight as tuned; the optimiser steps with it times {@link #trust}. */
+    private double alpha;
+    private double trust = 1;
     private final StudentOptimizer distilledSteps;
     private final StudentOptimizer baselineSteps;
     private final MicroBatch distilledBatch;
@@ -63,6 +66,7 @@ public final class StudentPair {
         this.temperature = temperature;
         this.distilledSteps = NetworkBridge.optimizerOf(distilled);
         this.baselineSteps = NetworkBridge.optimizerOf(baseline);
+        this.alpha = distilledSteps.config().alpha();
         this.distilledBatch = new MicroBatch(batch, classes, true);
         this.baselineBatch = new MicroBatch(batch, classes, false);
         this.evaluator = new PrequentialEvaluator(window);
@@ -89,6 +93,30 @@ public final class StudentPair {
         distilled.setTraining(s, d);
         baseline.setTraining(s, baseline.manifest().distillation());
         temperature = d.temperature();
+        alpha = d.alpha();
+        trust(trust);
+    }
+
+    /**
+     * Weighs the distilled student's soft term by {@code t} in [0, 1] from its next step on
+     * ({@link TeacherTrust}): alpha times t. The records already gathered for that step take it too:
+     * the trust moves with a window of records, not with one.
+     */
+    public void trust(final double t) {
+        if (!(t >= 0 && t <= 1)) {
+            throw new IllegalArgumentException("trust must be in [0, 1], got " + t);
+        }
+        trust = t;
+        final StepConfig c = distilledSteps.config();
+        if (c.alpha() != alpha * t) {
+            distilledSteps.retune(new StepConfig(alpha * t, c.temperature(), c.l2Weights(), c.l2Biases()),
+                    distilledSteps.adam().learningRate());
+        }
+    }
+
+    /** The weight of the teacher's soft term relative to alpha now, in [0, 1]. */
+    public double trust() {
+        return trust;
     }
 
     /**

@@ -64,6 +64,23 @@ public final class StudentTuning {
         return base.withStudent(s).withDistillation(d);
     }
 
+    /**
+     * {@code distillation.trust} of {@code settings}, else {@code own}.
+     *
+     * @throws IllegalArgumentException for anything but true or false
+     */
+    public static boolean trust(final Map<String, String> settings, final boolean own) {
+        final String v = value(settings, ConfigKey.DISTILLATION_TRUST);
+        if (v == null) {
+            return own;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(ConfigKey.DISTILLATION_TRUST.key() + " must be true or false, got '"
+                    + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     /** The keys {@code config} sets (not blank): a trainer's own choices, which a control key for all does not move. */
     public static Set<String> setIn(final KdConfig config) {
         final Set<String> set = new HashSet<>();

@@ -25,7 +25,7 @@ class LiveTuningTest {
 
     LiveTuningTest() {
         // started with its own T: a T for all does not move it
-        tuning = new LiveTuning("small", own, Set.of("distillation.temperature"),
+        tuning = new LiveTuning("small", own, true, Set.of("distillation.temperature"),
                 new ControlMeters(registry, MetricNames.TRAINER, () -> tuning.version()));
     }
 
@@ -56,11 +56,16 @@ class LiveTuningTest {
                 .as("another service's change").isFalse();
         assertThat(tuning.version()).isEqualTo(5);
 
-        assertThat(tuning.take(new ControlReader.Entry(6, 0, null))).as("a tombstone: its own again").isTrue();
+        assertThat(tuning.take(entry(6, Map.of("distillation.trust@small", "false")))).isTrue();
+        assertThat(tuning.trusting()).isFalse();
+        assertThat(tuning.take(entry(7, Map.of("distillation.trust", "maybe")))).as("refused").isFalse();
+
+        assertThat(tuning.take(new ControlReader.Entry(8, 0, null))).as("a tombstone: its own again").isTrue();
+        assertThat(tuning.trusting()).isTrue();
         assertThat(tuning.current()).isEqualTo(own);
-        assertThat(tuning.version()).isEqualTo(6);
+        assertThat(tuning.version()).isEqualTo(8);
         assertThat(registry.get(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.TRAINER).gauge()
-                .value()).isEqualTo(6);
+                .value()).isEqualTo(8);
     }
 
     @Test

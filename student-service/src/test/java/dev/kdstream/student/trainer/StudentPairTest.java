@@ -129,6 +129,30 @@ class StudentPairTest {
     }
 
     @Test
+    void aTrustOfOneHalfTrainsAsHalfTheAlphaAndSurvivesARetune() {
+        final List<SoftTargetRecord> poll = records(BATCH);
+        final StudentPair trusting = pair(0.8);
+        trusting.trust(0.5);
+        trusting.retune(StudentTuning.apply(Hyperparameters.defaults(), java.util.Map.of("distillation.alpha", "0.8",
+                "distillation.temperature", "2")));
+        assertThat(trusting.trust()).as("kept across a retune").isEqualTo(0.5);
+        final StudentPair halved = pair(0.4);
+        trusting.train(poll, trusting.scale(poll));
+        halved.train(poll, halved.scale(poll));
+        assertThat(trusting.distilled().network().params().toFloatVector())
+                .containsExactly(halved.distilled().network().params().toFloatVector());
+    }
+
+    private static StudentPair pair(final double alpha) {
+        final StudentPair pair = new StudentPair(distilled(), StudentModel.create(StudentManifest.BASELINE, INPUTS,
+                CLASSES, Hyperparameters.defaults(), SCALER, "e1", 8), SCALER, CLASSES, 2.0, BATCH, 100,
+                (student, records) -> { });
+        pair.retune(StudentTuning.apply(Hyperparameters.defaults(), java.util.Map.of("distillation.alpha",
+                Double.toString(alpha), "distillation.temperature", "2")));
+        return pair;
+    }
+
+    @Test
     void aLabelOnlyRecordTrainsOnTheHardTermAloneAndOnlyUnbiasedRecordsAreScored() {
         final StudentModel distilled = distilled();
         final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,

@@ -1,0 +1,41 @@
+package dev.kdstream.student.trainer;
+
+import dev.kdstream.student.metrics.Accuracies;
+
+/**
+ * How much the distilled student listens to the teacher: the weight of its soft term is alpha times
+ * this trust. A stale teacher (a world that moved, an ensemble trained on other data) must not drag
+ * the student below what the labels alone teach, so on the recent labelled records: trust 1 while
+ * the ensemble is at most {@link #TOLERATED} below the hard-label baseline, 0 from
+ * {@link #DISTRUSTED} below on, linear in between. Pure.
+ */
+public final class TeacherTrust {
+
+    /** A gap the window's noise makes (about one point for 1,000 records near 95 %): full trust. */
+    public static final double TOLERATED = 0.01;
+    /** A gap no noise makes: the labels alone. */
+    public static final double DISTRUSTED = 0.05;
+    /** Fewer labelled records in the window than this: too few to judge, the trust stays as it was. */
+    public static final long MIN_RECORDS = 200;
+
+    private TeacherTrust() {
+    }
+
+    /**
+     * @param window   the prequential window's accuracies (teacher and baseline on the same records)
+     * @param previous the trust so far, kept while the window is too small to judge
+     */
+    public static double of(final Accuracies window, final double previous) {
+        if (window.records() < MIN_RECORDS || Double.isNaN(window.teacher()) || Double.isNaN(window.baseline())) {
+            return previous;
+        }
+        final double gap = window.baseline() - window.teacher();
+        if (gap <= TOLERATED) {
+            return 1;
+        }
+        if (gap >= DISTRUSTED) {
+            return 0;
+        }
+        return 1 - (gap - TOLERATED) / (DISTRUSTED - TOLERATED);
+    }
+}
