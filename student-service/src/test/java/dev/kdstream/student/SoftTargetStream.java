@@ -40,6 +40,14 @@ final class SoftTargetStream {
                 CLASSES, hp, ENSEMBLE);
     }
 
+    /** Record {@code i} from a teacher gone stale: its logits (and soft targets) say the other class. */
+    static SoftTargetRecord staleRecord(final int i) {
+        final SoftTargetRecord r = record(i);
+        final double[] logits = {r.teacherLogits()[1], r.teacherLogits()[0]};
+        return new SoftTargetRecord(r.id(), r.ts(), r.features(), r.label(), r.split(), logits,
+                Probabilities.softmax(logits, TEMPERATURE), TEMPERATURE, ENSEMBLE);
+    }
+
     static SoftTargetRecord record(final int i) {
         final Random random = new Random(i);
         final double[] x = new double[WIDTH];
@@ -57,6 +65,12 @@ final class SoftTargetStream {
 
     /** Writes records {@code from} (inclusive) to {@code to} (exclusive), plus any raw values. */
     static void write(final KdConfig config, final int from, final int to, final List<byte[]> raw) {
+        write(config, from, to, raw, false);
+    }
+
+    /** ... by a teacher gone stale ({@link #staleRecord}) when {@code stale}. */
+    static void write(final KdConfig config, final int from, final int to, final List<byte[]> raw,
+                      final boolean stale) {
         final Properties p = config.kafkaProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         final Topics topics = Topics.of(config.topics());
@@ -65,7 +79,7 @@ final class SoftTargetStream {
              KafkaProducer<byte[], byte[]> bytes = new KafkaProducer<>(p, new ByteArraySerializer(),
                      new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
-                final SoftTargetRecord r = record(i);
+                final SoftTargetRecord r = stale ? staleRecord(i) : record(i);
                 producer.send(new ProducerRecord<>(topics.softTargets().name(), r.id(), r));
             }
             for (final byte[] value : raw) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,7 @@ import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
@@ -78,6 +80,7 @@ class TrainerServiceIT {
                 Map.entry(ConfigKey.TOPIC_FEATURES_DLQ.key(), prefix + "-features-dlq"),
                 Map.entry(ConfigKey.TOPIC_CONTROL.key(), prefix + "-control"),
                 Map.entry(ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), prefix + "-shadow-predictions"),
+                Map.entry(ConfigKey.TOPIC_DRIFT_EVENTS.key(), prefix + "-drift-events"),
                 Map.entry(ConfigKey.STUDENT_BATCH_SIZE.key(), "32"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "200"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),
@@ -302,6 +305,34 @@ class TrainerServiceIT {
                     .alpha());
             assertThat(newestControlHeader(config)).isEqualTo("2");
             assertThat(trainer.healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void aTeacherGoneStalePublishesADriftEventWithTheNextCheckpointAndLosesTheTrust() throws Exception {
+        final KdConfig config = config("stale");
+        SoftTargetStream.write(config, 0, 1500, List.of());
+        SoftTargetStream.write(config, 1500, 3000, List.of(), true);
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService trainer = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            awaitCheckpointAt(config, 3000);
+            final List<DriftEvent> events = new ArrayList<>();
+            try (CommittedReader<String, DriftEvent> reader = new CommittedReader<>(
+                    CommittedReader.config(config.kafkaProperties(), "it-drift"), new StringDeserializer(),
+                    Topics.of(config.topics()).driftEvents().valueSerde().deserializer())) {
+                final List<TopicPartition> partitions = reader.assignAll(config.topics().driftEvents(), PATIENCE);
+                reader.read(reader.beginningOffsets(partitions, PATIENCE), reader.endOffsets(partitions, PATIENCE),
+                        System.nanoTime() + PATIENCE.toNanos(), r -> events.add(r.value()));
+            }
+            assertThat(events).as("the teacher's errors went from none to all").anySatisfy(e -> {
+                assertThat(e.signal()).isEqualTo(DriftEvent.TEACHER_ERROR);
+                assertThat(e.trainerId()).isEqualTo(trainerId(config));
+                assertThat(Integer.parseInt(e.recordId().substring(1))).isGreaterThanOrEqualTo(1500);
+                assertThat(e.before()).isLessThan(0.1);
+            });
+            final String scrape = metrics.registry().scrape();
+            assertThat(scrape).contains("kd_drift_detections_total{service=\"student-service\",signal=\"teacher_error\"}")
+                    .contains("kd_trainer_teacher_trust{service=\"student-service\"} 0.0");
         }
     }
 

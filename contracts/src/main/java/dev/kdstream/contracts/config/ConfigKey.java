@@ -18,6 +18,7 @@ public enum ConfigKey {
             + "server runs in the shadow of the served one, each stamped with its student"),
     TOPIC_CONTROL("topic.control", "control", "live settings, written by ./kd control (compacted; its history kept "
             + "30 days)"),
+    TOPIC_DRIFT_EVENTS("topic.drift-events", "drift-events", "the changes the trainer's detectors found, one record each"),
     TOPIC_PARTITIONS("topic.partitions", "2", "partitions of the topics created on start"),
     TOPIC_REPLICATION_FACTOR("topic.replication-factor", "1", "replication factor of the topics created on start"),
 
@@ -62,6 +63,8 @@ public enum ConfigKey {
     STUDENT_LEARNING_RATE("student.learning.rate", "", "both students' Adam step size, > 0; default: the tutorial's"),
     STUDENT_WEIGHT_DECAY("student.weight.decay", "", "both students' L2 penalty (weights and biases), >= 0; default: "
             + "the tutorial's"),
+    DRIFT_DETECTOR("drift.detector", "adwin", "the trainer's change detector on the students' and the teacher's errors "
+            + "and their disagreement: adwin or page-hinkley"),
     STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),
     CHECKPOINT_EVERY_RECORDS("checkpoint.every.records", "5000", "publish a checkpoint after this many records"),
     CHECKPOINT_EVERY_SECONDS("checkpoint.every.seconds", "5", "... or after this many seconds, whichever comes first"),

@@ -234,7 +234,8 @@ public final class KdConfig {
     public TopicNames topics() {
         return new TopicNames(get(ConfigKey.TOPIC_FEATURES), get(ConfigKey.TOPIC_SOFT_TARGETS),
                 get(ConfigKey.TOPIC_PREDICTIONS), get(ConfigKey.TOPIC_CHECKPOINTS), get(ConfigKey.TOPIC_FEATURES_DLQ),
-                get(ConfigKey.TOPIC_CONTROL), get(ConfigKey.TOPIC_SHADOW_PREDICTIONS));
+                get(ConfigKey.TOPIC_CONTROL), get(ConfigKey.TOPIC_SHADOW_PREDICTIONS),
+                get(ConfigKey.TOPIC_DRIFT_EVENTS));
     }
 
     /** Client properties for any Kafka client: bootstrap servers plus every pass-through property. */

@@ -108,7 +108,7 @@ public final class TopicAdmin {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
             for (final String t : List.of(names.features(), names.softTargets(), names.predictions(),
-                    names.shadowPredictions())) {
+                    names.shadowPredictions(), names.driftEvents())) {
                 if (!existing.contains(t)) {
                     wanted.add(new NewTopic(t, partitions, replication));
                 }

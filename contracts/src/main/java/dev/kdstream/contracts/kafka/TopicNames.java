@@ -6,11 +6,12 @@ import dev.kdstream.contracts.config.KdConfig;
 
 /** The topic names in use (configurable: see {@code ConfigKey.TOPIC_*}). */
 public record TopicNames(String features, String softTargets, String predictions, String checkpoints,
-                         String featuresDlq, String control, String shadowPredictions) {
+                         String featuresDlq, String control, String shadowPredictions, String driftEvents) {
 
     /** Every topic, in the pipeline's order. */
     public List<String> all() {
-        return List.of(features, softTargets, predictions, checkpoints, featuresDlq, control, shadowPredictions);
+        return List.of(features, softTargets, predictions, checkpoints, featuresDlq, control, shadowPredictions,
+                driftEvents);
     }
 
     /** The defaults of {@code ConfigKey.TOPIC_*}, where they are declared. */

@@ -4,6 +4,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.contracts.records.SoftTargetCodec;
@@ -18,7 +19,8 @@ import dev.kdstream.contracts.records.StudentCheckpoint;
  */
 public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRecord> softTargets,
                      Topic<String, Prediction> predictions, Topic<String, StudentCheckpoint> checkpoints,
-                     Topic<byte[], byte[]> featuresDlq, Topic<String, Prediction> shadowPredictions) {
+                     Topic<byte[], byte[]> featuresDlq, Topic<String, Prediction> shadowPredictions,
+                     Topic<String, DriftEvent> driftEvents) {
 
     public static Topics of(final TopicNames names) {
         return new Topics(
@@ -27,7 +29,8 @@ public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRec
                 new Topic<>(names.predictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
                 new Topic<>(names.checkpoints(), Serdes.String(), JsonSerde.serdeFor(StudentCheckpoint.class)),
                 new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(names.shadowPredictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)));
+                new Topic<>(names.shadowPredictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
+                new Topic<>(names.driftEvents(), Serdes.String(), JsonSerde.serdeFor(DriftEvent.class)));
     }
 
     public static Topics defaults() {

@@ -52,6 +52,8 @@ public final class MetricNames {
     public static final String CONTROL_VERSION = "kd.control.version";
     /** Counter: control records refused, tagged {@link #PART}, {@link #REASON}. */
     public static final String CONTROL_REFUSED = "kd.control.refused";
+    /** Counter: changes the trainer's detectors found, tagged {@link #SIGNAL}. */
+    public static final String DRIFT_DETECTIONS = "kd.drift.detections";
     /** Gauge: the trainer's trust in the teacher, the weight of the soft term relative to alpha, in [0, 1]. */
     public static final String TEACHER_TRUST = "kd.trainer.teacher.trust";
     /** Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), by {@link #OUTCOME}. */
@@ -85,6 +87,8 @@ public final class MetricNames {
     public static final String STUDENT = "student";
     public static final String ROLE = "role";
     public static final String OUTCOME = "outcome";
+    /** What a drift detector watches: student_error, teacher_error, disagreement. */
+    public static final String SIGNAL = "signal";
     public static final String STAGE = "stage";
     public static final String REASON = "reason";
     public static final String SELECTION = "selection";

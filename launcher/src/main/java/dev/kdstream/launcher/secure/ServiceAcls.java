@@ -79,6 +79,7 @@ public final class ServiceAcls {
         g.add(topic(TRAINER, topics.checkpoints(), READ, WRITE, DESCRIBE));
         // its live settings (T, alpha, learning rate, weight decay)
         g.add(topic(TRAINER, topics.control(), READ, DESCRIBE));
+        g.add(topic(TRAINER, topics.driftEvents(), WRITE, DESCRIBE));
         g.add(new Grant(TRAINER, TRANSACTIONAL_ID, CheckpointWriter.TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 List.of(WRITE, DESCRIBE)));
 
@@ -92,6 +93,7 @@ public final class ServiceAcls {
 
         g.add(topic(READER, topics.predictions(), READ, DESCRIBE));
         g.add(topic(READER, topics.shadowPredictions(), READ, DESCRIBE));
+        g.add(topic(READER, topics.driftEvents(), READ, DESCRIBE));
         return g;
     }
 

@@ -1,6 +1,7 @@
 package dev.kdstream.student.checkpoint;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -9,6 +10,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -16,6 +19,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.LiveSettings;
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
@@ -34,8 +38,10 @@ import dev.kdstream.contracts.records.StudentCheckpoint;
 public final class CheckpointWriter implements AutoCloseable {
 
     private final Topic<String, StudentCheckpoint> topic;
+    private final Topic<String, DriftEvent> driftEvents;
     private final String trainerId;
-    private final Producer<String, StudentCheckpoint> producer;
+    /** Bytes: one transaction carries a checkpoint and the drift events found before it, two topics' values. */
+    private final Producer<String, byte[]> producer;
 
     /**
      * Fences the previous writer of {@code trainerId} and aborts its open checkpoint, if any.
@@ -44,9 +50,10 @@ public final class CheckpointWriter implements AutoCloseable {
      */
     public CheckpointWriter(final KdConfig config, final String trainerId) {
         this.topic = Topics.of(config.topics()).checkpoints();
+        this.driftEvents = Topics.of(config.topics()).driftEvents();
         this.trainerId = trainerId;
-        this.producer = new KafkaProducer<>(producerConfig(config, trainerId), topic.keySerde().serializer(),
-                topic.valueSerde().serializer());
+        this.producer = new KafkaProducer<>(producerConfig(config, trainerId), new StringSerializer(),
+                new ByteArraySerializer());
         try {
             producer.initTransactions();
         } catch (KafkaException e) {
@@ -82,7 +89,7 @@ public final class CheckpointWriter implements AutoCloseable {
     }
 
     /** The producer, for client metrics. */
-    public Producer<String, StudentCheckpoint> producer() {
+    public Producer<String, byte[]> producer() {
         return producer;
     }
 
@@ -92,17 +99,24 @@ public final class CheckpointWriter implements AutoCloseable {
      * @throws CheckpointException when the broker did not acknowledge it
      */
     public RecordMetadata publish(final StudentCheckpoint checkpoint) {
-        return publish(checkpoint, null);
+        return publish(checkpoint, null, List.of());
     }
 
     /**
      * @param controlVersion the value of a {@link LiveSettings#VERSION_HEADER} header, or null for none
+     * @param events         drift events to publish in the same transaction: visible with the
+     *                       checkpoint, or (aborted) not at all
      */
-    public RecordMetadata publish(final StudentCheckpoint checkpoint, final byte[] controlVersion) {
+    public RecordMetadata publish(final StudentCheckpoint checkpoint, final byte[] controlVersion,
+                                  final List<DriftEvent> events) {
         try {
             producer.beginTransaction();
-            final ProducerRecord<String, StudentCheckpoint> record = new ProducerRecord<>(topic.name(),
-                    checkpoint.trainerId(), checkpoint);
+            for (final DriftEvent e : events) {
+                producer.send(new ProducerRecord<>(driftEvents.name(), e.trainerId(),
+                        driftEvents.valueSerde().serializer().serialize(driftEvents.name(), e)));
+            }
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(),
+                    checkpoint.trainerId(), topic.valueSerde().serializer().serialize(topic.name(), checkpoint));
             if (controlVersion != null) {
                 record.headers().add(LiveSettings.VERSION_HEADER, controlVersion);
             }

@@ -110,6 +110,14 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
         trainedCounter(MetricNames.BASELINE);
     }
 
+    /** One change a drift detector found in {@code signal} ({@link MetricNames#DRIFT_DETECTIONS}). */
+    public void driftDetected(final String signal) {
+        remember(Counter.builder(MetricNames.DRIFT_DETECTIONS)
+                .description("changes the trainer's drift detectors found (drift-events has each)")
+                .tag(MetricNames.SIGNAL, signal)
+                .register(registry)).increment();
+    }
+
     /** {@link MetricNames#TEACHER_TRUST}: the weight of the teacher's soft term relative to alpha, read from any thread. */
     public void bindTrust(final DoubleSupplier trust) {
         gauge(Gauge.builder(MetricNames.TEACHER_TRUST, trust, DoubleSupplier::getAsDouble)

@@ -1,10 +1,12 @@
 package dev.kdstream.student.trainer;
 
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.student.checkpoint.CheckpointException;
@@ -88,9 +90,11 @@ final class Checkpointer implements AutoCloseable {
      * @param offsets        the next offset to read per partition
      * @param controlVersion the control version the students trained under, as the value of its
      *                       header; null for the trainer's own settings
+     * @param events         drift events found since the last checkpoint, published in its transaction
+     * @return whether it was published (the events with it)
      */
-    void checkpoint(final long recordsTrained, final Map<Integer, Long> offsets, final String ensembleVersion,
-                    final byte[] controlVersion) {
+    boolean checkpoint(final long recordsTrained, final Map<Integer, Long> offsets, final String ensembleVersion,
+                       final byte[] controlVersion, final List<DriftEvent> events) {
         students.trainPartialBatches();
         // A failed publish still uses up its number: the broker may have written it without the
         // ack arriving, and a later, different checkpoint must not reuse the version.
@@ -102,7 +106,7 @@ final class Checkpointer implements AutoCloseable {
                 StudentFile.toBytes(students.baseline()));
         lastCheckpointNanos = System.nanoTime();
         try {
-            writer.publish(c, controlVersion);
+            writer.publish(c, controlVersion, events);
         } catch (CheckpointException e) {
             failuresInARow++;
             metrics.publishFailed();
@@ -110,7 +114,7 @@ final class Checkpointer implements AutoCloseable {
                     failuresInARow, failuresInARow >= FAILURES_BEFORE_DOWN ? " (health DOWN)" : "",
                     schedule.everyMillis());
             retryAfterNanos = lastCheckpointNanos + schedule.everyMillis() * 1_000_000;
-            return;
+            return false;
         }
         if (failuresInARow > 0) {
             LOG.info("trainer {}: checkpoint v{} written after {} failed attempts", trainerId, v, failuresInARow);
@@ -122,6 +126,7 @@ final class Checkpointer implements AutoCloseable {
         sinceLast = 0;
         metrics.checkpointed();
         LOG.debug("trainer {}: checkpoint v{} at {} records, offsets {}", trainerId, v, recordsTrained, c.offsets());
+        return true;
     }
 
     /** The newest version written (the restored one before the first). */

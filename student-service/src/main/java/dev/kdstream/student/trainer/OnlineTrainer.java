@@ -20,10 +20,12 @@ import dev.kdstream.contracts.control.ControlMeters;
 import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.InvalidRecordException;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
+import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.TrainerMetrics;
 import dev.kdstream.student.trainer.TrainerStatus.State;
@@ -62,6 +64,7 @@ public final class OnlineTrainer implements Runnable {
     private final ControlReader control;
     private final LiveTuning tuning;
     private final ControlMeters controlMeters;
+    private final DriftWatch drift;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -99,6 +102,8 @@ public final class OnlineTrainer implements Runnable {
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
+        this.drift = new DriftWatch(trainerId, config.get(ConfigKey.DRIFT_DETECTOR), metrics::driftDetected);
+        students.onScored(drift::observe);
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
         this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
                 StudentTuning.trust(Map.of(ConfigKey.DISTILLATION_TRUST.key(), config.get(ConfigKey.DISTILLATION_TRUST)),
@@ -326,7 +331,10 @@ public final class OnlineTrainer implements Runnable {
     }
 
     private void checkpoint() {
-        checkpointer.checkpoint(recordsTrained, input.offsets(), ensembleVersion, tuning.versionHeader());
+        final List<DriftEvent> events = drift.pending();
+        if (checkpointer.checkpoint(recordsTrained, input.offsets(), ensembleVersion, tuning.versionHeader(), events)) {
+            drift.published(events.size());
+        }
     }
 
     private void publishStatus(final State state) {

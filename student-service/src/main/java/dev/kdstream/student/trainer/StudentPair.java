@@ -32,6 +32,12 @@ import dev.kdstream.student.metrics.PrequentialEvaluator;
  */
 public final class StudentPair {
 
+    /** Told of every record scored: what the ensemble (-1 without its output) and the distilled student predicted. */
+    @FunctionalInterface
+    public interface ScoreListener {
+        void scored(SoftTargetRecord record, int teacher, int distilled);
+    }
+
     /** Told of every optimiser step: which student ({@link MetricNames#DISTILLED} or baseline), on how many records. */
     @FunctionalInterface
     public interface StepListener {
@@ -51,6 +57,7 @@ public final class StudentPair {
     private final MicroBatch baselineBatch;
     private final PrequentialEvaluator evaluator;
     private final StepListener listener;
+    private ScoreListener scored = (r, teacher, distilled) -> { };
     private boolean networksBehind;
 
     /**
@@ -131,6 +138,11 @@ public final class StudentPair {
         return Probabilities.softmax(r.teacherLogits(), temperature);
     }
 
+    /** Tells {@code listener} of every record {@link #score} scores, after the evaluator. */
+    public void onScored(final ScoreListener listener) {
+        this.scored = listener;
+    }
+
     /** The records' features, standardised as the students take them. */
     public float[][] scale(final List<SoftTargetRecord> records) {
         final float[][] x = new float[records.size()][];
@@ -164,9 +176,11 @@ public final class StudentPair {
         final double[][] zb = baselineSteps.logits(rows);
         for (int i = 0; i < rows.length; i++) {
             final SoftTargetRecord r = fair.get(i);
-            evaluator.record(r.label(), r.holdout(), Probabilities.argmax(r.teacherLogits()),
-                    Probabilities.argmax(zd[i]), Probabilities.argmax(zb[i]),
+            final int teacher = Probabilities.argmax(r.teacherLogits());
+            final int distilledClass = Probabilities.argmax(zd[i]);
+            evaluator.record(r.label(), r.holdout(), teacher, distilledClass, Probabilities.argmax(zb[i]),
                     Probabilities.klDivergenceToLogits(softTargetsAtT(r), zd[i], temperature));
+            scored.scored(r, teacher, distilledClass);
         }
         return evaluator.snapshot();
     }
