@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import dev.kdstream.client.produce.stream.Drift;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.ConfigKey;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             "  ./kd produce --rate 2000 --repeat 50",
             "  ./kd produce --rate 1000 --repeat 0                 # endless, until Ctrl-C",
             "  ./kd produce --labelled-fraction 0.1 --count 100000",
+            "  ./kd produce --repeat 20 --drift-at 0.5 --drift rotate   # the concept turns half way",
             "  ./kd produce --train train.csv --holdout test.csv --bootstrap-servers broker:9092"})
 public final class ProduceCommand implements Callable<Integer> {
 
@@ -78,6 +80,16 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Without --holdout: share of the training rows sent as labelled holdout records "
                     + "instead (with the default data: of its train split, and the test split is not sent).")
     Double holdoutFraction;
+
+    @Option(names = "--drift-at", paramLabel = "F", description = "Change the concept from this fraction of the "
+            + "stream on, abruptly (a finite stream: --repeat or --count), so that detectors and responses can be "
+            + "watched.")
+    Double driftAt;
+
+    @Option(names = "--drift", paramLabel = "KIND", description = "The change: swap (every label moves on by one "
+            + "class), shift (every feature by one standard deviation) or rotate (feature pairs by 90 degrees about "
+            + "their means) (default: swap).")
+    String driftKind;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Seeds the shuffles and the choice of labelled and holdout rows (default: ${DEFAULT-VALUE}).")
@@ -195,6 +207,28 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     FeatureStream stream() {
+        final FeatureStream stream = undrifted();
+        if (driftAt == null) {
+            if (driftKind != null) {
+                throw new IllegalArgumentException("--drift needs --drift-at: where in the stream it starts");
+            }
+            return stream;
+        }
+        if (!(driftAt >= 0 && driftAt < 1)) {
+            throw new IllegalArgumentException("--drift-at is a fraction of the stream in [0, 1), got " + driftAt);
+        }
+        if (stream.size() < 0) {
+            throw new IllegalArgumentException("--drift-at needs a finite stream (--repeat N or --count N)");
+        }
+        final Drift.Kind kind = Drift.Kind.of(driftKind == null ? "swap" : driftKind);
+        return stream.drifting(Drift.of(kind, (long) Math.floor(driftAt * stream.size()), trainingData()));
+    }
+
+    private Dataset trainingData() {
+        return train == null ? TrainTestSplit.seedDefault().train() : CsvDatasetReader.read(train);
+    }
+
+    private FeatureStream undrifted() {
         if (holdout != null && train == null) {
             throw new IllegalArgumentException("--holdout needs --train (the default data brings its own holdout)");
         }

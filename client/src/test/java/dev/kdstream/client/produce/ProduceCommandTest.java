@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,34 @@ class ProduceCommandTest {
                 .hasMessageContaining("--rate");
         assertThatThrownBy(() -> stream("--labelled-fraction", "2")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("labelled fraction");
+    }
+
+    @Test
+    void aDriftChangesTheRecordsFromItsFractionOfTheStreamOn() {
+        final List<FeatureMessage> plain = new ArrayList<>();
+        stream().forEach(plain::add);
+        final List<FeatureMessage> drifted = new ArrayList<>();
+        stream("--drift-at", "0.5").forEach(drifted::add);
+        assertThat(drifted).hasSize(5000);
+        for (int i = 0; i < 5000; i++) {
+            final FeatureMessage a = plain.get(i);
+            final FeatureMessage b = drifted.get(i);
+            assertThat(b.id()).isEqualTo(a.id());
+            assertThat(b.features()).containsExactly(a.features());
+            // swap, the default: every label moves on by one class from record 2,500
+            assertThat(b.label()).as("record %d", i).isEqualTo(i < 2500 ? a.label() : (a.label() + 1) % 2);
+        }
+        assertThat(stream("--drift-at", "0.5", "--drift", "shift").describe()).endsWith("drift: shift from record 2500");
+    }
+
+    @Test
+    void refusesADriftItCannotPlace() {
+        assertThatThrownBy(() -> stream("--drift", "rotate")).hasMessageContaining("--drift needs --drift-at");
+        assertThatThrownBy(() -> stream("--drift-at", "1.5")).hasMessageContaining("fraction of the stream in [0, 1)");
+        assertThatThrownBy(() -> stream("--drift-at", "0.5", "--repeat", "0"))
+                .hasMessageContaining("needs a finite stream");
+        assertThatThrownBy(() -> stream("--drift-at", "0.5", "--drift", "melt"))
+                .hasMessageContaining("a drift is swap, shift or rotate, got 'melt'");
     }
 
     @Test

@@ -32,12 +32,14 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
     private final Dataset train;
     private final Dataset holdout;
     private final StreamOptions options;
+    /** A change of concept, or null. */
+    private final Drift drift;
     /** Per training row: sent with its label. */
     private final boolean[] labelled;
     /** Per training row: a holdout record (only with a holdout fraction). */
     private final boolean[] heldOut;
 
-    private FeatureStream(final Dataset train, final Dataset holdout, final StreamOptions options) {
+    private FeatureStream(final Dataset train, final Dataset holdout, final StreamOptions options, final Drift drift) {
         if (train.size() == 0) {
             throw new IllegalArgumentException("no training records in " + train.source());
         }
@@ -51,6 +53,7 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
         this.train = train;
         this.holdout = holdout;
         this.options = options;
+        this.drift = drift;
         final int n = train.size();
         this.heldOut = firstOfPermutation(n, (int) Math.round(n * options.holdoutFraction()),
                 new Random(salted(options.seed(), HOLDOUT_SALT)), new boolean[n]);
@@ -67,12 +70,17 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
 
     /** The training data only; holdout records, if any, come from {@link StreamOptions#holdoutFraction()}. */
     public static FeatureStream of(final Dataset train, final StreamOptions options) {
-        return new FeatureStream(train, null, options);
+        return new FeatureStream(train, null, options, null);
     }
 
     /** Training passes, each followed by the whole {@code holdout} dataset. */
     public static FeatureStream of(final Dataset train, final Dataset holdout, final StreamOptions options) {
-        return new FeatureStream(train, holdout, options);
+        return new FeatureStream(train, holdout, options, null);
+    }
+
+    /** The same stream with {@code change} from its record {@link Drift#at()} on. */
+    public FeatureStream drifting(final Drift change) {
+        return new FeatureStream(train, holdout, options, change);
     }
 
     /** Records in each pass: the training data (holdout share included) plus any explicit holdout data. */
@@ -135,6 +143,9 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
         }
         final long size = size();
         s.append(size < 0 ? "" : String.format(Locale.ROOT, ": %d records", size));
+        if (drift != null) {
+            s.append("; drift: ").append(drift);
+        }
         return s.toString();
     }
 
@@ -189,8 +200,8 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
                         h || labelled[row] ? Integer.valueOf(train.labels()[row]) : null,
                         h ? FeatureRecord.HOLDOUT : FeatureRecord.TRAIN, printed(trainJson, train.features(), row));
             }
-            emitted++;
-            return m;
+            final long index = emitted++;
+            return drift == null ? m : drift.apply(index, m);
         }
 
         private static byte[] printed(final byte[][] cache, final double[][] rows, final int row) {
