@@ -47,6 +47,7 @@ final class StaleTeacherRun {
     private final TrainerSetup setup;
     private final boolean trusting;
     private final StudentPair pair;
+    private final TeacherTrust teacherTrust = new TeacherTrust(DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
 
     StaleTeacherRun(final TeacherEnsemble ensemble, final TrainerSetup setup, final boolean trusting) {
         this.ensemble = ensemble;
@@ -114,7 +115,7 @@ final class StaleTeacherRun {
         final float[][] x = pair.scale(poll);
         final Evaluation e = pair.score(poll, x);
         if (trusting) {
-            pair.trust(TeacherTrust.of(e.window(), pair.trust()));
+            pair.trust(teacherTrust.update(e));
         }
         pair.train(poll, x);
         return e;

@@ -17,9 +17,10 @@ import dev.kdstream.model.drift.DriftDetector;
 import dev.kdstream.model.drift.PageHinkley;
 
 /**
- * The trainer's change detectors, one per signal, fed with each scored record's predictions: the
- * distilled student's errors and the ensemble's on labelled records, and the two's disagreement on
- * unlabelled ones (where only the teacher can say what changed). A detection is a {@link DriftEvent}
+ * The trainer's change detectors, one per signal, fed with each scored training record's predictions:
+ * the distilled student's errors and the ensemble's on labelled records, and the two's disagreement
+ * on unlabelled ones (where only the teacher can say what changed); a rise is reported, a fall (a
+ * student learning) is not. Holdout records are not watched. A detection is a {@link DriftEvent}
  * kept until the trainer publishes it with its next checkpoint, a counter, and a log line. Not
  * thread-safe: the trainer thread's.
  */
@@ -60,9 +61,14 @@ public final class DriftWatch {
 
     /**
      * One scored record: what the ensemble and the distilled student predicted for it (-1 for the
-     * ensemble when the record has no teacher output).
+     * ensemble when the record has no teacher output); the baseline's answer is not watched.
      */
-    public void observe(final SoftTargetRecord r, final int teacher, final int distilled) {
+    public void observe(final SoftTargetRecord r, final int teacher, final int distilled, final int baseline) {
+        if (r.holdout()) {
+            // a measuring slice, sent in blocks (after each pass in ./kd stack): its error rate differs from
+            // the training records', and the blocks would read as changes
+            return;
+        }
         if (r.labelled()) {
             watch(studentError, DriftEvent.STUDENT_ERROR, distilled != r.label(), r);
             if (teacher >= 0) {
@@ -78,13 +84,18 @@ public final class DriftWatch {
         if (!d.update(one ? 1 : 0)) {
             return;
         }
-        final DriftEvent e = new DriftEvent(trainerId, signal, detectorName, d.seen(), r.id(), r.ts(), before,
-                d.estimation(), System.currentTimeMillis(), r.ensembleVersion());
+        final double after = d.estimation();
+        if (!Double.isNaN(after) && after <= before) {
+            // ADWIN finds any change of the mean: fewer errors (a student learning) is not a drift to report.
+            // Page-Hinkley here finds rises only, and forgets everything when it fires (NaN).
+            return;
+        }
+        final DriftEvent e = new DriftEvent(trainerId, signal, detectorName, d.seen(), r.id(), r.ts(), before, after,
+                System.currentTimeMillis(), r.ensembleVersion());
         pending.add(e);
         detected.accept(signal);
         LOG.warn(String.format(Locale.ROOT, "trainer %s: drift in %s at record %s (value %,d of this signal): "
-                + "%.3f before, %.3f since (%s)", trainerId, signal, r.id(), d.seen(), before, d.estimation(),
-                detectorName));
+                + "%.3f before, %.3f since (%s)", trainerId, signal, r.id(), d.seen(), before, after, detectorName));
     }
 
     /** The detections not yet published, oldest first. */

@@ -65,6 +65,7 @@ public final class OnlineTrainer implements Runnable {
     private final LiveTuning tuning;
     private final ControlMeters controlMeters;
     private final DriftWatch drift;
+    private final TeacherTrust teacherTrust;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -102,7 +103,13 @@ public final class OnlineTrainer implements Runnable {
                 setup.temperature(), batch, window, metrics::trained);
         this.checkpointer = new Checkpointer(trainerId, writer, CheckpointSchedule.of(config), students, metrics,
                 start.version());
-        this.drift = new DriftWatch(trainerId, config.get(ConfigKey.DRIFT_DETECTOR), metrics::driftDetected);
+        this.teacherTrust = new TeacherTrust(window);
+        this.drift = new DriftWatch(trainerId, config.get(ConfigKey.DRIFT_DETECTOR), signal -> {
+            metrics.driftDetected(signal);
+            if (signal.equals(DriftEvent.TEACHER_ERROR)) {
+                teacherTrust.teacherDrifted(evaluation.prequentialRecords());
+            }
+        });
         students.onScored(drift::observe);
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
         this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
@@ -309,7 +316,7 @@ public final class OnlineTrainer implements Runnable {
         final float[][] x = students.scale(valid);
         evaluation = students.score(valid, x);
         if (tuning.trusting()) {
-            students.trust(TeacherTrust.of(evaluation.window(), students.trust()));
+            students.trust(teacherTrust.update(evaluation));
             trust = students.trust();
         }
         students.train(valid, x);

@@ -32,10 +32,10 @@ import dev.kdstream.student.metrics.PrequentialEvaluator;
  */
 public final class StudentPair {
 
-    /** Told of every record scored: what the ensemble (-1 without its output) and the distilled student predicted. */
+    /** Told of every record scored: what the ensemble (-1 without its output) and the two students predicted. */
     @FunctionalInterface
     public interface ScoreListener {
-        void scored(SoftTargetRecord record, int teacher, int distilled);
+        void scored(SoftTargetRecord record, int teacher, int distilled, int baseline);
     }
 
     /** Told of every optimiser step: which student ({@link MetricNames#DISTILLED} or baseline), on how many records. */
@@ -57,7 +57,7 @@ public final class StudentPair {
     private final MicroBatch baselineBatch;
     private final PrequentialEvaluator evaluator;
     private final StepListener listener;
-    private ScoreListener scored = (r, teacher, distilled) -> { };
+    private ScoreListener scored = (r, teacher, distilled, baseline) -> { };
     private boolean networksBehind;
 
     /**
@@ -176,11 +176,12 @@ public final class StudentPair {
         final double[][] zb = baselineSteps.logits(rows);
         for (int i = 0; i < rows.length; i++) {
             final SoftTargetRecord r = fair.get(i);
-            final int teacher = Probabilities.argmax(r.teacherLogits());
+            final int teacher = r.teacherLogits() == null ? -1 : Probabilities.argmax(r.teacherLogits());
             final int distilledClass = Probabilities.argmax(zd[i]);
-            evaluator.record(r.label(), r.holdout(), teacher, distilledClass, Probabilities.argmax(zb[i]),
+            final int baselineClass = Probabilities.argmax(zb[i]);
+            evaluator.record(r.label(), r.holdout(), teacher, distilledClass, baselineClass,
                     Probabilities.klDivergenceToLogits(softTargetsAtT(r), zd[i], temperature));
-            scored.scored(r, teacher, distilledClass);
+            scored.scored(r, teacher, distilledClass, baselineClass);
         }
         return evaluator.snapshot();
     }

@@ -1,13 +1,17 @@
 package dev.kdstream.student.trainer;
 
 import dev.kdstream.student.metrics.Accuracies;
+import dev.kdstream.student.metrics.Evaluation;
 
 /**
  * How much the distilled student listens to the teacher: the weight of its soft term is alpha times
  * this trust. A stale teacher (a world that moved, an ensemble trained on other data) must not drag
  * the student below what the labels alone teach, so on the recent labelled records: trust 1 while
  * the ensemble is at most {@link #TOLERATED} below the hard-label baseline, 0 from
- * {@link #DISTRUSTED} below on, linear in between. Pure.
+ * {@link #DISTRUSTED} below on, linear in between ({@link #of}, pure). The baseline is no quick
+ * witness of a sudden change, though: it learnt the old concept too, and both fall together. So when
+ * the trainer's detector finds the teacher's errors rising ({@link #teacherDrifted}), the trust is 0
+ * at once, until a whole window of records after the detection says otherwise. Not thread-safe.
  */
 public final class TeacherTrust {
 
@@ -18,7 +22,32 @@ public final class TeacherTrust {
     /** Fewer labelled records in the window than this: too few to judge, the trust stays as it was. */
     public static final long MIN_RECORDS = 200;
 
-    private TeacherTrust() {
+    private final long window;
+    private double trust = 1;
+    /** No judging from the window before this many prequential records: it still holds the old concept. */
+    private long holdUntil;
+
+    /** @param window records in the prequential window ({@code metrics.window}) */
+    public TeacherTrust(final long window) {
+        this.window = window;
+    }
+
+    /** The trust after the records scored so far ({@code e}). */
+    public double update(final Evaluation e) {
+        if (e.prequentialRecords() >= holdUntil) {
+            trust = of(e.window(), trust);
+        }
+        return trust;
+    }
+
+    /** The teacher's errors rose (a drift detection) after {@code prequentialRecords}: no trust, for a window. */
+    public void teacherDrifted(final long prequentialRecords) {
+        trust = 0;
+        holdUntil = prequentialRecords + window;
+    }
+
+    public double trust() {
+        return trust;
     }
 
     /**

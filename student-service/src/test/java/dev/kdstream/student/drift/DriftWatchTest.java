@@ -25,7 +25,7 @@ class DriftWatchTest {
         final DriftWatch watch = new DriftWatch("student", DriftWatch.ADWIN, counted::add);
         for (int i = 0; i < 4000; i++) {
             // the teacher says 0 and is right; the student is right until record 2000, then wrong
-            watch.observe(record(i, 0), 0, i < 2000 ? 0 : 1);
+            watch.observe(record(i, 0), 0, i < 2000 ? 0 : 1, 0);
         }
         final List<DriftEvent> events = watch.pending();
         assertThat(events).isNotEmpty().allMatch(e -> e.signal().equals(DriftEvent.STUDENT_ERROR));
@@ -48,8 +48,8 @@ class DriftWatchTest {
         for (int i = 0; i < 4000; i++) {
             final boolean stale = i >= 2000;
             // labelled: the teacher wrong after the change; unlabelled: the student stops agreeing with it
-            watch.observe(record(i, 1), stale ? 0 : 1, 1);
-            watch.observe(record(i, null), 0, stale ? 1 : 0);
+            watch.observe(record(i, 1), stale ? 0 : 1, 1, 1);
+            watch.observe(record(i, null), 0, stale ? 1 : 0, 0);
         }
         assertThat(watch.pending()).extracting(DriftEvent::signal)
                 .contains(DriftEvent.TEACHER_ERROR, DriftEvent.DISAGREEMENT)
@@ -57,11 +57,25 @@ class DriftWatchTest {
     }
 
     @Test
+    void aFallingErrorRateIsNoDriftAndHoldoutRecordsAreNotWatched() {
+        final DriftWatch watch = new DriftWatch("student", DriftWatch.ADWIN, counted::add);
+        for (int i = 0; i < 4000; i++) {
+            // a student learning: wrong until record 2000, right after
+            watch.observe(record(i, 0), 0, i < 2000 ? 1 : 0, 0);
+            // holdout records whose errors jump: not watched
+            watch.observe(new SoftTargetRecord("h" + i, 0, new double[] {0}, 0, "holdout", new double[] {1, 0},
+                    new double[] {0.6, 0.4}, 2, "ens-1"), i < 2000 ? 0 : 1, i < 2000 ? 0 : 1, 0);
+        }
+        assertThat(watch.pending()).isEmpty();
+        assertThat(counted).isEmpty();
+    }
+
+    @Test
     void aRecordWithoutTeacherOutputFeedsOnlyTheStudentsErrors() {
         final DriftWatch watch = new DriftWatch("student", DriftWatch.ADWIN, counted::add);
         for (int i = 0; i < 4000; i++) {
-            watch.observe(record(i, 1), -1, 1);
-            watch.observe(record(i, null), -1, 0);
+            watch.observe(record(i, 1), -1, 1, 1);
+            watch.observe(record(i, null), -1, 0, 0);
         }
         assertThat(watch.pending()).isEmpty();
     }

@@ -1,0 +1,196 @@
+package dev.kdstream.bench.drift;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import dev.kdstream.client.produce.stream.FeatureMessage;
+import dev.kdstream.client.produce.stream.FeatureStream;
+import dev.kdstream.contracts.config.ConfigKey;
+import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.records.DriftEvent;
+import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.Selection;
+import dev.kdstream.contracts.records.SoftTargetRecord;
+import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.StudentManifest;
+import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.student.drift.DriftWatch;
+import dev.kdstream.student.trainer.StudentPair;
+import dev.kdstream.student.trainer.TeacherTrust;
+import dev.kdstream.student.trainer.TrainerSetup;
+
+/**
+ * One drifting stream through the teacher's annotation and the trainer's own code, without Kafka:
+ * test-then-train in polls as {@code OnlineTrainer}, with its {@link DriftWatch} and, when asked,
+ * its {@link TeacherTrust}. The ensemble annotates each record as it comes (after the change, its
+ * changed features). Counts, per labelled training record, who was right, to measure what the
+ * change cost and how long it took to find and to recover.
+ */
+final class DriftRun {
+
+    /** Records per trainer poll (the consumer's max.poll.records). */
+    static final int POLL = 500;
+    /** Labelled training records the accuracies after a detection are over (the issue's figure). */
+    static final int AFTER = 20_000;
+    /** The records the accuracy before the change is over, and the recovery's rolling window. */
+    static final int BEFORE = 20_000;
+    static final int WINDOW = 1_000;
+    private static final KdConfig DEFAULTS = KdConfig.defaults();
+
+    /**
+     * @param teacherDelay  stream records from the change to the first teacher_error detection, -1 if none
+     * @param studentDelay  ... to the first student_error detection, -1 if none
+     * @param teacher       accuracy over the {@link #AFTER} labelled training records after the first detection
+     * @param recovery      stream records from the change until the distilled student's accuracy over the
+     *                      last {@link #WINDOW} labelled records is within a point of its accuracy over the
+     *                      {@link #BEFORE} before the change; -1 if never
+     * @param falseAlarms   detections before the change
+     */
+    record Result(long teacherDelay, long studentDelay, double teacher, double distilled, double baseline,
+                  long recovery, int falseAlarms) {
+    }
+
+    private final TeacherEnsemble ensemble;
+    private final TrainerSetup setup;
+    private final boolean trusting;
+    private final StudentPair pair;
+    private final DriftWatch watch;
+    private final TeacherTrust teacherTrust = new TeacherTrust(DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
+    private long prequential;
+    private final long at;
+    /** Per labelled training record, in order: teacher, distilled, baseline right. */
+    private final List<boolean[]> outcomes = new ArrayList<>();
+    /** The stream index of each of those records. */
+    private final List<Long> positions = new ArrayList<>();
+    private long index;
+
+    DriftRun(final TeacherEnsemble ensemble, final TrainerSetup setup, final boolean trusting, final String detector,
+             final long at) {
+        this.ensemble = ensemble;
+        this.setup = setup;
+        this.trusting = trusting;
+        this.at = at;
+        this.pair = new StudentPair(
+                StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
+                StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
+                setup.scaler(), setup.classes(), setup.temperature(),
+                DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
+                (student, n) -> { });
+        // as OnlineTrainer: a rise of the teacher's errors withdraws the trust at once
+        this.watch = new DriftWatch("bench", detector, signal -> {
+            if (signal.equals(DriftEvent.TEACHER_ERROR)) {
+                teacherTrust.teacherDrifted(prequential);
+            }
+        });
+        pair.onScored((r, teacher, distilled, baseline) -> {
+            watch.observe(r, teacher, distilled, baseline);
+            if (r.labelled() && !r.holdout()) {
+                outcomes.add(new boolean[] {teacher == r.label(), distilled == r.label(), baseline == r.label()});
+                positions.add(Long.parseLong(r.id().substring(r.id().lastIndexOf('#') + 1)));
+            }
+        });
+    }
+
+    Result run(final FeatureStream stream) {
+        final List<FeatureMessage> poll = new ArrayList<>(POLL);
+        for (final FeatureMessage m : stream) {
+            poll.add(m);
+            if (poll.size() == POLL) {
+                step(poll);
+                poll.clear();
+            }
+        }
+        if (!poll.isEmpty()) {
+            step(poll);
+        }
+        return result();
+    }
+
+    private void step(final List<FeatureMessage> poll) {
+        final double t = setup.temperature();
+        final double[][] x = new double[poll.size()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = poll.get(i).features();
+        }
+        final double[][] z = ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(x)))
+                .toDoubleMatrix();
+        final List<SoftTargetRecord> records = new ArrayList<>(poll.size());
+        for (int i = 0; i < x.length; i++) {
+            final FeatureMessage m = poll.get(i);
+            // the stream index rides in the id, for the listener
+            final FeatureRecord f = new FeatureRecord(m.id() + "#" + index++, 0, m.features(), m.label(), m.split());
+            records.add(SoftTargetRecord.of(f, z[i], Probabilities.softmax(z[i], t), t,
+                    ensemble.manifest().versionId(), f.holdout() ? Selection.HOLDOUT : Selection.UNIFORM));
+        }
+        final float[][] scaled = pair.scale(records);
+        final var e = pair.score(records, scaled);
+        prequential = e.prequentialRecords();
+        if (trusting) {
+            pair.trust(teacherTrust.update(e));
+        }
+        pair.train(records, scaled);
+    }
+
+    private Result result() {
+        long teacherAt = -1;
+        long studentAt = -1;
+        int falseAlarms = 0;
+        for (final DriftEvent d : watch.pending()) {
+            final long where = Long.parseLong(d.recordId().substring(d.recordId().lastIndexOf('#') + 1));
+            if (where < at) {
+                falseAlarms++;
+            } else if (d.signal().equals(DriftEvent.TEACHER_ERROR) && teacherAt < 0) {
+                teacherAt = where;
+            } else if (d.signal().equals(DriftEvent.STUDENT_ERROR) && studentAt < 0) {
+                studentAt = where;
+            }
+        }
+        final long detected = teacherAt < 0 ? studentAt : studentAt < 0 ? teacherAt : Math.min(teacherAt, studentAt);
+        final int first = firstAtOrAfter(detected < 0 ? at : detected);
+        final double[] after = shares(first, Math.min(outcomes.size(), first + AFTER));
+        final int change = firstAtOrAfter(at);
+        final double before = shares(Math.max(0, change - BEFORE), change)[1];
+        long recovery = -1;
+        int right = 0;
+        for (int i = change; i < outcomes.size(); i++) {
+            right += outcomes.get(i)[1] ? 1 : 0;
+            if (i - change >= WINDOW) {
+                right -= outcomes.get(i - WINDOW)[1] ? 1 : 0;
+                if ((double) right / WINDOW >= before - 0.01) {
+                    recovery = positions.get(i) - at;
+                    break;
+                }
+            }
+        }
+        return new Result(teacherAt < 0 ? -1 : teacherAt - at, studentAt < 0 ? -1 : studentAt - at, after[0],
+                after[1], after[2], recovery, falseAlarms);
+    }
+
+    private int firstAtOrAfter(final long position) {
+        for (int i = 0; i < positions.size(); i++) {
+            if (positions.get(i) >= position) {
+                return i;
+            }
+        }
+        return positions.size();
+    }
+
+    /** Teacher, distilled and baseline accuracy over outcomes [from, to). */
+    private double[] shares(final int from, final int to) {
+        final double[] s = new double[3];
+        for (int i = from; i < to; i++) {
+            for (int k = 0; k < 3; k++) {
+                s[k] += outcomes.get(i)[k] ? 1 : 0;
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            s[k] = to > from ? s[k] / (to - from) : Double.NaN;
+        }
+        return s;
+    }
+}
