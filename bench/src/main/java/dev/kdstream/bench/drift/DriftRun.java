@@ -59,7 +59,7 @@ final class DriftRun {
     private final StudentPair pair;
     private final DriftWatch watch;
     private final TeacherTrust teacherTrust = new TeacherTrust(DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
-    private long prequential;
+    private boolean teacherDrifted;
     private final long at;
     /** Per labelled training record, in order: teacher, distilled, baseline right. */
     private final List<boolean[]> outcomes = new ArrayList<>();
@@ -82,11 +82,8 @@ final class DriftRun {
                 DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
                 (student, n) -> { });
         // as OnlineTrainer: a rise of the teacher's errors withdraws the trust at once
-        this.watch = new DriftWatch("bench", detector, signal -> {
-            if (signal.equals(DriftEvent.TEACHER_ERROR)) {
-                teacherTrust.teacherDrifted(prequential);
-            }
-        });
+        this.watch = new DriftWatch("bench", detector,
+                signal -> teacherDrifted |= signal.equals(DriftEvent.TEACHER_ERROR));
         pair.onScored((r, teacher, distilled, baseline) -> {
             watch.observe(r, teacher, distilled, baseline);
             if (r.labelled() && !r.holdout()) {
@@ -129,7 +126,10 @@ final class DriftRun {
         }
         final float[][] scaled = pair.scale(records);
         final var e = pair.score(records, scaled);
-        prequential = e.prequentialRecords();
+        if (teacherDrifted) {
+            teacherTrust.teacherDrifted(e.prequentialRecords());
+            teacherDrifted = false;
+        }
         if (trusting) {
             pair.trust(teacherTrust.update(e));
         }

@@ -45,6 +45,7 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, Counter> trained = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> detections = new ConcurrentHashMap<>();
     private MeterRegistry registry;
     /** The snapshot taken as the current scrape began, or null outside one: the gauges read the newest. */
     private volatile Evaluation scraped;
@@ -112,10 +113,10 @@ public final class TrainerMetrics implements MeterBinder, AutoCloseable {
 
     /** One change a drift detector found in {@code signal} ({@link MetricNames#DRIFT_DETECTIONS}). */
     public void driftDetected(final String signal) {
-        remember(Counter.builder(MetricNames.DRIFT_DETECTIONS)
+        detections.computeIfAbsent(signal, s -> remember(Counter.builder(MetricNames.DRIFT_DETECTIONS)
                 .description("changes the trainer's drift detectors found (drift-events has each)")
-                .tag(MetricNames.SIGNAL, signal)
-                .register(registry)).increment();
+                .tag(MetricNames.SIGNAL, s)
+                .register(registry))).increment();
     }
 
     /** {@link MetricNames#TEACHER_TRUST}: the weight of the teacher's soft term relative to alpha, read from any thread. */

@@ -71,16 +71,6 @@ class DriftWatchTest {
     }
 
     @Test
-    void aRecordWithoutTeacherOutputFeedsOnlyTheStudentsErrors() {
-        final DriftWatch watch = new DriftWatch("student", DriftWatch.ADWIN, counted::add);
-        for (int i = 0; i < 4000; i++) {
-            watch.observe(record(i, 1), -1, 1, 1);
-            watch.observe(record(i, null), -1, 0, 0);
-        }
-        assertThat(watch.pending()).isEmpty();
-    }
-
-    @Test
     void refusesAnUnknownDetectorNamingTheKey() {
         assertThatThrownBy(() -> new DriftWatch("s", "cusum", counted::add))
                 .hasMessageContaining("drift.detector (KD_DRIFT_DETECTOR) must be adwin or page-hinkley, got 'cusum'");
