@@ -10,10 +10,8 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.launcher.offline.RunResult.Outcomes;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
-import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.student.trainer.StudentPair;
@@ -68,14 +66,8 @@ final class BudgetRun {
                       final TrainerSetup setup, final String idSalt,
                       final int checkpointEvery) {
         final EnsembleManifest manifest = teacher.ensemble().manifest();
-        final StudentPair pair = new StudentPair(
-                StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
-                StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
-                setup.scaler(), setup.classes(), setup.temperature(),
-                DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
-                (student, n) -> { });
+        final StudentPair pair = StudentPair.fresh(setup, DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE),
+                DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
         final Sampler sampler = budget.newSampler();
         ServedStudent served = null;
         long sinceCheckpoint = 0;

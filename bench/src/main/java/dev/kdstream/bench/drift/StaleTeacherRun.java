@@ -13,9 +13,7 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
-import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.definition.TeacherEnsemble;
-import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
@@ -53,14 +51,8 @@ final class StaleTeacherRun {
         this.ensemble = ensemble;
         this.setup = setup;
         this.trusting = trusting;
-        this.pair = new StudentPair(
-                StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
-                StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
-                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
-                setup.scaler(), setup.classes(), setup.temperature(),
-                DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE), DEFAULTS.getInt(ConfigKey.METRICS_WINDOW),
-                (student, n) -> { });
+        this.pair = StudentPair.fresh(setup, DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE),
+                DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.kdstream.model.bridge.NetworkBridge;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.LabelMatrix;
 import dev.kdstream.model.definition.StudentModel;
+import dev.kdstream.model.file.StudentManifest;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.kernel.Standardizer;
 import dev.kdstream.model.kernel.StepConfig;
@@ -78,6 +79,19 @@ public final class StudentPair {
         this.baselineBatch = new MicroBatch(batch, classes, false);
         this.evaluator = new PrequentialEvaluator(window);
         this.listener = listener;
+    }
+
+    /**
+     * Fresh students of {@code setup}'s shape and hyper-parameters, both from {@link TrainerSetup#STUDENT_SEED}
+     * (the loss is the only difference between them), as a new trainer starts; no step listener.
+     */
+    public static StudentPair fresh(final TrainerSetup setup, final int batch, final int window) {
+        return new StudentPair(
+                StudentModel.create(StudentManifest.DISTILLED, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
+                StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
+                        setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(), TrainerSetup.STUDENT_SEED),
+                setup.scaler(), setup.classes(), setup.temperature(), batch, window, (student, n) -> { });
     }
 
     /**
