@@ -221,11 +221,7 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--drift-at needs a finite stream (--repeat N or --count N)");
         }
         final Drift.Kind kind = Drift.Kind.of(driftKind == null ? "swap" : driftKind);
-        return stream.drifting(Drift.of(kind, (long) Math.floor(driftAt * stream.size()), trainingData()));
-    }
-
-    private Dataset trainingData() {
-        return train == null ? TrainTestSplit.seedDefault().train() : CsvDatasetReader.read(train);
+        return stream.drifting(Drift.of(kind, (long) Math.floor(driftAt * stream.size()), stream.trainingData()));
     }
 
     private FeatureStream undrifted() {

@@ -55,9 +55,10 @@ public enum ConfigKey {
             + "default: the ensemble file's"),
     DISTILLATION_ALPHA("distillation.alpha", "", "weight of the distilled student's soft term, in [0, 1]; default: "
             + "the ensemble file's"),
-    DISTILLATION_TRUST("distillation.trust", "true", "weigh the soft term by how well the teacher does against the "
+    DISTILLATION_TRUST("distillation.trust", "", "weigh the soft term by how well the teacher does against the "
             + "labels recently: alpha while it is within a point of the hard-label baseline, down to 0 when it is 5 "
-            + "points below (a stale teacher cannot drag the student below the labels); false: alpha always"),
+            + "points below (a stale teacher cannot drag the student below the labels); false: alpha always; "
+            + "default (blank): true"),
     STUDENT_HIDDEN("student.hidden", "", "hidden layer widths of this trainer's students, e.g. 64,32 (a checkpoint of "
             + "another shape is refused: a new shape needs a new trainer.id); default: the tutorial's"),
     STUDENT_LEARNING_RATE("student.learning.rate", "", "both students' Adam step size, > 0; default: the tutorial's"),

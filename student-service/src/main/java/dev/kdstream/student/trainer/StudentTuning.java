@@ -84,7 +84,9 @@ public final class StudentTuning {
     /** The keys {@code config} sets (not blank): a trainer's own choices, which a control key for all does not move. */
     public static Set<String> setIn(final KdConfig config) {
         final Set<String> set = new HashSet<>();
-        for (final ConfigKey k : KEYS) {
+        for (final ConfigKey k : List.of(ConfigKey.STUDENT_HIDDEN, ConfigKey.DISTILLATION_TEMPERATURE,
+                ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE, ConfigKey.STUDENT_WEIGHT_DECAY,
+                ConfigKey.DISTILLATION_TRUST)) {
             if (!config.get(k).isBlank()) {
                 set.add(k.key());
             }

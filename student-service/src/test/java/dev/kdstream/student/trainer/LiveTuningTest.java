@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.ControlMeters;
 import dev.kdstream.contracts.control.ControlReader;
 import dev.kdstream.contracts.control.LiveSettings;
@@ -66,6 +67,17 @@ class LiveTuningTest {
         assertThat(tuning.version()).isEqualTo(8);
         assertThat(registry.get(MetricNames.CONTROL_VERSION).tag(MetricNames.PART, MetricNames.TRAINER).gauge()
                 .value()).isEqualTo(8);
+    }
+
+    @Test
+    void aTrustTheTrainerWasStartedWithoutMovesOnlyForIt() {
+        final LiveTuning pinned = new LiveTuning("small", own, false, StudentTuning.setIn(
+                KdConfig.defaults().with(Map.of("distillation.trust", "false"))),
+                new ControlMeters(new SimpleMeterRegistry(), MetricNames.TRAINER, () -> 0));
+        assertThat(pinned.take(entry(0, Map.of("distillation.trust", "true")))).isFalse();
+        assertThat(pinned.trusting()).isFalse();
+        assertThat(pinned.take(entry(1, Map.of("distillation.trust@small", "true")))).isTrue();
+        assertThat(pinned.trusting()).isTrue();
     }
 
     @Test

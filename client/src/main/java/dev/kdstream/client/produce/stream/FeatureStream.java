@@ -78,6 +78,11 @@ public final class FeatureStream implements Iterable<FeatureMessage> {
         return new FeatureStream(train, holdout, options, null);
     }
 
+    /** The training rows it streams (a {@link Drift} measures them). */
+    public Dataset trainingData() {
+        return train;
+    }
+
     /** The same stream with {@code change} from its record {@link Drift#at()} on. */
     public FeatureStream drifting(final Drift change) {
         return new FeatureStream(train, holdout, options, change);
