@@ -10,7 +10,6 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.launcher.offline.RunResult.Outcomes;
-import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.ServedStudent;

@@ -1,6 +1,5 @@
 package dev.kdstream.student.serving;
 
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
