@@ -1,7 +1,6 @@
 package dev.kdstream.bench.budget;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.kdstream.bench.MachineInfo;
+import dev.kdstream.bench.StackEnsembleOption;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.config.ConfigKey;
@@ -17,9 +17,6 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.TrainTestSplit;
 import dev.kdstream.launcher.cli.DataOptions;
 import dev.kdstream.launcher.offline.RunResult.Outcomes;
-import dev.kdstream.launcher.stack.EnsembleCache;
-import dev.kdstream.launcher.stack.StackCommand;
-import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.eval.KnowledgeRecovered;
 import dev.kdstream.model.eval.Stats;
@@ -71,9 +68,8 @@ public final class BudgetBenchCommand implements Callable<Integer> {
             description = "Passes over the training split (default: ${DEFAULT-VALUE}, as ./kd stack).")
     int epochs;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = StackCommand.DEFAULT_DATA_DIR,
-            description = "Where ./kd stack caches its ensemble: the same one is used (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    StackEnsembleOption stack;
 
     @Override
     public Integer call() {
@@ -92,8 +88,7 @@ public final class BudgetBenchCommand implements Callable<Integer> {
         }
         out.println(MachineInfo.describe());
         final TrainTestSplit.Split split = data.load();
-        final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(StackCommand.modelDir(dataDir), split.train(),
-                Hyperparameters.defaults(), out);
+        final TeacherEnsemble ensemble = stack.load(split.train(), out);
         final TeacherLogits teacher = new TeacherLogits(ensemble, split.train(), split.test());
         final TrainerSetup setup = TrainerSetup.of(ensemble.manifest());
         final int checkpointEvery = defaults.getInt(ConfigKey.CHECKPOINT_EVERY_RECORDS);

@@ -1,7 +1,6 @@
 package dev.kdstream.bench.drift;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,18 +9,17 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 
 import dev.kdstream.bench.MachineInfo;
+import dev.kdstream.bench.StackEnsembleOption;
 import dev.kdstream.client.produce.stream.Drift;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.data.TrainTestSplit;
-import dev.kdstream.launcher.stack.EnsembleCache;
-import dev.kdstream.launcher.stack.StackCommand;
-import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.eval.Stats;
 import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.trainer.TrainerSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,9 +65,8 @@ public final class DriftBenchCommand implements Callable<Integer> {
             description = "Runs, each with its own shuffles (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = StackCommand.DEFAULT_DATA_DIR,
-            description = "Where ./kd stack caches its ensemble: the same one is used (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    StackEnsembleOption stack;
 
     @Override
     public Integer call() {
@@ -77,12 +74,11 @@ public final class DriftBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--runs must be >= 1, --epochs >= 2 and --at in (0, 1)");
         }
         final Drift.Kind change = Drift.Kind.of(kind);
-        new DriftWatch("check", detector, s -> { });
+        DriftWatch.detectors(detector);
         final PrintWriter out = spec.commandLine().getOut();
         out.println(MachineInfo.describe());
         final TrainTestSplit.Split split = TrainTestSplit.seedDefault();
-        final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(StackCommand.modelDir(dataDir), split.train(),
-                Hyperparameters.defaults(), out);
+        final TeacherEnsemble ensemble = stack.load(split.train(), out);
         final TrainerSetup setup = TrainerSetup.of(ensemble.manifest());
         final FeatureStream sample = stream(split, change, 0);
         out.printf(Locale.ROOT, "stream: %s; detector %s%n", sample.describe(), detector);

@@ -57,7 +57,6 @@ final class DriftRun {
     private final StudentPair pair;
     private final DriftWatch watch;
     private final TeacherTrust teacherTrust = new TeacherTrust(DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
-    private boolean teacherDrifted;
     private final long at;
     /** Per labelled training record, in order: teacher, distilled, baseline right. */
     private final List<boolean[]> outcomes = new ArrayList<>();
@@ -74,8 +73,11 @@ final class DriftRun {
         this.pair = StudentPair.fresh(setup, DEFAULTS.getInt(ConfigKey.STUDENT_BATCH_SIZE),
                 DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
         // as OnlineTrainer: a rise of the teacher's errors withdraws the trust at once
-        this.watch = new DriftWatch("bench", detector,
-                signal -> teacherDrifted |= signal.equals(DriftEvent.TEACHER_ERROR));
+        this.watch = new DriftWatch("bench", detector, signal -> {
+            if (signal.equals(DriftEvent.TEACHER_ERROR)) {
+                teacherTrust.teacherDrifted();
+            }
+        });
         pair.onScored((r, teacher, distilled, baseline) -> {
             watch.observe(r, teacher, distilled, baseline);
             if (r.labelled() && !r.holdout()) {
@@ -118,10 +120,7 @@ final class DriftRun {
         }
         final float[][] scaled = pair.scale(records);
         final var e = pair.score(records, scaled);
-        if (teacherDrifted) {
-            teacherTrust.teacherDrifted(e.prequentialRecords());
-            teacherDrifted = false;
-        }
+        teacherTrust.settle(e);
         if (trusting) {
             pair.trust(teacherTrust.update(e));
         }

@@ -9,18 +9,17 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 
 import dev.kdstream.bench.MachineInfo;
+import dev.kdstream.bench.StackEnsembleOption;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
 import dev.kdstream.contracts.data.CsvDatasetReader;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.data.TrainTestSplit;
-import dev.kdstream.launcher.stack.EnsembleCache;
-import dev.kdstream.launcher.stack.StackCommand;
-import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.eval.Stats;
 import dev.kdstream.student.trainer.TrainerSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,9 +64,8 @@ public final class StaleTeacherBenchCommand implements Callable<Integer> {
             description = "Runs, each with its own shuffles (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = StackCommand.DEFAULT_DATA_DIR,
-            description = "Where ./kd stack caches its ensemble: the same one is used (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    StackEnsembleOption stack;
 
     @Override
     public Integer call() {
@@ -82,8 +80,7 @@ public final class StaleTeacherBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(stream + " has " + unseen.features()[0].length + " features; the "
                     + "stack's data " + own.train().features()[0].length);
         }
-        final TeacherEnsemble ensemble = EnsembleCache.loadOrTrain(StackCommand.modelDir(dataDir), own.train(),
-                Hyperparameters.defaults(), out);
+        final TeacherEnsemble ensemble = stack.load(own.train(), out);
         final TrainerSetup setup = TrainerSetup.of(ensemble.manifest());
         final int passes = (int) Math.ceil((double) records / unseen.features().length);
         out.printf(Locale.ROOT, "first %d passes of the stack's stream, then %,d records of %s; accuracies over the "

@@ -64,7 +64,7 @@ final class StaleTeacherRun {
                final FeatureStream after, final Dataset afterRows, final long last) {
         feed(before, logits(beforeTrain), logits(beforeHoldout), Long.MAX_VALUE);
         final Evaluation start = feed(after, logits(afterRows), null, after.size() - last);
-        final Accuracies a = pair.score(List.of(), new float[0][]).cumulative();
+        final Accuracies a = pair.evaluation().cumulative();
         final Accuracies s = start.cumulative();
         final long n = a.records() - s.records();
         return new Result(n, share(a.records() * a.teacher() - s.records() * s.teacher(), n),

@@ -46,17 +46,26 @@ public final class DriftWatch {
     public DriftWatch(final String trainerId, final String detector, final Consumer<String> detected) {
         this.trainerId = trainerId;
         this.detectorName = detector;
-        final Supplier<DriftDetector> make = switch (detector) {
-            case ADWIN -> Adwin::new;
-            case PAGE_HINKLEY -> PageHinkley::forErrors;
-            default -> throw new IllegalArgumentException(ConfigKey.DRIFT_DETECTOR.key() + " ("
-                    + ConfigKey.DRIFT_DETECTOR.env() + ") must be " + ADWIN + " or " + PAGE_HINKLEY + ", got '"
-                    + detector + "'");
-        };
+        final Supplier<DriftDetector> make = detectors(detector);
         this.studentError = make.get();
         this.teacherError = make.get();
         this.disagreement = make.get();
         this.detected = detected;
+    }
+
+    /**
+     * The detectors of {@code name}, one per call.
+     *
+     * @throws IllegalArgumentException naming the key for anything but {@link #ADWIN} or {@link #PAGE_HINKLEY}
+     */
+    public static Supplier<DriftDetector> detectors(final String name) {
+        return switch (name) {
+            case ADWIN -> Adwin::new;
+            case PAGE_HINKLEY -> PageHinkley::forErrors;
+            default -> throw new IllegalArgumentException(ConfigKey.DRIFT_DETECTOR.key() + " ("
+                    + ConfigKey.DRIFT_DETECTOR.env() + ") must be " + ADWIN + " or " + PAGE_HINKLEY + ", got '"
+                    + name + "'");
+        };
     }
 
     /**

@@ -66,7 +66,6 @@ public final class OnlineTrainer implements Runnable {
     private final ControlMeters controlMeters;
     private final DriftWatch drift;
     private final TeacherTrust teacherTrust;
-    private boolean teacherDrifted;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -107,8 +106,9 @@ public final class OnlineTrainer implements Runnable {
         this.teacherTrust = new TeacherTrust(window);
         this.drift = new DriftWatch(trainerId, config.get(ConfigKey.DRIFT_DETECTOR), signal -> {
             metrics.driftDetected(signal);
-            // taken after the poll's scoring, with the count of records it ends at
-            teacherDrifted |= signal.equals(DriftEvent.TEACHER_ERROR);
+            if (signal.equals(DriftEvent.TEACHER_ERROR)) {
+                teacherTrust.teacherDrifted();
+            }
         });
         students.onScored(drift::observe);
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
@@ -315,10 +315,7 @@ public final class OnlineTrainer implements Runnable {
         final int n = valid.size();
         final float[][] x = students.scale(valid);
         evaluation = students.score(valid, x);
-        if (teacherDrifted) {
-            teacherTrust.teacherDrifted(evaluation.prequentialRecords());
-            teacherDrifted = false;
-        }
+        teacherTrust.settle(evaluation);
         if (tuning.trusting()) {
             students.trust(teacherTrust.update(evaluation));
             trust = students.trust();

@@ -176,6 +176,11 @@ public final class StudentPair {
      * either would bias every figure; the uniform draws and the holdout records are a fair sample.
      * At a budget of 1.0 that is every record.
      */
+    /** The evaluation of every record scored so far. */
+    public Evaluation evaluation() {
+        return evaluator.snapshot();
+    }
+
     public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
         final List<SoftTargetRecord> fair = new ArrayList<>(records.size());
         final List<float[]> fairX = new ArrayList<>(records.size());

@@ -26,18 +26,36 @@ public final class TeacherTrust {
     private double trust = 1;
     /** No judging from the window before this many prequential records: it still holds the old concept. */
     private long holdUntil;
+    private boolean driftPending;
 
     /** @param window records in the prequential window ({@code metrics.window}) */
     public TeacherTrust(final long window) {
         this.window = window;
     }
 
+    /**
+     * The trainer's detector found the teacher's errors rising while a poll was scored: the trust is
+     * withdrawn by the next {@link #update}, counting from the records that poll ends at.
+     */
+    public void teacherDrifted() {
+        driftPending = true;
+    }
+
     /** The trust after the records scored so far ({@code e}). */
     public double update(final Evaluation e) {
+        settle(e);
         if (e.prequentialRecords() >= holdUntil) {
             trust = of(e.window(), trust);
         }
         return trust;
+    }
+
+    /** Takes a pending {@link #teacherDrifted()} at {@code e}'s count, whether or not the trust is used. */
+    public void settle(final Evaluation e) {
+        if (driftPending) {
+            teacherDrifted(e.prequentialRecords());
+            driftPending = false;
+        }
     }
 
     /** The teacher's errors rose (a drift detection) after {@code prequentialRecords}: no trust, for a window. */
