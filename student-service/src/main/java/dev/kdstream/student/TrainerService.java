@@ -61,7 +61,7 @@ public final class TrainerService implements Service {
     public static TrainerService start(final KdConfig config, final ServiceMetrics metrics, final TrainerSetup setup,
                                        final boolean fromBeginning) {
         TopicAdmin.ensureTopics(config, List.of(config.topics().softTargets(), config.topics().checkpoints(),
-                config.topics().control(), config.topics().driftEvents()));
+                config.topics().control(), config.topics().driftEvents(), config.topics().labelsDlq()));
         final OnlineTrainer trainer = OnlineTrainer.create(config, setup, metrics, fromBeginning);
         final Thread thread = new Thread(trainer, "student-trainer-" + config.get(ConfigKey.TRAINER_ID));
         thread.start();

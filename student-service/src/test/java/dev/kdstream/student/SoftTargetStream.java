@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.LabelRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.kernel.Probabilities;
@@ -61,6 +62,32 @@ final class SoftTargetStream {
         final Integer maybeLabel = i % 10 < 3 ? null : label;
         return new SoftTargetRecord("r" + i, 1_000L + i, x, maybeLabel, split, logits,
                 Probabilities.softmax(logits, TEMPERATURE), TEMPERATURE, ENSEMBLE);
+    }
+
+    /** Record {@code i} without its label: it waits for a late one. */
+    static SoftTargetRecord unlabelled(final int i) {
+        final SoftTargetRecord r = record(i);
+        return new SoftTargetRecord(r.id(), r.ts(), r.features(), null, r.split(), r.teacherLogits(),
+                r.softTargets(), TEMPERATURE, ENSEMBLE);
+    }
+
+    /** A label as the teacher passes it on from the labels topic. */
+    static SoftTargetRecord lateLabel(final String id, final long ts, final int label) {
+        return SoftTargetRecord.lateLabel(new LabelRecord(id, label, ts), TEMPERATURE, ENSEMBLE);
+    }
+
+    /** Writes {@code records} in order, each keyed by its id as the teacher keys them. */
+    static void write(final KdConfig config, final List<SoftTargetRecord> records) {
+        final Properties p = config.kafkaProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        final Topics topics = Topics.of(config.topics());
+        try (KafkaProducer<String, SoftTargetRecord> producer = new KafkaProducer<>(p,
+                topics.softTargets().keySerde().serializer(), topics.softTargets().valueSerde().serializer())) {
+            for (final SoftTargetRecord r : records) {
+                producer.send(new ProducerRecord<>(topics.softTargets().name(), r.id(), r));
+            }
+            producer.flush();
+        }
     }
 
     /** Writes records {@code from} (inclusive) to {@code to} (exclusive), plus any raw values. */

@@ -37,12 +37,14 @@ import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.kafka.CommittedReader;
+import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.contracts.kafka.Topic;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.metrics.ServiceMetrics;
 import dev.kdstream.contracts.records.DriftEvent;
+import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.contracts.records.StudentCheckpoint;
 import dev.kdstream.embedded.EmbeddedKafkaBroker;
 import dev.kdstream.embedded.EmbeddedKafkaExtension;
@@ -81,6 +83,8 @@ class TrainerServiceIT {
                 Map.entry(ConfigKey.TOPIC_CONTROL.key(), prefix + "-control"),
                 Map.entry(ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), prefix + "-shadow-predictions"),
                 Map.entry(ConfigKey.TOPIC_DRIFT_EVENTS.key(), prefix + "-drift-events"),
+                Map.entry(ConfigKey.TOPIC_LABELS.key(), prefix + "-labels"),
+                Map.entry(ConfigKey.TOPIC_LABELS_DLQ.key(), prefix + "-labels-dlq"),
                 Map.entry(ConfigKey.STUDENT_BATCH_SIZE.key(), "32"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "200"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),
@@ -209,7 +213,9 @@ class TrainerServiceIT {
             assertThat(second.status().recordsTrained()).isEqualTo(beforeCrash.recordsTrained());
             producer.join(PATIENCE.toMillis());
             assertThat(producerFailure.get()).isNull();
-            final StudentCheckpoint last = awaitCheckpointAt(config, total);
+            await(() -> CheckpointStore.latest(config, trainerId(config))
+                    .filter(c -> c.recordsTrained() == total).isPresent());
+            final StudentCheckpoint last = CheckpointStore.latest(config, trainerId(config)).orElseThrow();
             // every record counted once: the ones redone after the crash were not in beforeCrash's count
             assertThat(last.recordsTrained()).isEqualTo(total);
         }
@@ -334,6 +340,89 @@ class TrainerServiceIT {
             assertThat(scrape).contains("kd_drift_detections_total{service=\"student-service\",signal=\"teacher_error\"}")
                     .contains("kd_trainer_teacher_trust{service=\"student-service\"} 0.0");
         }
+    }
+
+    /**
+     * Labels on their own, 50 records after theirs, joined across a crash: the records read again to
+     * rebuild the join train nothing twice, and the labels that cannot be used (too late, a second
+     * one, an id never seen) are dead-lettered once each, with the reason.
+     */
+    @Test
+    void lateLabelsAreJoinedAcrossACrashAndTheUnusableOnesDeadLetteredOnce() throws Exception {
+        final KdConfig config = config("late").with(Map.of(ConfigKey.LABELS_WINDOW_MS.key(), "500"));
+        final int total = 2000;
+        final List<SoftTargetRecord> items = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            items.add(SoftTargetStream.unlabelled(i));
+            if (i >= 60) {
+                items.add(SoftTargetStream.lateLabel("r" + (i - 50), SoftTargetStream.record(i - 50).ts() + 50,
+                        label(i - 50)));
+            }
+            if (i == 700) {
+                // r0's window closed when the stream time passed 1,500
+                items.add(SoftTargetStream.lateLabel("r0", 1_700, label(0)));
+            } else if (i == 200) {
+                // within r100's memory: its label came at i = 150
+                items.add(SoftTargetStream.lateLabel("r100", 1_200, label(100)));
+            } else if (i == 900) {
+                items.add(SoftTargetStream.lateLabel("ghost", 1_900, 1));
+            }
+        }
+        final AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        final Thread producer = new Thread(() -> {
+            try {
+                for (int from = 0; from < items.size(); from += 150) {
+                    SoftTargetStream.write(config, items.subList(from, Math.min(items.size(), from + 150)));
+                    Thread.sleep(100);
+                }
+            } catch (Throwable t) {
+                producerFailure.set(t);
+            }
+        }, "late-label-producer");
+        producer.start();
+
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service")) {
+            final TrainerService first = TrainerService.start(config, metrics, SoftTargetStream.setup());
+            await(() -> first.status().version() >= 3);
+            first.abandon();
+        }
+        try (ServiceMetrics metrics = new ServiceMetrics("student-service");
+             TrainerService second = TrainerService.start(config, metrics, SoftTargetStream.setup())) {
+            producer.join(PATIENCE.toMillis());
+            assertThat(producerFailure.get()).isNull();
+            await(() -> CheckpointStore.latest(config, trainerId(config))
+                    .filter(c -> c.recordsTrained() == total).isPresent());
+            final StudentCheckpoint last = CheckpointStore.latest(config, trainerId(config)).orElseThrow();
+            assertThat(last.recordsTrained()).as("every record once, none of those read again for the join")
+                    .isEqualTo(total);
+            assertThat(last.labelJoin()).isNotEmpty();
+            await(() -> deadLetters(config).size() >= 3);
+            Thread.sleep(500);
+            final List<ConsumerRecord<String, byte[]>> letters = deadLetters(config);
+            assertThat(letters).extracting(r -> r.key() + " " + DeadLetters.header(r.headers(), DeadLetters.REASON))
+                    .containsExactlyInAnyOrder("r0 expired", "r100 duplicate", "ghost unknown_id");
+            assertThat(new String(letters.get(0).value(), StandardCharsets.UTF_8))
+                    .startsWith("{\"id\":");
+            assertThat(metrics.registry().scrape())
+                    .containsPattern("kd_trainer_labels_total\\{outcome=\"joined\",service=\"student-service\"} [1-9]");
+        }
+    }
+
+    private static int label(final int i) {
+        return SoftTargetStream.record(i).label() != null ? SoftTargetStream.record(i).label()
+                : SoftTargetStream.record(i).teacherLogits()[1] > 0 ? 1 : 0;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> deadLetters(final KdConfig config) {
+        final List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+        try (CommittedReader<String, byte[]> reader = new CommittedReader<>(
+                CommittedReader.config(config.kafkaProperties(), "it-labels-dlq"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = reader.assignAll(config.topics().labelsDlq(), PATIENCE);
+            reader.read(reader.beginningOffsets(partitions, PATIENCE), reader.endOffsets(partitions, PATIENCE),
+                    System.nanoTime() + PATIENCE.toNanos(), letters::add);
+        }
+        return letters;
     }
 
     private static void control(final KdConfig config, final LiveSettings settings) throws Exception {

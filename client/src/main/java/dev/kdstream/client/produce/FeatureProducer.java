@@ -1,5 +1,7 @@
 package dev.kdstream.client.produce;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +14,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.records.LabelRecord;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +40,7 @@ public final class FeatureProducer implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong labels = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lastAckNanos = new AtomicLong();
@@ -86,8 +93,10 @@ public final class FeatureProducer implements AutoCloseable {
     /** Sends one message stamped with the current wall clock; never blocks longer than {@code max.block.ms}. */
     void send(final FeatureMessage message) {
         final long ts = System.currentTimeMillis();
-        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, ts, message.key(),
-                message.value(ts));
+        send(new ProducerRecord<>(topic, null, ts, message.key(), message.value(ts)));
+    }
+
+    private void send(final ProducerRecord<byte[], byte[]> record) {
         final long start = System.nanoTime();
         sent.incrementAndGet();
         producer.send(record, (metadata, exception) -> {
@@ -103,6 +112,24 @@ public final class FeatureProducer implements AutoCloseable {
             }
             lastAckNanos.set(now);
         });
+    }
+
+    /** Sends a late label, {@code {"id", "label", "ts"}} stamped with the wall clock, to {@code labelsTopic}. */
+    void sendLabel(final String labelsTopic, final String id, final int label) {
+        final long ts = System.currentTimeMillis();
+        final byte[] value;
+        try {
+            value = Json.MAPPER.writeValueAsBytes(new LabelRecord(id, label, ts));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write label " + id, e);
+        }
+        send(new ProducerRecord<>(labelsTopic, null, ts, id.getBytes(StandardCharsets.UTF_8), value));
+        labels.incrementAndGet();
+    }
+
+    /** Labels sent apart from their records. */
+    long labels() {
+        return labels.get();
     }
 
     /**

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
             "  ./kd produce --rate 1000 --repeat 0                 # endless, until Ctrl-C",
             "  ./kd produce --labelled-fraction 0.1 --count 100000",
             "  ./kd produce --repeat 20 --drift-at 0.5 --drift rotate   # the concept turns half way",
+            "  ./kd produce --rate 1000 --repeat 10 --label-delay 0-60  # labels a minute late at most",
             "  ./kd produce --train train.csv --holdout test.csv --bootstrap-servers broker:9092"})
 public final class ProduceCommand implements Callable<Integer> {
 
@@ -91,6 +92,11 @@ public final class ProduceCommand implements Callable<Integer> {
             + "their means) (default: swap).")
     String driftKind;
 
+    @Option(names = "--label-delay", paramLabel = "S|MIN-MAX", description = "Send each training record's label "
+            + "apart, to the labels topic, this many seconds after the record: S, or uniform in MIN-MAX (e.g. 0-60). "
+            + "The record goes to features without it; the trainer joins the two within labels.window.ms.")
+    String labelDelay;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Seeds the shuffles and the choice of labelled and holdout rows (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -116,13 +122,16 @@ public final class ProduceCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final KdConfig config = config();
         final FeatureStream stream = stream();
-        out.println("kd produce: " + stream.describe() + ", to " + config.topics().features() + " at "
+        final LabelDelay delay = labelDelay == null ? null : LabelDelay.parse(labelDelay, seed);
+        out.println("kd produce: " + stream.describe() + (delay == null ? "" : ", " + delay.describe()) + ", to "
+                + config.topics().features() + " at "
                 + config.get(ConfigKey.BOOTSTRAP_SERVERS) + (rate > 0 ? String.format(Locale.ROOT,
                 ", %,.0f records/s", rate) : ", as fast as possible"));
         out.flush();
         if (createTopics) {
             // probes the listener first (ListenerProbe)
-            final List<String> created = TopicAdmin.ensureTopics(config, List.of(config.topics().features()));
+            final List<String> created = TopicAdmin.ensureTopics(config, delay == null
+                    ? List.of(config.topics().features()) : List.of(config.topics().features(), config.topics().labels()));
             if (!created.isEmpty()) {
                 out.println("created topics " + String.join(", ", created));
             }
@@ -136,7 +145,7 @@ public final class ProduceCommand implements Callable<Integer> {
             final AtomicReference<ProducerService> running = new AtomicReference<>();
             final MetricsServer server = noMetrics ? null : metricsServer(config, metrics,
                     () -> running.get() != null && running.get().failed() == 0);
-            try (ProducerService service = ProducerService.start(config, stream, rate, metrics, progress)) {
+            try (ProducerService service = ProducerService.start(config, stream, rate, metrics, progress, delay)) {
                 running.set(service);
                 summary = awaitWithShutdownHook(service);
             } finally {

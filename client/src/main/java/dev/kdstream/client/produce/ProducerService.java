@@ -44,6 +44,9 @@ public final class ProducerService implements AutoCloseable {
     private final long total;
     private final Pacer pacer;
     private final ProgressListener listener;
+    /** Labels sent apart from their records, later; null for none. */
+    private final LabelDelay labelDelay;
+    private final String labelsTopic;
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile long startNanos = System.nanoTime();
@@ -55,8 +58,10 @@ public final class ProducerService implements AutoCloseable {
 
     private ProducerService(final FeatureProducer producer, final AutoCloseable clientMetrics,
                             final Iterator<FeatureMessage> records, final long total, final Pacer pacer,
-                            final ProgressListener listener) {
+                            final ProgressListener listener, final LabelDelay labelDelay, final String labelsTopic) {
         this.producer = producer;
+        this.labelDelay = labelDelay;
+        this.labelsTopic = labelsTopic;
         this.clientMetrics = clientMetrics;
         this.records = records;
         this.total = total;
@@ -80,6 +85,18 @@ public final class ProducerService implements AutoCloseable {
     }
 
     /**
+     * With labels sent apart from their records ({@code --label-delay}) to the configured labels topic.
+     *
+     * @param labelDelay how late, or null for labels inline
+     */
+    static ProducerService start(final KdConfig config, final FeatureStream stream, final double rate,
+                                 final ServiceMetrics metrics, final ProgressListener listener,
+                                 final LabelDelay labelDelay) {
+        return start(FeatureProducer.kafkaProducer(config), config.topics().features(), stream.iterator(),
+                stream.size(), Pacer.of(rate), metrics, listener, labelDelay, config.topics().labels());
+    }
+
+    /**
      * Starts sending any sequence of messages.
      *
      * @param total records {@code records} holds, or -1 if unknown or endless (progress only)
@@ -89,17 +106,24 @@ public final class ProducerService implements AutoCloseable {
                                         final ProgressListener listener) {
         final Pacer pacer = Pacer.of(rate);
         return start(FeatureProducer.kafkaProducer(config), config.topics().features(), records, total, pacer, metrics,
-                listener);
+                listener, null, null);
     }
 
     /** With a given client (tests pass a {@code MockProducer}); the service closes it. */
     static ProducerService start(final Producer<byte[], byte[]> client, final String topic,
                                  final Iterator<FeatureMessage> records, final long total, final Pacer pacer,
                                  final ServiceMetrics metrics, final ProgressListener listener) {
+        return start(client, topic, records, total, pacer, metrics, listener, null, null);
+    }
+
+    static ProducerService start(final Producer<byte[], byte[]> client, final String topic,
+                                 final Iterator<FeatureMessage> records, final long total, final Pacer pacer,
+                                 final ServiceMetrics metrics, final ProgressListener listener,
+                                 final LabelDelay labelDelay, final String labelsTopic) {
         final KafkaClientMetrics clientMetrics = new KafkaClientMetrics(client);
         clientMetrics.bindTo(metrics.registry());
         final ProducerService service = new ProducerService(new FeatureProducer(client, topic, metrics.registry()),
-                clientMetrics, records, total, pacer, listener);
+                clientMetrics, records, total, pacer, listener, labelDelay, labelsTopic);
         service.thread.start();
         return service;
     }
@@ -113,14 +137,16 @@ public final class ProducerService implements AutoCloseable {
             startNanos = System.nanoTime();
             pacer.restart();
             while (!stopRequested && producer.failed() == 0 && records.hasNext()) {
+                sendDueLabels();
                 final long permits = pacer.take(MAX_PER_ROUND);
                 if (permits == 0) {
-                    LockSupport.parkNanos(Math.min(pacer.nanosUntilDue(), MAX_NAP_NANOS));
+                    LockSupport.parkNanos(Math.min(Math.min(pacer.nanosUntilDue(), labelsDueIn()), MAX_NAP_NANOS));
                     continue;
                 }
                 // a failed send can block for max.block.ms (topic missing): stop at the first one
                 for (long i = 0; i < permits && !stopRequested && producer.failed() == 0 && records.hasNext(); i++) {
-                    producer.send(records.next());
+                    final FeatureMessage next = records.next();
+                    producer.send(labelDelay == null ? next : labelDelay.take(next, System.nanoTime()));
                 }
                 final long now = System.nanoTime();
                 if (now - lastReport >= PROGRESS_EVERY_NANOS) {
@@ -128,7 +154,18 @@ public final class ProducerService implements AutoCloseable {
                     lastReport = now;
                 }
             }
-            completed = !stopRequested && producer.failed() == 0 && !records.hasNext();
+            // the labels still to come, each at its time
+            while (labelDelay != null && !stopRequested && producer.failed() == 0 && labelDelay.waiting() > 0) {
+                sendDueLabels();
+                LockSupport.parkNanos(Math.min(labelsDueIn(), MAX_NAP_NANOS));
+                final long now = System.nanoTime();
+                if (now - lastReport >= PROGRESS_EVERY_NANOS) {
+                    listener.onProgress(progress());
+                    lastReport = now;
+                }
+            }
+            completed = !stopRequested && producer.failed() == 0 && !records.hasNext()
+                    && (labelDelay == null || labelDelay.waiting() == 0);
             producer.flush();
         } catch (RuntimeException e) {
             // e.g. a fatal producer error thrown by send(): the run is over, the summary says why
@@ -142,6 +179,25 @@ public final class ProducerService implements AutoCloseable {
                 done.countDown();
             }
         }
+    }
+
+    private void sendDueLabels() {
+        if (labelDelay == null) {
+            return;
+        }
+        final long now = System.nanoTime();
+        for (LabelDelay.Due d = labelDelay.next(now); d != null && producer.failed() == 0; d = labelDelay.next(now)) {
+            producer.sendLabel(labelsTopic, d.id(), d.label());
+        }
+    }
+
+    private long labelsDueIn() {
+        return labelDelay == null ? Long.MAX_VALUE : labelDelay.nanosUntilNext(System.nanoTime());
+    }
+
+    /** Labels sent apart from their records so far. */
+    public long labelsSent() {
+        return producer.labels();
     }
 
     public long sent() {
@@ -183,7 +239,8 @@ public final class ProducerService implements AutoCloseable {
         final String firstError = crash != null ? crash
                 : error != null ? error.getClass().getSimpleName() + ": " + error.getMessage() : null;
         return new ProduceSummary(producer.sent(), producer.acked(), producer.failed(), completed,
-                Duration.ofNanos(endNanos - startNanos), firstError);
+                Duration.ofNanos(endNanos - startNanos), firstError, producer.labels(),
+                labelDelay == null ? 0 : labelDelay.waiting());
     }
 
     /** Stops sending (records already sent are still acknowledged), closes the client. Idempotent. */

@@ -19,6 +19,9 @@ public enum ConfigKey {
     TOPIC_CONTROL("topic.control", "control", "live settings, written by ./kd control (compacted; its history kept "
             + "30 days)"),
     TOPIC_DRIFT_EVENTS("topic.drift-events", "drift-events", "the changes the trainer's detectors found, one record each"),
+    TOPIC_LABELS("topic.labels", "labels", "labels that arrive after their feature record, joined to it by id"),
+    TOPIC_LABELS_DLQ("topic.labels-dlq", "labels-dlq", "labels that could not be used (invalid, unknown id, too late, "
+            + "duplicated), with the reason in headers"),
     TOPIC_PARTITIONS("topic.partitions", "2", "partitions of the topics created on start"),
     TOPIC_REPLICATION_FACTOR("topic.replication-factor", "1", "replication factor of the topics created on start"),
 
@@ -66,6 +69,8 @@ public enum ConfigKey {
             + "the tutorial's"),
     DRIFT_DETECTOR("drift.detector", "adwin", "the trainer's change detector on the students' and the teacher's errors "
             + "and their disagreement: adwin or page-hinkley"),
+    LABELS_WINDOW_MS("labels.window.ms", "120000", "how long a record waits for a label from the labels topic, "
+            + "in event time (0: no late labels; the teacher then leaves out what it does not annotate)"),
     STUDENT_BATCH_SIZE("student.batch.size", "64", "trainer micro-batch size (records per optimiser step)"),
     CHECKPOINT_EVERY_RECORDS("checkpoint.every.records", "5000", "publish a checkpoint after this many records"),
     CHECKPOINT_EVERY_SECONDS("checkpoint.every.seconds", "5", "... or after this many seconds, whichever comes first"),

@@ -209,6 +209,22 @@ public final class KdConfig {
         }
     }
 
+    /**
+     * {@code labels.window.ms}: how long, in event time, a record waits for a late label on
+     * {@code labels}; 0 for no late labels (the teacher then neither reads them nor passes on the
+     * records it does not annotate).
+     *
+     * @throws IllegalArgumentException naming the key for a negative window
+     */
+    public long lateLabelWindowMs() {
+        final long window = getLong(ConfigKey.LABELS_WINDOW_MS);
+        if (window < 0) {
+            throw new IllegalArgumentException(ConfigKey.LABELS_WINDOW_MS.key() + " (" + ConfigKey.LABELS_WINDOW_MS.env()
+                    + ") must be >= 0, got " + window);
+        }
+        return window;
+    }
+
     /** The trainer id whose student is served: {@code server.student}, else {@code trainer.id}. */
     public String servedStudent() {
         final String chosen = get(ConfigKey.SERVER_STUDENT).trim();
@@ -235,7 +251,7 @@ public final class KdConfig {
         return new TopicNames(get(ConfigKey.TOPIC_FEATURES), get(ConfigKey.TOPIC_SOFT_TARGETS),
                 get(ConfigKey.TOPIC_PREDICTIONS), get(ConfigKey.TOPIC_CHECKPOINTS), get(ConfigKey.TOPIC_FEATURES_DLQ),
                 get(ConfigKey.TOPIC_CONTROL), get(ConfigKey.TOPIC_SHADOW_PREDICTIONS),
-                get(ConfigKey.TOPIC_DRIFT_EVENTS));
+                get(ConfigKey.TOPIC_DRIFT_EVENTS), get(ConfigKey.TOPIC_LABELS), get(ConfigKey.TOPIC_LABELS_DLQ));
     }
 
     /** Client properties for any Kafka client: bootstrap servers plus every pass-through property. */

@@ -108,14 +108,16 @@ public final class TopicAdmin {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> wanted = new ArrayList<>();
             for (final String t : List.of(names.features(), names.softTargets(), names.predictions(),
-                    names.shadowPredictions(), names.driftEvents())) {
+                    names.shadowPredictions(), names.driftEvents(), names.labels())) {
                 if (!existing.contains(t)) {
                     wanted.add(new NewTopic(t, partitions, replication));
                 }
             }
-            if (!existing.contains(names.featuresDlq())) {
-                wanted.add(new NewTopic(names.featuresDlq(), partitions, replication).configs(Map.of(
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_BYTES))));
+            for (final String dlq : List.of(names.featuresDlq(), names.labelsDlq())) {
+                if (!existing.contains(dlq)) {
+                    wanted.add(new NewTopic(dlq, partitions, replication).configs(Map.of(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DLQ_MAX_BYTES))));
+                }
             }
             if (!existing.contains(names.checkpoints())) {
                 // compacted: only the newest checkpoint per trainer matters

@@ -13,14 +13,15 @@ import dev.kdstream.contracts.records.StudentCheckpoint;
 
 /**
  * The typed topic registry: every service reads and writes a topic the same way.
- * {@code features} and its dead-letter topic carry raw bytes, because the value is validated by
+ * {@code features}, {@code labels} and their dead-letter topics carry raw bytes, because the value is validated by
  * the reader ({@code FeatureParser}) and, when invalid, forwarded byte for byte. {@code soft-targets}
  * is internal (only the trainer reads it) and binary ({@link SoftTargetCodec}); the others are JSON.
  */
 public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRecord> softTargets,
                      Topic<String, Prediction> predictions, Topic<String, StudentCheckpoint> checkpoints,
                      Topic<byte[], byte[]> featuresDlq, Topic<String, Prediction> shadowPredictions,
-                     Topic<String, DriftEvent> driftEvents) {
+                     Topic<String, DriftEvent> driftEvents, Topic<byte[], byte[]> labels,
+                     Topic<byte[], byte[]> labelsDlq) {
 
     public static Topics of(final TopicNames names) {
         return new Topics(
@@ -30,7 +31,9 @@ public record Topics(Topic<byte[], byte[]> features, Topic<String, SoftTargetRec
                 new Topic<>(names.checkpoints(), Serdes.String(), JsonSerde.serdeFor(StudentCheckpoint.class)),
                 new Topic<>(names.featuresDlq(), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(names.shadowPredictions(), Serdes.String(), JsonSerde.serdeFor(Prediction.class)),
-                new Topic<>(names.driftEvents(), Serdes.String(), JsonSerde.serdeFor(DriftEvent.class)));
+                new Topic<>(names.driftEvents(), Serdes.String(), JsonSerde.serdeFor(DriftEvent.class)),
+                new Topic<>(names.labels(), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(names.labelsDlq(), Serdes.ByteArray(), Serdes.ByteArray()));
     }
 
     public static Topics defaults() {

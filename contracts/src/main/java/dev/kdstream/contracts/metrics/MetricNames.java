@@ -54,6 +54,17 @@ public final class MetricNames {
     public static final String CONTROL_REFUSED = "kd.control.refused";
     /** Counter: changes the trainer's detectors found, tagged {@link #SIGNAL}. */
     public static final String DRIFT_DETECTIONS = "kd.drift.detections";
+    /** Counter: valid labels from the labels topic the teacher passed on to the trainer. */
+    public static final String TEACHER_LABELS_FORWARDED = "kd.teacher.labels.forwarded";
+    /**
+     * Counter: late labels the trainer took, by {@link #OUTCOME}: joined (to a record waiting), early
+     * (held until its record came), or dead-lettered as unknown_id, expired, duplicate.
+     */
+    public static final String TRAINER_LABELS = "kd.trainer.labels";
+    /** Counter: records whose label window closed without a label (they trained on their soft targets only). */
+    public static final String TRAINER_UNLABELLED = "kd.trainer.records.unlabelled";
+    /** Gauge: records waiting for a late label, and labels waiting for their record, tagged {@link #STAGE}. */
+    public static final String TRAINER_LABELS_WAITING = "kd.trainer.labels.waiting";
     /** Gauge: the trainer's trust in the teacher, the weight of the soft term relative to alpha, in [0, 1]. */
     public static final String TEACHER_TRUST = "kd.trainer.teacher.trust";
     /** Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), by {@link #OUTCOME}. */

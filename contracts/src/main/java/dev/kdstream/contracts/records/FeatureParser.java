@@ -20,7 +20,7 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 public final class FeatureParser {
 
     /** NaN and Infinity literals parse (Python's json.dumps writes them) so they can be named. */
-    private static final ObjectMapper LENIENT = JsonMapper.builder()
+    static final ObjectMapper LENIENT = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
@@ -172,7 +172,7 @@ public final class FeatureParser {
         return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
     }
 
-    private static String id(final JsonNode root) {
+    static String id(final JsonNode root) {
         final JsonNode id = root.get("id");
         if (id == null || id.isNull()) {
             throw new InvalidRecordException(Reason.MISSING_FIELD, "missing field 'id'");
@@ -187,7 +187,7 @@ public final class FeatureParser {
         return id.asText();
     }
 
-    private static long ts(final JsonNode root, final long kafkaTimestamp) {
+    static long ts(final JsonNode root, final long kafkaTimestamp) {
         final JsonNode ts = root.get("ts");
         if (ts == null || ts.isNull()) {
             return kafkaTimestamp;
@@ -226,6 +226,11 @@ public final class FeatureParser {
     }
 
     private Integer label(final JsonNode root) {
+        return label(root, classes);
+    }
+
+    /** The record's class in 0..classes-1, or null for none. */
+    static Integer label(final JsonNode root, final int classes) {
         final JsonNode label = root.get("label");
         if (label == null || label.isNull()) {
             return null;
@@ -254,7 +259,7 @@ public final class FeatureParser {
         return s;
     }
 
-    private static String firstLine(final String message) {
+    static String firstLine(final String message) {
         final String m = message == null ? "" : message;
         final int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

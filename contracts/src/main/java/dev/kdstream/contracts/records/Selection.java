@@ -20,7 +20,17 @@ public enum Selection {
     /** A holdout record: always annotated, outside the budget (it measures the ensemble). */
     HOLDOUT("holdout", 2),
     /** Labelled and not annotated: no soft targets, it trains both students on its label alone. */
-    LABEL_ONLY("label_only", 3);
+    LABEL_ONLY("label_only", 3),
+    /**
+     * Unlabelled and not annotated, passed on because its label may come later on {@code labels}:
+     * nothing to train on until then ({@link #LATE_LABEL}).
+     */
+    UNANNOTATED("unannotated", 4),
+    /**
+     * A label from the {@code labels} topic for a record written before (or, rarely, after) it: no
+     * features, no teacher output; the trainer joins it to its record by id.
+     */
+    LATE_LABEL("late_label", 5);
 
     private final String tag;
     /** Its byte in a binary soft target: fixed, whatever the order of the constants. */
@@ -69,7 +79,7 @@ public enum Selection {
 
     /** Whether the teacher ran on it (it has teacher logits and soft targets). */
     public boolean annotated() {
-        return this != LABEL_ONLY;
+        return this == UNIFORM || this == UNCERTAIN || this == HOLDOUT;
     }
 
     /** Whether it is an unbiased sample of what the teacher sees (see {@link #UNIFORM}). */

@@ -21,7 +21,9 @@ import dev.kdstream.contracts.records.InvalidRecordException.Reason;
  * {@link Selection#code}), teacher logits (int count + doubles), soft targets (int count +
  * doubles; both counts 0 for a record not annotated), temperature (double), ensemble version (int
  * length + UTF-8). Format 1, before the teacher budget, had no selection byte and every record
- * annotated: it is still read, as {@link Selection#UNIFORM} (or holdout) records.
+ * annotated: it is still read, as {@link Selection#UNIFORM} (or holdout) records. A
+ * {@link Selection#LATE_LABEL} record has no features; a {@link Selection#LABEL_ONLY} one has a label
+ * and an {@link Selection#UNANNOTATED} one none.
  */
 public final class SoftTargetCodec {
 
@@ -48,10 +50,11 @@ public final class SoftTargetCodec {
         final byte[] version = r.ensembleVersion().getBytes(StandardCharsets.UTF_8);
         final double[] logits = r.annotated() ? r.teacherLogits() : NONE;
         final double[] soft = r.annotated() ? r.softTargets() : NONE;
-        if (logits == null || soft == null || r.annotated() && logits.length == 0 || !r.annotated() && !r.labelled()
+        if (logits == null || soft == null || r.annotated() && logits.length == 0 || !fits(r.selection(), r.labelled())
                 || (r.selection() == Selection.HOLDOUT) != r.holdout()) {
             throw new IllegalArgumentException("not a soft target the pipeline writes: a " + r.selection().tag()
-                    + " record of split " + r.split() + (r.annotated() ? " without teacher output" : " without a label"));
+                    + " record of split " + r.split() + (r.annotated() ? " without teacher output"
+                    : r.labelled() ? " with a label" : " without a label"));
         }
         if (!FeatureRecord.isKnownSplit(r.split()) || r.label() != null && r.label() < 0
                 || Math.max(Math.max(id.length, version.length), Math.max(r.features().length,
@@ -125,8 +128,12 @@ public final class SoftTargetCodec {
                 throw malformed("a " + selection.tag() + " record with " + logits.length + " teacher logits and "
                         + soft.length + " soft targets");
             }
-            if (selection == Selection.LABEL_ONLY && label == NO_LABEL) {
-                throw malformed("a label_only record without a label");
+            if (!fits(selection, label != NO_LABEL)) {
+                throw malformed("a " + selection.tag() + " record " + (label == NO_LABEL ? "without" : "with")
+                        + " a label");
+            }
+            if (selection == Selection.LATE_LABEL && features.length > 0) {
+                throw malformed("a late_label record with features");
             }
             final boolean annotated = selection.annotated();
             return new SoftTargetRecord(id, ts, features, label == NO_LABEL ? null : label,
@@ -135,6 +142,15 @@ public final class SoftTargetCodec {
         } catch (BufferUnderflowException e) {
             throw malformed("the record ends early, at byte " + bytes.length);
         }
+    }
+
+    /** Whether a record of {@code selection} may (or must) carry a label: the ones not annotated are decided by it. */
+    private static boolean fits(final Selection selection, final boolean labelled) {
+        return switch (selection) {
+            case LABEL_ONLY, LATE_LABEL -> labelled;
+            case UNANNOTATED -> !labelled;
+            default -> true;
+        };
     }
 
     private static int doubles(final double[] values) {

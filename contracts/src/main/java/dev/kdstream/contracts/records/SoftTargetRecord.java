@@ -14,6 +14,8 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
                                double[] teacherLogits, double[] softTargets, double temperature,
                                String ensembleVersion, Selection selection) {
 
+    private static final double[] NO_FEATURES = new double[0];
+
     /**
      * Without a selection: a soft target of an earlier kd-stream (format 1 or JSON), written when
      * every record was annotated: uniform, or holdout. Whether the fields fit the selection is the
@@ -50,6 +52,34 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
                                              final String ensembleVersion) {
         return new SoftTargetRecord(f.id(), f.ts(), f.features(), f.label(), f.split(), null, null, temperature,
                 ensembleVersion, Selection.LABEL_ONLY);
+    }
+
+    /**
+     * An unlabelled record the teacher did not annotate, passed on for a label that may come later
+     * ({@link Selection#UNANNOTATED}).
+     */
+    public static SoftTargetRecord unannotated(final FeatureRecord f, final double temperature,
+                                               final String ensembleVersion) {
+        return new SoftTargetRecord(f.id(), f.ts(), f.features(), null, f.split(), null, null, temperature,
+                ensembleVersion, Selection.UNANNOTATED);
+    }
+
+    /** A label from the {@code labels} topic, forwarded by the teacher to be joined to its record. */
+    public static SoftTargetRecord lateLabel(final LabelRecord l, final double temperature,
+                                             final String ensembleVersion) {
+        return new SoftTargetRecord(l.id(), l.ts(), NO_FEATURES, l.label(), FeatureRecord.TRAIN, null, null,
+                temperature, ensembleVersion, Selection.LATE_LABEL);
+    }
+
+    /** The same record with the label that came for it later. */
+    public SoftTargetRecord withLabel(final int label) {
+        return new SoftTargetRecord(id, ts, features, label, split, teacherLogits, softTargets, temperature,
+                ensembleVersion, selection == Selection.UNANNOTATED ? Selection.LABEL_ONLY : selection);
+    }
+
+    /** Whether it is a label for a record sent before, not a record ({@link Selection#LATE_LABEL}). */
+    public boolean lateLabel() {
+        return selection == Selection.LATE_LABEL;
     }
 
     public boolean labelled() {

@@ -23,15 +23,35 @@ class SoftTargetCodecTest {
             FeatureRecord.TRAIN, new double[] {0, 1}, new double[] {0.4, 0.6}, 3, "e", Selection.UNCERTAIN);
     private static final SoftTargetRecord LABEL_ONLY = SoftTargetRecord.labelOnly(
             new FeatureRecord("l", 4, new double[] {2, 3}, 0, FeatureRecord.TRAIN), 3, "e");
+    private static final SoftTargetRecord UNANNOTATED = SoftTargetRecord.unannotated(
+            new FeatureRecord("n", 5, new double[] {2, 3}, null, FeatureRecord.TRAIN), 3, "e");
+    private static final SoftTargetRecord LATE_LABEL = SoftTargetRecord.lateLabel(new LabelRecord("n", 1, 9), 3, "e");
 
     @Test
     void everyFieldSurvivesTheRoundTripBitForBit() {
         for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT, UNCERTAIN,
-                LABEL_ONLY}) {
+                LABEL_ONLY, UNANNOTATED, LATE_LABEL}) {
             assertThat(SoftTargetCodec.decode(SoftTargetCodec.encode(r))).usingRecursiveComparison().isEqualTo(r);
         }
         final double[] back = SoftTargetCodec.decode(SoftTargetCodec.encode(LABELLED)).features();
         assertThat(Double.doubleToRawLongBits(back[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
+    void aLabelWhereItsSelectionHasNoneOrNoneWhereItNeedsOneIsRefusedBothWays() {
+        final SoftTargetRecord labelledUnannotated = UNANNOTATED.withLabel(1);
+        assertThat(labelledUnannotated.selection()).as("a label makes it label-only").isEqualTo(Selection.LABEL_ONLY);
+        final SoftTargetRecord unannotatedWithLabel = new SoftTargetRecord("n", 5, new double[] {2, 3}, 1,
+                FeatureRecord.TRAIN, null, null, 3, "e", Selection.UNANNOTATED);
+        assertThatThrownBy(() -> SoftTargetCodec.encode(unannotatedWithLabel)).hasMessageContaining("with a label");
+        final byte[] bytes = SoftTargetCodec.encode(UNANNOTATED);
+        // the label field sits after the id, ts and two features: write a label into it
+        ByteBuffer.wrap(bytes).putInt(1 + 5 + 8 + 4 + 16, 1);
+        assertThatThrownBy(() -> SoftTargetCodec.decode(bytes)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("unannotated record with a label");
+        final byte[] late = SoftTargetCodec.encode(LATE_LABEL);
+        ByteBuffer.wrap(late).putInt(1 + 5 + 8 + 4, -1);
+        assertThatThrownBy(() -> SoftTargetCodec.decode(late)).hasMessageContaining("late_label record without a label");
     }
 
     @Test

@@ -66,10 +66,14 @@ public final class ServiceAcls {
     public static List<Grant> grants(final TopicNames topics) {
         final List<Grant> g = new ArrayList<>();
         g.add(topic(PRODUCER, topics.features(), WRITE, DESCRIBE));
+        g.add(topic(PRODUCER, topics.labels(), WRITE, DESCRIBE));
 
         g.add(topic(TEACHER, topics.features(), READ, DESCRIBE));
         g.add(topic(TEACHER, topics.softTargets(), WRITE, DESCRIBE));
         g.add(topic(TEACHER, topics.featuresDlq(), WRITE, DESCRIBE));
+        // late labels, passed on to the trainer's input
+        g.add(topic(TEACHER, topics.labels(), READ, DESCRIBE));
+        g.add(topic(TEACHER, topics.labelsDlq(), WRITE, DESCRIBE));
         // the served student, for a teacher budget's sampler; the budget in force
         g.add(topic(TEACHER, topics.checkpoints(), READ, DESCRIBE));
         g.add(topic(TEACHER, topics.control(), READ, DESCRIBE));
@@ -80,6 +84,8 @@ public final class ServiceAcls {
         // its live settings (T, alpha, learning rate, weight decay)
         g.add(topic(TRAINER, topics.control(), READ, DESCRIBE));
         g.add(topic(TRAINER, topics.driftEvents(), WRITE, DESCRIBE));
+        // the late labels it cannot join
+        g.add(topic(TRAINER, topics.labelsDlq(), WRITE, DESCRIBE));
         g.add(new Grant(TRAINER, TRANSACTIONAL_ID, CheckpointWriter.TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 List.of(WRITE, DESCRIBE)));
 

@@ -70,6 +70,8 @@ public final class PipelineFixture {
                 Map.entry(ConfigKey.TOPIC_FEATURES_DLQ.key(), prefix + "-features-dlq"),
                 Map.entry(ConfigKey.TOPIC_CONTROL.key(), prefix + "-control"),
                 Map.entry(ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), prefix + "-shadow-predictions"),
+                Map.entry(ConfigKey.TOPIC_LABELS.key(), prefix + "-labels"),
+                Map.entry(ConfigKey.TOPIC_LABELS_DLQ.key(), prefix + "-labels-dlq"),
                 Map.entry(ConfigKey.TRAINER_ID.key(), prefix + "-student"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_RECORDS.key(), "100"),
                 Map.entry(ConfigKey.CHECKPOINT_EVERY_SECONDS.key(), "1"),

@@ -99,22 +99,25 @@ public final class CheckpointWriter implements AutoCloseable {
      * @throws CheckpointException when the broker did not acknowledge it
      */
     public RecordMetadata publish(final StudentCheckpoint checkpoint) {
-        return publish(checkpoint, null, List.of());
+        return publish(checkpoint, null, List.of(), List.of());
     }
 
     /**
      * @param controlVersion the value of a {@link LiveSettings#VERSION_HEADER} header, or null for none
      * @param events         drift events to publish in the same transaction: visible with the
      *                       checkpoint, or (aborted) not at all
+     * @param deadLetters    late labels the trainer could not use, likewise: written once, with the
+     *                       checkpoint that moves past them
      */
     public RecordMetadata publish(final StudentCheckpoint checkpoint, final byte[] controlVersion,
-                                  final List<DriftEvent> events) {
+                                  final List<DriftEvent> events, final List<ProducerRecord<String, byte[]>> deadLetters) {
         try {
             producer.beginTransaction();
             for (final DriftEvent e : events) {
                 producer.send(new ProducerRecord<>(driftEvents.name(), e.trainerId(),
                         driftEvents.valueSerde().serializer().serialize(driftEvents.name(), e)));
             }
+            deadLetters.forEach(producer::send);
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(),
                     checkpoint.trainerId(), topic.valueSerde().serializer().serialize(topic.name(), checkpoint));
             if (controlVersion != null) {

@@ -37,10 +37,18 @@ public final class PrequentialEvaluator {
                        final int baseline, final double klToTeacher) {
         agreement.add(teacher == distilled);
         kl.add(klToTeacher);
-        if (label == null) {
-            return;
+        if (label != null) {
+            labelled(label, holdout, teacher, distilled, baseline);
         }
-        final int y = label;
+    }
+
+    /**
+     * A late label for a record {@link #record recorded} before without one: its predictions, made
+     * then, scored against it now (delayed prequential evaluation). The agreement and KL took the
+     * record when it came.
+     */
+    public void labelled(final int y, final boolean holdout, final int teacher, final int distilled,
+                         final int baseline) {
         if (holdout) {
             this.holdout++;
             holdoutWindow.add(teacher == y, distilled == y, baseline == y);

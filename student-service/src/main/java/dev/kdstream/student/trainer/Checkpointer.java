@@ -12,6 +12,7 @@ import dev.kdstream.model.file.StudentFile;
 import dev.kdstream.student.checkpoint.CheckpointException;
 import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
+import dev.kdstream.student.labels.LateLabels;
 import dev.kdstream.student.metrics.TrainerMetrics;
 
 /**
@@ -91,10 +92,12 @@ final class Checkpointer implements AutoCloseable {
      * @param controlVersion the control version the students trained under, as the value of its
      *                       header; null for the trainer's own settings
      * @param events         drift events found since the last checkpoint, published in its transaction
-     * @return whether it was published (the events with it)
+     * @param labels         the late-label join's positions and dead letters since the last checkpoint (the
+     *                       dead letters in its transaction)
+     * @return whether it was published (the events and dead letters with it)
      */
     boolean checkpoint(final long recordsTrained, final Map<Integer, Long> offsets, final String ensembleVersion,
-                       final byte[] controlVersion, final List<DriftEvent> events) {
+                       final byte[] controlVersion, final List<DriftEvent> events, final LateLabels.Snapshot labels) {
         students.trainPartialBatches();
         // A failed publish still uses up its number: the broker may have written it without the
         // ack arriving, and a later, different checkpoint must not reuse the version.
@@ -103,10 +106,10 @@ final class Checkpointer implements AutoCloseable {
         students.baseline().setVersion(v);
         final StudentCheckpoint c = new StudentCheckpoint(trainerId, v, recordsTrained, offsets, ensembleVersion,
                 System.currentTimeMillis(), StudentFile.toBytes(students.distilled()),
-                StudentFile.toBytes(students.baseline()));
+                StudentFile.toBytes(students.baseline()), labels.positions());
         lastCheckpointNanos = System.nanoTime();
         try {
-            writer.publish(c, controlVersion, events);
+            writer.publish(c, controlVersion, events, labels.deadLetters());
         } catch (CheckpointException e) {
             failuresInARow++;
             metrics.publishFailed();

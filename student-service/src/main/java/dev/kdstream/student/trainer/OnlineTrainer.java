@@ -2,6 +2,7 @@ package dev.kdstream.student.trainer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
 import dev.kdstream.student.drift.DriftWatch;
+import dev.kdstream.student.labels.LateLabels;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.TrainerMetrics;
 import dev.kdstream.student.trainer.TrainerStatus.State;
@@ -76,8 +78,14 @@ public final class OnlineTrainer implements Runnable {
     private volatile TrainerStatus status;
     private volatile Throwable failure;
 
+    /** The late-label join, or null when {@code labels.window.ms} is 0. */
+    private final LateLabels<Waiting> labels;
+    /** The checkpoint's offsets: a checkpoint taken while the join is read again never moves back before them. */
+    private final Map<Integer, Long> restoredOffsets;
+
     private long recordsTrained;
     private long deadLetters;
+    private long ignoredLabels;
     private String ensembleVersion;
 
     private OnlineTrainer(final KdConfig config, final TrainerSetup setup, final SoftTargetInput input,
@@ -124,6 +132,11 @@ public final class OnlineTrainer implements Runnable {
             controlMeters.close();
             throw e;
         }
+        this.restoredOffsets = start.offsets();
+        final long labelWindow = config.lateLabelWindowMs();
+        this.labels = labelWindow == 0 ? null : new LateLabels<>(labelWindow, trainerId,
+                config.topics().softTargets(), config.topics().labelsDlq(), start.offsets(), start.labelJoin(),
+                registry.registry());
         metrics.bindTo(registry.registry());
         metrics.bindTrust(() -> trust);
         metrics.snapshotPerScrape(registry);
@@ -153,7 +166,9 @@ public final class OnlineTrainer implements Runnable {
         ControlReader control = null;
         try {
             final TrainerStart start = TrainerStart.of(config, setup, fromBeginning);
-            input = SoftTargetInput.open(config, start.offsets());
+            // with late labels, from where each partition's join began: the records before the checkpoint's
+            // offsets rebuild it and train nothing
+            input = SoftTargetInput.open(config, config.lateLabelWindowMs() > 0 ? start.readFrom() : start.offsets());
             control = ControlReader.open(config, "student-trainer-control-" + config.get(ConfigKey.TRAINER_ID),
                     CONTROL_CATCH_UP).orElseThrow(() -> new IllegalStateException("topic " + config.topics().control()
                     + " does not exist"));
@@ -207,6 +222,9 @@ public final class OnlineTrainer implements Runnable {
             try {
                 metrics.close();
                 controlMeters.close();
+                if (labels != null) {
+                    labels.close();
+                }
                 input.close();
             } finally {
                 try {
@@ -300,32 +318,96 @@ public final class OnlineTrainer implements Runnable {
     }
 
     private void process(final ConsumerRecords<byte[], byte[]> records) {
-        checkpointer.consumed(records.count());
-        final List<SoftTargetRecord> valid = new ArrayList<>(records.count());
+        // the records read again only to rebuild the label join are in the checkpoint already
+        int consumed = 0;
+        final List<SoftTargetRecord> segment = new ArrayList<>(records.count());
+        final List<Waiting> waiting = new ArrayList<>(records.count());
         for (final ConsumerRecord<byte[], byte[]> r : records) {
+            final SoftTargetRecord s;
             try {
-                valid.add(decoder.decode(r.value()));
+                s = decoder.decode(r.value());
             } catch (InvalidRecordException e) {
-                skip(r, e);
+                if (labels == null || labels.read(r.partition(), r.offset(), Long.MIN_VALUE)) {
+                    consumed++;
+                    skip(r, e);
+                }
+                continue;
+            }
+            if (labels == null) {
+                consumed++;
+                if (s.lateLabel()) {
+                    ignoredLabel(r);
+                } else {
+                    segment.add(s);
+                    waiting.add(null);
+                }
+                continue;
+            }
+            final boolean live = labels.read(r.partition(), r.offset(), s.ts());
+            consumed += live ? 1 : 0;
+            if (s.lateLabel()) {
+                // the records before it first: one of them may be the one it labels
+                learn(segment, waiting);
+                labels.label(s.id(), s.label(), r.offset(), s.ts(), students::lateLabel);
+                continue;
+            }
+            Waiting w = null;
+            SoftTargetRecord record = s;
+            if (s.labelled()) {
+                labels.labelledRecord(s.id());
+            } else {
+                w = new Waiting(s);
+                final Integer early = labels.record(s.id(), r.offset(), s.ts(), w);
+                if (early != null) {
+                    record = s.withLabel(early);
+                    w = null;
+                }
+            }
+            if (live) {
+                segment.add(record);
+                waiting.add(w);
             }
         }
-        if (valid.isEmpty()) {
+        learn(segment, waiting);
+        checkpointer.consumed(consumed);
+        if (labels != null) {
+            // late labels score without a record to learn from
+            evaluation = students.evaluation();
+        }
+    }
+
+    /**
+     * Test, then train, on a run of records: scored in one batched call per student, the trust
+     * updated from the scores, then trained on.
+     */
+    private void learn(final List<SoftTargetRecord> segment, final List<Waiting> waiting) {
+        if (segment.isEmpty()) {
             return;
         }
-        final int n = valid.size();
-        final float[][] x = students.scale(valid);
-        evaluation = students.score(valid, x);
+        final int n = segment.size();
+        final float[][] x = students.scale(segment);
+        evaluation = students.score(segment, x, waiting);
         teacherTrust.settle(evaluation);
         if (tuning.trusting()) {
             students.trust(teacherTrust.update(evaluation));
             trust = students.trust();
         }
-        students.train(valid, x);
-        final String newest = valid.get(n - 1).ensembleVersion();
+        students.train(segment, x);
+        final String newest = segment.get(n - 1).ensembleVersion();
         if (newest != null) {
             ensembleVersion = newest;
         }
         recordsTrained += n;
+        segment.clear();
+        waiting.clear();
+    }
+
+    private void ignoredLabel(final ConsumerRecord<byte[], byte[]> r) {
+        if (ignoredLabels++ == 0) {
+            LOG.warn("trainer {}: late label at {}-{}@{} ignored: this trainer's {} is 0 (no late labels), its "
+                    + "teacher's is not; further ones are ignored without a log line", trainerId, r.topic(),
+                    r.partition(), r.offset(), ConfigKey.LABELS_WINDOW_MS.key());
+        }
     }
 
     private void skip(final ConsumerRecord<byte[], byte[]> r, final InvalidRecordException e) {
@@ -340,8 +422,14 @@ public final class OnlineTrainer implements Runnable {
 
     private void checkpoint() {
         final List<DriftEvent> events = drift.pending();
-        if (checkpointer.checkpoint(recordsTrained, input.offsets(), ensembleVersion, tuning.versionHeader(), events)) {
+        final Map<Integer, Long> offsets = new LinkedHashMap<>(input.offsets());
+        restoredOffsets.forEach((p, o) -> offsets.merge(p, o, Math::max));
+        final LateLabels.Snapshot late = labels == null ? LateLabels.Snapshot.NONE : labels.snapshot(offsets);
+        if (checkpointer.checkpoint(recordsTrained, offsets, ensembleVersion, tuning.versionHeader(), events, late)) {
             drift.published(events.size());
+            if (labels != null) {
+                labels.published(late.deadLetters().size());
+            }
         }
     }
 

@@ -41,7 +41,14 @@ public final class SoftTargetDecoder {
         }
         final SoftTargetRecord r = value.length > 0 && value[0] == '{' ? fromJson(value)
                 : SoftTargetCodec.decode(value);
-        check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
+        if (r.lateLabel()) {
+            // a label alone: its record came (or comes) with the features
+            if (!r.labelled()) {
+                throw new InvalidRecordException(Reason.MISSING_FIELD, "a late_label record without a label");
+            }
+        } else {
+            check(r.features(), width, "features", Reason.WRONG_FEATURE_COUNT);
+        }
         // a holdout record is annotated and measures the models; nothing else may claim to be one
         if ((r.selection() == Selection.HOLDOUT) != r.holdout()) {
             throw new InvalidRecordException(Reason.BAD_FIELD, "selection " + r.selection().tag() + " on a "
@@ -51,9 +58,10 @@ public final class SoftTargetDecoder {
             check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
             check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);
             checkDistribution(r.softTargets());
-        } else if (!r.labelled()) {
-            // nothing to train on: the teacher never writes one
-            throw new InvalidRecordException(Reason.MISSING_FIELD, "a record not annotated has no label");
+        } else if (!r.labelled() && r.selection() != Selection.UNANNOTATED) {
+            // nothing to train on, nor a label to wait for: the teacher never writes one
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "a " + r.selection().tag()
+                    + " record not annotated has no label");
         }
         if (r.label() != null && (r.label() < 0 || r.label() >= classes)) {
             throw new InvalidRecordException(Reason.LABEL_OUT_OF_RANGE, "label " + r.label() + " is not in 0.."

@@ -182,12 +182,22 @@ public final class StudentPair {
     }
 
     public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
+        return score(records, x, null);
+    }
+
+    /**
+     * @param waiting per record, the {@link Waiting} it is kept in for a late label, or null; those
+     *                scored are told their predictions. Null for none.
+     */
+    Evaluation score(final List<SoftTargetRecord> records, final float[][] x, final List<Waiting> waiting) {
         final List<SoftTargetRecord> fair = new ArrayList<>(records.size());
         final List<float[]> fairX = new ArrayList<>(records.size());
+        final List<Waiting> fairWaiting = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).selection().unbiased()) {
                 fair.add(records.get(i));
                 fairX.add(x[i]);
+                fairWaiting.add(waiting == null ? null : waiting.get(i));
             }
         }
         final float[][] rows = fairX.toArray(new float[0][]);
@@ -201,8 +211,36 @@ public final class StudentPair {
             evaluator.record(r.label(), r.holdout(), teacher, distilledClass, baselineClass,
                     Probabilities.klDivergenceToLogits(softTargetsAtT(r), zd[i], temperature));
             scored.scored(r, teacher, distilledClass, baselineClass);
+            if (fairWaiting.get(i) != null) {
+                fairWaiting.get(i).scored(teacher, distilledClass, baselineClass);
+            }
         }
         return evaluator.snapshot();
+    }
+
+    /**
+     * A late label for a waiting record: its predictions from when it came are scored against it (if
+     * it was scored then), and both students train on it, the distilled one on the hard term alone
+     * (its soft term trained when the record came), at the weight a label-only record's has.
+     */
+    void lateLabel(final Waiting w, final int label) {
+        final SoftTargetRecord r = w.record().withLabel(label);
+        if (w.wasScored()) {
+            evaluator.labelled(label, r.holdout(), w.teacher(), w.distilled(), w.baseline());
+            scored.scored(r, w.teacher(), w.distilled(), w.baseline());
+        }
+        if (r.holdout()) {
+            return;
+        }
+        final float[] x = scaler.transform(r.features());
+        distilledBatch.add(x, null, label);
+        if (distilledBatch.full()) {
+            step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
+        }
+        baselineBatch.add(x, null, label);
+        if (baselineBatch.full()) {
+            step(baselineSteps, baselineBatch, MetricNames.BASELINE);
+        }
     }
 
     /**
@@ -212,7 +250,8 @@ public final class StudentPair {
     public void train(final List<SoftTargetRecord> records, final float[][] x) {
         for (int i = 0; i < records.size(); i++) {
             final SoftTargetRecord r = records.get(i);
-            if (r.holdout()) {
+            if (r.holdout() || !r.annotated() && !r.labelled()) {
+                // a record passed on unannotated has nothing to train on until its label comes
                 continue;
             }
             distilledBatch.add(x[i], softTargetsAtT(r), r.labelled() ? r.label() : LabelMatrix.UNLABELLED);

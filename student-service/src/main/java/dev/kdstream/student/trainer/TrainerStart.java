@@ -25,9 +25,11 @@ import dev.kdstream.student.checkpoint.CheckpointStore;
  * @param version        the newest checkpoint's version, 0 when fresh
  * @param ensembleVersion the ensemble of the newest soft targets trained on (the setup's when fresh)
  * @param offsets        the next offset to read per partition; a partition missing starts at its beginning
+ * @param labelJoin      where the late-label join of each partition begins, read again to rebuild it
  */
 record TrainerStart(StudentModel distilled, StudentModel baseline, long version, long recordsTrained,
-                    String ensembleVersion, Map<Integer, Long> offsets) {
+                    String ensembleVersion, Map<Integer, Long> offsets,
+                    Map<Integer, StudentCheckpoint.JoinPosition> labelJoin) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerStart.class);
 
@@ -96,16 +98,24 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
         return fresh.get().withVersion(highest);
     }
 
+    /** Where to read each partition from: the join's beginning where there is one, else the next offset. */
+    Map<Integer, Long> readFrom() {
+        final Map<Integer, Long> from = new java.util.HashMap<>(offsets);
+        labelJoin.forEach((p, j) -> from.merge(p, j.from(), Math::min));
+        return from;
+    }
+
     /** The same start, numbering its next checkpoint after {@code version}. */
     TrainerStart withVersion(final long version) {
-        return new TrainerStart(distilled, baseline, version, recordsTrained, ensembleVersion, offsets);
+        return new TrainerStart(distilled, baseline, version, recordsTrained, ensembleVersion, offsets, labelJoin);
     }
 
     private static TrainerStart restore(final KdConfig config, final StudentCheckpoint c, final TrainerSetup setup) {
         final StudentModel distilled = restore(config, c, StudentManifest.DISTILLED, c.distilled(), setup);
         final StudentModel baseline = restore(config, c, StudentManifest.BASELINE, c.baseline(), setup);
         final String ensembleVersion = c.ensembleVersion() != null ? c.ensembleVersion() : setup.ensembleVersion();
-        return new TrainerStart(distilled, baseline, c.version(), c.recordsTrained(), ensembleVersion, c.offsets());
+        return new TrainerStart(distilled, baseline, c.version(), c.recordsTrained(), ensembleVersion, c.offsets(),
+                c.labelJoin());
     }
 
     static TrainerStart fresh(final TrainerSetup setup) {
@@ -116,7 +126,7 @@ record TrainerStart(StudentModel distilled, StudentModel baseline, long version,
                 StudentModel.create(StudentManifest.BASELINE, setup.inputWidth(), setup.classes(),
                         setup.hyperparameters(), setup.scaler(), setup.ensembleVersion(),
                         TrainerSetup.STUDENT_SEED),
-                0, 0, setup.ensembleVersion(), Map.of());
+                0, 0, setup.ensembleVersion(), Map.of(), Map.of());
     }
 
     private static StudentModel restore(final KdConfig config, final StudentCheckpoint c, final String role,

@@ -16,7 +16,7 @@ import dev.kdstream.model.file.ModelFileException;
 class TrainerStartTest {
 
     private static final List<StudentCheckpoint> LINEAGE = List.of(checkpoint(1), checkpoint(2), checkpoint(3));
-    private static final TrainerStart FRESH = new TrainerStart(null, null, 0, 0, "e0", Map.of());
+    private static final TrainerStart FRESH = new TrainerStart(null, null, 0, 0, "e0", Map.of(), Map.of());
 
     private static StudentCheckpoint checkpoint(final long version) {
         return new StudentCheckpoint("t", version, version * 100, Map.of(0, version * 100), "e1", 0, null, null);
@@ -28,7 +28,8 @@ class TrainerStartTest {
             if (corrupt.contains(c.version())) {
                 throw new ModelFileException("v" + c.version() + ": corrupt");
             }
-            return new TrainerStart(null, null, c.version(), c.recordsTrained(), c.ensembleVersion(), c.offsets());
+            return new TrainerStart(null, null, c.version(), c.recordsTrained(), c.ensembleVersion(), c.offsets(),
+                    c.labelJoin());
         };
     }
 

@@ -21,6 +21,8 @@ public record Decision(Selection selection, int studentClass) {
     private static final Decision HOLDOUT = new Decision(Selection.HOLDOUT, -1);
     private static final Decision ALL = new Decision(Selection.UNIFORM, -1);
     private static final Decision LABEL_ONLY = new Decision(Selection.LABEL_ONLY, -1);
+    /** A record left out, passed on all the same because its label may come later ({@link #passedOn()}). */
+    private static final Decision UNANNOTATED = new Decision(Selection.UNANNOTATED, -1);
 
     /**
      * Holdout records always annotated; under a budget, the sampler's choice; a labelled record it
@@ -54,6 +56,14 @@ public record Decision(Selection selection, int studentClass) {
     }
 
     /**
+     * This decision where late labels are joined: a record left out is passed on unannotated, so a
+     * label for it on {@code labels} finds it; the others as they are.
+     */
+    public Decision passedOn() {
+        return leftOut() ? UNANNOTATED : this;
+    }
+
+    /**
      * The record as the teacher writes it: with the ensemble's soft targets if it was annotated (and
      * then the sampler is told whether the student agreed), else label-only.
      *
@@ -62,7 +72,8 @@ public record Decision(Selection selection, int studentClass) {
     public SoftTargetRecord output(final FeatureRecord record, final double[] teacherLogits, final Sampler sampler,
                                    final double temperature, final String ensembleVersion) {
         if (teacherLogits == null) {
-            return SoftTargetRecord.labelOnly(record, temperature, ensembleVersion);
+            return selection == Selection.UNANNOTATED ? SoftTargetRecord.unannotated(record, temperature, ensembleVersion)
+                    : SoftTargetRecord.labelOnly(record, temperature, ensembleVersion);
         }
         if (studentClass >= 0) {
             sampler.agreed(studentClass == Probabilities.argmax(teacherLogits));

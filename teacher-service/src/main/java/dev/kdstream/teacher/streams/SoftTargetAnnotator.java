@@ -182,6 +182,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private int toAnnotate;
     /** Records left out since the position last moved: the next move counts them. */
     private long leftOutSinceMove;
+    /** Whether labels may come later on {@code labels}: then nothing is left out, the unchosen pass on unannotated. */
+    private final boolean lateLabels;
     /** The Kafka timestamp of the newest record read, left out or not. */
     private long newestTimestamp;
     /** The student last found unfit for the ensemble's input, so that it is reported once. */
@@ -220,8 +222,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                         final int batchSize, final Duration linger, final Duration maxWait,
                         final TeacherEnsemble ensemble,
                         final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics,
-                        final Supplier<LiveBudget> live, final CurrentModel student) {
+                        final Supplier<LiveBudget> live, final CurrentModel student, final boolean lateLabels) {
         this.inputTopic = inputTopic;
+        this.lateLabels = lateLabels;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
         this.linger = linger;
@@ -375,7 +378,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (now != budget) {
             take(now);
         }
-        final Decision decision = Decision.of(budget.budget(), sampler, feature, needsStudent ? fitStudent() : null);
+        final Decision decided = Decision.of(budget.budget(), sampler, feature, needsStudent ? fitStudent() : null);
+        final Decision decision = lateLabels ? decided.passedOn() : decided;
         if (decision.leftOut()) {
             // counted when the position moves past it, as the others are when written
             leftOutSinceMove++;

@@ -40,6 +40,7 @@ public final class TeacherMetrics implements MeterBinder {
     private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
     private final Map<Selection, Counter> selected = new EnumMap<>(Selection.class);
     private Counter leftOut;
+    private Counter labels;
     private Counter callsSaved;
     /**
      * The budget a task's sampler aimed at, as of its last flush: with an adaptive sampler each task
@@ -76,12 +77,18 @@ public final class TeacherMetrics implements MeterBinder {
                 .description("task starts that ignored a position stored for a deleted and re-created input topic")
                 .register(registry);
         for (final Selection s : Selection.values()) {
-            selected.put(s, selection(registry, s.tag()));
+            if (s != Selection.LATE_LABEL) {
+                selected.put(s, selection(registry, s.tag()));
+            }
         }
+        labels = Counter.builder(MetricNames.TEACHER_LABELS_FORWARDED)
+                .description("labels from the labels topic passed on to the trainer (invalid ones: "
+                        + MetricNames.DEAD_LETTERS + ")")
+                .register(registry);
         leftOut = selection(registry, LEFT_OUT);
         // no base unit: it would make the Prometheus name kd_teacher_calls_saved_records_total
         callsSaved = Counter.builder(MetricNames.TEACHER_CALLS_SAVED)
-                .description("training records the ensemble did not annotate (label_only + left_out)")
+                .description("training records the ensemble did not annotate (label_only + unannotated + left_out)")
                 .register(registry);
         // the budget: what the sampler aims at now, and the share of training records annotated since
         // start (uniform + uncertain over all training records decided)
@@ -113,7 +120,8 @@ public final class TeacherMetrics implements MeterBinder {
 
     private double realisedBudget() {
         final double annotated = selected.get(Selection.UNIFORM).count() + selected.get(Selection.UNCERTAIN).count();
-        final double all = annotated + selected.get(Selection.LABEL_ONLY).count() + leftOut.count();
+        final double all = annotated + selected.get(Selection.LABEL_ONLY).count()
+                + selected.get(Selection.UNANNOTATED).count() + leftOut.count();
         return all == 0 ? Double.NaN : annotated / all;
     }
 
@@ -135,6 +143,10 @@ public final class TeacherMetrics implements MeterBinder {
             leftOut.increment(records);
             callsSaved.increment(records);
         }
+    }
+
+    void labelForwarded() {
+        labels.increment();
     }
 
     void received() {

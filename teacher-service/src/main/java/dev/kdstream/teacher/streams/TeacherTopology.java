@@ -27,6 +27,7 @@ import dev.kdstream.contracts.kafka.StreamsDefaults;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.LabelParser;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.served.CheckpointLoader;
@@ -41,6 +42,8 @@ import dev.kdstream.teacher.budget.LiveBudget;
  *   features ──► validate ──► select (teacher budget) + annotate (batched ensemble, position store) ──► soft-targets
  *                    └──────► features-dlq                ▲
  *   student-checkpoints ──► served student (global store, for the samplers that look at it)
+ *   labels ──► validate ──► soft-targets, as late_label records for the trainer to join (when labels.window.ms > 0)
+ *                 └──────► labels-dlq
  *   control ──► the teacher budget in force (global store; a change is taken at a record boundary)
  * </pre>
  * Written with the Processor API because the annotator batches across records and punctuations
@@ -68,6 +71,9 @@ public final class TeacherTopology {
     static final String ANNOTATE = "annotate";
     static final String SOFT_TARGETS_SINK = "soft-targets-sink";
     static final String DEAD_LETTER_SINK = "features-dlq-sink";
+    static final String LABELS_SOURCE = "labels-source";
+    static final String FORWARD_LABELS = "forward-labels";
+    static final String LABELS_DEAD_LETTER_SINK = "labels-dlq-sink";
 
     /**
      * How long a task may take to read its unannotated input again (at most a linger and a commit
@@ -146,6 +152,8 @@ public final class TeacherTopology {
         final AtomicReference<LiveBudget> live = new AtomicReference<>(LiveBudget.of(config, LiveBudget.CONFIGURED));
         final ControlMeters controlMeters = ControlLoader.meters(live, registry);
         final CurrentModel student = new CurrentModel(config.servedStudent(), List.of());
+        // labels may come later: passed on, with the records not annotated for them to join
+        final boolean lateLabels = config.lateLabelWindowMs() > 0;
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
@@ -154,12 +162,24 @@ public final class TeacherTopology {
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
-                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, live::get, student),
-                VALIDATE);
+                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, live::get, student,
+                lateLabels), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
+        if (lateLabels) {
+            topology.addSource(AutoOffsetReset.earliest(), LABELS_SOURCE, topics.labels().keySerde().deserializer(),
+                    topics.labels().valueSerde().deserializer(), topics.labels().name());
+            final LabelParser labels = new LabelParser(manifest.numClasses(), config.getInt(ConfigKey.MAX_RECORD_BYTES));
+            topology.addProcessor(FORWARD_LABELS, () -> new LabelForwarder(labels, metrics,
+                    () -> live.get().temperatureOr(manifest.temperature()), manifest.versionId(), SOFT_TARGETS_SINK,
+                    LABELS_DEAD_LETTER_SINK), LABELS_SOURCE);
+            topology.addSink(LABELS_DEAD_LETTER_SINK, topics.labelsDlq().name(),
+                    topics.labelsDlq().keySerde().serializer(), topics.labelsDlq().valueSerde().serializer(),
+                    FORWARD_LABELS);
+        }
+        final String[] toSoftTargets = lateLabels ? new String[] {ANNOTATE, FORWARD_LABELS} : new String[] {ANNOTATE};
         topology.addSink(SOFT_TARGETS_SINK, topics.softTargets().name(), topics.softTargets().keySerde().serializer(),
-                topics.softTargets().valueSerde().serializer(), ANNOTATE);
+                topics.softTargets().valueSerde().serializer(), toSoftTargets);
         topology.addSink(DEAD_LETTER_SINK, topics.featuresDlq().name(), topics.featuresDlq().keySerde().serializer(),
                 topics.featuresDlq().valueSerde().serializer(), VALIDATE);
         // the uncertainty and adaptive samplers look at the student being served, following the same

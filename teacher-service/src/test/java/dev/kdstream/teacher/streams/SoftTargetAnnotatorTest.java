@@ -29,6 +29,7 @@ import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
+import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
@@ -68,6 +69,7 @@ class SoftTargetAnnotatorTest {
     private KeyValueStore<String, Long> store;
     private SoftTargetAnnotator annotatorUnderTest;
     private TeacherBudget budget = TeacherBudget.of(KdConfig.defaults());
+    private boolean lateLabels;
     private final CurrentModel student = new CurrentModel();
 
     @BeforeEach
@@ -431,6 +433,34 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
+    void whereLabelsMayComeLaterTheUnchosenUnlabelledRecordsPassOnUnannotatedInsteadOfBeingLeftOut() {
+        budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.3, 0.2, 0.05, 0.97);
+        lateLabels = true;
+        started(1000);
+        final List<String> unannotated = new ArrayList<>();
+        for (int row = 0; row < 20; row++) {
+            final String id = "r" + row;
+            context.setRecordMetadata(INPUT, 0, row);
+            annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row], null,
+                    FeatureRecord.TRAIN), 1000L + row));
+            if (UniformDraw.of(id) >= 0.3) {
+                unannotated.add(id);
+            }
+        }
+        punctuate();
+        final List<SoftTargetRecord> out = context.forwarded().stream()
+                .map(f -> (SoftTargetRecord) f.record().value()).toList();
+        assertThat(out).as("every record, so that a late label finds it").hasSize(20);
+        assertThat(out).filteredOn(r -> r.selection() == Selection.UNANNOTATED).extracting(SoftTargetRecord::id)
+                .containsExactlyElementsOf(unannotated).isNotEmpty();
+        assertThat(out).filteredOn(r -> r.selection() == Selection.UNANNOTATED)
+                .allSatisfy(r -> assertThat(r.softTargets()).isNull())
+                .allSatisfy(r -> assertThat(SoftTargetCodec.decode(SoftTargetCodec.encode(r)).selection())
+                        .isEqualTo(Selection.UNANNOTATED));
+        assertThat(registry.get(MetricNames.TEACHER_CALLS_SAVED).counter().count()).isEqualTo(unannotated.size());
+    }
+
+    @Test
     void recordsLeftOutAreCountedWhenALingerMovesPastThemWithNothingToWrite() {
         budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.01, 0.2, 0.01, 0.97);
         started(1000);
@@ -513,7 +543,7 @@ class SoftTargetAnnotatorTest {
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
                 MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry),
-                live(budget), student);
+                live(budget), student, lateLabels);
         return annotatorUnderTest;
     }
 

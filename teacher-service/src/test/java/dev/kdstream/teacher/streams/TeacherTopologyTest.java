@@ -3,6 +3,7 @@ package dev.kdstream.teacher.streams;
 import static dev.kdstream.teacher.TinyEnsemble.featureJson;
 import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
@@ -127,6 +128,44 @@ class TeacherTopologyTest {
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().count()).isEqualTo(2);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_SIZE).summary().totalAmount()).isEqualTo(n);
         assertThat(registry.get(MetricNames.TEACHER_BATCH_LATENCY).timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void labelsPassOnToTheirRecordsPartitionAsLateLabelsAndInvalidOnesGoToTheirDeadLetterTopic() {
+        start(1, LONG_LINGER);
+        final TestInputTopic<byte[], byte[]> labels = driver.createInputTopic("labels", new ByteArraySerializer(),
+                new ByteArraySerializer());
+        final TestOutputTopic<byte[], byte[]> labelsDlq = driver.createOutputTopic("labels-dlq",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        labels.pipeInput(utf8("r1"), utf8("{\"id\":\"r1\",\"label\":1,\"ts\":1234}"), 2_000L);
+        labels.pipeInput(utf8("r2"), utf8("{\"id\":\"r2\",\"label\":" + manifest.numClasses() + "}"), 2_001L);
+        labels.pipeInput(utf8("r3"), utf8("{\"id\":\"r3\"}"), 2_002L);
+        labels.pipeInput(utf8("r4"), utf8("not json"), 2_003L);
+
+        final List<TestRecord<String, SoftTargetRecord>> out = softTargets.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key()).as("keyed by id: the partition of its record").isEqualTo("r1");
+        final SoftTargetRecord label = out.get(0).value();
+        assertThat(label.lateLabel()).isTrue();
+        assertThat(label.label()).isEqualTo(1);
+        assertThat(label.ts()).isEqualTo(1234L);
+        assertThat(label.features()).isEmpty();
+        assertThat(labelsDlq.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+                .containsExactly("label_out_of_range", "missing_field", "malformed_json");
+        assertThat(registry.get(MetricNames.TEACHER_LABELS_FORWARDED).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutALabelWindowTheTeacherDoesNotReadLabels() {
+        final KdConfig config = KdConfig.defaults().with(Map.of("labels.window.ms", "0",
+                "state.dir", stateDir.toString()));
+        try (TopologyTestDriver noLabels = new TopologyTestDriver(TeacherTopology.topology(config, ensemble,
+                registry, Uuid.randomUuid()), TeacherTopology.streamsConfig(config, APP_ID), Instant.EPOCH)) {
+            assertThat(noLabels.producedTopicNames()).doesNotContain("labels-dlq");
+            assertThatThrownBy(() -> noLabels.createInputTopic("labels", new ByteArraySerializer(),
+                    new ByteArraySerializer()).pipeInput(utf8("r1"), utf8("{}")))
+                    .hasMessageContaining("Unknown topic");
+        }
     }
 
     @Test
