@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Late labels at 10,000 events/s: './kd stack' (one pass of its stream, then idle), then
+# './kd produce --rate 10000 --count N --label-delay 0-60': every training record's label sent to
+# 'labels' 0-60 s after the record (uniform). Counted from outside the JVMs under test, from the
+# services' /metrics once no label is left waiting: labels sent (the producer's summary), joined to
+# their record by the trainer, dead-lettered by the teacher or the trainer, and records whose window
+# closed without their label. RUNS runs (default 5), each on a fresh stack and another --seed.
+#
+# Usage: bench/late-labels.sh [RUNS] [COUNT]   (about 2 minutes a run; uses ports 9092, 9400-9404 and ./.kd)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+count=${2:-300000}
+log=$(mktemp -d)
+fail() { echo "$1: see $log" >&2; exit 1; }
+counter() { # port name [match...]: the sum of the counter's lines matching every match
+    local port=$1 name=$2
+    shift 2
+    curl -sf "http://localhost:$port/metrics" | grep "^$name{" | { local lines; lines=$(cat)
+        for m in "$@"; do lines=$(grep -F "$m" <<< "$lines" || true); done
+        awk '{s += $2} END {printf "%d", s}' <<< "$lines"; }
+}
+stack=
+cleanup() { [ -n "$stack" ] && kill -TERM "$stack" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+printf "%-4s %-12s %-10s %-10s %-10s %-14s %-12s %-10s\n" run "events/s" labels joined "joined %" "dead letters" unlabelled waiting
+for run in $(seq "$runs"); do
+    ./kd stack --epochs 1 --no-dashboard > "$log/stack-$run.txt" 2>&1 &
+    stack=$!
+    for i in $(seq 900); do
+        grep -q "The stack keeps running" "$log/stack-$run.txt" && break
+        kill -0 "$stack" 2>/dev/null || fail "the stack stopped"
+        sleep 1
+    done
+    ./kd produce --bootstrap-servers localhost:9092 --rate 10000 --count "$count" --label-delay 0-60 \
+        --seed "$run" --no-metrics -q > "$log/produce-$run.txt" 2>&1 || fail "produce failed"
+    labels=$(sed -n 's/.*of which labels: \([0-9]*\).*/\1/p' "$log/produce-$run.txt")
+    rate=$(sed -n 's/^mean rate: *\([0-9]*\).*/\1/p' "$log/produce-$run.txt")
+    # the producer returns after its last label; the trainer joins it when the teacher has passed it on
+    for i in $(seq 300); do
+        waiting=$(counter 9402 kd_trainer_labels_waiting 'stage="records"')
+        joined=$(counter 9402 kd_trainer_labels_total 'outcome="joined"')
+        [ "$joined" -ge "$labels" ] && [ "$waiting" -eq 0 ] && break
+        sleep 1
+    done
+    trainer_dlq=$(counter 9402 kd_trainer_labels_total 'outcome="expired"')
+    trainer_dlq=$(( trainer_dlq + $(counter 9402 kd_trainer_labels_total 'outcome="duplicate"') ))
+    trainer_dlq=$(( trainer_dlq + $(counter 9402 kd_trainer_labels_total 'outcome="unknown_id"') ))
+    teacher_dlq=$(( $(counter 9401 kd_dead_letters_total) ))
+    unlabelled=$(counter 9402 kd_trainer_records_unlabelled_total)
+    printf "%-4s %-12s %-10s %-10s %-10s %-14s %-12s %-10s\n" "$run" "$rate" "$labels" "$joined" \
+        "$(awk -v j="$joined" -v l="$labels" 'BEGIN {printf "%.3f", 100 * j / l}')" \
+        "$((trainer_dlq + teacher_dlq))" "$unlabelled" "$waiting"
+    kill -TERM "$stack"; wait "$stack" 2>/dev/null || true
+    stack=
+done
+echo "logs: $log"
