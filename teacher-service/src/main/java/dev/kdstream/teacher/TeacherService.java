@@ -89,7 +89,8 @@ public final class TeacherService implements Service {
             // offsets (see SoftTargetAnnotator)
             // checkpoints and control: global stores' topics must exist before the teacher starts
             ensured = TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.softTargets(),
-                    topics.featuresDlq(), topics.checkpoints(), topics.control(), topics.labels(), topics.labelsDlq()),
+                    topics.featuresDlq(), topics.checkpoints(), topics.control(), topics.labels(), topics.labelsDlq(),
+                    topics.driftEvents()),
                     topics.features());
         } catch (RuntimeException e) {
             // a load that failed meanwhile is the other half of what the user has to fix

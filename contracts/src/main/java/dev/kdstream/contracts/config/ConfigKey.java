@@ -51,6 +51,8 @@ public enum ConfigKey {
     TEACHER_BUDGET_FLOOR("teacher.budget.floor", "0.05", "adaptive sampler: the lowest the budget goes"),
     TEACHER_AGREEMENT_TARGET("teacher.agreement.target", "0.97", "adaptive sampler: student-teacher agreement above "
             + "which the budget halves, below which it doubles"),
+    TEACHER_DRIFT_BOOST("teacher.drift.boost", "20000", "after a drift the trainer reports on drift-events, the "
+            + "teacher annotates this many records in full, whatever its budget (0: off)"),
     TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
 
     DISTILLATION_TEMPERATURE("distillation.temperature", "", "T of the soft targets: the teacher writes "

@@ -54,6 +54,8 @@ public final class MetricNames {
     public static final String CONTROL_REFUSED = "kd.control.refused";
     /** Counter: changes the trainer's detectors found, tagged {@link #SIGNAL}. */
     public static final String DRIFT_DETECTIONS = "kd.drift.detections";
+    /** Counter: records the teacher annotated in full after a drift detection, whatever its budget. */
+    public static final String TEACHER_BOOSTED = "kd.teacher.drift.boosted";
     /** Counter: valid labels from the labels topic the teacher passed on to the trainer. */
     public static final String TEACHER_LABELS_FORWARDED = "kd.teacher.labels.forwarded";
     /**

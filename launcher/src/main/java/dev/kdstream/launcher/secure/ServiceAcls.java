@@ -77,6 +77,8 @@ public final class ServiceAcls {
         // the served student, for a teacher budget's sampler; the budget in force
         g.add(topic(TEACHER, topics.checkpoints(), READ, DESCRIBE));
         g.add(topic(TEACHER, topics.control(), READ, DESCRIBE));
+        // the drifts the trainers report, to spend more teacher after each
+        g.add(topic(TEACHER, topics.driftEvents(), READ, DESCRIBE));
         g.addAll(streamsApplication(TEACHER, TeacherTopology.APPLICATION_ID));
 
         g.add(topic(TRAINER, topics.softTargets(), READ, DESCRIBE));

@@ -77,10 +77,12 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
         // the samplers look at the student the servers serve
         student.choose(served);
         final LiveBudget before = live.getAndSet(next);
-        if (!before.budget().equals(next.budget()) || !Objects.equals(before.temperature(), next.temperature())) {
-            LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}", version, settings,
-                    settings.by().isEmpty() ? "" : ", by " + settings.by(), next.budget(), before.budget(),
-                    next.temperature() == null ? "the ensemble's" : next.temperature());
+        if (!before.budget().equals(next.budget()) || !Objects.equals(before.temperature(), next.temperature())
+                || before.driftBoost() != next.driftBoost()) {
+            LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}; drift boost {} records",
+                    version, settings, settings.by().isEmpty() ? "" : ", by " + settings.by(), next.budget(),
+                    before.budget(), next.temperature() == null ? "the ensemble's" : next.temperature(),
+                    next.driftBoost());
         }
     }
 

@@ -8,17 +8,23 @@ import dev.kdstream.contracts.config.KdConfig;
  * and the temperature of the soft targets it writes.
  *
  * @param temperature T, or null for the ensemble file's
+ * @param driftBoost  records to annotate in full after a drift detection ({@code teacher.drift.boost})
  * @param version     the offset of the control record that set it, or {@link #CONFIGURED} for the
  *                    service's own configuration
  */
-public record LiveBudget(TeacherBudget budget, Double temperature, long version) {
+public record LiveBudget(TeacherBudget budget, Double temperature, long driftBoost, long version) {
 
     /** The version of a budget that no control record has changed. */
     public static final long CONFIGURED = -1;
 
     /** The settings of {@code config}, checked. */
     public static LiveBudget of(final KdConfig config, final long version) {
-        return new LiveBudget(TeacherBudget.of(config), temperatureOf(config), version);
+        final long boost = config.getLong(ConfigKey.TEACHER_DRIFT_BOOST);
+        if (boost < 0) {
+            throw new IllegalArgumentException(ConfigKey.TEACHER_DRIFT_BOOST.key() + " ("
+                    + ConfigKey.TEACHER_DRIFT_BOOST.env() + ") must be >= 0, got " + boost);
+        }
+        return new LiveBudget(TeacherBudget.of(config), temperatureOf(config), boost, version);
     }
 
     /** {@code distillation.temperature}: null when not set (the ensemble's), else a number > 0. */

@@ -53,6 +53,11 @@ public record TeacherBudget(String sampler, double budget, double explore, doubl
                 config.getDouble(ConfigKey.TEACHER_BUDGET_FLOOR), config.getDouble(ConfigKey.TEACHER_AGREEMENT_TARGET));
     }
 
+    /** The same sampler and settings, annotating every record: what a drift boost spends. */
+    public TeacherBudget inFull() {
+        return new TeacherBudget(UNIFORM, 1.0, explore, floor, agreement);
+    }
+
     /**
      * Whether every training record is annotated whatever happens: a budget of 1.0, which only the
      * adaptive sampler moves away from. Every record is then a uniform draw, and no student is looked at.

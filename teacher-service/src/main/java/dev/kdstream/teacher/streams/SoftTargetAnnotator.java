@@ -36,6 +36,7 @@ import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.teacher.budget.Decision;
 import dev.kdstream.teacher.budget.LiveBudget;
+import dev.kdstream.teacher.drift.DriftAlarm;
 import dev.kdstream.teacher.budget.Sampler;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.inference.EnsembleForward;
@@ -184,6 +185,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private long leftOutSinceMove;
     /** Whether labels may come later on {@code labels}: then nothing is left out, the unchosen pass on unannotated. */
     private final boolean lateLabels;
+    /** The drifts the trainers report: after each, {@link LiveBudget#driftBoost()} records annotated in full. */
+    private final DriftAlarm alarm;
+    private long detectionsSeen;
+    private long boostLeft;
     /** The Kafka timestamp of the newest record read, left out or not. */
     private long newestTimestamp;
     /** The student last found unfit for the ensemble's input, so that it is reported once. */
@@ -222,8 +227,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                         final int batchSize, final Duration linger, final Duration maxWait,
                         final TeacherEnsemble ensemble,
                         final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics,
-                        final Supplier<LiveBudget> live, final CurrentModel student, final boolean lateLabels) {
+                        final Supplier<LiveBudget> live, final CurrentModel student, final boolean lateLabels,
+                        final DriftAlarm alarm) {
         this.inputTopic = inputTopic;
+        this.alarm = alarm;
         this.lateLabels = lateLabels;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
@@ -378,7 +385,21 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (now != budget) {
             take(now);
         }
-        final Decision decided = Decision.of(budget.budget(), sampler, feature, needsStudent ? fitStudent() : null);
+        final long detections = alarm.detections();
+        if (detections != detectionsSeen) {
+            detectionsSeen = detections;
+            boostLeft = budget.driftBoost();
+        }
+        final boolean boosted = boostLeft > 0 && !budget.budget().everything();
+        if (boostLeft > 0) {
+            boostLeft--;
+        }
+        if (boosted) {
+            metrics.boosted();
+        }
+        // a boost spends on every record, without the sampler (which would move, or count, the records it did not see)
+        final Decision decided = boosted ? Decision.of(budget.budget().inFull(), sampler, feature, null)
+                : Decision.of(budget.budget(), sampler, feature, needsStudent ? fitStudent() : null);
         final Decision decision = lateLabels ? decided.passedOn() : decided;
         if (decision.leftOut()) {
             // counted when the position moves past it, as the others are when written

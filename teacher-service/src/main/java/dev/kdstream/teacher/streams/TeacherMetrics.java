@@ -41,6 +41,7 @@ public final class TeacherMetrics implements MeterBinder {
     private final Map<Selection, Counter> selected = new EnumMap<>(Selection.class);
     private Counter leftOut;
     private Counter labels;
+    private Counter boosted;
     private Counter callsSaved;
     /**
      * The budget a task's sampler aimed at, as of its last flush: with an adaptive sampler each task
@@ -81,6 +82,9 @@ public final class TeacherMetrics implements MeterBinder {
                 selected.put(s, selection(registry, s.tag()));
             }
         }
+        boosted = Counter.builder(MetricNames.TEACHER_BOOSTED)
+                .description("records annotated in full after a drift detection, whatever the budget")
+                .register(registry);
         labels = Counter.builder(MetricNames.TEACHER_LABELS_FORWARDED)
                 .description("labels from the labels topic passed on to the trainer (invalid ones: "
                         + MetricNames.DEAD_LETTERS + ")")
@@ -143,6 +147,10 @@ public final class TeacherMetrics implements MeterBinder {
             leftOut.increment(records);
             callsSaved.increment(records);
         }
+    }
+
+    void boosted() {
+        boosted.increment();
     }
 
     void labelForwarded() {

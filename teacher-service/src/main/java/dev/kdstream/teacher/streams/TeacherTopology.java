@@ -34,6 +34,7 @@ import dev.kdstream.model.served.CheckpointLoader;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.teacher.budget.ControlLoader;
 import dev.kdstream.teacher.budget.LiveBudget;
+import dev.kdstream.teacher.drift.DriftAlarm;
 
 /**
  * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to
@@ -45,6 +46,7 @@ import dev.kdstream.teacher.budget.LiveBudget;
  *   labels ──► validate ──► soft-targets, as late_label records for the trainer to join (when labels.window.ms > 0)
  *                 └──────► labels-dlq
  *   control ──► the teacher budget in force (global store; a change is taken at a record boundary)
+ *   drift-events ──► after a trainer's detection, teacher.drift.boost records annotated in full (global store)
  * </pre>
  * Written with the Processor API because the annotator batches across records and punctuations
  * and keeps its position in a state store; see {@link SoftTargetAnnotator} for why that is
@@ -65,6 +67,8 @@ public final class TeacherTopology {
     public static final String STUDENT_STORE = "served-student";
     /** The control topic's settings (global): the teacher budget in force. */
     public static final String CONTROL_STORE = "control";
+    /** The drifts the trainers report (global): a boost of the budget after each. */
+    public static final String DRIFT_STORE = "drift-events";
 
     static final String SOURCE = "features-source";
     static final String VALIDATE = "validate";
@@ -154,6 +158,7 @@ public final class TeacherTopology {
         final CurrentModel student = new CurrentModel(config.servedStudent(), List.of());
         // labels may come later: passed on, with the records not annotated for them to join
         final boolean lateLabels = config.lateLabelWindowMs() > 0;
+        final DriftAlarm alarm = new DriftAlarm(System.currentTimeMillis());
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
@@ -163,7 +168,7 @@ public final class TeacherTopology {
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
                 POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, live::get, student,
-                lateLabels), VALIDATE);
+                lateLabels, alarm), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);
         if (lateLabels) {
@@ -188,6 +193,8 @@ public final class TeacherTopology {
         // the budget in force, decoded (and refused with a reason) by the loader
         RawGlobalStore.add(topology, CONTROL_STORE, config.topics().control(),
                 () -> new ControlLoader(config, live, student, controlMeters));
+        // a drift the trainers found: spend more teacher while the students learn the new concept
+        RawGlobalStore.add(topology, DRIFT_STORE, config.topics().driftEvents(), () -> new DriftAlarm.Loader(alarm));
         return topology;
     }
 

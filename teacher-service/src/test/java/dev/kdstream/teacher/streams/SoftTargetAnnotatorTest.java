@@ -28,6 +28,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.SoftTargetCodec;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -39,6 +40,7 @@ import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.model.served.TestStudents;
 import dev.kdstream.teacher.TinyEnsemble;
 import dev.kdstream.teacher.budget.LiveBudget;
+import dev.kdstream.teacher.drift.DriftAlarm;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.budget.Uncertainty;
 import dev.kdstream.teacher.budget.UniformDraw;
@@ -70,6 +72,8 @@ class SoftTargetAnnotatorTest {
     private SoftTargetAnnotator annotatorUnderTest;
     private TeacherBudget budget = TeacherBudget.of(KdConfig.defaults());
     private boolean lateLabels;
+    private final DriftAlarm alarm = new DriftAlarm(0);
+    private long driftBoost;
     private final CurrentModel student = new CurrentModel();
 
     @BeforeEach
@@ -461,6 +465,30 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
+    void afterADriftDetectionTheNextRecordsAreAllAnnotatedWhateverTheBudgetThenTheBudgetAgain() {
+        budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.01, 0.2, 0.01, 0.97);
+        driftBoost = 10;
+        started(1000);
+        final List<String> expected = new ArrayList<>();
+        for (int row = 0; row < 40; row++) {
+            if (row == 5) {
+                alarm.heard(new DriftEvent("student", DriftEvent.TEACHER_ERROR, "adwin", 1, "x", 0, 0.1, 0.5, 1, "e"));
+            }
+            final String id = "r" + row;
+            context.setRecordMetadata(INPUT, 0, row);
+            annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row], null,
+                    FeatureRecord.TRAIN), 1000L + row));
+            if (row >= 5 && row < 15 || UniformDraw.below(id, 0.01)) {
+                expected.add(id);
+            }
+        }
+        punctuate();
+        assertThat(context.forwarded()).extracting(f -> ((SoftTargetRecord) f.record().value()).id())
+                .containsExactlyElementsOf(expected);
+        assertThat(registry.get(MetricNames.TEACHER_BOOSTED).counter().count()).isEqualTo(10);
+    }
+
+    @Test
     void recordsLeftOutAreCountedWhenALingerMovesPastThemWithNothingToWrite() {
         budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.01, 0.2, 0.01, 0.97);
         started(1000);
@@ -543,12 +571,12 @@ class SoftTargetAnnotatorTest {
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
                 MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry),
-                live(budget), student, lateLabels);
+                live(budget, driftBoost), student, lateLabels, alarm);
         return annotatorUnderTest;
     }
 
-    private static java.util.function.Supplier<LiveBudget> live(final TeacherBudget budget) {
-        final LiveBudget configured = new LiveBudget(budget, null, LiveBudget.CONFIGURED);
+    private static java.util.function.Supplier<LiveBudget> live(final TeacherBudget budget, final long driftBoost) {
+        final LiveBudget configured = new LiveBudget(budget, null, driftBoost, LiveBudget.CONFIGURED);
         return () -> configured;
     }
 
