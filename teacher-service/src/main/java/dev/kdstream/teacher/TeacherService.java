@@ -14,6 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import io.micrometer.core.instrument.Gauge;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
@@ -26,6 +27,7 @@ import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleFile;
 import dev.kdstream.model.file.EnsembleManifest;
 import dev.kdstream.model.file.ModelFileException;
+import dev.kdstream.teacher.refresh.EnsembleRefresher;
 import dev.kdstream.teacher.streams.TeacherTopology;
 
 /**
@@ -42,11 +44,14 @@ public final class TeacherService implements Service {
     private final MetricsServer metricsServer;
     private final EnsembleManifest manifest;
     private final List<String> createdTopics;
+    private final EnsembleRefresher refresher;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TeacherService(final StreamsRunner streams, final MetricsServer metricsServer,
-                           final EnsembleManifest manifest, final List<String> createdTopics) {
+                           final EnsembleManifest manifest, final List<String> createdTopics,
+                           final EnsembleRefresher refresher) {
         this.streams = streams;
+        this.refresher = refresher;
         this.metricsServer = metricsServer;
         this.manifest = manifest;
         this.createdTopics = createdTopics;
@@ -106,15 +111,24 @@ public final class TeacherService implements Service {
                 .description("the ensemble this teacher annotates with, in its version label")
                 .tag(MetricNames.VERSION, loaded.manifest().versionId())
                 .register(metrics.registry());
-        final StreamsRunner streams = StreamsRunner.start(TeacherTopology.SERVICE,
-                TeacherTopology.topology(config, loaded, metrics.registry(), ensured.topicId()),
-                TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
+        final EnsembleRefresher refresher = TeacherTopology.refresher(config, loaded,
+                Path.of(config.get(ConfigKey.MODEL_DIR)), metrics.registry());
+        final StreamsRunner streams;
+        try {
+            streams = StreamsRunner.start(TeacherTopology.SERVICE,
+                    TeacherTopology.topology(config, refresher, metrics.registry(), ensured.topicId()),
+                    TeacherTopology.streamsConfig(config, applicationId), metrics.registry());
+        } catch (RuntimeException e) {
+            refresher.close();
+            throw e;
+        }
         try {
             final MetricsServer server = MetricsServer.start(config.metricsAddress(DEFAULT_METRICS_PORT),
                     metrics, streams::healthy);
-            return new TeacherService(streams, server, loaded.manifest(), ensured.created());
+            return new TeacherService(streams, server, loaded.manifest(), ensured.created(), refresher);
         } catch (RuntimeException e) {
             streams.close();
+            refresher.close();
             throw e;
         }
     }
@@ -214,6 +228,7 @@ public final class TeacherService implements Service {
         try {
             streams.close();
         } finally {
+            refresher.close();
             metricsServer.close();
         }
     }

@@ -39,7 +39,7 @@ public record LiveSettings(Map<String, String> settings, String by) {
     /** What may be set live; anything else is refused. */
     public static final List<ConfigKey> KEYS = List.of(ConfigKey.TEACHER_BUDGET, ConfigKey.TEACHER_SAMPLER,
             ConfigKey.TEACHER_EXPLORE, ConfigKey.TEACHER_BUDGET_FLOOR, ConfigKey.TEACHER_AGREEMENT_TARGET,
-            ConfigKey.TEACHER_DRIFT_BOOST, ConfigKey.DISTILLATION_TEMPERATURE, ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE,
+            ConfigKey.TEACHER_DRIFT_BOOST, ConfigKey.TEACHER_REFRESH, ConfigKey.DISTILLATION_TEMPERATURE, ConfigKey.DISTILLATION_ALPHA, ConfigKey.STUDENT_LEARNING_RATE,
             ConfigKey.STUDENT_WEIGHT_DECAY, ConfigKey.DISTILLATION_TRUST, ConfigKey.SERVER_STUDENT,
             ConfigKey.SERVER_SHADOWS);
     /** The keys a trainer reads, which may also be set for one trainer as {@code KEY@TRAINER_ID}. */

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 + "distillation.temperature (the T of the soft targets it writes), every trainer distillation.* and "
                 + "student.* (or one trainer: KEY@TRAINER_ID), every server server.student and server.shadows (which "
                 + "trainers' students it serves and runs in its shadow). Settable: teacher.budget, teacher.sampler, "
-                + "teacher.explore, teacher.budget.floor, teacher.agreement.target, teacher.drift.boost, "
+                + "teacher.explore, teacher.budget.floor, teacher.agreement.target, teacher.drift.boost, teacher.refresh, "
                 + "distillation.temperature, distillation.alpha, student.learning.rate, student.weight.decay, "
                 + "distillation.trust, server.student, server.shadows (a trainer's also as KEY@TRAINER_ID).",
         footer = {"", "Examples:",

@@ -78,11 +78,11 @@ public final class ControlLoader implements Processor<String, byte[], Void, Void
         student.choose(served);
         final LiveBudget before = live.getAndSet(next);
         if (!before.budget().equals(next.budget()) || !Objects.equals(before.temperature(), next.temperature())
-                || before.driftBoost() != next.driftBoost()) {
-            LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}; drift boost {} records",
-                    version, settings, settings.by().isEmpty() ? "" : ", by " + settings.by(), next.budget(),
-                    before.budget(), next.temperature() == null ? "the ensemble's" : next.temperature(),
-                    next.driftBoost());
+                || before.driftBoost() != next.driftBoost() || before.refresh() != next.refresh()) {
+            LOG.info("control version {} ({}{}): teacher budget now {}, was {}; temperature {}; drift boost {} records; "
+                    + "refresh {}", version, settings, settings.by().isEmpty() ? "" : ", by " + settings.by(),
+                    next.budget(), before.budget(), next.temperature() == null ? "the ensemble's" : next.temperature(),
+                    next.driftBoost(), next.refresh() ? "on" : "off");
         }
     }
 

@@ -9,10 +9,11 @@ import dev.kdstream.contracts.config.KdConfig;
  *
  * @param temperature T, or null for the ensemble file's
  * @param driftBoost  records to annotate in full after a drift detection ({@code teacher.drift.boost})
+ * @param refresh     whether to refresh the ensemble after a drift ({@code teacher.refresh})
  * @param version     the offset of the control record that set it, or {@link #CONFIGURED} for the
  *                    service's own configuration
  */
-public record LiveBudget(TeacherBudget budget, Double temperature, long driftBoost, long version) {
+public record LiveBudget(TeacherBudget budget, Double temperature, long driftBoost, boolean refresh, long version) {
 
     /** The version of a budget that no control record has changed. */
     public static final long CONFIGURED = -1;
@@ -24,7 +25,8 @@ public record LiveBudget(TeacherBudget budget, Double temperature, long driftBoo
             throw new IllegalArgumentException(ConfigKey.TEACHER_DRIFT_BOOST.key() + " ("
                     + ConfigKey.TEACHER_DRIFT_BOOST.env() + ") must be >= 0, got " + boost);
         }
-        return new LiveBudget(TeacherBudget.of(config), temperatureOf(config), boost, version);
+        return new LiveBudget(TeacherBudget.of(config), temperatureOf(config), boost,
+                config.getBoolean(ConfigKey.TEACHER_REFRESH), version);
     }
 
     /** {@code distillation.temperature}: null when not set (the ensemble's), else a number > 0. */

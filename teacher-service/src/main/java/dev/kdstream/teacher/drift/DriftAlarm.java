@@ -22,11 +22,16 @@ public final class DriftAlarm {
     private static final Logger LOG = LoggerFactory.getLogger(DriftAlarm.class);
 
     private final long startedAt;
+    private final Runnable onNews;
     private final AtomicLong detections = new AtomicLong();
 
-    /** @param startedAt wall-clock ms from which a detection is news */
-    public DriftAlarm(final long startedAt) {
+    /**
+     * @param startedAt wall-clock ms from which a detection is news
+     * @param onNews    told of each detection that is news (on the global stream thread)
+     */
+    public DriftAlarm(final long startedAt, final Runnable onNews) {
         this.startedAt = startedAt;
+        this.onNews = onNews;
     }
 
     /** Detections heard of since the start; a task compares it with the count it last saw. Thread-safe. */
@@ -38,6 +43,7 @@ public final class DriftAlarm {
     public void heard(final DriftEvent e) {
         if (e.detectedAt() >= startedAt) {
             detections.incrementAndGet();
+            onNews.run();
             LOG.info("drift reported by trainer {}: {} rose from {} to {} at record {} ({})", e.trainerId(),
                     e.signal(), e.before(), e.after(), e.recordId(), e.detector());
         }

@@ -37,6 +37,7 @@ import dev.kdstream.model.served.ServedStudent;
 import dev.kdstream.teacher.budget.Decision;
 import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.drift.DriftAlarm;
+import dev.kdstream.teacher.refresh.EnsembleRefresher;
 import dev.kdstream.teacher.budget.Sampler;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.inference.EnsembleForward;
@@ -162,8 +163,10 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
     private final Duration maxWait;
     /** Wall-clock time the oldest record in the buffer entered it; meaningless while it is empty. */
     private long bufferSince;
-    private final EnsembleManifest manifest;
-    private final TeacherEnsemble ensemble;
+    /** The ensemble to annotate with, refreshed after a drift; taken at each batch. */
+    private final EnsembleRefresher ensembles;
+    private EnsembleManifest manifest;
+    private TeacherEnsemble ensemble;
     private final FeatureParser parser;
     private final InputReplay replay;
     private final Uuid inputTopicId;
@@ -225,7 +228,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      */
     SoftTargetAnnotator(final String inputTopic, final Uuid inputTopicId, final String positionStoreName,
                         final int batchSize, final Duration linger, final Duration maxWait,
-                        final TeacherEnsemble ensemble,
+                        final EnsembleRefresher ensembles,
                         final FeatureParser parser, final InputReplay replay, final TeacherMetrics metrics,
                         final Supplier<LiveBudget> live, final CurrentModel student, final boolean lateLabels,
                         final DriftAlarm alarm) {
@@ -236,8 +239,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         this.batchSize = batchSize;
         this.linger = linger;
         this.maxWait = maxWait;
+        this.ensembles = ensembles;
+        this.ensemble = ensembles.current();
         this.manifest = ensemble.manifest();
-        this.ensemble = ensemble;
         this.parser = parser;
         this.replay = replay;
         this.inputTopicId = inputTopicId;
@@ -257,7 +261,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         // a new task start, a new sampler: nothing of it is stored, a threshold relearns in ~256 records
         budget = null;
         take(live.get());
-        if (forward == null) {
+        if (forward == null || ensemble != ensembles.current()) {
+            ensemble = ensembles.current();
+            manifest = ensemble.manifest();
             // buffers for a full batch (capped: a larger batch is run in chunks of the cap)
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
         }
@@ -385,6 +391,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         if (now != budget) {
             take(now);
         }
+        if (feature.labelled() && !feature.holdout()) {
+            ensembles.labelled(feature.features(), feature.label());
+        }
         final long detections = alarm.detections();
         if (detections != detectionsSeen) {
             detectionsSeen = detections;
@@ -482,6 +491,7 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
      * writes every buffered record, oldest first.
      */
     private void flush() {
+        takeCurrentEnsemble();
         final List<BufferedFeature> batch = new ArrayList<>(Math.min(batchSize, toAnnotate));
         final EnumMap<Selection, Integer> written = new EnumMap<>(Selection.class);
         int next = 0;
@@ -507,6 +517,23 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
         metrics.budgetNow(sampler.budget());
         // everything processed is annotated, passed on, left out or dead-lettered now
         movePast(processedUpTo);
+    }
+
+    /**
+     * A refreshed ensemble, if one was swapped in since the last batch: this batch and those after it
+     * run it, and are stamped with its version. Between two batches, so nothing buffered is lost or
+     * annotated twice.
+     */
+    private void takeCurrentEnsemble() {
+        final TeacherEnsemble now = ensembles.current();
+        if (now != ensemble) {
+            LOG.info("task {}: annotating with ensemble {} from offset {} on (was {})", context.taskId(),
+                    now.manifest().versionId(), buffer.isEmpty() ? position : buffer.get(0).offset(),
+                    manifest.versionId());
+            ensemble = now;
+            manifest = now.manifest();
+            forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
+        }
     }
 
     /** Moves the position to {@code to}, past the records left out since the last move, which now count. */

@@ -35,6 +35,7 @@ import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.teacher.budget.ControlLoader;
 import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.drift.DriftAlarm;
+import dev.kdstream.teacher.refresh.EnsembleRefresher;
 
 /**
  * The teacher's Kafka Streams topology and its config: {@code features} (raw JSON bytes) to
@@ -130,14 +131,30 @@ public final class TeacherTopology {
      */
     public static Topology topology(final KdConfig config, final TeacherEnsemble ensemble,
                                     final MeterRegistry registry, final Uuid featuresTopicId) {
-        return topology(config, ensemble, registry, featuresTopicId,
+        return topology(config, refresher(config, ensemble, null, registry), registry, featuresTopicId);
+    }
+
+    /** @param ensembles the ensemble to annotate with, refreshed after a drift (the caller closes it) */
+    public static Topology topology(final KdConfig config, final EnsembleRefresher ensembles,
+                                    final MeterRegistry registry, final Uuid featuresTopicId) {
+        return topology(config, ensembles, registry, featuresTopicId,
                 new KafkaInputReplay(config.kafkaProperties(), REPLAY_TIMEOUT));
     }
 
+    /**
+     * The refresher of {@code config}'s {@code teacher.refresh*} settings around {@code ensemble}.
+     *
+     * @param saveDir where a refreshed ensemble is saved, or null
+     */
+    public static EnsembleRefresher refresher(final KdConfig config, final TeacherEnsemble ensemble,
+                                              final java.nio.file.Path saveDir, final MeterRegistry registry) {
+        return new EnsembleRefresher(ensemble, config.getInt(ConfigKey.TEACHER_REFRESH_RECORDS), saveDir, registry);
+    }
+
     /** @param replay how the annotator reads its input again (a test's may fail first) */
-    static Topology topology(final KdConfig config, final TeacherEnsemble ensemble, final MeterRegistry registry,
+    static Topology topology(final KdConfig config, final EnsembleRefresher ensembles, final MeterRegistry registry,
                              final Uuid featuresTopicId, final InputReplay replay) {
-        final EnsembleManifest manifest = ensemble.manifest();
+        final EnsembleManifest manifest = ensembles.current().manifest();
         final Topics topics = Topics.of(config.topics());
         final int batchSize = config.getInt(ConfigKey.TEACHER_BATCH_SIZE);
         if (batchSize < 1) {
@@ -158,7 +175,12 @@ public final class TeacherTopology {
         final CurrentModel student = new CurrentModel(config.servedStudent(), List.of());
         // labels may come later: passed on, with the records not annotated for them to join
         final boolean lateLabels = config.lateLabelWindowMs() > 0;
-        final DriftAlarm alarm = new DriftAlarm(System.currentTimeMillis());
+        // after a drift: the boost is the annotators' to spend, a refresh the refresher's to start
+        final DriftAlarm alarm = new DriftAlarm(System.currentTimeMillis(), () -> {
+            if (live.get().refresh()) {
+                ensembles.drifted();
+            }
+        });
 
         final Topology topology = new Topology();
         // earliest: features produced before the teacher first started are annotated too
@@ -167,7 +189,7 @@ public final class TeacherTopology {
         topology.addProcessor(VALIDATE, () -> new FeatureValidator(parser, metrics, ANNOTATE, DEAD_LETTER_SINK,
                 POSITION_STORE, featuresTopicId), SOURCE);
         topology.addProcessor(ANNOTATE, () -> new SoftTargetAnnotator(topics.features().name(), featuresTopicId,
-                POSITION_STORE, batchSize, linger, maxWait, ensemble, parser, replay, metrics, live::get, student,
+                POSITION_STORE, batchSize, linger, maxWait, ensembles, parser, replay, metrics, live::get, student,
                 lateLabels, alarm), VALIDATE);
         // the validator only reads it: records before the position are not validated again
         topology.addStateStore(positionStore(), VALIDATE, ANNOTATE);

@@ -92,7 +92,8 @@ class ReplayRetryIT {
         };
         try (ServiceMetrics metrics = new ServiceMetrics(TeacherTopology.SERVICE);
              StreamsRunner second = StreamsRunner.start(TeacherTopology.SERVICE,
-                     TeacherTopology.topology(prompt, TinyEnsemble.ensemble(), metrics.registry(),
+                     TeacherTopology.topology(prompt, TeacherTopology.refresher(prompt, TinyEnsemble.ensemble(), null,
+                                     metrics.registry()), metrics.registry(),
                              TopicAdmin.topicId(prompt.kafkaProperties(), prompt.topics().features()), failingFirst),
                      TeacherTopology.streamsConfig(prompt, applicationId), metrics.registry())) {
             final List<ConsumerRecord<String, SoftTargetRecord>> annotated = CommittedRecords.atLeast(records,

@@ -3,10 +3,12 @@ package dev.kdstream.teacher.streams;
 import static dev.kdstream.teacher.TinyEnsemble.featureJson;
 import static dev.kdstream.teacher.TinyEnsemble.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +23,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -41,6 +44,8 @@ import dev.kdstream.model.served.TestStudents;
 import dev.kdstream.teacher.TinyEnsemble;
 import dev.kdstream.teacher.budget.LiveBudget;
 import dev.kdstream.teacher.drift.DriftAlarm;
+import dev.kdstream.teacher.refresh.EnsembleRefresher;
+import dev.kdstream.teacher.refresh.Refresh;
 import dev.kdstream.teacher.budget.TeacherBudget;
 import dev.kdstream.teacher.budget.Uncertainty;
 import dev.kdstream.teacher.budget.UniformDraw;
@@ -58,6 +63,8 @@ class SoftTargetAnnotatorTest {
     private static final Uuid TOPIC_ID = Uuid.randomUuid();
 
     private final TeacherEnsemble ensemble = TinyEnsemble.ensemble();
+    private final EnsembleRefresher ensembles = new EnsembleRefresher(ensemble, Refresh.MIN_RECORDS, null,
+            new SimpleMeterRegistry());
     private final EnsembleManifest manifest = ensemble.manifest();
     private final Dataset data = TinyEnsemble.data();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -72,7 +79,7 @@ class SoftTargetAnnotatorTest {
     private SoftTargetAnnotator annotatorUnderTest;
     private TeacherBudget budget = TeacherBudget.of(KdConfig.defaults());
     private boolean lateLabels;
-    private final DriftAlarm alarm = new DriftAlarm(0);
+    private final DriftAlarm alarm = new DriftAlarm(0, () -> { });
     private long driftBoost;
     private final CurrentModel student = new CurrentModel();
 
@@ -489,6 +496,52 @@ class SoftTargetAnnotatorTest {
     }
 
     @Test
+    void aRefreshedEnsembleSwappedInMidBatchAnnotatesTheWholeBatchLosingAndRepeatingNothing() {
+        started(1000);
+        for (int row = 0; row < 6; row++) {
+            pipe(row);
+        }
+        final TeacherEnsemble refreshed = Refresh.of(ensemble, drifted(600), 3).candidate();
+        ensembles.swapIn(refreshed);
+        for (int row = 6; row < 10; row++) {
+            pipe(row);
+        }
+        punctuate();
+        final List<SoftTargetRecord> out = context.forwarded().stream()
+                .map(f -> (SoftTargetRecord) f.record().value()).toList();
+        assertThat(out).extracting(SoftTargetRecord::id)
+                .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
+        assertThat(out).extracting(SoftTargetRecord::ensembleVersion).containsOnly(ensemble.manifest().versionId()
+                + "+1");
+        final double[][] expected = refreshed.logits(Nd4j.createFromArray(refreshed.manifest().scaler()
+                .transform(Arrays.copyOf(data.features(), 10)))).toDoubleMatrix();
+        for (int i = 0; i < 10; i++) {
+            assertThat(out.get(i).teacherLogits()).as("row %d, by the new ensemble", i)
+                    .containsExactly(expected[i], within(1e-4));
+        }
+        assertThat(position()).isEqualTo(10L);
+    }
+
+    private void pipe(final int row) {
+        final String id = "r" + row;
+        context.setRecordMetadata(INPUT, 0, row);
+        annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row],
+                data.labels()[row], FeatureRecord.TRAIN), 1000L + row));
+    }
+
+    /** {@code n} rows of the tiny data's concept with every label moved on by one class. */
+    static Dataset drifted(final int n) {
+        final Dataset d = TinyEnsemble.data();
+        final double[][] x = new double[n][];
+        final int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = d.features()[i % d.size()];
+            y[i] = (d.labels()[i % d.size()] + 1) % d.numClasses();
+        }
+        return new Dataset("drifted", x, y, d.numClasses());
+    }
+
+    @Test
     void recordsLeftOutAreCountedWhenALingerMovesPastThemWithNothingToWrite() {
         budget = new TeacherBudget(TeacherBudget.UNIFORM, 0.01, 0.2, 0.01, 0.97);
         started(1000);
@@ -570,13 +623,13 @@ class SoftTargetAnnotatorTest {
             return committedInput.stream().filter(r -> r.offset() >= from && r.offset() < before).toList();
         };
         annotatorUnderTest = new SoftTargetAnnotator(INPUT, TOPIC_ID, TeacherTopology.POSITION_STORE, batchSize, LINGER,
-                MAX_WAIT, ensemble, parser, replay, new TeacherMetrics(registry),
+                MAX_WAIT, ensembles, parser, replay, new TeacherMetrics(registry),
                 live(budget, driftBoost), student, lateLabels, alarm);
         return annotatorUnderTest;
     }
 
     private static java.util.function.Supplier<LiveBudget> live(final TeacherBudget budget, final long driftBoost) {
-        final LiveBudget configured = new LiveBudget(budget, null, driftBoost, LiveBudget.CONFIGURED);
+        final LiveBudget configured = new LiveBudget(budget, null, driftBoost, false, LiveBudget.CONFIGURED);
         return () -> configured;
     }
 

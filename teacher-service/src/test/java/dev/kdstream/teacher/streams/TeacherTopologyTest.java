@@ -40,6 +40,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
+import dev.kdstream.teacher.refresh.EnsembleRefresher;
+import dev.kdstream.contracts.json.Json;
+import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.control.LiveSettings;
 import dev.kdstream.contracts.records.Selection;
@@ -153,6 +156,40 @@ class TeacherTopologyTest {
         assertThat(labelsDlq.readRecordsToList()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
                 .containsExactly("label_out_of_range", "missing_field", "malformed_json");
         assertThat(registry.get(MetricNames.TEACHER_LABELS_FORWARDED).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void afterADriftReportTheEnsembleIsRetrainedOnTheNextLabelledRecordsAndSwappedInWhenBetter() throws Exception {
+        final KdConfig config = KdConfig.defaults().with(Map.of("teacher.batch.size", "1",
+                "teacher.refresh.records", "500", "state.dir", stateDir.toString()));
+        try (EnsembleRefresher refresher = TeacherTopology.refresher(config, ensemble, null, registry);
+             TopologyTestDriver d = new TopologyTestDriver(TeacherTopology.topology(config, refresher, registry,
+                     Uuid.randomUuid()), TeacherTopology.streamsConfig(config, APP_ID), Instant.EPOCH)) {
+            final TestInputTopic<byte[], byte[]> in = d.createInputTopic("features", new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            final TestOutputTopic<String, SoftTargetRecord> out = d.createOutputTopic("soft-targets",
+                    new StringDeserializer(), Topics.defaults().softTargets().valueSerde().deserializer());
+            d.createInputTopic("drift-events", new StringSerializer(), new ByteArraySerializer()).pipeInput("student",
+                    Json.MAPPER.writeValueAsBytes(new DriftEvent("student", DriftEvent.TEACHER_ERROR, "adwin", 1, "x",
+                            0, 0.1, 0.6, System.currentTimeMillis(), manifest.versionId())));
+            // the concept moved: every label on by one class
+            for (int i = 0; i < 500; i++) {
+                final int row = i % data.size();
+                in.pipeInput(utf8("r" + i), featureJson("r" + i, (long) i, data.features()[row],
+                        (data.labels()[row] + 1) % data.numClasses(), "train"), i);
+            }
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (refresher.current() == ensemble && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(refresher.current().manifest().versionId()).isEqualTo(manifest.versionId() + "+1");
+            out.readRecordsToList();
+            in.pipeInput(utf8("after"), featureJson("after", 1L, data.features()[0], null, "train"), 501);
+            assertThat(out.readRecordsToList()).extracting(r -> r.value().ensembleVersion())
+                    .containsExactly(manifest.versionId() + "+1");
+            assertThat(registry.get(MetricNames.TEACHER_REFRESHES).tag(MetricNames.OUTCOME, EnsembleRefresher.SWAPPED)
+                    .counter().count()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -1,0 +1,154 @@
+package dev.kdstream.teacher.refresh;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.model.definition.TeacherEnsemble;
+import dev.kdstream.model.file.EnsembleFile;
+
+/**
+ * Keeps the ensemble the teacher annotates with, and refreshes it after a drift: from a detection
+ * on, the next {@code teacher.refresh.records} labelled training
+ * records are collected; then a candidate trains on them in the background ({@link Refresh}) and, if
+ * it beats the current ensemble on their newest fifth, replaces it. The annotators take the current
+ * one at their next batch ({@link #current()}): a batch is annotated, and stamped, by one ensemble,
+ * and a record is neither lost nor annotated twice by a swap, which only changes what the next batch
+ * runs. The refreshed ensemble is saved next to the configured one (a restart goes back to the
+ * configured file until it is pointed at the new one).
+ *
+ * <p>On two cores the stream threads must keep theirs: one refresh at a time, on one thread (the
+ * candidate is trained as one group of teachers, so the trainer's pool has one thread too), with ND4J
+ * on one OpenMP thread as everywhere in kd-stream. It takes tens of seconds; the stream goes on with
+ * the current ensemble meanwhile.
+ */
+public final class EnsembleRefresher implements AutoCloseable {
+
+    public static final String SWAPPED = "swapped";
+    public static final String KEPT = "kept";
+    public static final String FAILED = "failed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnsembleRefresher.class);
+
+    private final AtomicReference<TeacherEnsemble> current;
+    private final RecentLabelled recent;
+    private final int records;
+    private final Path saveDir;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "teacher-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean collecting = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Counter swapped;
+    private final Counter kept;
+    private final Counter failed;
+    private long seed = 1;
+
+    /**
+     * @param records  labelled records after a detection a candidate learns from ({@code teacher.refresh.records})
+     * @param saveDir  where a refreshed ensemble is saved, or null for nowhere
+     */
+    public EnsembleRefresher(final TeacherEnsemble initial, final int records, final Path saveDir,
+                             final MeterRegistry registry) {
+        if (records < Refresh.MIN_RECORDS) {
+            throw new IllegalArgumentException("teacher.refresh.records must be >= " + Refresh.MIN_RECORDS + ", got "
+                    + records);
+        }
+        this.current = new AtomicReference<>(initial);
+        this.recent = new RecentLabelled(records);
+        this.records = records;
+        this.saveDir = saveDir;
+        this.swapped = outcome(registry, SWAPPED);
+        this.kept = outcome(registry, KEPT);
+        this.failed = outcome(registry, FAILED);
+    }
+
+    private static Counter outcome(final MeterRegistry registry, final String outcome) {
+        return Counter.builder(MetricNames.TEACHER_REFRESHES)
+                .description("ensemble refreshes after a drift: swapped in, kept out (not better), failed")
+                .tag(MetricNames.OUTCOME, outcome)
+                .register(registry);
+    }
+
+    /** The ensemble to annotate with now. Thread-safe. */
+    public TeacherEnsemble current() {
+        return current.get();
+    }
+
+    /** A drift was reported (and refreshes are on): collect the labelled records from here on for a refresh. */
+    public void drifted() {
+        recent.mark();
+        collecting.set(true);
+        LOG.info("refresh: collecting the next {} labelled records to retrain the ensemble on", records);
+    }
+
+    /** A labelled training record read (a stream thread): collected, and a refresh started once there are enough. */
+    public void labelled(final double[] features, final int label) {
+        if (!collecting.get()) {
+            return;
+        }
+        recent.add(features, label);
+        if (recent.sinceMark() >= records && running.compareAndSet(false, true)) {
+            collecting.set(false);
+            final TeacherEnsemble base = current.get();
+            worker.submit(() -> refresh(base));
+        }
+    }
+
+    private void refresh(final TeacherEnsemble base) {
+        try {
+            final Refresh r = Refresh.of(base, recent.snapshot(base.manifest().numClasses(), "recent"), seed++);
+            if (r.better()) {
+                swapIn(r.candidate());
+                LOG.info("refresh: ensemble {} swapped in for {} ({} ms): {} on the newest {} records, the old one {}",
+                        r.candidate().manifest().versionId(), base.manifest().versionId(), r.millis(),
+                        r.candidateAccuracy(), r.validationRecords(), r.currentAccuracy());
+                save(r.candidate());
+            } else {
+                kept.increment();
+                LOG.info("refresh: candidate kept out ({} ms): {} on the newest {} records, the current ensemble {}",
+                        r.millis(), r.candidateAccuracy(), r.validationRecords(), r.currentAccuracy());
+            }
+        } catch (RuntimeException e) {
+            failed.increment();
+            LOG.error("refresh failed, the ensemble stays {}: {}", base.manifest().versionId(), e.getMessage(), e);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** {@code candidate} is the ensemble from the annotators' next batch on. */
+    public void swapIn(final TeacherEnsemble candidate) {
+        current.set(candidate);
+        swapped.increment();
+    }
+
+    private void save(final TeacherEnsemble ensemble) {
+        if (saveDir == null) {
+            return;
+        }
+        final Path file = saveDir.resolve(ensemble.manifest().versionId().replace('+', '_') + ".kdm");
+        try {
+            EnsembleFile.save(ensemble, file);
+            LOG.info("refresh: saved to {} (ensemble.file={} starts a teacher with it)", file, file);
+        } catch (RuntimeException e) {
+            LOG.warn("refresh: could not save {} to {}: {}", ensemble.manifest().versionId(), file, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
