@@ -36,9 +36,11 @@ import picocli.CommandLine.Spec;
                 + "trainer's code without Kafka: records from the change to the trainer's first teacher_error and "
                 + "student_error detections, accuracies over the 20,000 labelled records after the first detection, "
                 + "and records until the distilled student is within 1 pt of its accuracy before the change; with "
-                + "and without distillation.trust; --runs shuffles, medians.",
+                + "the trainer's trust and the teacher's refresh, with trust alone, with neither; --runs shuffles, "
+                + "medians.",
         footer = {"", "Examples:", "  ./kd bench drift", "  ./kd bench drift --kind rotate --runs 3",
-            "  ./kd bench drift --detector page-hinkley"})
+            "  ./kd bench drift --detector page-hinkley",
+            "  ./kd bench drift --labelled-fraction 0.1     # labels scarce: where a refreshed teacher pays"})
 public final class DriftBenchCommand implements Callable<Integer> {
 
     @Spec
@@ -56,6 +58,11 @@ public final class DriftBenchCommand implements Callable<Integer> {
             description = "Passes over the training split, each followed by the holdout split "
                     + "(default: ${DEFAULT-VALUE}, as ./kd stack).")
     int epochs;
+
+    @Option(names = "--labelled-fraction", paramLabel = "F", defaultValue = "1.0",
+            description = "Share of training records sent with their label (default: ${DEFAULT-VALUE}); the others "
+                    + "teach the distilled student through the teacher alone.")
+    double labelledFraction;
 
     @Option(names = "--detector", paramLabel = "NAME", defaultValue = DriftWatch.ADWIN,
             description = "adwin or page-hinkley (default: ${DEFAULT-VALUE}).")
@@ -84,38 +91,50 @@ public final class DriftBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "stream: %s; detector %s%n", sample.describe(), detector);
         out.println("delays: stream records from the change to the first detection; accuracies (%) over the "
                 + DriftRun.AFTER + " labelled training records after it; recovery: records until the distilled "
-                + "student is within 1 pt of its accuracy before the change");
-        out.printf(Locale.ROOT, "%-4s %13s %13s %9s %10s %10s %9s %16s %16s %7s%n", "run", "teacher delay",
-                "student delay", "teacher", "distilled", "no trust", "baseline", "recovery", "no trust", "alarms");
+                + "student is within 1 pt of its accuracy before the change. Responses: trust + refresh (the "
+                + "ensemble retrained on the " + DriftRun.REFRESH_RECORDS + " labelled records after the first "
+                + "teacher_error, swapped in when better, as many records later as it trained ms); trust alone; none");
+        out.printf(Locale.ROOT, "%-4s %9s %9s %8s %10s %10s %10s %9s %10s %10s %10s %10s %7s%n", "run", "t. delay",
+                "s. delay", "teacher", "distilled", "trust", "none", "baseline", "recovery", "trust", "none",
+                "swap at", "alarms");
         out.flush();
+        final List<DriftRun.Result> responses = new ArrayList<>();
         final List<DriftRun.Result> trusted = new ArrayList<>();
         final List<DriftRun.Result> plain = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
             final FeatureStream stream = stream(split, change, run);
             final long from = (long) Math.floor(at * stream.size());
-            final DriftRun.Result t = new DriftRun(ensemble, setup, true, detector, from).run(stream);
-            final DriftRun.Result p = new DriftRun(ensemble, setup, false, detector, from).run(stream);
+            final DriftRun.Result r = new DriftRun(ensemble, setup, true, true, detector, from).run(stream);
+            final DriftRun.Result t = new DriftRun(ensemble, setup, true, false, detector, from).run(stream);
+            final DriftRun.Result p = new DriftRun(ensemble, setup, false, false, detector, from).run(stream);
+            responses.add(r);
             trusted.add(t);
             plain.add(p);
-            out.printf(Locale.ROOT, "%-4d %13s %13s %9.2f %10.2f %10.2f %9.2f %16s %16s %7d%n", run + 1,
-                    records(t.teacherDelay()), records(t.studentDelay()), 100 * t.teacher(), 100 * t.distilled(),
-                    100 * p.distilled(), 100 * t.baseline(), records(t.recovery()), records(p.recovery()),
-                    t.falseAlarms());
+            out.printf(Locale.ROOT, "%-4d %9s %9s %8.2f %10.2f %10.2f %10.2f %9.2f %10s %10s %10s %10s %7d%n",
+                    run + 1, records(r.teacherDelay()), records(r.studentDelay()), 100 * r.teacher(),
+                    100 * r.distilled(), 100 * t.distilled(), 100 * p.distilled(), 100 * r.baseline(),
+                    records(r.recovery()), records(t.recovery()), records(p.recovery()), records(r.swapAt()),
+                    r.falseAlarms());
             out.flush();
         }
         out.printf(Locale.ROOT, "median delays: teacher_error %s, student_error %s records; after detection, "
-                        + "mean +- std: teacher %s, distilled %s (without trust %s), baseline %s%n",
-                median(trusted, DriftRun.Result::teacherDelay), median(trusted, DriftRun.Result::studentDelay),
-                meanStd(trusted, DriftRun.Result::teacher), meanStd(trusted, DriftRun.Result::distilled),
-                meanStd(plain, DriftRun.Result::distilled), meanStd(trusted, DriftRun.Result::baseline));
-        out.printf(Locale.ROOT, "median recovery of the distilled student: %s records with trust, %s without%n",
-                median(trusted, DriftRun.Result::recovery), median(plain, DriftRun.Result::recovery));
+                        + "mean +- std: teacher %s (with refresh), distilled %s with trust and refresh, %s with trust "
+                        + "alone, %s with neither; baseline %s%n",
+                median(responses, DriftRun.Result::teacherDelay), median(responses, DriftRun.Result::studentDelay),
+                meanStd(responses, DriftRun.Result::teacher), meanStd(responses, DriftRun.Result::distilled),
+                meanStd(trusted, DriftRun.Result::distilled), meanStd(plain, DriftRun.Result::distilled),
+                meanStd(responses, DriftRun.Result::baseline));
+        out.printf(Locale.ROOT, "median recovery of the distilled student: %s records with trust and refresh, %s with "
+                        + "trust alone, %s with neither; median refresh training %s ms%n",
+                median(responses, DriftRun.Result::recovery), median(trusted, DriftRun.Result::recovery),
+                median(plain, DriftRun.Result::recovery), median(responses, DriftRun.Result::refreshMillis));
         return 0;
     }
 
     private FeatureStream stream(final TrainTestSplit.Split split, final Drift.Kind change, final int run) {
         final FeatureStream plain = FeatureStream.of(split.train(), split.test(),
-                StreamOptions.defaults().withRepeat(epochs).withSeed(StreamOptions.DEFAULT_SEED + run));
+                StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction)
+                        .withSeed(StreamOptions.DEFAULT_SEED + run));
         return plain.drifting(Drift.of(change, (long) Math.floor(at * plain.size()), split.train()));
     }
 

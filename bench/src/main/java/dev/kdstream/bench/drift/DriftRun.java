@@ -9,6 +9,7 @@ import dev.kdstream.client.produce.stream.FeatureMessage;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
+import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.Selection;
@@ -19,13 +20,19 @@ import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.trainer.StudentPair;
 import dev.kdstream.student.trainer.TeacherTrust;
 import dev.kdstream.student.trainer.TrainerSetup;
+import dev.kdstream.teacher.refresh.Refresh;
+import dev.kdstream.teacher.refresh.RefreshSchedule;
 
 /**
  * One drifting stream through the teacher's annotation and the trainer's own code, without Kafka:
  * test-then-train in polls as {@code OnlineTrainer}, with its {@link DriftWatch} and, when asked,
- * its {@link TeacherTrust}. The ensemble annotates each record as it comes (after the change, its
- * changed features). Counts, per labelled training record, who was right, to measure what the
- * change cost and how long it took to find and to recover.
+ * its {@link TeacherTrust}, and, when asked, the teacher's refreshes after the first teacher_error
+ * detection, on its {@link RefreshSchedule}: the labelled training records since collected, a
+ * candidate trained on them when one is due, and swapped in (if better) as many records later as it
+ * took milliseconds to train (the stream at 1,000 events/s; the live teacher trains in the
+ * background while the stream goes on). The ensemble annotates each record as it comes (after the change, its changed features).
+ * Counts, per labelled training record, who was right, to measure what the change cost and how long
+ * it took to find and to recover.
  */
 final class DriftRun {
 
@@ -37,6 +44,8 @@ final class DriftRun {
     static final int BEFORE = 20_000;
     static final int WINDOW = 1_000;
     private static final KdConfig DEFAULTS = KdConfig.defaults();
+    /** As the teacher's {@code teacher.refresh.records}. */
+    static final int REFRESH_RECORDS = DEFAULTS.getInt(ConfigKey.TEACHER_REFRESH_RECORDS);
 
     /**
      * @param teacherDelay  stream records from the change to the first teacher_error detection, -1 if none
@@ -46,12 +55,24 @@ final class DriftRun {
      *                      last {@link #WINDOW} labelled records is within a point of its accuracy over the
      *                      {@link #BEFORE} before the change; -1 if never
      * @param falseAlarms   detections before the change
+     * @param swapAt        stream records from the change to the first refreshed ensemble's swap, -1 if none
+     * @param refreshMillis how long the first refresh trained, -1 if none
      */
     record Result(long teacherDelay, long studentDelay, double teacher, double distilled, double baseline,
-                  long recovery, int falseAlarms) {
+                  long recovery, int falseAlarms, long swapAt, long refreshMillis) {
     }
 
-    private final TeacherEnsemble ensemble;
+    private TeacherEnsemble ensemble;
+    private final boolean refreshing;
+    /** After the first teacher_error: the labelled training records since, for a refresh. */
+    private List<double[]> collected;
+    private final List<Integer> collectedLabels = new ArrayList<>();
+    private final RefreshSchedule schedule = new RefreshSchedule(REFRESH_RECORDS);
+    private TeacherEnsemble pending;
+    private long swapIndex = -1;
+    /** The first swap's stream index. */
+    private long swappedAt = -1;
+    private long refreshMillis = -1;
     private final TrainerSetup setup;
     private final boolean trusting;
     private final StudentPair pair;
@@ -64,9 +85,11 @@ final class DriftRun {
     private final List<Long> positions = new ArrayList<>();
     private long index;
 
-    DriftRun(final TeacherEnsemble ensemble, final TrainerSetup setup, final boolean trusting, final String detector,
-             final long at) {
+    /** @param refreshing whether the teacher refreshes its ensemble after the first teacher_error detection */
+    DriftRun(final TeacherEnsemble ensemble, final TrainerSetup setup, final boolean trusting, final boolean refreshing,
+             final String detector, final long at) {
         this.ensemble = ensemble;
+        this.refreshing = refreshing;
         this.setup = setup;
         this.trusting = trusting;
         this.at = at;
@@ -76,6 +99,10 @@ final class DriftRun {
         this.watch = new DriftWatch("bench", detector, signal -> {
             if (signal.equals(DriftEvent.TEACHER_ERROR)) {
                 teacherTrust.teacherDrifted();
+                if (this.refreshing && collected == null) {
+                    collected = new ArrayList<>();
+                    schedule.start();
+                }
             }
         });
         pair.onScored((r, teacher, distilled, baseline) -> {
@@ -103,6 +130,11 @@ final class DriftRun {
     }
 
     private void step(final List<FeatureMessage> poll) {
+        if (pending != null && index >= swapIndex) {
+            ensemble = pending;
+            pending = null;
+            swappedAt = swappedAt < 0 ? index : swappedAt;
+        }
         final double t = setup.temperature();
         final double[][] x = new double[poll.size()][];
         for (int i = 0; i < x.length; i++) {
@@ -120,11 +152,38 @@ final class DriftRun {
         }
         final float[][] scaled = pair.scale(records);
         final var e = pair.score(records, scaled);
+        teacherTrust.ensemble(ensemble.manifest().versionId(), e);
         teacherTrust.settle(e);
         if (trusting) {
             pair.trust(teacherTrust.update(e));
         }
         pair.train(records, scaled);
+        if (collected != null) {
+            collect(poll);
+        }
+    }
+
+    /** The teacher's side of a refresh: the labelled training records after the detection, then a candidate. */
+    private void collect(final List<FeatureMessage> poll) {
+        for (final FeatureMessage m : poll) {
+            if (m.label() != null && !m.holdout() && collected.size() < schedule.capacity()) {
+                collected.add(m.features());
+                collectedLabels.add(m.label());
+            }
+        }
+        // one refresh at a time, as the teacher's worker
+        if (pending != null || !schedule.due(collected.size())) {
+            return;
+        }
+        final Refresh r = Refresh.of(ensemble, new Dataset("recent", collected.toArray(new double[0][]),
+                collectedLabels.stream().mapToInt(Integer::intValue).toArray(), ensemble.manifest().numClasses()), 1);
+        refreshMillis = refreshMillis < 0 ? r.millis() : refreshMillis;
+        if (r.better()) {
+            pending = r.candidate();
+            // trained in the background while the stream goes on at 1,000 events/s: a record per millisecond
+            swapIndex = index + r.millis();
+        }
+        schedule.ran(r.better());
     }
 
     private Result result() {
@@ -159,7 +218,7 @@ final class DriftRun {
             }
         }
         return new Result(teacherAt < 0 ? -1 : teacherAt - at, studentAt < 0 ? -1 : studentAt - at, after[0],
-                after[1], after[2], recovery, falseAlarms);
+                after[1], after[2], recovery, falseAlarms, swappedAt < 0 ? -1 : swappedAt - at, refreshMillis);
     }
 
     private int firstAtOrAfter(final long position) {

@@ -55,7 +55,7 @@ public enum ConfigKey {
             + "teacher annotates this many records in full, whatever its budget (0: off)"),
     TEACHER_REFRESH("teacher.refresh", "true", "after a drift the trainer reports, retrain the ensemble in the "
             + "background on the next teacher.refresh.records labelled records, and swap it in if it is better"),
-    TEACHER_REFRESH_RECORDS("teacher.refresh.records", "5000", "labelled records after a drift a refreshed "
+    TEACHER_REFRESH_RECORDS("teacher.refresh.records", "1000", "labelled records after a drift a refreshed "
             + "ensemble learns from (the newest fifth validates it)"),
     TEACHER_TRAIN_IF_MISSING("teacher.train-if-missing", "false", "train the ensemble on the default data when no model file exists"),
 

@@ -11,7 +11,11 @@ import dev.kdstream.student.metrics.Evaluation;
  * {@link #DISTRUSTED} below on, linear in between ({@link #of}, pure). The baseline is no quick
  * witness of a sudden change, though: it learnt the old concept too, and both fall together. So when
  * the trainer's detector finds the teacher's errors rising ({@link #teacherDrifted}), the trust is 0
- * at once, until a whole window of records after the detection says otherwise. Not thread-safe.
+ * at once, until a whole window of records after the detection says otherwise. A new ensemble (a
+ * teacher refreshed after a drift: soft targets of another {@code ensembleVersion}) is trusted in full
+ * for a window, since the window still holds the old one's errors; the teacher swapped it in because
+ * it did better on the newest labels, and a rise of its errors would withdraw the trust at once.
+ * Not thread-safe.
  */
 public final class TeacherTrust {
 
@@ -27,6 +31,7 @@ public final class TeacherTrust {
     /** No judging from the window before this many prequential records: it still holds the old concept. */
     private long holdUntil;
     private boolean driftPending;
+    private String ensembleVersion;
 
     /** @param window records in the prequential window ({@code metrics.window}) */
     public TeacherTrust(final long window) {
@@ -39,6 +44,21 @@ public final class TeacherTrust {
      */
     public void teacherDrifted() {
         driftPending = true;
+    }
+
+    /**
+     * The ensemble of the newest records scored: another than before (after the first) is a new
+     * teacher, trusted in full for a window of records from {@code e}'s count.
+     */
+    public void ensemble(final String version, final Evaluation e) {
+        if (version == null || version.equals(ensembleVersion)) {
+            return;
+        }
+        if (ensembleVersion != null) {
+            trust = 1;
+            holdUntil = e.prequentialRecords() + window;
+        }
+        ensembleVersion = version;
     }
 
     /** The trust after the records scored so far ({@code e}). */

@@ -18,9 +18,9 @@ import dev.kdstream.model.file.EnsembleFile;
 
 /**
  * Keeps the ensemble the teacher annotates with, and refreshes it after a drift: from a detection
- * on, the next {@code teacher.refresh.records} labelled training
- * records are collected; then a candidate trains on them in the background ({@link Refresh}) and, if
- * it beats the current ensemble on their newest fifth, replaces it. The annotators take the current
+ * on, the labelled training records are collected; once {@code teacher.refresh.records} have come, a
+ * candidate trains on them in the background ({@link Refresh}) and, if it beats the current ensemble
+ * on their newest fifth, replaces it; then again on twice as many ({@link RefreshSchedule}). The annotators take the current
  * one at their next batch ({@link #current()}): a batch is annotated, and stamped, by one ensemble,
  * and a record is neither lost nor annotated twice by a swap, which only changes what the next batch
  * runs. The refreshed ensemble is saved next to the configured one (a restart goes back to the
@@ -41,7 +41,8 @@ public final class EnsembleRefresher implements AutoCloseable {
 
     private final AtomicReference<TeacherEnsemble> current;
     private final RecentLabelled recent;
-    private final int records;
+    /** Guarded by {@code this}. */
+    private final RefreshSchedule schedule;
     private final Path saveDir;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         final Thread t = new Thread(r, "teacher-refresh");
@@ -61,13 +62,9 @@ public final class EnsembleRefresher implements AutoCloseable {
      */
     public EnsembleRefresher(final TeacherEnsemble initial, final int records, final Path saveDir,
                              final MeterRegistry registry) {
-        if (records < Refresh.MIN_RECORDS) {
-            throw new IllegalArgumentException("teacher.refresh.records must be >= " + Refresh.MIN_RECORDS + ", got "
-                    + records);
-        }
         this.current = new AtomicReference<>(initial);
-        this.recent = new RecentLabelled(records);
-        this.records = records;
+        this.schedule = new RefreshSchedule(records);
+        this.recent = new RecentLabelled(schedule.capacity());
         this.saveDir = saveDir;
         this.swapped = outcome(registry, SWAPPED);
         this.kept = outcome(registry, KEPT);
@@ -87,10 +84,11 @@ public final class EnsembleRefresher implements AutoCloseable {
     }
 
     /** A drift was reported (and refreshes are on): collect the labelled records from here on for a refresh. */
-    public void drifted() {
+    public synchronized void drifted() {
         recent.mark();
+        schedule.start();
         collecting.set(true);
-        LOG.info("refresh: collecting the next {} labelled records to retrain the ensemble on", records);
+        LOG.info("refresh: collecting the labelled records from here on to retrain the ensemble on");
     }
 
     /** A labelled training record read (a stream thread): collected, and a refresh started once there are enough. */
@@ -99,16 +97,21 @@ public final class EnsembleRefresher implements AutoCloseable {
             return;
         }
         recent.add(features, label);
-        if (recent.sinceMark() >= records && running.compareAndSet(false, true)) {
-            collecting.set(false);
-            final TeacherEnsemble base = current.get();
-            worker.submit(() -> refresh(base));
+        synchronized (this) {
+            if (schedule.due(recent.sinceMark()) && running.compareAndSet(false, true)) {
+                final TeacherEnsemble base = current.get();
+                worker.submit(() -> refresh(base));
+            }
         }
     }
 
     private void refresh(final TeacherEnsemble base) {
         try {
             final Refresh r = Refresh.of(base, recent.snapshot(base.manifest().numClasses(), "recent"), seed++);
+            synchronized (this) {
+                schedule.ran(r.better());
+                collecting.set(schedule.due(Long.MAX_VALUE));
+            }
             if (r.better()) {
                 swapIn(r.candidate());
                 LOG.info("refresh: ensemble {} swapped in for {} ({} ms): {} on the newest {} records, the old one {}",
@@ -121,6 +124,10 @@ public final class EnsembleRefresher implements AutoCloseable {
                         r.millis(), r.candidateAccuracy(), r.validationRecords(), r.currentAccuracy());
             }
         } catch (RuntimeException e) {
+            synchronized (this) {
+                schedule.ran(false);
+                collecting.set(false);
+            }
             failed.increment();
             LOG.error("refresh failed, the ensemble stays {}: {}", base.manifest().versionId(), e.getMessage(), e);
         } finally {
