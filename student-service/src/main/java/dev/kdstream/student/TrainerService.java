@@ -17,6 +17,7 @@ import dev.kdstream.model.file.ModelArchive;
 import dev.kdstream.model.file.ModelFileException;
 import dev.kdstream.model.file.ZipLimits;
 import dev.kdstream.student.trainer.OnlineTrainer;
+import dev.kdstream.student.trainer.StudentPair;
 import dev.kdstream.student.trainer.TrainerSetup;
 import dev.kdstream.student.trainer.TrainerStatus;
 
@@ -84,6 +85,11 @@ public final class TrainerService implements Service {
                     + "train the ensemble first, or point --ensemble / " + ConfigKey.ENSEMBLE_FILE.env()
                     + " at one)", e);
         }
+    }
+
+    /** Every record scored from now on, on the trainer thread (see {@link OnlineTrainer#onScored}). */
+    public void onScored(final StudentPair.ScoreListener listener) {
+        trainer.onScored(listener);
     }
 
     /** The newest snapshot, safe from any thread (the stack prints {@code status().line()}). */

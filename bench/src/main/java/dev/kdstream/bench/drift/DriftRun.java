@@ -16,6 +16,7 @@ import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.kernel.Probabilities;
+import dev.kdstream.student.drift.DriftOutcomes;
 import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.trainer.StudentPair;
 import dev.kdstream.student.trainer.TeacherTrust;
@@ -40,9 +41,6 @@ final class DriftRun {
     static final int POLL = 500;
     /** Labelled training records the accuracies after a detection are over (the figure). */
     static final int AFTER = 20_000;
-    /** The records the accuracy before the change is over, and the recovery's rolling window. */
-    static final int BEFORE = 20_000;
-    static final int WINDOW = 1_000;
     private static final KdConfig DEFAULTS = KdConfig.defaults();
     /** As the teacher's {@code teacher.refresh.records}. */
     static final int REFRESH_RECORDS = DEFAULTS.getInt(ConfigKey.TEACHER_REFRESH_RECORDS);
@@ -51,9 +49,7 @@ final class DriftRun {
      * @param teacherDelay  stream records from the change to the first teacher_error detection, -1 if none
      * @param studentDelay  ... to the first student_error detection, -1 if none
      * @param teacher       accuracy over the {@link #AFTER} labelled training records after the first detection
-     * @param recovery      stream records from the change until the distilled student's accuracy over the
-     *                      last {@link #WINDOW} labelled records is within a point of its accuracy over the
-     *                      {@link #BEFORE} before the change; -1 if never
+     * @param recovery      the distilled student's {@link DriftOutcomes.Model#recovery()}
      * @param falseAlarms   detections before the change
      * @param swapAt        stream records from the change to the first refreshed ensemble's swap, -1 if none
      * @param refreshMillis how long the first refresh trained, -1 if none
@@ -79,10 +75,8 @@ final class DriftRun {
     private final DriftWatch watch;
     private final TeacherTrust teacherTrust = new TeacherTrust(DEFAULTS.getInt(ConfigKey.METRICS_WINDOW));
     private final long at;
-    /** Per labelled training record, in order: teacher, distilled, baseline right. */
-    private final List<boolean[]> outcomes = new ArrayList<>();
-    /** The stream index of each of those records. */
-    private final List<Long> positions = new ArrayList<>();
+    /** Per labelled training record, by its stream index: teacher, distilled, baseline right. */
+    private final DriftOutcomes outcomes = new DriftOutcomes();
     private long index;
 
     /** @param refreshing whether the teacher refreshes its ensemble after the first teacher_error detection */
@@ -108,8 +102,8 @@ final class DriftRun {
         pair.onScored((r, teacher, distilled, baseline) -> {
             watch.observe(r, teacher, distilled, baseline);
             if (r.labelled() && !r.holdout()) {
-                outcomes.add(new boolean[] {teacher == r.label(), distilled == r.label(), baseline == r.label()});
-                positions.add(Long.parseLong(r.id().substring(r.id().lastIndexOf('#') + 1)));
+                outcomes.add(Long.parseLong(r.id().substring(r.id().lastIndexOf('#') + 1)), teacher == r.label(),
+                        distilled == r.label(), baseline == r.label());
             }
         });
     }
@@ -201,46 +195,10 @@ final class DriftRun {
             }
         }
         final long detected = teacherAt < 0 ? studentAt : studentAt < 0 ? teacherAt : Math.min(teacherAt, studentAt);
-        final int first = firstAtOrAfter(detected < 0 ? at : detected);
-        final double[] after = shares(first, Math.min(outcomes.size(), first + AFTER));
-        final int change = firstAtOrAfter(at);
-        final double before = shares(Math.max(0, change - BEFORE), change)[1];
-        long recovery = -1;
-        int right = 0;
-        for (int i = change; i < outcomes.size(); i++) {
-            right += outcomes.get(i)[1] ? 1 : 0;
-            if (i - change >= WINDOW) {
-                right -= outcomes.get(i - WINDOW)[1] ? 1 : 0;
-                if ((double) right / WINDOW >= before - 0.01) {
-                    recovery = positions.get(i) - at;
-                    break;
-                }
-            }
-        }
+        final int first = outcomes.firstAtOrAfter(detected < 0 ? at : detected);
+        final double[] after = outcomes.shares(first, Math.min(outcomes.size(), first + AFTER));
         return new Result(teacherAt < 0 ? -1 : teacherAt - at, studentAt < 0 ? -1 : studentAt - at, after[0],
-                after[1], after[2], recovery, falseAlarms, swappedAt < 0 ? -1 : swappedAt - at, refreshMillis);
-    }
-
-    private int firstAtOrAfter(final long position) {
-        for (int i = 0; i < positions.size(); i++) {
-            if (positions.get(i) >= position) {
-                return i;
-            }
-        }
-        return positions.size();
-    }
-
-    /** Teacher, distilled and baseline accuracy over outcomes [from, to). */
-    private double[] shares(final int from, final int to) {
-        final double[] s = new double[3];
-        for (int i = from; i < to; i++) {
-            for (int k = 0; k < 3; k++) {
-                s[k] += outcomes.get(i)[k] ? 1 : 0;
-            }
-        }
-        for (int k = 0; k < 3; k++) {
-            s[k] = to > from ? s[k] / (to - from) : Double.NaN;
-        }
-        return s;
+                after[1], after[2], outcomes.model(DriftOutcomes.DISTILLED, at).recovery(), falseAlarms,
+                swappedAt < 0 ? -1 : swappedAt - at, refreshMillis);
     }
 }

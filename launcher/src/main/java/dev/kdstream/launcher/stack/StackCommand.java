@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.kdstream.client.produce.ProduceSummary;
+import dev.kdstream.client.produce.stream.Drift;
 import dev.kdstream.client.produce.ProducerService;
 import dev.kdstream.client.produce.stream.FeatureStream;
 import dev.kdstream.client.produce.stream.StreamOptions;
@@ -118,6 +119,20 @@ public final class StackCommand implements Callable<Integer> {
             description = "Stop producing after this many seconds (default: at the end of the stream).")
     Long durationSeconds;
 
+    @Option(names = "--scenario", paramLabel = "NAME", description = "drift: the concept changes part way through "
+            + "the stream (--drift, --drift-at); at the end the stack prints where the trainer's detectors fired, and "
+            + "for the ensemble, the distilled student and the baseline the accuracy before, the lowest after and "
+            + "the records each took to recover.")
+    String scenario;
+
+    @Option(names = "--drift", paramLabel = "KIND", defaultValue = "rotate", description = "With --scenario drift: "
+            + "swap, shift or rotate (see ./kd produce --drift; default: ${DEFAULT-VALUE}).")
+    String driftKind;
+
+    @Option(names = "--drift-at", paramLabel = "F", defaultValue = "0.5",
+            description = "With --scenario drift: where in the stream the change starts (default: ${DEFAULT-VALUE}).")
+    double driftAt;
+
     @Option(names = "--exit", description = "Stop after the summary instead of running until Ctrl-C.")
     boolean exit;
 
@@ -184,6 +199,7 @@ public final class StackCommand implements Callable<Integer> {
         if (sampler != null) {
             budgetOverrides.put(ConfigKey.TEACHER_SAMPLER.key(), sampler);
         }
+        final Drift.Kind drift = driftKind();
         // refused here, with the setting's name, before a broker starts
         final TeacherBudget budget = TeacherBudget.of(KdConfig.fromEnvironment(null, budgetOverrides));
 
@@ -234,8 +250,15 @@ public final class StackCommand implements Callable<Integer> {
                         + pipeline.studentMetricsUrl() + "   producer " + producerUrl);
                 // an inner try: the page closes before the services, its last scrape still finding them up
                 try (Dashboard dashboard = noDashboard ? null : startDashboard(pipeline, producerUrl, out)) {
-                    final FeatureStream stream = FeatureStream.of(split.train(), split.test(),
+                    final FeatureStream plain = FeatureStream.of(split.train(), split.test(),
                             StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
+                    final long changeAt = (long) Math.floor(driftAt * plain.size());
+                    final FeatureStream stream = drift == null ? plain
+                            : plain.drifting(Drift.of(drift, changeAt, split.train()));
+                    final DriftScenario scenarioReport = drift == null ? null : new DriftScenario(drift, changeAt);
+                    if (scenarioReport != null) {
+                        pipeline.trainer().onScored(scenarioReport);
+                    }
                     out.println("streaming: " + stream.describe());
                     if (!budget.everything()) {
                         out.println("teacher:   " + budget + "; holdout records always annotated");
@@ -251,6 +274,9 @@ public final class StackCommand implements Callable<Integer> {
                     producer.close();
                     StackSummary.print(out, status, produced, ensemble, (System.nanoTime() - start) / 1e9,
                             (System.nanoTime() - streamStart) / 1e9, finished);
+                    if (scenarioReport != null) {
+                        scenarioReport.print(out, SecureCluster.as(broker, ServiceAcls.READER, config));
+                    }
                     if (dashboard != null) {
                         out.println("report:    ./kd report " + dashboard.recordFile()
                                 + "   (the learning curves as PNG charts and one HTML page)");
@@ -265,6 +291,20 @@ public final class StackCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The drift of {@code --scenario drift}, checked; null without a scenario. */
+    private Drift.Kind driftKind() {
+        if (scenario == null) {
+            return null;
+        }
+        if (!scenario.equals("drift")) {
+            throw new IllegalArgumentException("--scenario must be drift, got '" + scenario + "'");
+        }
+        if (!(driftAt > 0 && driftAt < 1)) {
+            throw new IllegalArgumentException("--drift-at is a fraction of the stream in (0, 1), got " + driftAt);
+        }
+        return Drift.Kind.of(driftKind);
     }
 
     /** The live page, reading the services' /metrics, and the run's recording for {@code ./kd report}. */

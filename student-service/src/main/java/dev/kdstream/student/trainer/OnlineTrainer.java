@@ -70,6 +70,8 @@ public final class OnlineTrainer implements Runnable {
     private final TeacherTrust teacherTrust;
     private final TrainerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Told of every record scored, on the trainer thread (a drift scenario's report). */
+    private final List<StudentPair.ScoreListener> scoreListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile boolean checkpointOnStop = true;
     private volatile Evaluation evaluation = Evaluation.EMPTY;
@@ -118,7 +120,12 @@ public final class OnlineTrainer implements Runnable {
                 teacherTrust.teacherDrifted();
             }
         });
-        students.onScored(drift::observe);
+        students.onScored((r, teacher, distilled, baseline) -> {
+            drift.observe(r, teacher, distilled, baseline);
+            for (final StudentPair.ScoreListener l : scoreListeners) {
+                l.scored(r, teacher, distilled, baseline);
+            }
+        });
         this.controlMeters = new ControlMeters(registry.registry(), MetricNames.TRAINER, this::controlVersion);
         this.tuning = new LiveTuning(trainerId, setup.hyperparameters(),
                 StudentTuning.trust(Map.of(ConfigKey.DISTILLATION_TRUST.key(), config.get(ConfigKey.DISTILLATION_TRUST)),
@@ -251,6 +258,14 @@ public final class OnlineTrainer implements Runnable {
         } catch (RuntimeException e) {
             // the loop already ended and closed the consumer
         }
+    }
+
+    /**
+     * Tells {@code listener} of every record scored from now on, on the trainer thread: what the
+     * ensemble and both students predicted for it. Safe from any thread.
+     */
+    public void onScored(final StudentPair.ScoreListener listener) {
+        scoreListeners.add(listener);
     }
 
     /** The newest snapshot, safe from any thread. */
