@@ -186,7 +186,12 @@ public final class ProducerService implements AutoCloseable {
             return;
         }
         final long now = System.nanoTime();
-        for (LabelDelay.Due d = labelDelay.next(now); d != null && producer.failed() == 0; d = labelDelay.next(now)) {
+        // after a failed send nothing more is taken: what is left is counted as not sent
+        while (producer.failed() == 0) {
+            final LabelDelay.Due d = labelDelay.next(now);
+            if (d == null) {
+                return;
+            }
             producer.sendLabel(labelsTopic, d.id(), d.label());
         }
     }

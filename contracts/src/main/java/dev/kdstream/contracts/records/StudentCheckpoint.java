@@ -12,18 +12,19 @@ import java.util.Map;
  * @param offsets        next offset to read, per partition of the soft-targets topic ("0" -> 1234)
  * @param distilled      the distilled student, as StudentFile bytes (base64 in JSON)
  * @param baseline       the hard-label baseline, likewise
- * @param labelJoin      per partition of soft-targets, where the trainer's late-label join begins and
- *                       the partition's stream time: a restarted trainer reads from there (records
- *                       before {@code offsets} only to rebuild the join); empty without late labels
- *                       and in a checkpoint of an earlier kd-stream
+ * @param labelJoin      per partition of soft-targets, where the trainer's late-label join begins: a
+ *                       restarted trainer reads from there (records before {@code offsets} only to
+ *                       rebuild the join); empty without late labels and in a checkpoint of an
+ *                       earlier kd-stream
  */
 public record StudentCheckpoint(String trainerId, long version, long recordsTrained, Map<Integer, Long> offsets,
                                 String ensembleVersion, long createdAt, byte[] distilled, byte[] baseline,
                                 Map<Integer, JoinPosition> labelJoin) {
 
     /**
-     * @param from       the offset of the oldest record or label the join holds (at most the next offset)
-     * @param streamTime the largest timestamp read from the partition
+     * @param from       the offset of the oldest record or label the join holds (the next offset when none)
+     * @param streamTime the partition's stream time (its largest timestamp) once that item was read:
+     *                   where a replay from {@code from} starts its clock
      */
     public record JoinPosition(long from, long streamTime) {
     }

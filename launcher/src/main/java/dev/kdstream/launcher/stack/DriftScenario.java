@@ -73,14 +73,19 @@ final class DriftScenario implements StudentPair.ScoreListener {
         out.printf(Locale.ROOT, "%-10s %9s %14s %22s%n", "", "before", "lowest after", "records to recover");
         for (int m = 0; m < MODELS.length; m++) {
             final DriftOutcomes.Model model = outcomes.model(m, at);
-            out.printf(Locale.ROOT, "%-10s %8.2f%% %13.2f%% %22s%n", MODELS[m], 100 * model.before(),
-                    100 * model.lowest(), model.recovery() < 0 ? "not yet"
+            out.printf(Locale.ROOT, "%-10s %9s %14s %22s%n", MODELS[m], percent(model.before()),
+                    percent(model.lowest()), model.recovery() < 0 ? "not yet"
                             : String.format(Locale.ROOT, "%,d", model.recovery()));
         }
         out.printf(Locale.ROOT, "(accuracies over %,d labelled records before the change and the lowest over %,d "
                 + "after it; recovered: back within %.0f pt of before)%n", DriftOutcomes.BEFORE, DriftOutcomes.WINDOW,
                 100 * DriftOutcomes.RECOVERED);
         out.flush();
+    }
+
+    /** "n/a" where there were no labelled records to measure on. */
+    private static String percent(final double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
     }
 
     private static List<DriftEvent> events(final KdConfig config) {

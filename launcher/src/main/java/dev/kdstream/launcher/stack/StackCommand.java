@@ -125,13 +125,13 @@ public final class StackCommand implements Callable<Integer> {
             + "the records each took to recover.")
     String scenario;
 
-    @Option(names = "--drift", paramLabel = "KIND", defaultValue = "rotate", description = "With --scenario drift: "
-            + "swap, shift or rotate (see ./kd produce --drift; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drift", paramLabel = "KIND", description = "With --scenario drift: swap, shift or rotate "
+            + "(see ./kd produce --drift; default: rotate).")
     String driftKind;
 
-    @Option(names = "--drift-at", paramLabel = "F", defaultValue = "0.5",
-            description = "With --scenario drift: where in the stream the change starts (default: ${DEFAULT-VALUE}).")
-    double driftAt;
+    @Option(names = "--drift-at", paramLabel = "F",
+            description = "With --scenario drift: where in the stream the change starts (default: 0.5).")
+    Double driftAt;
 
     @Option(names = "--exit", description = "Stop after the summary instead of running until Ctrl-C.")
     boolean exit;
@@ -252,7 +252,7 @@ public final class StackCommand implements Callable<Integer> {
                 try (Dashboard dashboard = noDashboard ? null : startDashboard(pipeline, producerUrl, out)) {
                     final FeatureStream plain = FeatureStream.of(split.train(), split.test(),
                             StreamOptions.defaults().withRepeat(epochs).withLabelledFraction(labelledFraction));
-                    final long changeAt = (long) Math.floor(driftAt * plain.size());
+                    final long changeAt = drift == null ? -1 : (long) Math.floor(driftAtOrDefault() * plain.size());
                     final FeatureStream stream = drift == null ? plain
                             : plain.drifting(Drift.of(drift, changeAt, split.train()));
                     final DriftScenario scenarioReport = drift == null ? null : new DriftScenario(drift, changeAt);
@@ -296,15 +296,28 @@ public final class StackCommand implements Callable<Integer> {
     /** The drift of {@code --scenario drift}, checked; null without a scenario. */
     private Drift.Kind driftKind() {
         if (scenario == null) {
+            if (driftKind != null || driftAt != null) {
+                throw new IllegalArgumentException("--drift and --drift-at go with --scenario drift");
+            }
             return null;
         }
         if (!scenario.equals("drift")) {
             throw new IllegalArgumentException("--scenario must be drift, got '" + scenario + "'");
         }
-        if (!(driftAt > 0 && driftAt < 1)) {
-            throw new IllegalArgumentException("--drift-at is a fraction of the stream in (0, 1), got " + driftAt);
+        final double at = driftAtOrDefault();
+        if (!(at > 0 && at < 1)) {
+            throw new IllegalArgumentException("--drift-at is a fraction of the stream in (0, 1), got " + at);
         }
-        return Drift.Kind.of(driftKind);
+        // the report places each record by the order the trainer scores them in: all of them, in the producer's
+        if (partitions != 1 || teacherBudget != null || sampler != null) {
+            throw new IllegalArgumentException("--scenario drift measures every record in the stream's order: one "
+                    + "partition and no teacher budget (no --partitions, --teacher-budget or --sampler)");
+        }
+        return Drift.Kind.of(driftKind == null ? "rotate" : driftKind);
+    }
+
+    private double driftAtOrDefault() {
+        return driftAt == null ? 0.5 : driftAt;
     }
 
     /** The live page, reading the services' /metrics, and the run's recording for {@code ./kd report}. */

@@ -55,8 +55,19 @@ public final class LabelJoin<P> {
 
     private enum Kind { WAITING, EARLY, JOINED, CLOSED }
 
-    /** An item held: where it was read, its timestamp, and what is kept of it. */
-    public record Held<T>(long offset, long ts, T value) {
+    /**
+     * An item held: where it was read, its timestamp, the stream time once it was read, and what is
+     * kept of it.
+     */
+    public record Held<T>(long offset, long ts, long clock, T value) {
+    }
+
+    /**
+     * Where a replay of the partition starts to rebuild the join: the oldest item held, and the
+     * stream time once it was read (a replay starts its clock there, so that every item read again
+     * meets the stream time it met the first time).
+     */
+    public record Position(long from, long clock) {
     }
 
     private record Due(long at, Kind kind, String id, long offset) {
@@ -69,10 +80,12 @@ public final class LabelJoin<P> {
     private final Map<String, Long> joined = new HashMap<>();
     /** Ids whose record's window closed, by its offset. */
     private final Map<String, Long> closed = new HashMap<>();
-    /** Every held item's offset, counted: the smallest is where a replay starts. */
-    private final TreeMap<Long, Integer> offsets = new TreeMap<>();
+    /** Every held item's offset: {how many hold it, the stream time once it was read}. The first is where a replay starts. */
+    private final TreeMap<Long, long[]> offsets = new TreeMap<>();
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
     private long streamTime = Long.MIN_VALUE;
+    /** Records given up for a newer one with their id, told to the next {@link #advance}. */
+    private final java.util.List<P> givenUp = new java.util.ArrayList<>();
 
     /** @param windowMs how long, in event time, a record waits for its label and a label for its record */
     public LabelJoin(final long windowMs) {
@@ -90,16 +103,17 @@ public final class LabelJoin<P> {
         final Held<Integer> label = early.remove(id);
         if (label != null) {
             release(label.offset());
-            remember(joined, id, Math.min(label.offset(), offset), Kind.JOINED, ts);
+            remember(joined, id, label.offset(), label.clock(), Kind.JOINED, ts);
             return label.value();
         }
-        final Held<P> before = waiting.put(id, new Held<>(offset, ts, payload));
+        final Held<P> before = waiting.put(id, new Held<>(offset, ts, streamTime, payload));
         if (before != null) {
             // the same id twice: the newer record waits, the older one is given up
             release(before.offset());
+            givenUp.add(before.value());
         }
-        hold(offset);
-        due.add(new Due(ts + window, Kind.WAITING, id, offset));
+        hold(offset, streamTime);
+        due.add(new Due(plusWindow(ts), Kind.WAITING, id, offset));
         return null;
     }
 
@@ -120,7 +134,7 @@ public final class LabelJoin<P> {
         final Held<P> record = waiting.remove(id);
         if (record != null) {
             release(record.offset());
-            remember(joined, id, record.offset(), Kind.JOINED, ts);
+            remember(joined, id, record.offset(), record.clock(), Kind.JOINED, ts);
             return new Result<>(Outcome.JOINED, record.value());
         }
         if (joined.containsKey(id) || early.containsKey(id)) {
@@ -129,15 +143,22 @@ public final class LabelJoin<P> {
         if (closed.containsKey(id)) {
             return new Result<>(Outcome.EXPIRED, null);
         }
-        early.put(id, new Held<>(offset, ts, label));
-        hold(offset);
-        due.add(new Due(ts + window, Kind.EARLY, id, offset));
+        early.put(id, new Held<>(offset, ts, streamTime, label));
+        hold(offset, streamTime);
+        due.add(new Due(plusWindow(ts), Kind.EARLY, id, offset));
         return new Result<>(Outcome.EARLY, null);
     }
 
-    /** Moves the stream time to {@code ts} if later, and closes the windows it passes. */
+    /**
+     * Moves the stream time to {@code ts} if later, and closes the windows it passes (and tells
+     * {@code expiry} of records given up for a newer one with their id).
+     */
     public void advance(final long ts, final Expiry<P> expiry) {
         streamTime = Math.max(streamTime, ts);
+        for (final P record : givenUp) {
+            expiry.unlabelled(record);
+        }
+        givenUp.clear();
         while (!due.isEmpty() && due.peek().at() < streamTime) {
             final Due d = due.poll();
             switch (d.kind()) {
@@ -146,7 +167,7 @@ public final class LabelJoin<P> {
                     if (record != null && record.offset() == d.offset()) {
                         waiting.remove(d.id());
                         release(record.offset());
-                        remember(closed, d.id(), record.offset(), Kind.CLOSED, d.at());
+                        remember(closed, d.id(), record.offset(), record.clock(), Kind.CLOSED, d.at());
                         expiry.unlabelled(record.value());
                     }
                 }
@@ -169,7 +190,18 @@ public final class LabelJoin<P> {
      * {@code next} when it holds none: reading the partition again from there rebuilds it.
      */
     public long oldestHeld(final long next) {
-        return offsets.isEmpty() ? next : Math.min(next, offsets.firstKey());
+        return position(next).from();
+    }
+
+    /**
+     * Where a replay rebuilds the join from, for a checkpoint at {@code next}: the oldest item held,
+     * or {@code next} and the stream time now when none is.
+     */
+    public Position position(final long next) {
+        if (offsets.isEmpty() || offsets.firstKey() >= next) {
+            return new Position(next, streamTime);
+        }
+        return new Position(offsets.firstKey(), offsets.firstEntry().getValue()[1]);
     }
 
     /** The largest timestamp read so far. */
@@ -187,14 +219,19 @@ public final class LabelJoin<P> {
         return early.size();
     }
 
-    private void remember(final Map<String, Long> memory, final String id, final long offset, final Kind kind,
-                          final long ts) {
+    private void remember(final Map<String, Long> memory, final String id, final long offset, final long clock,
+                          final Kind kind, final long ts) {
         final Long before = memory.put(id, offset);
         if (before != null) {
             release(before);
         }
-        hold(offset);
-        due.add(new Due(ts + window, kind, id, offset));
+        hold(offset, clock);
+        due.add(new Due(plusWindow(ts), kind, id, offset));
+    }
+
+    /** {@code ts} + the window, saturated: a timestamp near the end of time is not one in the past. */
+    private long plusWindow(final long ts) {
+        return ts > Long.MAX_VALUE - window ? Long.MAX_VALUE : ts + window;
     }
 
     private void forget(final Map<String, Long> memory, final Due d) {
@@ -205,11 +242,11 @@ public final class LabelJoin<P> {
         }
     }
 
-    private void hold(final long offset) {
-        offsets.merge(offset, 1, Integer::sum);
+    private void hold(final long offset, final long clock) {
+        offsets.merge(offset, new long[] {1, clock}, (a, b) -> new long[] {a[0] + 1, a[1]});
     }
 
     private void release(final long offset) {
-        offsets.computeIfPresent(offset, (o, n) -> n == 1 ? null : n - 1);
+        offsets.computeIfPresent(offset, (o, n) -> n[0] == 1 ? null : new long[] {n[0] - 1, n[1]});
     }
 }

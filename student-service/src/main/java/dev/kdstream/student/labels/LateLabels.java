@@ -29,9 +29,13 @@ import dev.kdstream.contracts.records.StudentCheckpoint.JoinPosition;
  * transaction), and their counts.
  *
  * <p>A restarted trainer reads each partition again from where its join began
- * ({@link JoinPosition#from()}): the items before the checkpoint's offsets only rebuild the join, and
- * nothing they decide (a join, a dead letter, a count) is acted on again, since the checkpoint
- * already includes it. The trainer asks {@link #read} before each item whether it is past them.
+ * ({@link JoinPosition#from()}, with the stream time as it was then): the items before the
+ * checkpoint's offsets only rebuild the join, and nothing they decide (a join, a dead letter, a count)
+ * is acted on again, since the checkpoint already includes it. The trainer asks {@link #read} before
+ * each item whether it is past them; until a partition's first item past them, its checkpoints keep
+ * the restored offset and position. Event time is the items' own {@code ts}, but never more than
+ * {@link #MAX_AHEAD_MS} past the Kafka timestamp they were written with: one record stamped in
+ * microseconds would otherwise close every window of its partition for good.
  * Not thread-safe, except the gauges.
  *
  * @param <P> what is kept of a record waiting for its label
@@ -55,6 +59,12 @@ public final class LateLabels<P> implements AutoCloseable {
     public static final String EXPIRED = Reason.EXPIRED.tag();
     public static final String DUPLICATE = Reason.DUPLICATE.tag();
 
+    /**
+     * How far an item's {@code ts} may run ahead of its Kafka timestamp, as event time: an event is
+     * written after it happened, give or take the clocks' skew.
+     */
+    public static final long MAX_AHEAD_MS = 5_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(LateLabels.class);
     private static final String SERVICE = "trainer";
 
@@ -62,10 +72,13 @@ public final class LateLabels<P> implements AutoCloseable {
     private final String trainerId;
     private final String sourceTopic;
     private final String deadLetterTopic;
-    /** Per partition, the checkpoint's next offset: the items before it are read again only to rebuild the join. */
+    /**
+     * Per partition still being read again, the checkpoint's next offset: the items before it only
+     * rebuild the join. Removed at the partition's first item past it.
+     */
     private final Map<Integer, Long> liveFrom;
-    /** Per partition, the stream time the checkpoint was taken at, until the first item past its offset. */
-    private final Map<Integer, Long> restoredTime;
+    /** Per partition still being read again, the checkpoint's position, which its checkpoints keep meanwhile. */
+    private final Map<Integer, JoinPosition> restored;
     private final Map<Integer, LabelJoin<P>> joins = new HashMap<>();
     private final Set<Reason> warned = new HashSet<>();
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
@@ -91,9 +104,12 @@ public final class LateLabels<P> implements AutoCloseable {
         this.trainerId = trainerId;
         this.sourceTopic = sourceTopic;
         this.deadLetterTopic = deadLetterTopic;
-        this.liveFrom = Map.copyOf(offsets);
-        this.restoredTime = new HashMap<>();
-        positions.forEach((p, j) -> restoredTime.put(p, j.streamTime()));
+        this.liveFrom = new HashMap<>(offsets);
+        this.restored = new HashMap<>(positions);
+        // each replay starts at the stream time its first item met
+        live = false;
+        positions.forEach((p, j) -> join(p).advance(j.streamTime(), expiry));
+        live = true;
         this.registry = registry;
         for (final String outcome : List.of(JOINED, UNKNOWN_ID, EXPIRED, DUPLICATE)) {
             outcomes.put(outcome, keep(Counter.builder(MetricNames.TRAINER_LABELS)
@@ -118,27 +134,49 @@ public final class LateLabels<P> implements AutoCloseable {
      *
      * @return whether the item is past the checkpoint's offsets (else it only rebuilds the join)
      */
-    public boolean read(final int partition, final long offset, final long ts) {
+    public boolean read(final int partition, final long offset, final long ts, final long kafkaTimestamp) {
         this.partition = partition;
         final LabelJoin<P> join = join(partition);
-        final boolean nowLive = offset >= liveFrom.getOrDefault(partition, 0L);
-        final Long time = nowLive ? restoredTime.remove(partition) : null;
-        if (time != null) {
-            // the windows the checkpoint had closed, closed again without acting on them
-            live = false;
-            join.advance(time, expiry);
+        final Long from = liveFrom.get(partition);
+        if (from != null) {
+            final JoinPosition position = restored.get(partition);
+            if (offset < (position != null ? position.from() : from)) {
+                // before where this trainer asked to read: the topic was re-created and the consumer reset
+                LOG.warn("trainer {}: {}-{} at offset {}, before its checkpoint's {}: the topic was re-created; "
+                        + "reading it from here as new", trainerId, sourceTopic, partition, offset, from);
+                liveFrom.remove(partition);
+                restored.remove(partition);
+            } else if (offset >= from) {
+                liveFrom.remove(partition);
+                restored.remove(partition);
+            }
         }
-        live = nowLive;
-        join.advance(ts, expiry);
+        live = !liveFrom.containsKey(partition);
+        join.advance(kafkaTimestamp > Long.MAX_VALUE - MAX_AHEAD_MS ? ts : Math.min(ts, kafkaTimestamp + MAX_AHEAD_MS),
+                expiry);
+        refreshGauges();
         return live;
+    }
+
+    /**
+     * The offsets a checkpoint records: the consumer's, except for a partition still read again,
+     * whose checkpoint offset stands until the partition is past it.
+     */
+    public Map<Integer, Long> checkpointOffsets(final Map<Integer, Long> consumed) {
+        final Map<Integer, Long> offsets = new java.util.LinkedHashMap<>(consumed);
+        liveFrom.forEach((p, o) -> offsets.merge(p, o, Math::max));
+        return offsets;
     }
 
     /** A record without a label, read after {@link #read}: the label that came before it, or null (it waits). */
     public Integer record(final String id, final long offset, final long ts, final P payload) {
-        final Integer label = join(partition).record(id, offset, ts, payload);
+        final LabelJoin<P> join = join(partition);
+        final Integer label = join.record(id, offset, ts, payload);
         if (label != null && live) {
             outcomes.get(JOINED).increment();
         }
+        // a record already past its window closes now, not at the next item (which a checkpoint may precede)
+        join.advance(join.streamTime(), expiry);
         return label;
     }
 
@@ -153,7 +191,9 @@ public final class LateLabels<P> implements AutoCloseable {
 
     /** A label, read after {@link #read}: joined to its waiting record (and {@code learner} trains on it), held, or dead-lettered. */
     public void label(final String id, final int label, final long offset, final long ts, final Learner<P> learner) {
-        final LabelJoin.Result<P> r = join(partition).label(id, label, offset, ts);
+        final LabelJoin<P> join = join(partition);
+        final LabelJoin.Result<P> r = join.label(id, label, offset, ts);
+        join.advance(join.streamTime(), expiry);
         switch (r.outcome()) {
             case JOINED -> {
                 if (live) {
@@ -173,11 +213,12 @@ public final class LateLabels<P> implements AutoCloseable {
 
     /** For a checkpoint at {@code next} (the next offset per partition). */
     public Snapshot snapshot(final Map<Integer, Long> next) {
-        final Map<Integer, JoinPosition> positions = new HashMap<>();
+        final Map<Integer, JoinPosition> positions = new HashMap<>(restored);
         next.forEach((p, offset) -> {
             final LabelJoin<P> join = joins.get(p);
-            if (join != null) {
-                positions.put(p, new JoinPosition(join.oldestHeld(offset), join.streamTime()));
+            if (join != null && !restored.containsKey(p)) {
+                final LabelJoin.Position at = join.position(offset);
+                positions.put(p, new JoinPosition(at.from(), at.clock()));
             }
         });
         refreshGauges();

@@ -2,7 +2,6 @@ package dev.kdstream.student.trainer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +81,6 @@ public final class OnlineTrainer implements Runnable {
 
     /** The late-label join, or null when {@code labels.window.ms} is 0. */
     private final LateLabels<Waiting> labels;
-    /** The checkpoint's offsets: a checkpoint taken while the join is read again never moves back before them. */
-    private final Map<Integer, Long> restoredOffsets;
 
     private long recordsTrained;
     private long deadLetters;
@@ -139,7 +136,6 @@ public final class OnlineTrainer implements Runnable {
             controlMeters.close();
             throw e;
         }
-        this.restoredOffsets = start.offsets();
         final long labelWindow = config.lateLabelWindowMs();
         this.labels = labelWindow == 0 ? null : new LateLabels<>(labelWindow, trainerId,
                 config.topics().softTargets(), config.topics().labelsDlq(), start.offsets(), start.labelJoin(),
@@ -342,7 +338,7 @@ public final class OnlineTrainer implements Runnable {
             try {
                 s = decoder.decode(r.value());
             } catch (InvalidRecordException e) {
-                if (labels == null || labels.read(r.partition(), r.offset(), Long.MIN_VALUE)) {
+                if (labels == null || labels.read(r.partition(), r.offset(), Long.MIN_VALUE, r.timestamp())) {
                     consumed++;
                     skip(r, e);
                 }
@@ -358,7 +354,7 @@ public final class OnlineTrainer implements Runnable {
                 }
                 continue;
             }
-            final boolean live = labels.read(r.partition(), r.offset(), s.ts());
+            final boolean live = labels.read(r.partition(), r.offset(), s.ts(), r.timestamp());
             consumed += live ? 1 : 0;
             if (s.lateLabel()) {
                 // the records before it first: one of them may be the one it labels
@@ -438,8 +434,7 @@ public final class OnlineTrainer implements Runnable {
 
     private void checkpoint() {
         final List<DriftEvent> events = drift.pending();
-        final Map<Integer, Long> offsets = new LinkedHashMap<>(input.offsets());
-        restoredOffsets.forEach((p, o) -> offsets.merge(p, o, Math::max));
+        final Map<Integer, Long> offsets = labels == null ? input.offsets() : labels.checkpointOffsets(input.offsets());
         final LateLabels.Snapshot late = labels == null ? LateLabels.Snapshot.NONE : labels.snapshot(offsets);
         if (checkpointer.checkpoint(recordsTrained, offsets, ensembleVersion, tuning.versionHeader(), events, late)) {
             drift.published(events.size());

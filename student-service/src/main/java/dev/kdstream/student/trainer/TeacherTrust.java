@@ -1,5 +1,6 @@
 package dev.kdstream.student.trainer;
 
+import dev.kdstream.contracts.records.EnsembleVersions;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 
@@ -11,9 +12,9 @@ import dev.kdstream.student.metrics.Evaluation;
  * {@link #DISTRUSTED} below on, linear in between ({@link #of}, pure). The baseline is no quick
  * witness of a sudden change, though: it learnt the old concept too, and both fall together. So when
  * the trainer's detector finds the teacher's errors rising ({@link #teacherDrifted}), the trust is 0
- * at once, until a whole window of records after the detection says otherwise. A new ensemble (a
- * teacher refreshed after a drift: soft targets of another {@code ensembleVersion}) is trusted in full
- * for a window, since the window still holds the old one's errors; the teacher swapped it in because
+ * at once, until a whole window of records after the detection says otherwise. A refreshed ensemble
+ * (soft targets of a later refresh of the ensemble, {@link EnsembleVersions#refreshes}) is trusted in
+ * full for a window, since the window still holds the old one's errors; the teacher swapped it in because
  * it did better on the newest labels, and a rise of its errors would withdraw the trust at once.
  * Not thread-safe.
  */
@@ -47,14 +48,15 @@ public final class TeacherTrust {
     }
 
     /**
-     * The ensemble of the newest records scored: another than before (after the first) is a new
-     * teacher, trusted in full for a window of records from {@code e}'s count.
+     * The ensemble of the newest records scored: a later refresh of the one before is a new teacher,
+     * trusted in full for a window of records from {@code e}'s count. Any other change (a restarted
+     * teacher back on its file, another ensemble) is judged by the window as usual.
      */
     public void ensemble(final String version, final Evaluation e) {
         if (version == null || version.equals(ensembleVersion)) {
             return;
         }
-        if (ensembleVersion != null) {
+        if (ensembleVersion != null && EnsembleVersions.refreshes(version, ensembleVersion)) {
             trust = 1;
             holdUntil = e.prequentialRecords() + window;
         }

@@ -53,6 +53,9 @@ class TeacherTrustTest {
         assertThat(trust.update(evaluation(stale, 5300))).as("a refreshed one, judged once a window has passed")
                 .isEqualTo(1);
         assertThat(trust.update(evaluation(stale, 6200))).as("and then, if still worse, withdrawn").isZero();
+        trust.ensemble("e", evaluation(stale, 6300));
+        assertThat(trust.update(evaluation(stale, 6300))).as("a teacher restarted on its file: no new teacher")
+                .isZero();
     }
 
     private static Evaluation evaluation(final Accuracies window, final long records) {

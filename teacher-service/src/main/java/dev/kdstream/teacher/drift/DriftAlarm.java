@@ -24,6 +24,11 @@ public final class DriftAlarm {
     private final long startedAt;
     private final Runnable onNews;
     private final AtomicLong detections = new AtomicLong();
+    /**
+     * The detections counted, by trainer, signal and position: a trainer whose commit timed out after
+     * succeeding writes one again with its next checkpoint. Only the global thread touches it.
+     */
+    private final java.util.Set<String> heard = new java.util.HashSet<>();
 
     /**
      * @param startedAt wall-clock ms from which a detection is news
@@ -41,7 +46,7 @@ public final class DriftAlarm {
 
     /** Takes one event: counted when it is news. */
     public void heard(final DriftEvent e) {
-        if (e.detectedAt() >= startedAt) {
+        if (e.detectedAt() >= startedAt && heard.add(e.trainerId() + "/" + e.signal() + "/" + e.position())) {
             detections.incrementAndGet();
             onNews.run();
             LOG.info("drift reported by trainer {}: {} rose from {} to {} at record {} ({})", e.trainerId(),

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.kdstream.contracts.metrics.MetricNames;
+import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleFile;
 
@@ -55,6 +56,9 @@ public final class EnsembleRefresher implements AutoCloseable {
     private final Counter kept;
     private final Counter failed;
     private long seed = 1;
+    /** Counts the drifts: a refresh moves the schedule of the drift it was started for only. Guarded by {@code this}. */
+    private long generation;
+    private volatile boolean closed;
 
     /**
      * @param records  labelled records after a detection a candidate learns from ({@code teacher.refresh.records})
@@ -83,10 +87,15 @@ public final class EnsembleRefresher implements AutoCloseable {
         return current.get();
     }
 
-    /** A drift was reported (and refreshes are on): collect the labelled records from here on for a refresh. */
+    /**
+     * A drift was reported (and refreshes are on): collect the labelled records from here on for a
+     * refresh. A refresh still training for an earlier drift finishes (swapped in if better), but
+     * does not move this drift's schedule.
+     */
     public synchronized void drifted() {
         recent.mark();
         schedule.start();
+        generation++;
         collecting.set(true);
         LOG.info("refresh: collecting the labelled records from here on to retrain the ensemble on");
     }
@@ -98,39 +107,47 @@ public final class EnsembleRefresher implements AutoCloseable {
         }
         recent.add(features, label);
         synchronized (this) {
-            if (schedule.due(recent.sinceMark()) && running.compareAndSet(false, true)) {
+            if (!closed && schedule.due(recent.sinceMark()) && running.compareAndSet(false, true)) {
                 final TeacherEnsemble base = current.get();
-                worker.submit(() -> refresh(base));
+                final Dataset window = recent.snapshot(base.manifest().numClasses(), "recent");
+                final long of = generation;
+                worker.submit(() -> refresh(base, window, of));
             }
         }
     }
 
-    private void refresh(final TeacherEnsemble base) {
+    private void refresh(final TeacherEnsemble base, final Dataset window, final long of) {
+        boolean better = false;
         try {
-            final Refresh r = Refresh.of(base, recent.snapshot(base.manifest().numClasses(), "recent"), seed++);
-            synchronized (this) {
-                schedule.ran(r.better());
-                collecting.set(schedule.due(Long.MAX_VALUE));
+            final Refresh r = Refresh.of(base, window, seed++);
+            better = r.better();
+            if (closed) {
+                return;
             }
-            if (r.better()) {
+            if (better) {
+                // saved before any annotator copies its weights: DL4J networks are not to be read on two threads
+                save(r.candidate());
                 swapIn(r.candidate());
                 LOG.info("refresh: ensemble {} swapped in for {} ({} ms): {} on the newest {} records, the old one {}",
                         r.candidate().manifest().versionId(), base.manifest().versionId(), r.millis(),
                         r.candidateAccuracy(), r.validationRecords(), r.currentAccuracy());
-                save(r.candidate());
             } else {
                 kept.increment();
                 LOG.info("refresh: candidate kept out ({} ms): {} on the newest {} records, the current ensemble {}",
                         r.millis(), r.candidateAccuracy(), r.validationRecords(), r.currentAccuracy());
             }
-        } catch (RuntimeException e) {
-            synchronized (this) {
-                schedule.ran(false);
-                collecting.set(false);
+        } catch (RuntimeException | Error e) {
+            if (!closed) {
+                failed.increment();
+                LOG.error("refresh failed, the ensemble stays {}: {}", base.manifest().versionId(), e.getMessage(), e);
             }
-            failed.increment();
-            LOG.error("refresh failed, the ensemble stays {}: {}", base.manifest().versionId(), e.getMessage(), e);
         } finally {
+            synchronized (this) {
+                if (of == generation) {
+                    schedule.ran(better);
+                    collecting.set(schedule.due(Long.MAX_VALUE));
+                }
+            }
             running.set(false);
         }
     }
@@ -154,8 +171,10 @@ public final class EnsembleRefresher implements AutoCloseable {
         }
     }
 
+    /** Stops taking refreshes; one training now ends without swapping or saving anything. */
     @Override
     public void close() {
+        closed = true;
         worker.shutdownNow();
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.kdstream.contracts.data.Dataset;
+import dev.kdstream.contracts.records.EnsembleVersions;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.model.file.EnsembleManifest;
@@ -17,7 +18,7 @@ import dev.kdstream.teacher.training.EnsembleTrainer;
  * labelled records, both scored on the newer rest. The candidate is worth swapping in when it is
  * more accurate there ({@link #better()}).
  *
- * @param candidate          versioned {@link #nextVersion} of the current one
+ * @param candidate          versioned {@link EnsembleVersions#next} of the current one
  * @param currentAccuracy    the current ensemble on the validation slice
  * @param candidateAccuracy  the candidate on it
  */
@@ -52,7 +53,7 @@ public record Refresh(TeacherEnsemble candidate, double currentAccuracy, double 
         final TeacherEnsemble trained = EnsembleTrainer.train(train, hp, seed, EnsembleTrainer.Progress.NONE);
         final EnsembleManifest c = trained.manifest();
         final TeacherEnsemble candidate = new TeacherEnsemble(new EnsembleManifest(c.kind(), c.formatVersion(),
-                nextVersion(m.versionId()), c.createdAt(), c.inputWidth(), c.numClasses(), c.teacherCount(),
+                EnsembleVersions.next(m.versionId()), c.createdAt(), c.inputWidth(), c.numClasses(), c.teacherCount(),
                 c.groupSizes(), c.temperature(), c.teacherParams(), c.scaler(), c.hyperparameters(),
                 "refresh of " + m.versionId() + " on " + window.size() + " recent labelled records"),
                 trained.groups());
@@ -60,20 +61,17 @@ public record Refresh(TeacherEnsemble candidate, double currentAccuracy, double 
                 validation.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** {@code v} + 1: {@code ensemble-x} becomes {@code ensemble-x+1}, {@code ensemble-x+1} becomes {@code ensemble-x+2}. */
-    public static String nextVersion(final String versionId) {
-        final int plus = versionId.lastIndexOf('+');
-        if (plus > 0 && plus < versionId.length() - 1 && versionId.substring(plus + 1).chars().allMatch(Character::isDigit)
-                && versionId.length() - plus <= 10) {
-            return versionId.substring(0, plus) + "+" + (Long.parseLong(versionId.substring(plus + 1)) + 1);
-        }
-        return versionId + "+1";
-    }
-
-    /** The ensemble's accuracy on {@code data}. */
+    /**
+     * The ensemble's accuracy on {@code data}. Its networks run under the ensemble's lock, which an
+     * annotator copying its weights into a forward pass takes too: a DL4J network is not to be read on
+     * two threads at once (docs/platform.md).
+     */
     static double accuracy(final TeacherEnsemble ensemble, final Dataset data) {
-        final double[][] z = ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler()
-                .transform(data.features()))).toDoubleMatrix();
+        final double[][] z;
+        synchronized (ensemble) {
+            z = ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(data.features())))
+                    .toDoubleMatrix();
+        }
         int right = 0;
         for (int i = 0; i < z.length; i++) {
             right += Probabilities.argmax(z[i]) == data.labels()[i] ? 1 : 0;

@@ -234,6 +234,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
                         final DriftAlarm alarm) {
         this.inputTopic = inputTopic;
         this.alarm = alarm;
+        // a task made after a detection (a rebalance, a restart of its thread) spends no boost for it
+        this.detectionsSeen = alarm.detections();
         this.lateLabels = lateLabels;
         this.positionStoreName = positionStoreName;
         this.batchSize = batchSize;
@@ -399,8 +401,9 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             detectionsSeen = detections;
             boostLeft = budget.driftBoost();
         }
-        final boolean boosted = boostLeft > 0 && !budget.budget().everything();
-        if (boostLeft > 0) {
+        // holdout records are annotated anyway: they spend none of it
+        final boolean boosted = boostLeft > 0 && !budget.budget().everything() && !feature.holdout();
+        if (boosted) {
             boostLeft--;
         }
         if (boosted) {
@@ -430,6 +433,8 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             metrics.budgetNow(sampler.budget());
         }
         budget = now;
+        // a boost turned down (or off) live ends at the new size
+        boostLeft = Math.min(boostLeft, now.driftBoost());
         needsStudent = now.budget().needsStudent();
         versionHeader = now.version() == LiveBudget.CONFIGURED ? null
                 : Long.toString(now.version()).getBytes(StandardCharsets.UTF_8);

@@ -44,15 +44,6 @@ class RefreshTest {
     }
 
     @Test
-    void theVersionGoesUpByOne() {
-        assertThat(Refresh.nextVersion("ensemble-20261206T101010Z-s42")).isEqualTo("ensemble-20261206T101010Z-s42+1");
-        assertThat(Refresh.nextVersion("ensemble-x+1")).isEqualTo("ensemble-x+2");
-        assertThat(Refresh.nextVersion("ensemble-x+41")).isEqualTo("ensemble-x+42");
-        assertThat(Refresh.nextVersion("a+b")).isEqualTo("a+b+1");
-        assertThat(Refresh.nextVersion("+")).isEqualTo("++1");
-    }
-
-    @Test
     void tooFewRecordsAreRefused() {
         assertThatThrownBy(() -> Refresh.of(TinyEnsemble.ensemble(), swapped(Refresh.MIN_RECORDS - 1), 1))
                 .hasMessageContaining("at least " + Refresh.MIN_RECORDS);
