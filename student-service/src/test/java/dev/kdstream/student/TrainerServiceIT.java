@@ -252,7 +252,8 @@ class TrainerServiceIT {
 
             maxMessageBytes(config, Integer.toString(TopicAdmin.CHECKPOINT_MAX_BYTES));
             await(trainer::healthy);
-            assertThat(CheckpointStore.latest(config, trainerId(config))).isPresent();
+            // committed; a read_committed reader sees it once the transaction's markers are written
+            await(() -> CheckpointStore.latest(config, trainerId(config)).isPresent());
             assertThat(metrics.registry().get(MetricNames.CHECKPOINT_AGE).gauge().value()).isLessThan(60);
         }
     }
