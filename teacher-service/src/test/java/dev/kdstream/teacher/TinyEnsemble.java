@@ -46,6 +46,18 @@ public final class TinyEnsemble {
         return ensemble;
     }
 
+    /** {@code n} rows of the tiny data's concept with every label moved on by one class: the ensemble is stale on it. */
+    public static Dataset swapped(final int n) {
+        final Dataset d = data();
+        final double[][] x = new double[n][];
+        final int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = d.features()[i % d.size()];
+            y[i] = (d.labels()[i % d.size()] + 1) % d.numClasses();
+        }
+        return new Dataset("swapped", x, y, d.numClasses());
+    }
+
     /** A {@code features} record value as the producer writes it; null label and split are left out. */
     public static byte[] featureJson(final String id, final Long ts, final double[] features, final Integer label,
                                      final String split) {

@@ -1,8 +1,5 @@
 package dev.kdstream.teacher.streams;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,12 +9,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.contracts.kafka.DeadLetters;
-import dev.kdstream.contracts.kafka.TopicAdmin;
-import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureParser;
 import dev.kdstream.contracts.records.FeatureRecord;
-import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.InvalidRecordException;
 
 /**
@@ -42,7 +35,6 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     private final FeatureParser parser;
     private final TeacherMetrics metrics;
     private final String validChild;
-    private final String deadLetterChild;
     private final String positionStoreName;
     private final Uuid inputTopicId;
     /**
@@ -50,8 +42,7 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
      * then (offsets only grow within a task), and for none.
      */
     private long handledBefore;
-    // one warning per reason and task; the rest are counted in the metric and kept in the DLQ
-    private final Set<Reason> warned = EnumSet.noneOf(Reason.class);
+    private final DeadLetterWriter deadLetters;
     /** Whether this task has said it skips records before the position. */
     private boolean skipping;
     private ProcessorContext<Object, Object> context;
@@ -61,7 +52,7 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
         this.parser = parser;
         this.metrics = metrics;
         this.validChild = validChild;
-        this.deadLetterChild = deadLetterChild;
+        this.deadLetters = new DeadLetterWriter(metrics, deadLetterChild, "record", LOG);
         this.positionStoreName = positionStoreName;
         this.inputTopicId = inputTopicId;
     }
@@ -107,27 +98,8 @@ final class FeatureValidator implements Processor<byte[], byte[], Object, Object
     }
 
     private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
-        final RecordMetadata source = source();
-        // cut to fit the producer's limit: a record it refused would fail the transaction, again at every restart
-        final DeadLetters.Letter letter = DeadLetters.fit(record.key(), record.value(),
-                DeadLetters.headers(record.headers(), error, source.topic(), source.partition(), source.offset(),
-                        TeacherTopology.SERVICE), TopicAdmin.DLQ_MAX_BYTES);
-        context.forward(new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
-                deadLetterChild);
-        if (letter.headers().lastHeader(DeadLetters.TRUNCATED) != null) {
-            LOG.warn("invalid record {}-{}@{} of {} bytes dead-lettered cut to fit the dead-letter topic ({}: {})",
-                    source.topic(), source.partition(), source.offset(),
-                    DeadLetters.header(letter.headers(), DeadLetters.ORIGINAL_BYTES), DeadLetters.TRUNCATED,
-                    DeadLetters.header(letter.headers(), DeadLetters.TRUNCATED));
-        }
+        deadLetters.send(context, record, error);
         // the annotator's position moves past dead letters too (see SoftTargetAnnotator)
         context.forward(record.withKey(null).withValue(null), validChild);
-        metrics.deadLetter(error.reason());
-        if (warned.add(error.reason())) {
-            LOG.warn("invalid record {}-{}@{} sent to the dead-letter topic ({}: {}); further records with this "
-                    + "reason are counted in {} without a log line", source.topic(), source.partition(),
-                    source.offset(), error.reason().tag(), error.getMessage(),
-                    MetricNames.DEAD_LETTERS);
-        }
     }
 }

@@ -1,21 +1,14 @@
 package dev.kdstream.teacher.streams;
 
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kdstream.contracts.kafka.DeadLetters;
-import dev.kdstream.contracts.kafka.TopicAdmin;
-import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.InvalidRecordException;
-import dev.kdstream.contracts.records.InvalidRecordException.Reason;
 import dev.kdstream.contracts.records.LabelParser;
 import dev.kdstream.contracts.records.LabelRecord;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -38,21 +31,24 @@ final class LabelForwarder implements Processor<byte[], byte[], Object, Object> 
     private final LabelParser parser;
     private final TeacherMetrics metrics;
     private final Supplier<Double> temperature;
-    private final String ensembleVersion;
+    private final Supplier<String> ensembleVersion;
     private final String softTargetsChild;
-    private final String deadLetterChild;
-    private final Set<Reason> warned = EnumSet.noneOf(Reason.class);
+    private final DeadLetterWriter deadLetters;
     private ProcessorContext<Object, Object> context;
 
-    /** @param temperature T in force, stamped on the label as on the soft targets around it */
+    /**
+     * @param temperature     T in force, stamped on the label as on the soft targets around it
+     * @param ensembleVersion the ensemble annotating now, likewise
+     */
     LabelForwarder(final LabelParser parser, final TeacherMetrics metrics, final Supplier<Double> temperature,
-                   final String ensembleVersion, final String softTargetsChild, final String deadLetterChild) {
+                   final Supplier<String> ensembleVersion, final String softTargetsChild,
+                   final String deadLetterChild) {
         this.parser = parser;
         this.metrics = metrics;
         this.temperature = temperature;
         this.ensembleVersion = ensembleVersion;
         this.softTargetsChild = softTargetsChild;
-        this.deadLetterChild = deadLetterChild;
+        this.deadLetters = new DeadLetterWriter(metrics, deadLetterChild, "label", LOG);
     }
 
     @Override
@@ -66,28 +62,12 @@ final class LabelForwarder implements Processor<byte[], byte[], Object, Object> 
         try {
             label = parser.parse(record.value(), record.timestamp());
         } catch (InvalidRecordException e) {
-            deadLetter(record, e);
+            deadLetters.send(context, record, e);
             return;
         }
         context.forward(new Record<Object, Object>(label.id(),
-                SoftTargetRecord.lateLabel(label, temperature.get(), ensembleVersion), record.timestamp()),
+                SoftTargetRecord.lateLabel(label, temperature.get(), ensembleVersion.get()), record.timestamp()),
                 softTargetsChild);
         metrics.labelForwarded();
-    }
-
-    private void deadLetter(final Record<byte[], byte[]> record, final InvalidRecordException error) {
-        final RecordMetadata source = context.recordMetadata()
-                .orElseThrow(() -> new IllegalStateException("no source metadata for a record being processed"));
-        final DeadLetters.Letter letter = DeadLetters.fit(record.key(), record.value(),
-                DeadLetters.headers(record.headers(), error, source.topic(), source.partition(), source.offset(),
-                        TeacherTopology.SERVICE), TopicAdmin.DLQ_MAX_BYTES);
-        context.forward(new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
-                deadLetterChild);
-        metrics.deadLetter(error.reason());
-        if (warned.add(error.reason())) {
-            LOG.warn("invalid label {}-{}@{} sent to the dead-letter topic ({}: {}); further labels with this reason "
-                    + "are counted in {} without a log line", source.topic(), source.partition(), source.offset(),
-                    error.reason().tag(), error.getMessage(), MetricNames.DEAD_LETTERS);
-        }
     }
 }

@@ -198,7 +198,8 @@ public final class TeacherTopology {
                     topics.labels().valueSerde().deserializer(), topics.labels().name());
             final LabelParser labels = new LabelParser(manifest.numClasses(), config.getInt(ConfigKey.MAX_RECORD_BYTES));
             topology.addProcessor(FORWARD_LABELS, () -> new LabelForwarder(labels, metrics,
-                    () -> live.get().temperatureOr(manifest.temperature()), manifest.versionId(), SOFT_TARGETS_SINK,
+                    () -> live.get().temperatureOr(manifest.temperature()),
+                    () -> ensembles.current().manifest().versionId(), SOFT_TARGETS_SINK,
                     LABELS_DEAD_LETTER_SINK), LABELS_SOURCE);
             topology.addSink(LABELS_DEAD_LETTER_SINK, topics.labelsDlq().name(),
                     topics.labelsDlq().keySerde().serializer(), topics.labelsDlq().valueSerde().serializer(),

@@ -5,28 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.model.definition.TeacherEnsemble;
 import dev.kdstream.teacher.TinyEnsemble;
 
 class RefreshTest {
 
-    /** The tiny data's concept with every label moved on by one class: the ensemble is stale on it. */
-    private static Dataset swapped(final int n) {
-        final Dataset d = TinyEnsemble.data();
-        final double[][] x = new double[n][];
-        final int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = d.features()[i % d.size()];
-            y[i] = (d.labels()[i % d.size()] + 1) % d.numClasses();
-        }
-        return new Dataset("swapped", x, y, d.numClasses());
-    }
-
     @Test
     void aCandidateTrainedOnTheNewConceptBeatsTheStaleEnsembleOnTheNewestRecords() {
         final TeacherEnsemble stale = TinyEnsemble.ensemble();
-        final Refresh r = Refresh.of(stale, swapped(1000), 1);
+        final Refresh r = Refresh.of(stale, TinyEnsemble.swapped(1000), 1);
         assertThat(r.trainRecords()).isEqualTo(800);
         assertThat(r.validationRecords()).isEqualTo(200);
         assertThat(r.currentAccuracy()).isLessThan(0.5);
@@ -45,7 +32,7 @@ class RefreshTest {
 
     @Test
     void tooFewRecordsAreRefused() {
-        assertThatThrownBy(() -> Refresh.of(TinyEnsemble.ensemble(), swapped(Refresh.MIN_RECORDS - 1), 1))
+        assertThatThrownBy(() -> Refresh.of(TinyEnsemble.ensemble(), TinyEnsemble.swapped(Refresh.MIN_RECORDS - 1), 1))
                 .hasMessageContaining("at least " + Refresh.MIN_RECORDS);
     }
 }

@@ -501,7 +501,7 @@ class SoftTargetAnnotatorTest {
         for (int row = 0; row < 6; row++) {
             pipe(row);
         }
-        final TeacherEnsemble refreshed = Refresh.of(ensemble, drifted(600), 3).candidate();
+        final TeacherEnsemble refreshed = Refresh.of(ensemble, TinyEnsemble.swapped(600), 3).candidate();
         ensembles.swapIn(refreshed);
         for (int row = 6; row < 10; row++) {
             pipe(row);
@@ -527,18 +527,6 @@ class SoftTargetAnnotatorTest {
         context.setRecordMetadata(INPUT, 0, row);
         annotatorUnderTest.process(new Record<>(id, new FeatureRecord(id, row, data.features()[row],
                 data.labels()[row], FeatureRecord.TRAIN), 1000L + row));
-    }
-
-    /** {@code n} rows of the tiny data's concept with every label moved on by one class. */
-    static Dataset drifted(final int n) {
-        final Dataset d = TinyEnsemble.data();
-        final double[][] x = new double[n][];
-        final int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = d.features()[i % d.size()];
-            y[i] = (d.labels()[i % d.size()] + 1) % d.numClasses();
-        }
-        return new Dataset("drifted", x, y, d.numClasses());
     }
 
     @Test
