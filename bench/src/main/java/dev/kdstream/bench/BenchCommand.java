@@ -1,6 +1,7 @@
 package dev.kdstream.bench;
 
 import dev.kdstream.bench.budget.BudgetBenchCommand;
+import dev.kdstream.bench.drift.DetectorsBenchCommand;
 import dev.kdstream.bench.drift.DriftBenchCommand;
 import dev.kdstream.bench.drift.StaleTeacherBenchCommand;
 import dev.kdstream.bench.chaos.ChaosBenchCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
             TrainerBenchCommand.class, TeacherTrainingBenchCommand.class, EndToEndBenchCommand.class, FloodBenchCommand.class,
             MemorySoakBenchCommand.class, OfflineBenchCommand.class, SoftTargetBenchCommand.class,
             ChaosBenchCommand.class, BudgetBenchCommand.class,
-            StaleTeacherBenchCommand.class, DriftBenchCommand.class})
+            StaleTeacherBenchCommand.class, DriftBenchCommand.class, DetectorsBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
