@@ -92,8 +92,9 @@ public final class DriftBenchCommand implements Callable<Integer> {
         out.println("delays: stream records from the change to the first detection; accuracies (%) over the "
                 + DriftRun.AFTER + " labelled training records after it; recovery: records until the distilled "
                 + "student is within 1 pt of its accuracy before the change. Responses: trust + refresh (the "
-                + "ensemble retrained on the " + DriftRun.REFRESH_RECORDS + " labelled records after the first "
-                + "teacher_error, swapped in when better, as many records later as it trained ms); trust alone; none");
+                + "ensemble retrained on the labelled records since the first teacher_error once there are "
+                + DriftRun.REFRESH_RECORDS + ", then at twice as many after each swap, each swapped in when better "
+                + "as many records later as it trained ms); trust alone; none");
         out.printf(Locale.ROOT, "%-4s %9s %9s %8s %10s %10s %10s %9s %10s %10s %10s %10s %7s%n", "run", "t. delay",
                 "s. delay", "teacher", "distilled", "trust", "none", "baseline", "recovery", "trust", "none",
                 "swap at", "alarms");
