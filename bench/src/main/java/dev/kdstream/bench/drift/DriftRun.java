@@ -146,7 +146,6 @@ final class DriftRun {
         }
         final float[][] scaled = pair.scale(records);
         final var e = pair.score(records, scaled);
-        teacherTrust.ensemble(ensemble.manifest().versionId(), e);
         teacherTrust.settle(e);
         if (trusting) {
             pair.trust(teacherTrust.update(e));

@@ -18,11 +18,6 @@ public final class EnsembleVersions {
         return base(version) + "+" + (refreshes(version) + 1);
     }
 
-    /** Whether {@code newer} is a later refresh of the same ensemble as {@code older}. */
-    public static boolean refreshes(final String newer, final String older) {
-        return base(newer).equals(base(older)) && refreshes(newer) > refreshes(older);
-    }
-
     /** The refreshes since the loaded file: 0 for its own version. */
     static long refreshes(final String version) {
         final int plus = suffixAt(version);

@@ -15,13 +15,4 @@ class EnsembleVersionsTest {
         assertThat(EnsembleVersions.next("+")).isEqualTo("++1");
         assertThat(EnsembleVersions.next("e+1234567890")).as("too long to be a count").isEqualTo("e+1234567890+1");
     }
-
-    @Test
-    void onlyALaterRefreshOfTheSameEnsembleRefreshesIt() {
-        assertThat(EnsembleVersions.refreshes("e+1", "e")).isTrue();
-        assertThat(EnsembleVersions.refreshes("e+3", "e+2")).isTrue();
-        assertThat(EnsembleVersions.refreshes("e", "e+1")).as("a restarted teacher, back to its file").isFalse();
-        assertThat(EnsembleVersions.refreshes("e+1", "e+1")).isFalse();
-        assertThat(EnsembleVersions.refreshes("f+1", "e")).as("another ensemble").isFalse();
-    }
 }

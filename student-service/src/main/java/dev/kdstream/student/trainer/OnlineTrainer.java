@@ -398,7 +398,6 @@ public final class OnlineTrainer implements Runnable {
         final int n = segment.size();
         final float[][] x = students.scale(segment);
         evaluation = students.score(segment, x, waiting);
-        teacherTrust.ensemble(segment.get(n - 1).ensembleVersion(), evaluation);
         teacherTrust.settle(evaluation);
         if (tuning.trusting()) {
             students.trust(teacherTrust.update(evaluation));

@@ -1,6 +1,5 @@
 package dev.kdstream.student.trainer;
 
-import dev.kdstream.contracts.records.EnsembleVersions;
 import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 
@@ -12,11 +11,10 @@ import dev.kdstream.student.metrics.Evaluation;
  * {@link #DISTRUSTED} below on, linear in between ({@link #of}, pure). The baseline is no quick
  * witness of a sudden change, though: it learnt the old concept too, and both fall together. So when
  * the trainer's detector finds the teacher's errors rising ({@link #teacherDrifted}), the trust is 0
- * at once, until a whole window of records after the detection says otherwise. A refreshed ensemble
- * (soft targets of a later refresh of the ensemble, {@link EnsembleVersions#refreshes}) is trusted in
- * full for a window, since the window still holds the old one's errors; the teacher swapped it in because
- * it did better on the newest labels, and a rise of its errors would withdraw the trust at once.
- * Not thread-safe.
+ * at once, until a whole window of records after the detection says otherwise. A teacher refreshed
+ * after the drift earns its trust back the same way, by the window: trusted at once, a refresh
+ * trained on a thousand records drew a student below the baseline for a window after a shift
+ * (docs/benchmarks.md, "Drift"). Not thread-safe.
  */
 public final class TeacherTrust {
 
@@ -32,7 +30,6 @@ public final class TeacherTrust {
     /** No judging from the window before this many prequential records: it still holds the old concept. */
     private long holdUntil;
     private boolean driftPending;
-    private String ensembleVersion;
 
     /** @param window records in the prequential window ({@code metrics.window}) */
     public TeacherTrust(final long window) {
@@ -45,22 +42,6 @@ public final class TeacherTrust {
      */
     public void teacherDrifted() {
         driftPending = true;
-    }
-
-    /**
-     * The ensemble of the newest records scored: a later refresh of the one before is a new teacher,
-     * trusted in full for a window of records from {@code e}'s count. Any other change (a restarted
-     * teacher back on its file, another ensemble) is judged by the window as usual.
-     */
-    public void ensemble(final String version, final Evaluation e) {
-        if (version == null || version.equals(ensembleVersion)) {
-            return;
-        }
-        if (ensembleVersion != null && EnsembleVersions.refreshes(version, ensembleVersion)) {
-            trust = 1;
-            holdUntil = e.prequentialRecords() + window;
-        }
-        ensembleVersion = version;
     }
 
     /** The trust after the records scored so far ({@code e}). */

@@ -41,23 +41,6 @@ class TeacherTrustTest {
         assertThat(trust.trust()).isEqualTo(1);
     }
 
-    @Test
-    void aNewEnsembleIsTrustedForAWindowThoughTheWindowStillHoldsTheOldOnesErrors() {
-        final TeacherTrust trust = new TeacherTrust(1000);
-        final Accuracies stale = window(1000, 0.10, 0.90);
-        trust.ensemble("e", evaluation(stale, 5000));
-        assertThat(trust.update(evaluation(stale, 5000))).isZero();
-        trust.ensemble("e", evaluation(stale, 5100));
-        assertThat(trust.update(evaluation(stale, 5100))).as("the same ensemble").isZero();
-        trust.ensemble("e+1", evaluation(stale, 5200));
-        assertThat(trust.update(evaluation(stale, 5300))).as("a refreshed one, judged once a window has passed")
-                .isEqualTo(1);
-        assertThat(trust.update(evaluation(stale, 6200))).as("and then, if still worse, withdrawn").isZero();
-        trust.ensemble("e", evaluation(stale, 6300));
-        assertThat(trust.update(evaluation(stale, 6300))).as("a teacher restarted on its file: no new teacher")
-                .isZero();
-    }
-
     private static Evaluation evaluation(final Accuracies window, final long records) {
         return new Evaluation(window, window, window, Double.NaN, Double.NaN, records, 0);
     }
