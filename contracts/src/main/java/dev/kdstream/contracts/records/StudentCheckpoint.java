@@ -1,5 +1,6 @@
 package dev.kdstream.contracts.records;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,8 +26,21 @@ public record StudentCheckpoint(String trainerId, long version, long recordsTrai
      * @param from       the offset of the oldest record or label the join holds (the next offset when none)
      * @param streamTime the partition's stream time (its largest timestamp) once that item was read:
      *                   where a replay from {@code from} starts its clock
+     * @param early      the offsets of the labels held for their record (at most {@link #MAX_EARLY}):
+     *                   any other label read again is one decided before the checkpoint
      */
-    public record JoinPosition(long from, long streamTime) {
+    public record JoinPosition(long from, long streamTime, List<Long> early) {
+
+        /** Labels held for their record beyond these are not listed: read again, they count as held. */
+        public static final int MAX_EARLY = 10_000;
+
+        public JoinPosition {
+            early = early == null ? null : List.copyOf(early);
+        }
+
+        public JoinPosition(final long from, final long streamTime) {
+            this(from, streamTime, List.of());
+        }
     }
 
     public StudentCheckpoint {

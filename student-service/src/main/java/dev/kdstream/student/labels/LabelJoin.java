@@ -209,6 +209,24 @@ public final class LabelJoin<P> {
         return streamTime;
     }
 
+    /** The offsets below {@code next} of the labels held for their record, ascending. */
+    public java.util.List<Long> earlyOffsets(final long next) {
+        return early.values().stream().map(Held::offset).filter(o -> o < next).sorted().toList();
+    }
+
+    /**
+     * Drops the label held for {@code id} if it was read at {@code offset}: read again while the join
+     * is rebuilt, a label that was not held when the checkpoint was taken was decided then (joined,
+     * or dead-lettered) from what the replay no longer holds.
+     */
+    public void forgetEarly(final String id, final long offset) {
+        final Held<Integer> label = early.get(id);
+        if (label != null && label.offset() == offset) {
+            early.remove(id);
+            release(offset);
+        }
+    }
+
     /** Records waiting for their label. */
     public int waiting() {
         return waiting.size();

@@ -193,6 +193,14 @@ public final class LateLabels<P> implements AutoCloseable {
     public void label(final String id, final int label, final long offset, final long ts, final Learner<P> learner) {
         final LabelJoin<P> join = join(partition);
         final LabelJoin.Result<P> r = join.label(id, label, offset, ts);
+        final JoinPosition position = restored.get(partition);
+        if (!live && r.outcome() == LabelJoin.Outcome.EARLY && position != null && position.early() != null
+                && (position.early().size() < JoinPosition.MAX_EARLY
+                        || offset <= position.early().get(position.early().size() - 1))
+                && java.util.Collections.binarySearch(position.early(), offset) < 0) {
+            // not held when the checkpoint was taken: decided then, from items before this replay
+            join.forgetEarly(id, offset);
+        }
         join.advance(join.streamTime(), expiry);
         switch (r.outcome()) {
             case JOINED -> {
@@ -218,7 +226,11 @@ public final class LateLabels<P> implements AutoCloseable {
             final LabelJoin<P> join = joins.get(p);
             if (join != null && !restored.containsKey(p)) {
                 final LabelJoin.Position at = join.position(offset);
-                positions.put(p, new JoinPosition(at.from(), at.clock()));
+                final List<Long> early = join.earlyOffsets(offset);
+                // beyond the cap, the rest is not listed: read again, they are held (and may then be
+                // dead-lettered as unknown_id rather than as the duplicates or late labels they were)
+                positions.put(p, new JoinPosition(at.from(), at.clock(),
+                        early.size() > JoinPosition.MAX_EARLY ? early.subList(0, JoinPosition.MAX_EARLY) : early));
             }
         });
         refreshGauges();

@@ -47,6 +47,38 @@ class LateLabelsTest {
     }
 
     @Test
+    void aLabelDecidedBeforeTheCheckpointFromWhatTheReplayNoLongerHoldsIsNotDeadLetteredAgain() {
+        final LateLabels<String> first = restarted(Map.of(), Map.of());
+        first.read(0, 0, 1_000, 1_000);
+        first.record("r0", 0, 1_000, "p0");
+        first.read(0, 1, 2_500, 2_500);
+        first.record("rX", 1, 2_500, "pX");
+        // r0's window closed at 2,000: its label is too late, and dead-lettered as such
+        first.read(0, 2, 2_600, 2_600);
+        first.label("r0", 1, 2, 2_600, (r, l) -> learnt.add(r));
+        // r0's memory ends at 3,000: the join holds rX and rY only
+        first.read(0, 3, 3_100, 3_100);
+        first.record("rY", 3, 3_100, "pY");
+        final LateLabels.Snapshot checkpoint = first.snapshot(Map.of(0, 4L));
+        assertThat(checkpoint.deadLetters()).hasSize(1);
+        assertThat(checkpoint.positions().get(0).from()).isEqualTo(1);
+
+        // a restart reads again from rX: r0's label, without r0's memory, must not wait as if early
+        final LateLabels<String> second = restarted(Map.of(0, 4L), checkpoint.positions());
+        for (final long o : new long[] {1, 2, 3}) {
+            assertThat(second.read(0, o, o == 1 ? 2_500 : o == 2 ? 2_600 : 3_100, 0)).isFalse();
+            if (o == 2) {
+                second.label("r0", 1, 2, 2_600, (r, l) -> learnt.add(r));
+            } else {
+                second.record(o == 1 ? "rX" : "rY", o, o == 1 ? 2_500 : 3_100, "p");
+            }
+        }
+        assertThat(second.read(0, 4, 3_700, 3_700)).isTrue();
+        second.record("rZ", 4, 3_700, "pZ");
+        assertThat(second.snapshot(Map.of(0, 5L)).deadLetters()).as("nothing more for r0's label").isEmpty();
+    }
+
+    @Test
     void aLabelAlreadyPastItsWindowIsDeadLetteredAtOnceNotAtTheNextItem() {
         final LateLabels<String> labels = restarted(Map.of(), Map.of());
         labels.read(0, 0, 5_000, 5_000);
