@@ -295,8 +295,15 @@ final class ChaosRun {
         }
     }
 
-    /** The valid records the teachers' budget leaves out: unlabelled training records its uniform draw did not choose. */
+    /**
+     * The valid records the teachers' budget leaves out: unlabelled training records its uniform draw
+     * did not choose. None where labels may come later (the services' default): the teachers then pass
+     * those on unannotated, and each must have its soft-target record like any other.
+     */
     private Set<String> leftOut(final ChaosProducer producer) {
+        if (KdConfig.defaults().lateLabelWindowMs() > 0) {
+            return Set.of();
+        }
         return producer.ackedUnlabelledTraining().stream()
                 .filter(id -> !UniformDraw.below(id, o.teacherBudget())).collect(Collectors.toUnmodifiableSet());
     }

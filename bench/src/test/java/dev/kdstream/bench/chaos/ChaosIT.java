@@ -39,8 +39,9 @@ class ChaosIT {
         ChaosBenchCommand.print(out, report);
         assertThat(report.verdict().recoveries()).hasSize(4);
         assertThat(report.verdict().valid()).hasSizeGreaterThan(7_500);
-        // an unlabelled training record in 6.25, 80 % of them left out
-        assertThat(report.verdict().leftOut()).hasSizeGreaterThan(800);
+        // an unlabelled training record in 6.25, 80 % of them not chosen by the budget: passed on unannotated
+        // for a late label (labels.window.ms), so none is left out and each must have one soft-target record
+        assertThat(report.verdict().leftOut()).isEmpty();
         assertThat(report.verdict().problems()).isEmpty();
     }
 }
