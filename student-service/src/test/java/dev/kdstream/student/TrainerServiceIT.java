@@ -397,7 +397,10 @@ class TrainerServiceIT {
             assertThat(last.recordsTrained()).as("every record once, none of those read again for the join")
                     .isEqualTo(total);
             assertThat(last.labelJoin()).isNotEmpty();
-            await(() -> deadLetters(config).size() >= 3);
+            final long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (deadLetters(config).size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
             Thread.sleep(500);
             final List<ConsumerRecord<String, byte[]>> letters = deadLetters(config);
             assertThat(letters).extracting(r -> r.key() + " " + DeadLetters.header(r.headers(), DeadLetters.REASON))

@@ -276,7 +276,7 @@ public final class LateLabels<P> implements AutoCloseable {
                 + ": " + why);
         final byte[] value = ("{\"id\":" + quoted(id) + ",\"label\":" + label + ",\"ts\":" + ts + "}")
                 .getBytes(StandardCharsets.UTF_8);
-        final ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, null, ts, id, value,
+        final ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, null, (Long) null, id, value,
                 DeadLetters.headers(null, e, sourceTopic, partition, offset, SERVICE));
         deadLetters.add(letter);
         if (warned.add(reason)) {
