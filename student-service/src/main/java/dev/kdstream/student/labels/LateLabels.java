@@ -154,7 +154,6 @@ public final class LateLabels<P> implements AutoCloseable {
         live = !liveFrom.containsKey(partition);
         join.advance(kafkaTimestamp > Long.MAX_VALUE - MAX_AHEAD_MS ? ts : Math.min(ts, kafkaTimestamp + MAX_AHEAD_MS),
                 expiry);
-        refreshGauges();
         return live;
     }
 
@@ -216,7 +215,6 @@ public final class LateLabels<P> implements AutoCloseable {
             case EXPIRED -> deadLetter(Reason.EXPIRED, id, label, ts, offset, "its record's label window ("
                     + window + " ms, labels.window.ms) had closed");
         }
-        refreshGauges();
     }
 
     /** For a checkpoint at {@code next} (the next offset per partition). */
@@ -233,7 +231,6 @@ public final class LateLabels<P> implements AutoCloseable {
                         early.size() > JoinPosition.MAX_EARLY ? early.subList(0, JoinPosition.MAX_EARLY) : early));
             }
         });
-        refreshGauges();
         return new Snapshot(positions, List.copyOf(deadLetters));
     }
 
@@ -285,7 +282,8 @@ public final class LateLabels<P> implements AutoCloseable {
         }
     }
 
-    private void refreshGauges() {
+    /** Updates the waiting gauges: once per poll, not per item (they sum over the partitions). */
+    public void pollDone() {
         int w = 0;
         int e = 0;
         for (final LabelJoin<P> j : joins.values()) {

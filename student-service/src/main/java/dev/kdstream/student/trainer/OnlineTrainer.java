@@ -384,6 +384,7 @@ public final class OnlineTrainer implements Runnable {
         if (labels != null) {
             // late labels score without a record to learn from
             evaluation = students.evaluation();
+            labels.pollDone();
         }
     }
 

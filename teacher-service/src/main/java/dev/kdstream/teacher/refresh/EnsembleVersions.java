@@ -1,4 +1,4 @@
-package dev.kdstream.contracts.records;
+package dev.kdstream.teacher.refresh;
 
 /**
  * Ensemble versions as the teacher stamps them on soft targets: the version of the file it loaded

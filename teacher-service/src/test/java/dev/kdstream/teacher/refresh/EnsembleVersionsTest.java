@@ -1,4 +1,4 @@
-package dev.kdstream.contracts.records;
+package dev.kdstream.teacher.refresh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
