@@ -13,6 +13,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.Topics;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.LabelRecord;
+import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
 import dev.kdstream.model.definition.Hyperparameters;
 import dev.kdstream.model.kernel.Probabilities;
@@ -69,6 +70,18 @@ final class SoftTargetStream {
         final SoftTargetRecord r = record(i);
         return new SoftTargetRecord(r.id(), r.ts(), r.features(), null, r.split(), r.teacherLogits(),
                 r.softTargets(), TEMPERATURE, ENSEMBLE);
+    }
+
+    /** A refresh's lesson record, stamped far ahead of the stream: its time must not be the stream's. */
+    static SoftTargetRecord rehearsal(final int i) {
+        final SoftTargetRecord r = record(i);
+        return SoftTargetRecord.of(new FeatureRecord("rehearsal/" + ENSEMBLE + "+1/" + i, Long.MAX_VALUE / 2,
+                r.features(), label(r), FeatureRecord.TRAIN), r.teacherLogits(), r.softTargets(), TEMPERATURE,
+                ENSEMBLE + "+1", Selection.REHEARSAL);
+    }
+
+    private static int label(final SoftTargetRecord r) {
+        return r.teacherLogits()[1] > 0 ? 1 : 0;
     }
 
     /** A label as the teacher passes it on from the labels topic. */

@@ -367,6 +367,11 @@ class TrainerServiceIT {
                 items.add(SoftTargetStream.lateLabel("r100", 1_200, label(100)));
             } else if (i == 900) {
                 items.add(SoftTargetStream.lateLabel("ghost", 1_900, 1));
+            } else if (i == 300) {
+                // a refresh's lesson: trained on, yet not a record of the stream, and its time not the stream's
+                for (int k = 0; k < 20; k++) {
+                    items.add(SoftTargetStream.rehearsal(k));
+                }
             }
         }
         final AtomicReference<Throwable> producerFailure = new AtomicReference<>();

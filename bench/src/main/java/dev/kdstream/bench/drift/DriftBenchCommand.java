@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 /**
  * The stack's stream with an abrupt change of concept part way ({@link Drift}), through the
  * teacher's annotation and the trainer's code: how long the trainer's detectors take to find it,
- * what it costs the ensemble, the distilled student (with and without {@code distillation.trust})
- * and the baseline over the records after the detection, and how long the distilled student takes
+ * what it costs the ensemble, the distilled student (with the trust, its fall-back to the baseline
+ * and the teacher's refresh with its lesson; with the trust and fall-back alone; with neither) and the
+ * baseline over the records after the detection, and how long the distilled student takes
  * to be within a point of its accuracy before the change.
  */
 @Command(name = "drift", mixinStandardHelpOptions = true, sortOptions = false,
@@ -36,10 +37,12 @@ import picocli.CommandLine.Spec;
                 + "trainer's code without Kafka: records from the change to the trainer's first teacher_error and "
                 + "student_error detections, accuracies over the 20,000 labelled records after the first detection, "
                 + "and records until the distilled student is within 1 pt of its accuracy before the change; with "
-                + "the trainer's trust and the teacher's refresh, with trust alone, with neither; --runs shuffles, "
+                + "the trainer's trust (and its fall-back to the baseline) and the teacher's refresh (and its lesson), "
+                + "with trust alone, with neither; --runs shuffles, "
                 + "medians.",
         footer = {"", "Examples:", "  ./kd bench drift", "  ./kd bench drift --kind rotate --runs 3",
             "  ./kd bench drift --detector page-hinkley",
+            "  ./kd bench drift --lesson labels           # the refresh's lesson without the teacher's soft targets",
             "  ./kd bench drift --labelled-fraction 0.1     # labels scarce: where a refreshed teacher pays"})
 public final class DriftBenchCommand implements Callable<Integer> {
 
@@ -64,6 +67,12 @@ public final class DriftBenchCommand implements Callable<Integer> {
                     + "teach the distilled student through the teacher alone.")
     double labelledFraction;
 
+    @Option(names = "--lesson", paramLabel = "KIND", defaultValue = "teacher",
+            description = "What a refreshed ensemble's lesson teaches: teacher (its soft targets and the labels, "
+                    + "as the teacher writes it) or labels (the labels alone: how much of it is repetition; "
+                    + "default: ${DEFAULT-VALUE}).")
+    String lesson;
+
     @Option(names = "--detector", paramLabel = "NAME", defaultValue = DriftWatch.ADWIN,
             description = "adwin or page-hinkley (default: ${DEFAULT-VALUE}).")
     String detector;
@@ -80,6 +89,10 @@ public final class DriftBenchCommand implements Callable<Integer> {
         if (runs < 1 || epochs < 2 || !(at > 0 && at < 1)) {
             throw new IllegalArgumentException("--runs must be >= 1, --epochs >= 2 and --at in (0, 1)");
         }
+        if (!lesson.equals("teacher") && !lesson.equals("labels")) {
+            throw new IllegalArgumentException("--lesson is teacher or labels, got '" + lesson + "'");
+        }
+        final boolean labelsOnly = lesson.equals("labels");
         final Drift.Kind change = Drift.Kind.of(kind);
         DriftWatch.detectors(detector);
         final PrintWriter out = spec.commandLine().getOut();
@@ -91,10 +104,12 @@ public final class DriftBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "stream: %s; detector %s%n", sample.describe(), detector);
         out.println("delays: stream records from the change to the first detection; accuracies (%) over the "
                 + DriftRun.AFTER + " labelled training records after it; recovery: records until the distilled "
-                + "student is within 1 pt of its accuracy before the change. Responses: trust + refresh (the "
+                + "student is within 1 pt of its accuracy before the change. Responses: trust (with its fall-back to the "
+                + "baseline) + refresh (the "
                 + "ensemble retrained on the labelled records since the first teacher_error once there are "
                 + DriftRun.REFRESH_RECORDS + ", then at twice as many after each swap, each swapped in when better "
-                + "as many records later as it trained ms); trust alone; none");
+                + "as many records later as it trained ms, with its lesson" + (labelsOnly ? " (labels alone)" : "")
+                + "); trust alone; none");
         out.printf(Locale.ROOT, "%-4s %9s %9s %8s %10s %10s %10s %9s %10s %10s %10s %10s %7s%n", "run", "t. delay",
                 "s. delay", "teacher", "distilled", "trust", "none", "baseline", "recovery", "trust", "none",
                 "swap at", "alarms");
@@ -105,9 +120,9 @@ public final class DriftBenchCommand implements Callable<Integer> {
         for (int run = 0; run < runs; run++) {
             final FeatureStream stream = stream(split, change, run);
             final long from = (long) Math.floor(at * stream.size());
-            final DriftRun.Result r = new DriftRun(ensemble, setup, true, true, detector, from).run(stream);
-            final DriftRun.Result t = new DriftRun(ensemble, setup, true, false, detector, from).run(stream);
-            final DriftRun.Result p = new DriftRun(ensemble, setup, false, false, detector, from).run(stream);
+            final DriftRun.Result r = new DriftRun(ensemble, setup, true, true, labelsOnly, detector, from).run(stream);
+            final DriftRun.Result t = new DriftRun(ensemble, setup, true, false, false, detector, from).run(stream);
+            final DriftRun.Result p = new DriftRun(ensemble, setup, false, false, false, detector, from).run(stream);
             responses.add(r);
             trusted.add(t);
             plain.add(p);

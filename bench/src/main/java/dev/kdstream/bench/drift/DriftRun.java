@@ -21,6 +21,7 @@ import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.trainer.StudentPair;
 import dev.kdstream.student.trainer.TeacherTrust;
 import dev.kdstream.student.trainer.TrainerSetup;
+import dev.kdstream.teacher.refresh.Lesson;
 import dev.kdstream.teacher.refresh.Refresh;
 import dev.kdstream.teacher.refresh.RefreshSchedule;
 
@@ -31,7 +32,9 @@ import dev.kdstream.teacher.refresh.RefreshSchedule;
  * detection, on its {@link RefreshSchedule}: the labelled training records since collected, a
  * candidate trained on them when one is due, and swapped in (if better) as many records later as it
  * took milliseconds to train (the stream at 1,000 events/s; the live teacher trains in the
- * background while the stream goes on). The ensemble annotates each record as it comes (after the change, its changed features).
+ * background while the stream goes on), its {@link Lesson} taught as it is. When the trust is on, the
+ * trainer's fall-back to the baseline ({@link TeacherTrust#takeFallBack}). The ensemble annotates
+ * each record as it comes (after the change, its changed features).
  * Counts, per labelled training record, who was right, to measure what the change cost and how long
  * it took to find and to recover.
  */
@@ -60,11 +63,15 @@ final class DriftRun {
 
     private TeacherEnsemble ensemble;
     private final boolean refreshing;
+    /** Whether a refresh's lesson teaches its labels alone, without the refreshed ensemble's soft targets. */
+    private final boolean labelsOnly;
     /** After the first teacher_error: the labelled training records since, for a refresh. */
     private List<double[]> collected;
     private final List<Integer> collectedLabels = new ArrayList<>();
     private final RefreshSchedule schedule = new RefreshSchedule(REFRESH_RECORDS);
     private TeacherEnsemble pending;
+    /** The pending ensemble's lesson, taught when it is swapped in. */
+    private Lesson lesson;
     private long swapIndex = -1;
     /** The first swap's stream index. */
     private long swappedAt = -1;
@@ -79,11 +86,15 @@ final class DriftRun {
     private final DriftOutcomes outcomes = new DriftOutcomes();
     private long index;
 
-    /** @param refreshing whether the teacher refreshes its ensemble after the first teacher_error detection */
+    /**
+     * @param refreshing whether the teacher refreshes its ensemble after the first teacher_error detection
+     * @param labelsOnly whether a refresh's lesson teaches its labels alone
+     */
     DriftRun(final TeacherEnsemble ensemble, final TrainerSetup setup, final boolean trusting, final boolean refreshing,
-             final String detector, final long at) {
+             final boolean labelsOnly, final String detector, final long at) {
         this.ensemble = ensemble;
         this.refreshing = refreshing;
+        this.labelsOnly = labelsOnly;
         this.setup = setup;
         this.trusting = trusting;
         this.at = at;
@@ -128,6 +139,13 @@ final class DriftRun {
             ensemble = pending;
             pending = null;
             swappedAt = swappedAt < 0 ? index : swappedAt;
+            // as the trainer reads it: in polls, ahead of the stream's records
+            final List<SoftTargetRecord> taught = labelsOnly ? withoutTeacher(lesson.records()) : lesson.records();
+            for (int from = 0; from < taught.size(); from += POLL) {
+                final List<SoftTargetRecord> part = taught.subList(from, Math.min(taught.size(), from + POLL));
+                pair.train(part, pair.scale(part));
+            }
+            lesson = null;
         }
         final double t = setup.temperature();
         final double[][] x = new double[poll.size()][];
@@ -149,11 +167,24 @@ final class DriftRun {
         teacherTrust.settle(e);
         if (trusting) {
             pair.trust(teacherTrust.update(e));
+            if (teacherTrust.takeFallBack()) {
+                pair.distilledFromBaseline();
+            }
         }
         pair.train(records, scaled);
         if (collected != null) {
             collect(poll);
         }
+    }
+
+    /** The lesson's records with their labels alone: how much of it is the teacher's, and how much repetition. */
+    private static List<SoftTargetRecord> withoutTeacher(final List<SoftTargetRecord> lesson) {
+        final List<SoftTargetRecord> out = new ArrayList<>(lesson.size());
+        for (final SoftTargetRecord r : lesson) {
+            out.add(new SoftTargetRecord(r.id(), r.ts(), r.features(), r.label(), r.split(), null, null,
+                    r.temperature(), r.ensembleVersion(), Selection.REHEARSAL));
+        }
+        return out;
     }
 
     /** The teacher's side of a refresh: the labelled training records after the detection, then a candidate. */
@@ -168,11 +199,13 @@ final class DriftRun {
         if (pending != null || !schedule.due(collected.size())) {
             return;
         }
-        final Refresh r = Refresh.of(ensemble, new Dataset("recent", collected.toArray(new double[0][]),
-                collectedLabels.stream().mapToInt(Integer::intValue).toArray(), ensemble.manifest().numClasses()), 1);
+        final Dataset window = new Dataset("recent", collected.toArray(new double[0][]),
+                collectedLabels.stream().mapToInt(Integer::intValue).toArray(), ensemble.manifest().numClasses());
+        final Refresh r = Refresh.of(ensemble, window, 1);
         refreshMillis = refreshMillis < 0 ? r.millis() : refreshMillis;
         if (r.better()) {
             pending = r.candidate();
+            lesson = Lesson.of(pending, window, setup.temperature(), 0);
             // trained in the background while the stream goes on at 1,000 events/s: a record per millisecond
             swapIndex = index + r.millis();
         }

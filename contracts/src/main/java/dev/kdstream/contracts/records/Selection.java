@@ -30,7 +30,13 @@ public enum Selection {
      * A label from the {@code labels} topic for a record written before (or, rarely, after) it: no
      * features, no teacher output; the trainer joins it to its record by id.
      */
-    LATE_LABEL("late_label", 5);
+    LATE_LABEL("late_label", 5),
+    /**
+     * A labelled record of the window a refreshed ensemble learnt from, annotated by that ensemble
+     * after it was swapped in: the refresh re-teaching the distilled student what changed. Not a
+     * record of the stream: it trains the distilled student alone, and nothing scores it.
+     */
+    REHEARSAL("rehearsal", 6);
 
     private final String tag;
     /** Its byte in a binary soft target: fixed, whatever the order of the constants. */
@@ -79,7 +85,7 @@ public enum Selection {
 
     /** Whether the teacher ran on it (it has teacher logits and soft targets). */
     public boolean annotated() {
-        return this == UNIFORM || this == UNCERTAIN || this == HOLDOUT;
+        return this == UNIFORM || this == UNCERTAIN || this == HOLDOUT || this == REHEARSAL;
     }
 
     /** Whether it is an unbiased sample of what the teacher sees (see {@link #UNIFORM}). */

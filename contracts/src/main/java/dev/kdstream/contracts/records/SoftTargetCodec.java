@@ -147,7 +147,7 @@ public final class SoftTargetCodec {
     /** Whether a record of {@code selection} may (or must) carry a label: the ones not annotated are decided by it. */
     private static boolean fits(final Selection selection, final boolean labelled) {
         return switch (selection) {
-            case LABEL_ONLY, LATE_LABEL -> labelled;
+            case LABEL_ONLY, LATE_LABEL, REHEARSAL -> labelled;
             case UNANNOTATED -> !labelled;
             default -> true;
         };

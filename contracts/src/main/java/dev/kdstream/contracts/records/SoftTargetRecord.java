@@ -82,6 +82,11 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
         return selection == Selection.LATE_LABEL;
     }
 
+    /** Whether it re-teaches a refreshed ensemble's window, not a record of the stream ({@link Selection#REHEARSAL}). */
+    public boolean rehearsal() {
+        return selection == Selection.REHEARSAL;
+    }
+
     public boolean labelled() {
         return label != null;
     }

@@ -26,11 +26,14 @@ class SoftTargetCodecTest {
     private static final SoftTargetRecord UNANNOTATED = SoftTargetRecord.unannotated(
             new FeatureRecord("n", 5, new double[] {2, 3}, null, FeatureRecord.TRAIN), 3, "e");
     private static final SoftTargetRecord LATE_LABEL = SoftTargetRecord.lateLabel(new LabelRecord("n", 1, 9), 3, "e");
+    private static final SoftTargetRecord REHEARSAL = SoftTargetRecord.of(
+            new FeatureRecord("rehearsal/e+1/0", 6, new double[] {2, 3}, 1, FeatureRecord.TRAIN),
+            new double[] {0, 1}, new double[] {0.4, 0.6}, 3, "e+1", Selection.REHEARSAL);
 
     @Test
     void everyFieldSurvivesTheRoundTripBitForBit() {
         for (final SoftTargetRecord r : new SoftTargetRecord[] {LABELLED, UNLABELLED_HOLDOUT, UNCERTAIN,
-                LABEL_ONLY, UNANNOTATED, LATE_LABEL}) {
+                LABEL_ONLY, UNANNOTATED, LATE_LABEL, REHEARSAL}) {
             assertThat(SoftTargetCodec.decode(SoftTargetCodec.encode(r))).usingRecursiveComparison().isEqualTo(r);
         }
         final double[] back = SoftTargetCodec.decode(SoftTargetCodec.encode(LABELLED)).features();
@@ -52,6 +55,10 @@ class SoftTargetCodecTest {
         final byte[] late = SoftTargetCodec.encode(LATE_LABEL);
         ByteBuffer.wrap(late).putInt(1 + 5 + 8 + 4, -1);
         assertThatThrownBy(() -> SoftTargetCodec.decode(late)).hasMessageContaining("late_label record without a label");
+        // a rehearsal teaches a label: one without is no record the teacher writes
+        final byte[] rehearsal = SoftTargetCodec.encode(REHEARSAL);
+        ByteBuffer.wrap(rehearsal).putInt(1 + 4 + REHEARSAL.id().length() + 8 + 4 + 16, -1);
+        assertThatThrownBy(() -> SoftTargetCodec.decode(rehearsal)).hasMessageContaining("rehearsal record without a label");
     }
 
     @Test

@@ -139,6 +139,29 @@ public final class StudentOptimizer {
         return adam;
     }
 
+    /**
+     * Takes {@code other}'s parameters, Adam moments and iteration count: from its next step on, this
+     * one learns as {@code other} would. Its own {@link #config} and learning rate stay.
+     *
+     * @throws IllegalArgumentException for an MLP of other widths
+     */
+    public void copyFrom(final StudentOptimizer other) {
+        if (!Arrays.equals(mlp.widths(), other.mlp.widths())) {
+            throw new IllegalArgumentException("widths " + Arrays.toString(other.mlp.widths()) + " into "
+                    + Arrays.toString(mlp.widths()));
+        }
+        for (int l = 0; l < mlp.layers(); l++) {
+            final float[][] w = other.mlp.weights(l);
+            for (int i = 0; i < w.length; i++) {
+                System.arraycopy(w[i], 0, mlp.weights(l)[i], 0, w[i].length);
+            }
+            System.arraycopy(other.mlp.biases(l), 0, mlp.biases(l), 0, mlp.biases(l).length);
+        }
+        System.arraycopy(other.adam.firstMoments(), 0, adam.firstMoments(), 0, adam.firstMoments().length);
+        System.arraycopy(other.adam.secondMoments(), 0, adam.secondMoments(), 0, adam.secondMoments().length);
+        iteration = other.iteration;
+    }
+
     /** Optimiser steps taken, including those before this optimiser was made. */
     public int iterationCount() {
         return iteration;

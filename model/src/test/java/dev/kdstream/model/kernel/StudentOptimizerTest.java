@@ -81,6 +81,33 @@ class StudentOptimizerTest {
     }
 
     @Test
+    void aCopyTakesTheOthersWeightsAdamStateAndStepsAsItWould() {
+        final StudentOptimizer other = optimizer(new float[] {1, -1, 0.5f, 0}, 0.0, 1.0, 0);
+        other.fit(new float[][] {{1}, {-2}}, null, new int[] {1, 0});
+        final StudentOptimizer copy = optimizer(new float[4], 0.0, 1.0, 0);
+        copy.copyFrom(other);
+        assertThat(copy.mlp().parameters()).containsExactly(other.mlp().parameters());
+        assertThat(copy.iterationCount()).isEqualTo(1);
+        // the next step: the same moments and bias correction give the same weights, bit for bit
+        copy.fit(new float[][] {{3}}, null, new int[] {0});
+        other.fit(new float[][] {{3}}, null, new int[] {0});
+        assertThat(copy.mlp().parameters()).containsExactly(other.mlp().parameters());
+        assertThat(copy.adam().secondMoments()).containsExactly(other.adam().secondMoments());
+        // its own state is not shared: the other steps on alone
+        other.fit(new float[][] {{1}}, null, new int[] {1});
+        assertThat(copy.mlp().parameters()).isNotEqualTo(other.mlp().parameters());
+    }
+
+    @Test
+    void aCopyFromAnotherShapeIsRefused() {
+        final StudentOptimizer wide = new StudentOptimizer(Mlp.of(new int[] {2, 2}, new float[6]),
+                new Adam(LEARNING_RATE, 0.9f, 0.999f, 1e-8f, 6), new StepConfig(0, 1, new float[] {0},
+                new float[] {0}), 0);
+        assertThatThrownBy(() -> optimizer(new float[4], 0.0, 1.0, 0).copyFrom(wide))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("widths [2, 2]");
+    }
+
+    @Test
     void refusesLabelsOutsideTheClasses() {
         final StudentOptimizer opt = optimizer(new float[4], 0.0, 1.0, 0);
         assertThatThrownBy(() -> opt.fit(new float[][] {{1}}, null, new int[] {2}))

@@ -3,6 +3,7 @@ package dev.kdstream.student.trainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
 import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.labels.LateLabels;
+import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.TrainerMetrics;
 import dev.kdstream.student.trainer.TrainerStatus.State;
@@ -354,7 +356,9 @@ public final class OnlineTrainer implements Runnable {
                 }
                 continue;
             }
-            final boolean live = labels.read(r.partition(), r.offset(), s.ts(), r.timestamp());
+            // a rehearsal is no record of the stream: its time is not the stream's
+            final boolean live = labels.read(r.partition(), r.offset(), s.rehearsal() ? Long.MIN_VALUE : s.ts(),
+                    r.timestamp());
             consumed += live ? 1 : 0;
             if (s.lateLabel()) {
                 // the records before it first: one of them may be the one it labels
@@ -364,7 +368,9 @@ public final class OnlineTrainer implements Runnable {
             }
             Waiting w = null;
             SoftTargetRecord record = s;
-            if (s.labelled()) {
+            if (s.rehearsal()) {
+                // nothing of the join: its id names no record a label could be for
+            } else if (s.labelled()) {
                 labels.labelledRecord(s.id());
             } else {
                 w = new Waiting(s);
@@ -403,13 +409,22 @@ public final class OnlineTrainer implements Runnable {
         if (tuning.trusting()) {
             students.trust(teacherTrust.update(evaluation));
             trust = students.trust();
+            if (teacherTrust.takeFallBack()) {
+                final Accuracies w = evaluation.window();
+                LOG.warn("trainer {}: the teacher is still distrusted a window after its drift and the baseline is "
+                        + "ahead ({} against {} on the last {} records): the distilled student starts again from "
+                        + "the baseline", trainerId, String.format(Locale.ROOT, "%.1f %%", 100 * w.baseline()),
+                        String.format(Locale.ROOT, "%.1f %%", 100 * w.distilled()), w.records());
+                students.distilledFromBaseline();
+            }
         }
         students.train(segment, x);
         final String newest = segment.get(n - 1).ensembleVersion();
         if (newest != null) {
             ensembleVersion = newest;
         }
-        recordsTrained += n;
+        // a refresh's lesson is trained on, but it is no record of the stream
+        recordsTrained += segment.stream().filter(r -> !r.rehearsal()).count();
         segment.clear();
         waiting.clear();
     }

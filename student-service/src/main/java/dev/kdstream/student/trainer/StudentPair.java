@@ -1,7 +1,10 @@
 package dev.kdstream.student.trainer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.Selection;
@@ -45,6 +48,14 @@ public final class StudentPair {
         void stepped(String student, int records);
     }
 
+    /**
+     * Passes over a refresh's window ({@link Selection#REHEARSAL}). Once over it is what the student
+     * had from the stream already; going over it again is what speeds its recovery, and ten passes
+     * over the largest window (16,000 records) are seconds of the trainer's time (docs/benchmarks.md,
+     * "Drift").
+     */
+    public static final int REHEARSAL_PASSES = 10;
+
     private final StudentModel distilled;
     private final StudentModel baseline;
     private final Standardizer scaler;
@@ -60,6 +71,8 @@ public final class StudentPair {
     private final StepListener listener;
     private ScoreListener scored = (r, teacher, distilled, baseline) -> { };
     private boolean networksBehind;
+    /** Seeded: a run is repeatable. */
+    private final Random rehearsalOrder = new Random(TrainerSetup.STUDENT_SEED);
 
     /**
      * @param batch  records per optimiser step
@@ -166,6 +179,11 @@ public final class StudentPair {
         return x;
     }
 
+    /** The evaluation of every record scored so far. */
+    public Evaluation evaluation() {
+        return evaluator.snapshot();
+    }
+
     /**
      * Test: both students predict the whole poll, before either learns from it; the evaluator
      * scores it. The predictions come from the optimisers' own forward pass, the networks' weights
@@ -176,11 +194,6 @@ public final class StudentPair {
      * either would bias every figure; the uniform draws and the holdout records are a fair sample.
      * At a budget of 1.0 that is every record.
      */
-    /** The evaluation of every record scored so far. */
-    public Evaluation evaluation() {
-        return evaluator.snapshot();
-    }
-
     public Evaluation score(final List<SoftTargetRecord> records, final float[][] x) {
         return score(records, x, null);
     }
@@ -245,11 +258,20 @@ public final class StudentPair {
 
     /**
      * Then train: holdout records are skipped, unlabelled ones train the distilled student only,
-     * label-only ones (not annotated) train the distilled student on the hard term alone.
+     * label-only ones (not annotated) train the distilled student on the hard term alone. A refresh's
+     * rehearsal records train the distilled student alone, {@link #REHEARSAL_PASSES} times, after the
+     * others ({@link #rehearse}).
      */
     public void train(final List<SoftTargetRecord> records, final float[][] x) {
+        final List<float[]> rehearsalX = new ArrayList<>();
+        final List<SoftTargetRecord> rehearsal = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             final SoftTargetRecord r = records.get(i);
+            if (r.rehearsal()) {
+                rehearsal.add(r);
+                rehearsalX.add(x[i]);
+                continue;
+            }
             if (r.holdout() || !r.annotated() && !r.labelled()) {
                 // a record passed on unannotated has nothing to train on until its label comes
                 continue;
@@ -265,6 +287,35 @@ public final class StudentPair {
                 }
             }
         }
+        rehearse(rehearsal, rehearsalX);
+    }
+
+    /**
+     * A refreshed ensemble's window, gone over {@link #REHEARSAL_PASSES} times in a fresh order each
+     * time, by the distilled student alone: the baseline stays the learner of the labels of the stream.
+     */
+    private void rehearse(final List<SoftTargetRecord> records, final List<float[]> x) {
+        final Integer[] order = new Integer[records.size()];
+        for (int pass = 0; pass < REHEARSAL_PASSES && order.length > 0; pass++) {
+            Arrays.setAll(order, i -> i);
+            Collections.shuffle(Arrays.asList(order), rehearsalOrder);
+            for (final int i : order) {
+                distilledBatch.add(x.get(i), softTargetsAtT(records.get(i)), records.get(i).label());
+                if (distilledBatch.full()) {
+                    step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
+                }
+            }
+        }
+    }
+
+    /**
+     * The distilled student starts again from the baseline: its weights and Adam state, after both
+     * stepped on what they had gathered ({@link TeacherTrust#takeFallBack}).
+     */
+    public void distilledFromBaseline() {
+        trainPartialBatches();
+        distilledSteps.copyFrom(baselineSteps);
+        networksBehind = true;
     }
 
     /** Steps on the partial micro-batches, so that the networks include every record given so far. */

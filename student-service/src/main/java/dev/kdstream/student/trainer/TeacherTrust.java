@@ -14,7 +14,16 @@ import dev.kdstream.student.metrics.Evaluation;
  * at once, until a whole window of records after the detection says otherwise. A teacher refreshed
  * after the drift earns its trust back the same way, by the window: trusted at once, a refresh
  * trained on a thousand records drew a student below the baseline for a window after a shift
- * (docs/benchmarks.md, "Drift"). Not thread-safe.
+ * (docs/benchmarks.md, "Drift").
+ *
+ * <p>Distrusted, the distilled student learns the labels as the baseline does, yet from weights the
+ * stale teacher shaped: after a swap of the class regions it climbed back 2.6 points slower than the
+ * baseline beside it (docs/benchmarks.md, "Drift"). So when, over the first {@link #MIN_RECORDS}
+ * labelled records after a detection, the baseline was right more often than the distilled student,
+ * the trainer is told to start the distilled student again from the baseline ({@link #takeFallBack}):
+ * once per detection, so that a stale teacher cannot leave the served student behind the hard-label
+ * learner. Where the teacher's knowledge still helps (a shift of the means), the distilled student
+ * keeps its lead and its weights. Not thread-safe.
  */
 public final class TeacherTrust {
 
@@ -30,6 +39,9 @@ public final class TeacherTrust {
     /** No judging from the window before this many prequential records: it still holds the old concept. */
     private long holdUntil;
     private boolean driftPending;
+    /** The cumulative accuracies at a detection whose records after it are not judged yet; null for none. */
+    private Accuracies atDetection;
+    private boolean fallBack;
 
     /** @param window records in the prequential window ({@code metrics.window}) */
     public TeacherTrust(final long window) {
@@ -50,21 +62,45 @@ public final class TeacherTrust {
         if (e.prequentialRecords() >= holdUntil) {
             trust = of(e.window(), trust);
         }
+        if (atDetection != null && e.cumulative().records() - atDetection.records() >= MIN_RECORDS) {
+            final Accuracies now = e.cumulative();
+            fallBack = trust == 0
+                    && hits(now.baseline(), now) - hits(atDetection.baseline(), atDetection)
+                    > hits(now.distilled(), now) - hits(atDetection.distilled(), atDetection);
+            atDetection = null;
+        }
         return trust;
     }
 
     /** Takes a pending {@link #teacherDrifted()} at {@code e}'s count, whether or not the trust is used. */
     public void settle(final Evaluation e) {
         if (driftPending) {
-            teacherDrifted(e.prequentialRecords());
+            teacherDrifted(e);
             driftPending = false;
         }
     }
 
-    /** The teacher's errors rose (a drift detection) after {@code prequentialRecords}: no trust, for a window. */
-    public void teacherDrifted(final long prequentialRecords) {
+    /** The teacher's errors rose (a drift detection) after the records of {@code e}: no trust, for a window. */
+    public void teacherDrifted(final Evaluation e) {
         trust = 0;
-        holdUntil = prequentialRecords + window;
+        holdUntil = e.prequentialRecords() + window;
+        atDetection = e.cumulative();
+        fallBack = false;
+    }
+
+    /**
+     * Whether the distilled student should start again from the baseline's weights, now: the
+     * records after a detection found the teacher still distrusted and the baseline ahead. True once.
+     */
+    public boolean takeFallBack() {
+        final boolean f = fallBack;
+        fallBack = false;
+        return f;
+    }
+
+    /** How many of {@code all}'s records a model of accuracy {@code accuracy} got right. */
+    private static long hits(final double accuracy, final Accuracies all) {
+        return all.records() == 0 ? 0 : Math.round(accuracy * all.records());
     }
 
     public double trust() {

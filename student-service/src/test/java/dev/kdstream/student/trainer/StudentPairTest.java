@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kdstream.contracts.metrics.MetricNames;
 import dev.kdstream.contracts.records.FeatureRecord;
 import dev.kdstream.contracts.records.Selection;
 import dev.kdstream.contracts.records.SoftTargetRecord;
@@ -141,6 +144,29 @@ class StudentPairTest {
         halved.train(poll, halved.scale(poll));
         assertThat(trusting.distilled().network().params().toFloatVector())
                 .containsExactly(halved.distilled().network().params().toFloatVector());
+    }
+
+    @Test
+    void aRefreshsRehearsalTrainsTheDistilledStudentAloneOverSeveralPassesAndIsNotScored() {
+        final Map<String, Integer> stepped = new HashMap<>();
+        final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,
+                Hyperparameters.defaults(), SCALER, "e1", 8);
+        final float[] baselineBefore = baseline.network().params().toFloatVector();
+        final StudentPair pair = new StudentPair(distilled(), baseline, SCALER, CLASSES, 2.0, BATCH, 100,
+                (student, n) -> stepped.merge(student, n, Integer::sum));
+        final List<SoftTargetRecord> lesson = new ArrayList<>();
+        for (final SoftTargetRecord r : records(2 * BATCH)) {
+            lesson.add(SoftTargetRecord.of(new FeatureRecord("rehearsal/e1+1/" + r.id(), r.ts(), r.features(),
+                    r.label(), r.split()), r.teacherLogits(), r.softTargets(), 2.0, "e1+1", Selection.REHEARSAL));
+        }
+        final float[][] x = pair.scale(lesson);
+        assertThat(pair.score(lesson, x).prequentialRecords()).as("no record of the stream").isZero();
+        pair.train(lesson, x);
+        assertThat(stepped).containsExactly(Map.entry(MetricNames.DISTILLED,
+                StudentPair.REHEARSAL_PASSES * lesson.size()));
+        assertThat(pair.baseline().network().params().toFloatVector()).containsExactly(baselineBefore);
+        assertThat(pair.distilled().network().params().toFloatVector())
+                .isNotEqualTo(distilled().network().params().toFloatVector());
     }
 
     private static StudentPair pair(final double alpha) {

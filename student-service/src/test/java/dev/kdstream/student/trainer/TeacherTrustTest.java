@@ -34,11 +34,43 @@ class TeacherTrustTest {
         final TeacherTrust trust = new TeacherTrust(1000);
         final Accuracies fine = window(1000, 0.97, 0.95);
         assertThat(trust.update(evaluation(fine, 5000))).isEqualTo(1);
-        trust.teacherDrifted(5000);
+        trust.teacherDrifted(evaluation(fine, 5000));
         // the window still holds the records before the change: it is not asked until a window later
         assertThat(trust.update(evaluation(fine, 5999))).isZero();
         assertThat(trust.update(evaluation(fine, 6000))).isEqualTo(1);
         assertThat(trust.trust()).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheBaselineLearnsFasterAfterADetectionTheDistilledStudentFallsBackToItOnce() {
+        final TeacherTrust trust = new TeacherTrust(1000);
+        // 5,000 records before the detection, the distilled student ahead
+        trust.teacherDrifted(cumulative(5000, 4900, 4800));
+        trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS - 1, 4900, 4900));
+        assertThat(trust.takeFallBack()).as("too few records since to judge").isFalse();
+        // since the detection: the baseline 120 of 200 right, the distilled student 100
+        trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS, 5000, 4920));
+        assertThat(trust.takeFallBack()).isTrue();
+        assertThat(trust.takeFallBack()).as("once").isFalse();
+        trust.update(cumulative(5400, 5000, 5200));
+        assertThat(trust.takeFallBack()).as("once per detection").isFalse();
+    }
+
+    @Test
+    void aDistilledStudentStillAheadAfterADetectionKeepsItsWeights() {
+        final TeacherTrust trust = new TeacherTrust(1000);
+        trust.teacherDrifted(cumulative(5000, 4900, 4800));
+        // a shift: the teacher's knowledge still helps, the distilled student right as often as the baseline
+        trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS, 5090, 4990));
+        assertThat(trust.takeFallBack()).isFalse();
+    }
+
+    /** An evaluation of {@code records} prequential records, of which the two students got so many right. */
+    private static Evaluation cumulative(final long records, final long distilledRight, final long baselineRight) {
+        final Accuracies all = new Accuracies(records, 0.5, (double) distilledRight / records,
+                (double) baselineRight / records, KnowledgeRecovered.of(new long[8]));
+        final Accuracies staleWindow = window(1000, 0.1, 0.9);
+        return new Evaluation(staleWindow, all, staleWindow, Double.NaN, Double.NaN, records, 0);
     }
 
     private static Evaluation evaluation(final Accuracies window, final long records) {

@@ -25,7 +25,9 @@ import dev.kdstream.model.file.EnsembleFile;
  * one at their next batch ({@link #current()}): a batch is annotated, and stamped, by one ensemble,
  * and a record is neither lost nor annotated twice by a swap, which only changes what the next batch
  * runs. The refreshed ensemble is saved next to the configured one (a restart goes back to the
- * configured file until it is pointed at the new one).
+ * configured file until it is pointed at the new one). With it comes its {@link Lesson}, the
+ * window it learnt from annotated by it, which the first annotator to take it writes for the
+ * trainer ({@link #takeLesson}).
  *
  * <p>On two cores the stream threads must keep theirs: one refresh at a time, on one thread (the
  * candidate is trained as one group of teachers, so the trainer's pool has one thread too), with ND4J
@@ -41,6 +43,8 @@ public final class EnsembleRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleRefresher.class);
 
     private final AtomicReference<TeacherEnsemble> current;
+    /** The newest swapped-in ensemble's lesson, until an annotator takes it. */
+    private final AtomicReference<Lesson> lesson = new AtomicReference<>();
     private final RecentLabelled recent;
     /** Guarded by {@code this}. */
     private final RefreshSchedule schedule;
@@ -127,6 +131,9 @@ public final class EnsembleRefresher implements AutoCloseable {
             if (better) {
                 // saved before any annotator copies its weights: DL4J networks are not to be read on two threads
                 save(r.candidate());
+                // ready before the swap: the first annotator to take the ensemble finds it
+                lesson.set(Lesson.of(r.candidate(), window, r.candidate().manifest().temperature(),
+                        System.currentTimeMillis()));
                 swapIn(r.candidate());
                 LOG.info("refresh: ensemble {} swapped in for {} ({} ms): {} on the newest {} records, the old one {}",
                         r.candidate().manifest().versionId(), base.manifest().versionId(), r.millis(),
@@ -156,6 +163,16 @@ public final class EnsembleRefresher implements AutoCloseable {
     public void swapIn(final TeacherEnsemble candidate) {
         current.set(candidate);
         swapped.increment();
+    }
+
+    /**
+     * The lesson of {@code taken}, the ensemble an annotator just took, if it has one and no other
+     * annotator took it first: written once per refresh, by one task. Thread-safe.
+     */
+    public Lesson takeLesson(final TeacherEnsemble taken) {
+        final Lesson l = lesson.get();
+        return l != null && l.version().equals(taken.manifest().versionId()) && lesson.compareAndSet(l, null) ? l
+                : null;
     }
 
     private void save(final TeacherEnsemble ensemble) {

@@ -66,15 +66,19 @@ public record Refresh(TeacherEnsemble candidate, double currentAccuracy, double 
      * two threads at once (docs/platform.md).
      */
     static double accuracy(final TeacherEnsemble ensemble, final Dataset data) {
-        final double[][] z;
-        synchronized (ensemble) {
-            z = ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(data.features())))
-                    .toDoubleMatrix();
-        }
+        final double[][] z = logits(ensemble, data.features());
         int right = 0;
         for (int i = 0; i < z.length; i++) {
             right += Probabilities.argmax(z[i]) == data.labels()[i] ? 1 : 0;
         }
         return (double) right / z.length;
+    }
+
+    /** The ensemble's logits for raw {@code features}, one row each, under its lock ({@link #accuracy}). */
+    static double[][] logits(final TeacherEnsemble ensemble, final double[][] features) {
+        synchronized (ensemble) {
+            return ensemble.logits(Nd4j.createFromArray(ensemble.manifest().scaler().transform(features)))
+                    .toDoubleMatrix();
+        }
     }
 }

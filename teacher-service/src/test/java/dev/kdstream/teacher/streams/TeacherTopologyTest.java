@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -41,6 +42,7 @@ import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.data.Dataset;
 import dev.kdstream.contracts.kafka.DeadLetters;
 import dev.kdstream.teacher.refresh.EnsembleRefresher;
+import dev.kdstream.teacher.refresh.Lesson;
 import dev.kdstream.contracts.json.Json;
 import dev.kdstream.contracts.records.DriftEvent;
 import dev.kdstream.contracts.kafka.Topics;
@@ -185,8 +187,22 @@ class TeacherTopologyTest {
             assertThat(refresher.current().manifest().versionId()).isEqualTo(manifest.versionId() + "+1");
             out.readRecordsToList();
             in.pipeInput(utf8("after"), featureJson("after", 1L, data.features()[0], null, "train"), 501);
-            assertThat(out.readRecordsToList()).extracting(r -> r.value().ensembleVersion())
-                    .containsExactly(manifest.versionId() + "+1");
+            in.pipeInput(utf8("after2"), featureJson("after2", 2L, data.features()[1], null, "train"), 502);
+            final List<SoftTargetRecord> after = out.readValuesToList();
+            assertThat(after).extracting(SoftTargetRecord::ensembleVersion).containsOnly(manifest.versionId() + "+1");
+            // the refresh's lesson first, once: the 500 records it learnt from, with their (moved) labels
+            final int lesson = 500;
+            assertThat(after).hasSize(lesson + 2);
+            assertThat(after.subList(0, lesson)).allSatisfy(r -> {
+                assertThat(r.selection()).isEqualTo(Selection.REHEARSAL);
+                assertThat(r.id()).startsWith(Lesson.ID_PREFIX);
+                assertThat(r.softTargets()).hasSize(data.numClasses());
+            });
+            assertThat(after.subList(0, lesson)).extracting(SoftTargetRecord::label).containsExactlyElementsOf(
+                    IntStream.range(0, lesson).mapToObj(i -> (data.labels()[i % data.size()] + 1) % data.numClasses())
+                            .toList());
+            assertThat(after.subList(lesson, after.size())).extracting(SoftTargetRecord::id)
+                    .containsExactly("after", "after2");
             assertThat(registry.get(MetricNames.TEACHER_REFRESHES).tag(MetricNames.OUTCOME, EnsembleRefresher.SWAPPED)
                     .counter().count()).isEqualTo(1);
         }
