@@ -167,7 +167,7 @@ final class DriftRun {
         teacherTrust.settle(e);
         if (trusting) {
             pair.trust(teacherTrust.update(e));
-            if (teacherTrust.takeFallBack()) {
+            if (teacherTrust.takeFallBack() != null) {
                 pair.distilledFromBaseline();
             }
         }

@@ -56,6 +56,8 @@ public final class MetricNames {
     public static final String DRIFT_DETECTIONS = "kd.drift.detections";
     /** Counter: records the teacher annotated in full after a drift detection, whatever its budget. */
     public static final String TEACHER_BOOSTED = "kd.teacher.drift.boosted";
+    /** Rehearsal records a refreshed ensemble wrote for the trainer (its lesson): not records of the stream. */
+    public static final String TEACHER_REHEARSAL = "kd.teacher.rehearsal";
     /** Counter: ensemble refreshes after a drift, by {@link #OUTCOME}: swapped, kept, failed. */
     public static final String TEACHER_REFRESHES = "kd.teacher.refreshes";
     /** Counter: valid labels from the labels topic the teacher passed on to the trainer. */

@@ -3,7 +3,6 @@ package dev.kdstream.student.trainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +27,6 @@ import dev.kdstream.student.checkpoint.CheckpointSchedule;
 import dev.kdstream.student.checkpoint.CheckpointWriter;
 import dev.kdstream.student.drift.DriftWatch;
 import dev.kdstream.student.labels.LateLabels;
-import dev.kdstream.student.metrics.Accuracies;
 import dev.kdstream.student.metrics.Evaluation;
 import dev.kdstream.student.metrics.TrainerMetrics;
 import dev.kdstream.student.trainer.TrainerStatus.State;
@@ -409,12 +407,11 @@ public final class OnlineTrainer implements Runnable {
         if (tuning.trusting()) {
             students.trust(teacherTrust.update(evaluation));
             trust = students.trust();
-            if (teacherTrust.takeFallBack()) {
-                final Accuracies w = evaluation.window();
-                LOG.warn("trainer {}: the teacher is still distrusted a window after its drift and the baseline is "
-                        + "ahead ({} against {} on the last {} records): the distilled student starts again from "
-                        + "the baseline", trainerId, String.format(Locale.ROOT, "%.1f %%", 100 * w.baseline()),
-                        String.format(Locale.ROOT, "%.1f %%", 100 * w.distilled()), w.records());
+            final TeacherTrust.FallBack f = teacherTrust.takeFallBack();
+            if (f != null) {
+                LOG.warn("trainer {}: over the {} labelled records after the teacher's drift the baseline was right on "
+                        + "{}, the distilled student on {}: the distilled student starts again from the baseline",
+                        trainerId, f.records(), f.baselineRight(), f.distilledRight());
                 students.distilledFromBaseline();
             }
         }

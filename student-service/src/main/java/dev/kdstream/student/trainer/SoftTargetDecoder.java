@@ -54,6 +54,10 @@ public final class SoftTargetDecoder {
             throw new InvalidRecordException(Reason.BAD_FIELD, "selection " + r.selection().tag() + " on a "
                     + r.split() + " record");
         }
+        if (r.rehearsal() && !r.labelled()) {
+            // a lesson teaches labels: the teacher never writes one without
+            throw new InvalidRecordException(Reason.MISSING_FIELD, "a rehearsal record without a label");
+        }
         if (r.annotated()) {
             check(r.teacherLogits(), classes, "teacherLogits", Reason.BAD_FIELD);
             check(r.softTargets(), classes, "softTargets", Reason.BAD_FIELD);

@@ -71,6 +71,10 @@ public final class StudentPair {
     private final StepListener listener;
     private ScoreListener scored = (r, teacher, distilled, baseline) -> { };
     private boolean networksBehind;
+    /** A refreshed ensemble's lesson, gathered until a call to {@link #train} brings no more of it. */
+    private final List<SoftTargetRecord> rehearsal = new ArrayList<>();
+    private final List<float[]> rehearsalX = new ArrayList<>();
+    private final MicroBatch rehearsalBatch;
     /** Seeded: a run is repeatable. */
     private final Random rehearsalOrder = new Random(TrainerSetup.STUDENT_SEED);
 
@@ -90,6 +94,7 @@ public final class StudentPair {
         this.alpha = distilledSteps.config().alpha();
         this.distilledBatch = new MicroBatch(batch, classes, true);
         this.baselineBatch = new MicroBatch(batch, classes, false);
+        this.rehearsalBatch = new MicroBatch(batch, classes, true);
         this.evaluator = new PrequentialEvaluator(window);
         this.listener = listener;
     }
@@ -259,17 +264,17 @@ public final class StudentPair {
     /**
      * Then train: holdout records are skipped, unlabelled ones train the distilled student only,
      * label-only ones (not annotated) train the distilled student on the hard term alone. A refresh's
-     * rehearsal records train the distilled student alone, {@link #REHEARSAL_PASSES} times, after the
-     * others ({@link #rehearse}).
+     * rehearsal records are gathered, over as many calls as they come in, and gone over once a call
+     * brings none ({@link #rehearse}).
      */
     public void train(final List<SoftTargetRecord> records, final float[][] x) {
-        final List<float[]> rehearsalX = new ArrayList<>();
-        final List<SoftTargetRecord> rehearsal = new ArrayList<>();
+        boolean rehearsalCame = false;
         for (int i = 0; i < records.size(); i++) {
             final SoftTargetRecord r = records.get(i);
             if (r.rehearsal()) {
                 rehearsal.add(r);
                 rehearsalX.add(x[i]);
+                rehearsalCame = true;
                 continue;
             }
             if (r.holdout() || !r.annotated() && !r.labelled()) {
@@ -287,39 +292,61 @@ public final class StudentPair {
                 }
             }
         }
-        rehearse(rehearsal, rehearsalX);
-    }
-
-    /**
-     * A refreshed ensemble's window, gone over {@link #REHEARSAL_PASSES} times in a fresh order each
-     * time, by the distilled student alone: the baseline stays the learner of the labels of the stream.
-     */
-    private void rehearse(final List<SoftTargetRecord> records, final List<float[]> x) {
-        final Integer[] order = new Integer[records.size()];
-        for (int pass = 0; pass < REHEARSAL_PASSES && order.length > 0; pass++) {
-            Arrays.setAll(order, i -> i);
-            Collections.shuffle(Arrays.asList(order), rehearsalOrder);
-            for (final int i : order) {
-                distilledBatch.add(x.get(i), softTargetsAtT(records.get(i)), records.get(i).label());
-                if (distilledBatch.full()) {
-                    step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
-                }
-            }
+        if (!rehearsalCame) {
+            rehearse();
         }
     }
 
     /**
-     * The distilled student starts again from the baseline: its weights and Adam state, after both
-     * stepped on what they had gathered ({@link TeacherTrust#takeFallBack}).
+     * The gathered lesson of a refreshed ensemble, gone over {@link #REHEARSAL_PASSES} times in a
+     * fresh order each time, by the distilled student alone (the baseline stays the learner of the
+     * stream's labels), at the full alpha: the lesson is the refreshed ensemble's, not the one whose
+     * errors withdrew the trust.
+     */
+    private void rehearse() {
+        if (rehearsal.isEmpty()) {
+            return;
+        }
+        final StepConfig trusted = distilledSteps.config();
+        final float learningRate = distilledSteps.adam().learningRate();
+        distilledSteps.retune(new StepConfig(alpha, trusted.temperature(), trusted.l2Weights(), trusted.l2Biases()),
+                learningRate);
+        final Integer[] order = new Integer[rehearsal.size()];
+        for (int pass = 0; pass < REHEARSAL_PASSES; pass++) {
+            Arrays.setAll(order, i -> i);
+            Collections.shuffle(Arrays.asList(order), rehearsalOrder);
+            for (final int i : order) {
+                final SoftTargetRecord r = rehearsal.get(i);
+                rehearsalBatch.add(rehearsalX.get(i), softTargetsAtT(r), r.label());
+                if (rehearsalBatch.full()) {
+                    step(distilledSteps, rehearsalBatch, MetricNames.DISTILLED);
+                }
+            }
+        }
+        if (!rehearsalBatch.isEmpty()) {
+            step(distilledSteps, rehearsalBatch, MetricNames.DISTILLED);
+        }
+        distilledSteps.retune(trusted, learningRate);
+        rehearsal.clear();
+        rehearsalX.clear();
+    }
+
+    /**
+     * The distilled student starts again from the baseline: its weights and Adam state
+     * ({@link TeacherTrust#takeFallBack}). The records gathered for its next step stay, to step on
+     * the baseline's weights.
      */
     public void distilledFromBaseline() {
-        trainPartialBatches();
         distilledSteps.copyFrom(baselineSteps);
         networksBehind = true;
     }
 
-    /** Steps on the partial micro-batches, so that the networks include every record given so far. */
+    /**
+     * Steps on the partial micro-batches, and on a lesson gathered so far, so that the networks
+     * include every record given so far.
+     */
     public void trainPartialBatches() {
+        rehearse();
         if (!distilledBatch.isEmpty()) {
             step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
         }

@@ -19,8 +19,8 @@ import dev.kdstream.student.metrics.Evaluation;
  * <p>Distrusted, the distilled student learns the labels as the baseline does, yet from weights the
  * stale teacher shaped: after a swap of the class regions it climbed back 2.6 points slower than the
  * baseline beside it (docs/benchmarks.md, "Drift"). So when, over the first {@link #MIN_RECORDS}
- * labelled records after a detection, the baseline was right more often than the distilled student,
- * the trainer is told to start the distilled student again from the baseline ({@link #takeFallBack}):
+ * labelled records after a detection, the baseline was right on more than {@link #TOLERATED} of them
+ * more than the distilled student, the trainer is told to start the distilled student again from the baseline ({@link #takeFallBack}):
  * once per detection, so that a stale teacher cannot leave the served student behind the hard-label
  * learner. Where the teacher's knowledge still helps (a shift of the means), the distilled student
  * keeps its lead and its weights. Not thread-safe.
@@ -41,7 +41,14 @@ public final class TeacherTrust {
     private boolean driftPending;
     /** The cumulative accuracies at a detection whose records after it are not judged yet; null for none. */
     private Accuracies atDetection;
-    private boolean fallBack;
+    private FallBack fallBack;
+
+    /**
+     * The two students over the labelled records after a detection, when the baseline was ahead by
+     * more than {@link #TOLERATED} of them: the distilled student is to start again from it.
+     */
+    public record FallBack(long records, long baselineRight, long distilledRight) {
+    }
 
     /** @param window records in the prequential window ({@code metrics.window}) */
     public TeacherTrust(final long window) {
@@ -62,11 +69,14 @@ public final class TeacherTrust {
         if (e.prequentialRecords() >= holdUntil) {
             trust = of(e.window(), trust);
         }
-        if (atDetection != null && e.cumulative().records() - atDetection.records() >= MIN_RECORDS) {
+        final long since = atDetection == null ? 0 : e.cumulative().records() - atDetection.records();
+        if (since >= MIN_RECORDS) {
             final Accuracies now = e.cumulative();
-            fallBack = trust == 0
-                    && hits(now.baseline(), now) - hits(atDetection.baseline(), atDetection)
-                    > hits(now.distilled(), now) - hits(atDetection.distilled(), atDetection);
+            final long baseline = hits(now.baseline(), now) - hits(atDetection.baseline(), atDetection);
+            final long distilled = hits(now.distilled(), now) - hits(atDetection.distilled(), atDetection);
+            // judged soon after the detection only: a trust turned on long after it finds old news
+            fallBack = trust == 0 && since <= window && baseline - distilled > TOLERATED * since
+                    ? new FallBack(since, baseline, distilled) : null;
             atDetection = null;
         }
         return trust;
@@ -84,17 +94,20 @@ public final class TeacherTrust {
     public void teacherDrifted(final Evaluation e) {
         trust = 0;
         holdUntil = e.prequentialRecords() + window;
-        atDetection = e.cumulative();
-        fallBack = false;
+        if (atDetection == null) {
+            // a second detection before the first is judged does not put the judgement off
+            atDetection = e.cumulative();
+        }
     }
 
     /**
-     * Whether the distilled student should start again from the baseline's weights, now: the
-     * records after a detection found the teacher still distrusted and the baseline ahead. True once.
+     * The judgement that the distilled student should start again from the baseline's weights, now:
+     * the records after a detection found the teacher still distrusted and the baseline ahead. Once;
+     * null otherwise.
      */
-    public boolean takeFallBack() {
-        final boolean f = fallBack;
-        fallBack = false;
+    public FallBack takeFallBack() {
+        final FallBack f = fallBack;
+        fallBack = null;
         return f;
     }
 

@@ -94,6 +94,10 @@ class SoftTargetDecoderTest {
         assertReason(json(valid.replace("[0.3,0.7]", "[-0.5,1.5]")), Reason.BAD_FIELD);
         assertThat(decoder.decode(json(valid.replace("[0.3,0.7]", "[0.30000001,0.7]"))).id())
                 .as("float rounding").isEqualTo("a");
+        // a refresh's lesson teaches labels: one without would be trained on as a null label
+        final String rehearsal = valid.replace("}", ",\"selection\":\"rehearsal\"}");
+        assertThat(decoder.decode(json(rehearsal)).rehearsal()).isTrue();
+        assertReason(json(rehearsal.replace("\"label\":1", "\"label\":null")), Reason.MISSING_FIELD);
         // an earlier kd-stream annotated every record: a JSON one without teacher output is incomplete
         // (found by the fuzzer: read as passed on with its label, a holdout record among them)
         assertReason(json(valid.replace("teacherLogits", "teacherLxgits").replace("softTargets", "softTapgets")

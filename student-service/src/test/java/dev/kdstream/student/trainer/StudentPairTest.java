@@ -147,26 +147,53 @@ class StudentPairTest {
     }
 
     @Test
-    void aRefreshsRehearsalTrainsTheDistilledStudentAloneOverSeveralPassesAndIsNotScored() {
+    void aRefreshsLessonIsGatheredThenTrainsTheDistilledStudentAloneOverSeveralPassesAndIsNotScored() {
         final Map<String, Integer> stepped = new HashMap<>();
         final StudentModel baseline = StudentModel.create(StudentManifest.BASELINE, INPUTS, CLASSES,
                 Hyperparameters.defaults(), SCALER, "e1", 8);
         final float[] baselineBefore = baseline.network().params().toFloatVector();
         final StudentPair pair = new StudentPair(distilled(), baseline, SCALER, CLASSES, 2.0, BATCH, 100,
                 (student, n) -> stepped.merge(student, n, Integer::sum));
-        final List<SoftTargetRecord> lesson = new ArrayList<>();
-        for (final SoftTargetRecord r : records(2 * BATCH)) {
-            lesson.add(SoftTargetRecord.of(new FeatureRecord("rehearsal/e1+1/" + r.id(), r.ts(), r.features(),
-                    r.label(), r.split()), r.teacherLogits(), r.softTargets(), 2.0, "e1+1", Selection.REHEARSAL));
-        }
-        final float[][] x = pair.scale(lesson);
-        assertThat(pair.score(lesson, x).prequentialRecords()).as("no record of the stream").isZero();
-        pair.train(lesson, x);
+        final List<SoftTargetRecord> lesson = lesson(false);
+        // in two polls, as over two partitions
+        final List<SoftTargetRecord> first = lesson.subList(0, 5);
+        final List<SoftTargetRecord> second = lesson.subList(5, lesson.size());
+        assertThat(pair.score(first, pair.scale(first)).prequentialRecords()).as("no record of the stream").isZero();
+        pair.train(first, pair.scale(first));
+        pair.train(second, pair.scale(second));
+        assertThat(stepped).as("gathered while it comes").isEmpty();
+        pair.train(List.of(), new float[0][]);
         assertThat(stepped).containsExactly(Map.entry(MetricNames.DISTILLED,
                 StudentPair.REHEARSAL_PASSES * lesson.size()));
         assertThat(pair.baseline().network().params().toFloatVector()).containsExactly(baselineBefore);
         assertThat(pair.distilled().network().params().toFloatVector())
                 .isNotEqualTo(distilled().network().params().toFloatVector());
+    }
+
+    @Test
+    void aLessonTeachesItsSoftTargetsEvenWhileTheOldTeacherIsDistrusted() {
+        final StudentPair right = pair(0.7);
+        final StudentPair flipped = pair(0.7);
+        right.trust(0);
+        flipped.trust(0);
+        right.train(lesson(false), right.scale(lesson(false)));
+        flipped.train(lesson(true), flipped.scale(lesson(true)));
+        right.trainPartialBatches();
+        flipped.trainPartialBatches();
+        assertThat(right.distilled().network().params().toFloatVector())
+                .isNotEqualTo(flipped.distilled().network().params().toFloatVector());
+        assertThat(right.trust()).as("and the trust stays as it was").isZero();
+    }
+
+    /** A refreshed ensemble's lesson of 2 micro-batches, its soft targets the records' or {@code flipped}. */
+    private static List<SoftTargetRecord> lesson(final boolean flipped) {
+        final List<SoftTargetRecord> lesson = new ArrayList<>();
+        for (final SoftTargetRecord r : records(2 * BATCH)) {
+            final double[] soft = flipped ? new double[] {r.softTargets()[1], r.softTargets()[0]} : r.softTargets();
+            lesson.add(SoftTargetRecord.of(new FeatureRecord("rehearsal/e1+1/0/" + r.id(), r.ts(), r.features(),
+                    r.label(), r.split()), r.teacherLogits(), soft, 2.0, "e1+1", Selection.REHEARSAL));
+        }
+        return lesson;
     }
 
     private static StudentPair pair(final double alpha) {

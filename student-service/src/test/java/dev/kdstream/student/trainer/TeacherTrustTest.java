@@ -47,13 +47,36 @@ class TeacherTrustTest {
         // 5,000 records before the detection, the distilled student ahead
         trust.teacherDrifted(cumulative(5000, 4900, 4800));
         trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS - 1, 4900, 4900));
-        assertThat(trust.takeFallBack()).as("too few records since to judge").isFalse();
+        assertThat(trust.takeFallBack()).as("too few records since to judge").isNull();
         // since the detection: the baseline 120 of 200 right, the distilled student 100
         trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS, 5000, 4920));
-        assertThat(trust.takeFallBack()).isTrue();
-        assertThat(trust.takeFallBack()).as("once").isFalse();
+        assertThat(trust.takeFallBack()).isEqualTo(new TeacherTrust.FallBack(200, 120, 100));
+        assertThat(trust.takeFallBack()).as("once").isNull();
         trust.update(cumulative(5400, 5000, 5200));
-        assertThat(trust.takeFallBack()).as("once per detection").isFalse();
+        assertThat(trust.takeFallBack()).as("once per detection").isNull();
+    }
+
+    @Test
+    void aLeadWithinTheNoiseOrLongAfterTheDetectionIsNoReasonToFallBack() {
+        final TeacherTrust close = new TeacherTrust(1000);
+        close.teacherDrifted(cumulative(5000, 4900, 4800));
+        // 2 records of 200 is within a point
+        close.update(cumulative(5200, 5000, 4902));
+        assertThat(close.takeFallBack()).isNull();
+        // the trust was off (no update) for two windows after the detection, then turned on
+        final TeacherTrust late = new TeacherTrust(1000);
+        late.teacherDrifted(cumulative(5000, 4900, 4800));
+        late.update(cumulative(7000, 5900, 6800));
+        assertThat(late.takeFallBack()).isNull();
+    }
+
+    @Test
+    void aSecondDetectionDoesNotPutTheJudgementOff() {
+        final TeacherTrust trust = new TeacherTrust(1000);
+        trust.teacherDrifted(cumulative(5000, 4900, 4800));
+        trust.teacherDrifted(cumulative(5150, 4950, 4900));
+        trust.update(cumulative(5200, 5000, 4920));
+        assertThat(trust.takeFallBack()).isEqualTo(new TeacherTrust.FallBack(200, 120, 100));
     }
 
     @Test
@@ -62,7 +85,7 @@ class TeacherTrustTest {
         trust.teacherDrifted(cumulative(5000, 4900, 4800));
         // a shift: the teacher's knowledge still helps, the distilled student right as often as the baseline
         trust.update(cumulative(5000 + TeacherTrust.MIN_RECORDS, 5090, 4990));
-        assertThat(trust.takeFallBack()).isFalse();
+        assertThat(trust.takeFallBack()).isNull();
     }
 
     /** An evaluation of {@code records} prequential records, of which the two students got so many right. */

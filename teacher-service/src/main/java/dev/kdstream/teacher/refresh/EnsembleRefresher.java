@@ -131,9 +131,7 @@ public final class EnsembleRefresher implements AutoCloseable {
             if (better) {
                 // saved before any annotator copies its weights: DL4J networks are not to be read on two threads
                 save(r.candidate());
-                // ready before the swap: the first annotator to take the ensemble finds it
-                lesson.set(Lesson.of(r.candidate(), window, r.candidate().manifest().temperature(),
-                        System.currentTimeMillis()));
+                prepareLesson(r.candidate(), window);
                 swapIn(r.candidate());
                 LOG.info("refresh: ensemble {} swapped in for {} ({} ms): {} on the newest {} records, the old one {}",
                         r.candidate().manifest().versionId(), base.manifest().versionId(), r.millis(),
@@ -163,6 +161,20 @@ public final class EnsembleRefresher implements AutoCloseable {
     public void swapIn(final TeacherEnsemble candidate) {
         current.set(candidate);
         swapped.increment();
+    }
+
+    /**
+     * The candidate's lesson, ready before the swap so that the first annotator to take it finds it.
+     * Extra teaching: if it cannot be made, the better ensemble is swapped in without it.
+     */
+    private void prepareLesson(final TeacherEnsemble candidate, final Dataset window) {
+        try {
+            lesson.set(Lesson.of(candidate, window, candidate.manifest().temperature(), System.currentTimeMillis()));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            lesson.set(null);
+            LOG.warn("refresh: no lesson for {}, swapped in without one: {}", candidate.manifest().versionId(),
+                    e.getMessage());
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -540,26 +539,26 @@ final class SoftTargetAnnotator implements Processor<String, FeatureRecord, Stri
             ensemble = now;
             manifest = now.manifest();
             forward = EnsembleForward.of(ensemble, Math.min(batchSize, MAX_FORWARD_BATCH));
-            final Lesson lesson = ensembles.takeLesson(now);
-            if (lesson != null) {
-                teach(lesson);
-            }
+        }
+        // whichever task annotates with it first, even one created after the swap
+        final Lesson lesson = ensembles.takeLesson(ensemble);
+        if (lesson != null) {
+            teach(lesson);
         }
     }
 
     /**
-     * The refresh's lesson to the trainer, in this task's transaction, ahead of the batch the new
-     * ensemble annotates first; at the stream's time, so that no retention takes it before the trainer.
-     * A task that fails before its commit loses it: it is extra teaching, not a record of the stream.
+     * The refresh's lesson to the trainer, in this task's transaction, ahead of what this task writes
+     * next (the lesson's records are keyed by their ids, so over every partition). A transaction that
+     * aborts loses it: it is extra teaching, not records of the stream.
      */
     private void teach(final Lesson lesson) {
-        final long ts = buffer.isEmpty() ? newestTimestamp : buffer.get(0).timestamp();
         for (final SoftTargetRecord r : lesson.records()) {
-            context.forward(new Record<>(r.id(), r, ts));
+            context.forward(new Record<>(r.id(), r, r.ts()));
         }
-        metrics.written(Map.of(Selection.REHEARSAL, lesson.records().size()));
-        LOG.info("task {}: ensemble {} re-teaches the {} labelled records it learnt from", context.taskId(),
-                lesson.version(), lesson.records().size());
+        metrics.rehearsal(lesson.records().size());
+        LOG.info("task {}: ensemble {} re-teaches the {} labelled records it learnt and was validated on",
+                context.taskId(), lesson.version(), lesson.records().size());
     }
 
     /** Moves the position to {@code to}, past the records left out since the last move, which now count. */

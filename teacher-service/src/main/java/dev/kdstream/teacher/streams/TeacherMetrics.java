@@ -42,6 +42,7 @@ public final class TeacherMetrics implements MeterBinder {
     private Counter leftOut;
     private Counter labels;
     private Counter boosted;
+    private Counter rehearsal;
     private Counter callsSaved;
     /**
      * The budget a task's sampler aimed at, as of its last flush: with an adaptive sampler each task
@@ -78,12 +79,16 @@ public final class TeacherMetrics implements MeterBinder {
                 .description("task starts that ignored a position stored for a deleted and re-created input topic")
                 .register(registry);
         for (final Selection s : Selection.values()) {
-            if (s != Selection.LATE_LABEL) {
+            // neither is a record of the stream the teacher decided on
+            if (s != Selection.LATE_LABEL && s != Selection.REHEARSAL) {
                 selected.put(s, selection(registry, s.tag()));
             }
         }
         boosted = Counter.builder(MetricNames.TEACHER_BOOSTED)
                 .description("records annotated in full after a drift detection, whatever the budget")
+                .register(registry);
+        rehearsal = Counter.builder(MetricNames.TEACHER_REHEARSAL)
+                .description("records of a refreshed ensemble's lesson written for the trainer (not stream records)")
                 .register(registry);
         labels = Counter.builder(MetricNames.TEACHER_LABELS_FORWARDED)
                 .description("labels from the labels topic passed on to the trainer (invalid ones: "
@@ -151,6 +156,10 @@ public final class TeacherMetrics implements MeterBinder {
 
     void boosted() {
         boosted.increment();
+    }
+
+    void rehearsal(final int records) {
+        rehearsal.increment(records);
     }
 
     void labelForwarded() {
