@@ -145,6 +145,8 @@ final class DriftRun {
                 final List<SoftTargetRecord> part = taught.subList(from, Math.min(taught.size(), from + POLL));
                 pair.train(part, pair.scale(part));
             }
+            // all of it has come
+            pair.rehearse();
             lesson = null;
         }
         final double t = setup.temperature();

@@ -51,6 +51,8 @@ public final class OnlineTrainer implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int LOGGED_BAD_RECORDS = 20;
     private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
+    /** No more of a lesson for this long: all of it has come (it is written in one transaction). */
+    private static final Duration LESSON_QUIET = Duration.ofSeconds(1);
 
     private final String trainerId;
     private final SoftTargetInput input;
@@ -83,6 +85,9 @@ public final class OnlineTrainer implements Runnable {
     private final LateLabels<Waiting> labels;
 
     private long recordsTrained;
+    /** Lesson records gathered at the last look, and when that count was first seen. */
+    private int lessonSeen;
+    private long lessonSeenAt;
     private long deadLetters;
     private long ignoredLabels;
     private String ensembleVersion;
@@ -199,6 +204,7 @@ public final class OnlineTrainer implements Runnable {
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                teachLesson(false);
                 if (checkpointer.due()) {
                     checkpoint();
                 }
@@ -215,8 +221,11 @@ public final class OnlineTrainer implements Runnable {
             fail(e);
         } finally {
             try {
-                if (stoppedCleanly && checkpointOnStop && checkpointer.behind()) {
-                    checkpoint();
+                if (stoppedCleanly && checkpointOnStop) {
+                    teachLesson(true);
+                    if (checkpointer.behind()) {
+                        checkpoint();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("trainer {}: final checkpoint failed: {}", trainerId, e.getMessage());
@@ -307,6 +316,30 @@ public final class OnlineTrainer implements Runnable {
         } catch (ControlReader.Incomplete | org.apache.kafka.common.errors.TimeoutException e) {
             LOG.warn("trainer {}: {}: starting under the settings read so far; the rest are applied as they arrive",
                     trainerId, e.getMessage());
+        }
+    }
+
+    /**
+     * Teaches a refreshed ensemble's lesson once no more of it has come for {@link #LESSON_QUIET}
+     * (or {@code now}): whole, not in the parts the polls and checkpoints would cut it into. The
+     * teacher writes it in one transaction, so it comes in a burst. Until then it is in no
+     * checkpoint: a trainer that dies first loses it.
+     */
+    private void teachLesson(final boolean now) {
+        final int gathered = students.lessonGathered();
+        if (gathered == 0) {
+            return;
+        }
+        final long t = System.nanoTime();
+        if (gathered != lessonSeen) {
+            lessonSeen = gathered;
+            lessonSeenAt = t;
+        }
+        if (now || t - lessonSeenAt >= LESSON_QUIET.toNanos()) {
+            students.rehearse();
+            lessonSeen = 0;
+            LOG.info("trainer {}: taught a refreshed ensemble's lesson of {} records, {} passes", trainerId, gathered,
+                    StudentPair.REHEARSAL_PASSES);
         }
     }
 

@@ -264,17 +264,14 @@ public final class StudentPair {
     /**
      * Then train: holdout records are skipped, unlabelled ones train the distilled student only,
      * label-only ones (not annotated) train the distilled student on the hard term alone. A refresh's
-     * rehearsal records are gathered, over as many calls as they come in, and gone over once a call
-     * brings none ({@link #rehearse}).
+     * rehearsal records are gathered, over as many calls as they come in, for {@link #rehearse}.
      */
     public void train(final List<SoftTargetRecord> records, final float[][] x) {
-        boolean rehearsalCame = false;
         for (int i = 0; i < records.size(); i++) {
             final SoftTargetRecord r = records.get(i);
             if (r.rehearsal()) {
                 rehearsal.add(r);
                 rehearsalX.add(x[i]);
-                rehearsalCame = true;
                 continue;
             }
             if (r.holdout() || !r.annotated() && !r.labelled()) {
@@ -292,18 +289,21 @@ public final class StudentPair {
                 }
             }
         }
-        if (!rehearsalCame) {
-            rehearse();
-        }
+    }
+
+    /** Records of a refreshed ensemble's lesson gathered and not yet taught. */
+    public int lessonGathered() {
+        return rehearsal.size();
     }
 
     /**
-     * The gathered lesson of a refreshed ensemble, gone over {@link #REHEARSAL_PASSES} times in a
+     * Teaches the gathered lesson of a refreshed ensemble, once all of it has come (its caller
+     * knows when): gone over {@link #REHEARSAL_PASSES} times in a
      * fresh order each time, by the distilled student alone (the baseline stays the learner of the
      * stream's labels), at the full alpha: the lesson is the refreshed ensemble's, not the one whose
      * errors withdrew the trust.
      */
-    private void rehearse() {
+    public void rehearse() {
         if (rehearsal.isEmpty()) {
             return;
         }
@@ -342,11 +342,10 @@ public final class StudentPair {
     }
 
     /**
-     * Steps on the partial micro-batches, and on a lesson gathered so far, so that the networks
-     * include every record given so far.
+     * Steps on the partial micro-batches, so that the networks include every record of the stream
+     * given so far (not a lesson still being gathered).
      */
     public void trainPartialBatches() {
-        rehearse();
         if (!distilledBatch.isEmpty()) {
             step(distilledSteps, distilledBatch, MetricNames.DISTILLED);
         }

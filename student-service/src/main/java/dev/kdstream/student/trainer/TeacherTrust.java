@@ -94,8 +94,9 @@ public final class TeacherTrust {
     public void teacherDrifted(final Evaluation e) {
         trust = 0;
         holdUntil = e.prequentialRecords() + window;
-        if (atDetection == null) {
-            // a second detection before the first is judged does not put the judgement off
+        if (atDetection == null || e.cumulative().records() - atDetection.records() > window) {
+            // a second detection before the first is judged does not put the judgement off; one a
+            // window old was never judged (the trust was off) and is replaced
             atDetection = e.cumulative();
         }
     }

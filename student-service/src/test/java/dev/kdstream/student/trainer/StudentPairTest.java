@@ -161,8 +161,11 @@ class StudentPairTest {
         assertThat(pair.score(first, pair.scale(first)).prequentialRecords()).as("no record of the stream").isZero();
         pair.train(first, pair.scale(first));
         pair.train(second, pair.scale(second));
+        pair.trainPartialBatches();
         assertThat(stepped).as("gathered while it comes").isEmpty();
-        pair.train(List.of(), new float[0][]);
+        assertThat(pair.lessonGathered()).isEqualTo(lesson.size());
+        pair.rehearse();
+        assertThat(pair.lessonGathered()).isZero();
         assertThat(stepped).containsExactly(Map.entry(MetricNames.DISTILLED,
                 StudentPair.REHEARSAL_PASSES * lesson.size()));
         assertThat(pair.baseline().network().params().toFloatVector()).containsExactly(baselineBefore);
@@ -178,8 +181,8 @@ class StudentPairTest {
         flipped.trust(0);
         right.train(lesson(false), right.scale(lesson(false)));
         flipped.train(lesson(true), flipped.scale(lesson(true)));
-        right.trainPartialBatches();
-        flipped.trainPartialBatches();
+        right.rehearse();
+        flipped.rehearse();
         assertThat(right.distilled().network().params().toFloatVector())
                 .isNotEqualTo(flipped.distilled().network().params().toFloatVector());
         assertThat(right.trust()).as("and the trust stays as it was").isZero();

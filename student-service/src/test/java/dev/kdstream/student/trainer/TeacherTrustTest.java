@@ -71,6 +71,16 @@ class TeacherTrustTest {
     }
 
     @Test
+    void aDetectionNeverJudgedIsReplacedByOneAWindowLater() {
+        final TeacherTrust trust = new TeacherTrust(1000);
+        // the trust off: detected, never updated
+        trust.teacherDrifted(cumulative(5000, 4900, 4800));
+        trust.teacherDrifted(cumulative(8000, 7000, 7000));
+        trust.update(cumulative(8200, 7100, 7150));
+        assertThat(trust.takeFallBack()).isEqualTo(new TeacherTrust.FallBack(200, 150, 100));
+    }
+
+    @Test
     void aSecondDetectionDoesNotPutTheJudgementOff() {
         final TeacherTrust trust = new TeacherTrust(1000);
         trust.teacherDrifted(cumulative(5000, 4900, 4800));

@@ -173,7 +173,7 @@ public final class EnsembleRefresher implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             lesson.set(null);
             LOG.warn("refresh: no lesson for {}, swapped in without one: {}", candidate.manifest().versionId(),
-                    e.getMessage());
+                    e.getMessage(), e);
         }
     }
 
