@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
                 + "medians.",
         footer = {"", "Examples:", "  ./kd bench drift", "  ./kd bench drift --kind rotate --runs 3",
             "  ./kd bench drift --detector page-hinkley",
-            "  ./kd bench drift --lesson labels           # the refresh's lesson without the teacher's soft targets",
-            "  ./kd bench drift --labelled-fraction 0.1     # labels scarce: where a refreshed teacher pays"})
+            "  ./kd bench drift --lesson labels          # the lesson without its soft targets",
+            "  ./kd bench drift --labelled-fraction 0.1  # labels scarce"})
 public final class DriftBenchCommand implements Callable<Integer> {
 
     @Spec
