@@ -104,8 +104,8 @@ public final class DriftBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "stream: %s; detector %s%n", sample.describe(), detector);
         out.println("delays: stream records from the change to the first detection; accuracies (%) over the "
                 + DriftRun.AFTER + " labelled training records after it; recovery: records until the distilled "
-                + "student is within 1 pt of its accuracy before the change. Responses: trust (with its fall-back to the "
-                + "baseline) + refresh (the "
+                + "student is within 1 pt of its accuracy before the change. Responses: trust (with its fall-back "
+                + "to the baseline) + refresh (the "
                 + "ensemble retrained on the labelled records since the first teacher_error once there are "
                 + DriftRun.REFRESH_RECORDS + ", then at twice as many after each swap, each swapped in when better "
                 + "as many records later as it trained ms, with its lesson" + (labelsOnly ? " (labels alone)" : "")

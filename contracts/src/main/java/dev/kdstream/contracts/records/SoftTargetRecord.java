@@ -82,7 +82,7 @@ public record SoftTargetRecord(String id, long ts, double[] features, Integer la
         return selection == Selection.LATE_LABEL;
     }
 
-    /** Whether it re-teaches a refreshed ensemble's window, not a record of the stream ({@link Selection#REHEARSAL}). */
+    /** Whether it re-teaches a refreshed ensemble's window ({@link Selection#REHEARSAL}), not a stream record. */
     public boolean rehearsal() {
         return selection == Selection.REHEARSAL;
     }

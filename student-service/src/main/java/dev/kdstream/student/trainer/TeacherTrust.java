@@ -19,11 +19,12 @@ import dev.kdstream.student.metrics.Evaluation;
  * <p>Distrusted, the distilled student learns the labels as the baseline does, yet from weights the
  * stale teacher shaped: after a swap of the class regions it climbed back 2.6 points slower than the
  * baseline beside it (docs/benchmarks.md, "Drift"). So when, over the first {@link #MIN_RECORDS}
- * labelled records after a detection, the baseline was right on more than {@link #TOLERATED} of them
- * more than the distilled student, the trainer is told to start the distilled student again from the baseline ({@link #takeFallBack}):
- * once per detection, so that a stale teacher cannot leave the served student behind the hard-label
- * learner. Where the teacher's knowledge still helps (a shift of the means), the distilled student
- * keeps its lead and its weights. Not thread-safe.
+ * labelled records after a detection, the baseline was right on more of them than the distilled
+ * student, by more than {@link #TOLERATED} of them, the trainer is told to start the distilled
+ * student again from the baseline ({@link #takeFallBack}): once per detection, so that a stale
+ * teacher cannot leave the served student behind the hard-label learner. Where the teacher's
+ * knowledge still helps (a shift of the means), the distilled student keeps its lead and its
+ * weights. Not thread-safe.
  */
 public final class TeacherTrust {
 
