@@ -1,5 +1,6 @@
 package dev.kdstream.contracts.records;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,15 @@ public record StudentCheckpoint(String trainerId, long version, long recordsTrai
 
         public JoinPosition(final long from, final long streamTime) {
             this(from, streamTime, List.of());
+        }
+
+        /**
+         * Whether the label read at {@code offset} was, by {@link #early}, not held when the checkpoint
+         * was taken. Unknown (false) without a list, and past a full list's last offset.
+         */
+        public boolean notHeld(final long offset) {
+            return early != null && (early.size() < MAX_EARLY || offset <= early.get(early.size() - 1))
+                    && Collections.binarySearch(early, offset) < 0;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.kdstream.student.labels;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
@@ -85,7 +87,7 @@ public final class LabelJoin<P> {
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
     private long streamTime = Long.MIN_VALUE;
     /** Records given up for a newer one with their id, told to the next {@link #advance}. */
-    private final java.util.List<P> givenUp = new java.util.ArrayList<>();
+    private final List<P> givenUp = new ArrayList<>();
 
     /** @param windowMs how long, in event time, a record waits for its label and a label for its record */
     public LabelJoin(final long windowMs) {
@@ -210,7 +212,7 @@ public final class LabelJoin<P> {
     }
 
     /** The offsets below {@code next} of the labels held for their record, ascending. */
-    public java.util.List<Long> earlyOffsets(final long next) {
+    public List<Long> earlyOffsets(final long next) {
         return early.values().stream().map(Held::offset).filter(o -> o < next).sorted().toList();
     }
 

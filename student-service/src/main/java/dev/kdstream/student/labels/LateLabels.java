@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,7 +163,7 @@ public final class LateLabels<P> implements AutoCloseable {
      * whose checkpoint offset stands until the partition is past it.
      */
     public Map<Integer, Long> checkpointOffsets(final Map<Integer, Long> consumed) {
-        final Map<Integer, Long> offsets = new java.util.LinkedHashMap<>(consumed);
+        final Map<Integer, Long> offsets = new LinkedHashMap<>(consumed);
         liveFrom.forEach((p, o) -> offsets.merge(p, o, Math::max));
         return offsets;
     }
@@ -193,11 +194,8 @@ public final class LateLabels<P> implements AutoCloseable {
         final LabelJoin<P> join = join(partition);
         final LabelJoin.Result<P> r = join.label(id, label, offset, ts);
         final JoinPosition position = restored.get(partition);
-        if (!live && r.outcome() == LabelJoin.Outcome.EARLY && position != null && position.early() != null
-                && (position.early().size() < JoinPosition.MAX_EARLY
-                        || offset <= position.early().get(position.early().size() - 1))
-                && java.util.Collections.binarySearch(position.early(), offset) < 0) {
-            // not held when the checkpoint was taken: decided then, from items before this replay
+        if (!live && r.outcome() == LabelJoin.Outcome.EARLY && position != null && position.notHeld(offset)) {
+            // decided when the checkpoint was taken, from items before this replay
             join.forgetEarly(id, offset);
         }
         join.advance(join.streamTime(), expiry);

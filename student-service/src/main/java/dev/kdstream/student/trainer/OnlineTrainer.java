@@ -399,10 +399,11 @@ public final class OnlineTrainer implements Runnable {
             }
             Waiting w = null;
             SoftTargetRecord record = s;
-            if (s.rehearsal()) {
-                // nothing of the join: its id names no record a label could be for
-            } else if (s.labelled()) {
-                labels.labelledRecord(s.id());
+            if (s.labelled()) {
+                // a rehearsal's id names no record a label could be for
+                if (!s.rehearsal()) {
+                    labels.labelledRecord(s.id());
+                }
             } else {
                 w = new Waiting(s);
                 final Integer early = labels.record(s.id(), r.offset(), s.ts(), w);
