@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -176,9 +177,18 @@ public final class TopicAdmin {
      * keep (KIP-516).
      */
     public static Uuid topicId(final Properties clientProperties, final String topic) {
+        return describe(clientProperties, topic).topicId();
+    }
+
+    /** How many partitions {@code topic} has. */
+    public static int partitions(final Properties clientProperties, final String topic) {
+        return describe(clientProperties, topic).partitions().size();
+    }
+
+    private static TopicDescription describe(final Properties clientProperties, final String topic) {
         final Admin admin = Admin.create(clientProperties);
         try {
-            return describeId(admin, topic);
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);

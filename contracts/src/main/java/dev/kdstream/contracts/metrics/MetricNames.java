@@ -75,6 +75,16 @@ public final class MetricNames {
     public static final String TEACHER_TRUST = "kd.trainer.teacher.trust";
     /** Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), by {@link #OUTCOME}. */
     public static final String STUDENT_PREDICTIONS = "kd.server.student.predictions";
+    /**
+     * Counter: predictions per student ({@link #STUDENT}), served or shadow ({@link #ROLE}), made without a
+     * label and scored, by {@link #OUTCOME} (correct, wrong), against the late label that came for them.
+     */
+    public static final String STUDENT_PREDICTIONS_LATE = "kd.server.student.predictions.late";
+    /**
+     * Counter: labels the server read from the labels topic, by {@link #OUTCOME}: joined (to the answers
+     * it gave), early (held for their record), rejected (invalid: the teacher dead-letters them).
+     */
+    public static final String SERVER_LABELS = "kd.server.labels";
     /** Counter: records a shadow student ({@link #STUDENT}) could not answer: another input or classes. */
     public static final String SHADOW_UNFIT = "kd.server.shadow.unfit";
     /** Valid records by the teacher budget's decision, tagged {@link #SELECTION}. */

@@ -66,6 +66,11 @@ public final class LateLabels<P> implements AutoCloseable {
      */
     public static final long MAX_AHEAD_MS = 5_000;
 
+    /** An item's event time: its {@code ts}, but no more than {@link #MAX_AHEAD_MS} past its Kafka timestamp. */
+    public static long eventTime(final long ts, final long kafkaTimestamp) {
+        return kafkaTimestamp > Long.MAX_VALUE - MAX_AHEAD_MS ? ts : Math.min(ts, kafkaTimestamp + MAX_AHEAD_MS);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(LateLabels.class);
     private static final String SERVICE = "trainer";
 
@@ -153,8 +158,7 @@ public final class LateLabels<P> implements AutoCloseable {
             }
         }
         live = !liveFrom.containsKey(partition);
-        join.advance(kafkaTimestamp > Long.MAX_VALUE - MAX_AHEAD_MS ? ts : Math.min(ts, kafkaTimestamp + MAX_AHEAD_MS),
-                expiry);
+        join.advance(eventTime(ts, kafkaTimestamp), expiry);
         return live;
     }
 

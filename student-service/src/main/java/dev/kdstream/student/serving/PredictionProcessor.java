@@ -23,6 +23,7 @@ import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
+import dev.kdstream.student.labels.LateLabels;
 
 /**
  * Answers each feature record with the served student's prediction, stamped with its trainer id and
@@ -33,6 +34,9 @@ import dev.kdstream.model.served.ServedStudent;
  * answers them (with their original timestamps) as soon as a model exists. Under exactly_once_v2 the
  * store's changelog, the predictions and the input offsets commit in one transaction, so a crash
  * neither loses nor repeats a held record.
+ *
+ * <p>With late labels on, what it answered to a record without a label goes to the
+ * {@link ServedLabelJoin}, to be scored when the label comes.
  *
  * <p>Invalid records are skipped with a counter, not dead-lettered: the teacher-service reads the
  * same {@code features} topic with the same {@link FeatureParser} and already writes every invalid
@@ -53,31 +57,43 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
     private final ServingMeters meters;
     private final String servedSink;
     private final String shadowSink;
+    /** {@code labels.window.ms}: 0 when labels do not come late. */
+    private final long labelsWindowMs;
     private ProcessorContext<String, Prediction> context;
     private TimestampedKeyValueStore<Long, byte[]> held;
     /** False only once the store was seen empty with a model in hand; true again when a record is held. */
     private boolean mayHoldRecords;
     private ServedStudent parserModel;
     private FeatureParser parser;
+    /** Null when labels do not come late. */
+    private ServedLabelJoin lateLabels;
 
     /**
-     * @param servedSink the child the served student's predictions go to
-     * @param shadowSink the child the shadow students' ({@link CurrentModel.Roster#shadows}) go to
+     * @param servedSink     the child the served student's predictions go to
+     * @param shadowSink     the child the shadow students' ({@link CurrentModel.Roster#shadows}) go to
+     * @param labelsWindowMs above 0, the answers to records without a label are kept for the
+     *                       {@link ServedLabelJoin}'s stores to score when their label comes
      */
     PredictionProcessor(final String heldStoreName, final CurrentModel current, final int maxRecordBytes,
-                        final ServingMeters meters, final String servedSink, final String shadowSink) {
+                        final ServingMeters meters, final String servedSink, final String shadowSink,
+                        final long labelsWindowMs) {
         this.heldStoreName = heldStoreName;
         this.current = current;
         this.maxRecordBytes = maxRecordBytes;
         this.meters = meters;
         this.servedSink = servedSink;
         this.shadowSink = shadowSink;
+        this.labelsWindowMs = labelsWindowMs;
     }
 
     @Override
     public void init(final ProcessorContext<String, Prediction> context) {
         this.context = context;
         this.held = context.getStateStore(heldStoreName);
+        if (labelsWindowMs > 0) {
+            lateLabels = new ServedLabelJoin(context.getStateStore(ServedLabelJoin.ANSWERS_STORE),
+                    context.getStateStore(ServedLabelJoin.EARLY_LABELS_STORE), labelsWindowMs, meters);
+        }
         // a restored store may hold records from before a restart
         this.mayHoldRecords = true;
         context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -153,6 +169,9 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         meters.outcome(roster.served(), ServingMeters.SERVED, features.label(), prediction.predictedClass());
         // clamped: a producer clock ahead of ours must not make a negative duration
         meters.latency().record(Math.max(0, prediction.servedAt() - features.ts()), TimeUnit.MILLISECONDS);
+        final List<ServedAnswers.Answer> answers = lateLabels == null || features.label() != null ? null
+                : new ArrayList<>(List.of(new ServedAnswers.Answer(roster.served(), ServingMeters.SERVED,
+                        prediction.predictedClass())));
         for (final String id : roster.shadows()) {
             final ServedStudent shadow = roster.student(id);
             if (id.equals(roster.served()) || shadow == null) {
@@ -165,6 +184,13 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
             final Prediction p = predict(id, shadow, features);
             context.forward(new Record<>(features.id(), p, timestamp), shadowSink);
             meters.outcome(id, ServingMeters.SHADOW, features.label(), p.predictedClass());
+            if (answers != null) {
+                answers.add(new ServedAnswers.Answer(id, ServingMeters.SHADOW, p.predictedClass()));
+            }
+        }
+        if (answers != null) {
+            lateLabels.answered(features.id(), LateLabels.eventTime(features.ts(), timestamp),
+                    new ServedAnswers(answers), model.numClasses());
         }
     }
 

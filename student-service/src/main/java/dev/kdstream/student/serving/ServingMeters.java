@@ -28,8 +28,14 @@ public final class ServingMeters implements MeterBinder {
     public static final String CORRECT = "correct";
     public static final String WRONG = "wrong";
     public static final String UNLABELLED = "unlabelled";
+    /** {@link MetricNames#OUTCOME} values of {@link MetricNames#SERVER_LABELS}. */
+    public static final String LABEL_JOINED = "joined";
+    public static final String LABEL_EARLY = "early";
+    public static final String LABEL_REJECTED = "rejected";
 
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> lateOutcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> labels = new ConcurrentHashMap<>();
     private final Map<String, Counter> unfit = new ConcurrentHashMap<>();
     private MeterRegistry registry;
     private Timer latency;
@@ -41,6 +47,8 @@ public final class ServingMeters implements MeterBinder {
     public void bindTo(final MeterRegistry registry) {
         this.registry = registry;
         outcomes.clear();
+        lateOutcomes.clear();
+        labels.clear();
         unfit.clear();
         // percentiles only: with SLO buckets as well, Prometheus gets only the histogram
         // (docs/platform.md, "Micrometer")
@@ -89,6 +97,31 @@ public final class ServingMeters implements MeterBinder {
                 .tag(MetricNames.ROLE, role)
                 .tag(MetricNames.OUTCOME, outcome)
                 .register(registry)).increment();
+    }
+
+    /**
+     * One prediction made without a label, scored against the label that came later: served accuracy
+     * on a stream whose labels come late is correct / (correct + wrong) of this counter.
+     */
+    void lateOutcome(final String student, final String role, final int label, final int predicted) {
+        final String outcome = label == predicted ? CORRECT : WRONG;
+        lateOutcomes.computeIfAbsent(student + '\n' + role + '\n' + outcome, k -> Counter.builder(
+                        MetricNames.STUDENT_PREDICTIONS_LATE)
+                .description("predictions per student, served or in its shadow, made without a label, by outcome "
+                        + "against the late label that came for them")
+                .tag(MetricNames.STUDENT, student)
+                .tag(MetricNames.ROLE, role)
+                .tag(MetricNames.OUTCOME, outcome)
+                .register(registry)).increment();
+    }
+
+    /** Labels read from the labels topic, by what became of them: {@link #LABEL_JOINED}, ... */
+    Counter labels(final String outcome) {
+        return labels.computeIfAbsent(outcome, o -> Counter.builder(MetricNames.SERVER_LABELS)
+                .description("late labels the server read: joined to its answers, early (held for their record), "
+                        + "rejected (invalid; the teacher dead-letters them)")
+                .tag(MetricNames.OUTCOME, o)
+                .register(registry));
     }
 
     /** Records a shadow student did not predict: it takes another input width or number of classes. */

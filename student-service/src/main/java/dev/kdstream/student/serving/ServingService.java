@@ -1,6 +1,8 @@
 package dev.kdstream.student.serving;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -9,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.kdstream.contracts.config.ConfigKey;
 import dev.kdstream.contracts.config.KdConfig;
 import dev.kdstream.contracts.kafka.TopicAdmin;
 import dev.kdstream.contracts.kafka.TopicNames;
@@ -49,15 +52,43 @@ public final class ServingService implements Service {
     public static ServingService start(final KdConfig config, final ServiceMetrics metrics,
                                        final String applicationId) {
         final TopicNames topics = config.topics();
-        TopicAdmin.ensureTopics(config, List.of(topics.features(), topics.predictions(), topics.checkpoints(),
-                topics.shadowPredictions(), topics.control()));
+        final List<String> needed = new ArrayList<>(List.of(topics.features(), topics.predictions(),
+                topics.checkpoints(), topics.shadowPredictions(), topics.control()));
+        if (config.lateLabelWindowMs() > 0) {
+            needed.add(topics.labels());
+        }
+        TopicAdmin.ensureTopics(config, needed);
+        final KdConfig served = withLateLabelsIfCoPartitioned(config);
         final CurrentModel model = new CurrentModel(config.servedStudent(), config.shadowStudents());
         final StreamsRunner streams = StreamsRunner.start("prediction server " + applicationId,
-                ServingTopology.topology(config, model, metrics.registry()),
-                ServingTopology.streamsConfig(config, applicationId), metrics.registry());
-        LOG.info("prediction server {} started: {} -> {}, models from {}", applicationId,
-                config.topics().features(), config.topics().predictions(), config.topics().checkpoints());
+                ServingTopology.topology(served, model, metrics.registry()),
+                ServingTopology.streamsConfig(served, applicationId), metrics.registry());
+        LOG.info("prediction server {} started: {} -> {}, models from {}{}", applicationId, topics.features(),
+                topics.predictions(), topics.checkpoints(), served.lateLabelWindowMs() > 0
+                        ? ", answers scored against the late labels on " + topics.labels() : "");
         return new ServingService(streams, model, metrics.registry());
+    }
+
+    /**
+     * {@code config}, or, when {@code labels} has another number of partitions than {@code features}
+     * (a label keyed by its record's id would then be read by another task than its record), the same
+     * without late labels, with a WARN saying so: the trainer still joins them, through the teacher.
+     */
+    private static KdConfig withLateLabelsIfCoPartitioned(final KdConfig config) {
+        if (config.lateLabelWindowMs() == 0) {
+            return config;
+        }
+        final TopicNames topics = config.topics();
+        final int features = TopicAdmin.partitions(config.kafkaProperties(), topics.features());
+        final int labels = TopicAdmin.partitions(config.kafkaProperties(), topics.labels());
+        if (features == labels) {
+            return config;
+        }
+        LOG.warn("{} has {} partitions and {} has {}: the server cannot meet a label with its record, so it does "
+                + "not score its answers against late labels (the trainer still learns from them). Give both "
+                + "topics the same number of partitions to have them scored.", topics.labels(), labels,
+                topics.features(), features);
+        return config.with(Map.of(ConfigKey.LABELS_WINDOW_MS.key(), "0"));
     }
 
     /** What stopped it, if a failure did. */

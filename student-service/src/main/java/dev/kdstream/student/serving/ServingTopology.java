@@ -1,5 +1,6 @@
 package dev.kdstream.student.serving;
 
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +28,8 @@ import dev.kdstream.model.served.CurrentModel;
 /**
  * The prediction server's Kafka Streams topology and its config: {@code features} (raw JSON bytes)
  * in, {@code predictions} out, one per valid record, each stamped with the checkpoint version that
- * made it.
+ * made it. With late labels on ({@code labels.window.ms} above 0), {@code labels} in too: each label
+ * scores what was served for its record ({@link ServedLabelJoin}).
  *
  * <p>The checkpoints reach every replica through a global store over {@code student-checkpoints}:
  * each replica swaps to the newest student as it arrives, without a pause or a rebalance.
@@ -45,6 +47,8 @@ public final class ServingTopology {
     static final String PREDICT = "predict";
     static final String PREDICTIONS_SINK = "predictions-sink";
     static final String SHADOW_SINK = "shadow-predictions-sink";
+    static final String LABELS_SOURCE = "labels-source";
+    static final String SCORE_LABELS = "score-late-labels";
     /** The control records, raw (global: which student is served). */
     public static final String CONTROL_STORE = "control";
 
@@ -108,8 +112,9 @@ public final class ServingTopology {
         final Topology topology = new Topology();
         topology.addSource(FEATURES_SOURCE, features.keySerde().deserializer(), features.valueSerde().deserializer(),
                 features.name());
+        final long labelsWindowMs = config.lateLabelWindowMs();
         topology.addProcessor(PREDICT, () -> new PredictionProcessor(HELD_STORE, model, maxRecordBytes, meters,
-                PREDICTIONS_SINK, SHADOW_SINK), FEATURES_SOURCE);
+                PREDICTIONS_SINK, SHADOW_SINK, labelsWindowMs), FEATURES_SOURCE);
         // persistent: a long wait for the first checkpoint may hold more records than fit in the heap
         topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(HELD_STORE), Serdes.Long(), Serdes.ByteArray()), PREDICT);
@@ -118,6 +123,21 @@ public final class ServingTopology {
         final Topic<String, Prediction> shadowPredictions = topics.shadowPredictions();
         topology.addSink(SHADOW_SINK, shadowPredictions.name(), shadowPredictions.keySerde().serializer(),
                 shadowPredictions.valueSerde().serializer(), PREDICT);
+        if (labelsWindowMs > 0) {
+            // labels keyed by id land on the partition of their record: same task, same stores
+            final Topic<byte[], byte[]> labels = topics.labels();
+            topology.addSource(LABELS_SOURCE, labels.keySerde().deserializer(), labels.valueSerde().deserializer(),
+                    labels.name());
+            topology.addProcessor(SCORE_LABELS, () -> new LateLabelProcessor(model, labelsWindowMs, maxRecordBytes,
+                    meters), LABELS_SOURCE);
+            final Duration retention = Duration.ofMillis(ServedLabelJoin.retention(labelsWindowMs));
+            topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
+                    ServedLabelJoin.ANSWERS_STORE, retention, retention, false), Serdes.String(),
+                    ServedAnswers.serde()), PREDICT, SCORE_LABELS);
+            topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
+                    ServedLabelJoin.EARLY_LABELS_STORE, retention, retention, false), Serdes.String(),
+                    Serdes.Integer()), PREDICT, SCORE_LABELS);
+        }
 
         CheckpointLoader.addTo(topology, CHECKPOINT_STORE, names.checkpoints(), model, registry);
         final AtomicLong controlVersion = new AtomicLong(ServedStudentControl.CONFIGURED);
