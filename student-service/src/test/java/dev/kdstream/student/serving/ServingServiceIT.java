@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ import dev.kdstream.model.definition.StudentModel;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.TestStudents;
 
-/** The server against a real broker: held records, a checkpoint, exactly-once output. */
+/** The server against a real broker: held records, a checkpoint, exactly-once output, late labels. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ServingServiceIT {
 
@@ -69,7 +70,8 @@ class ServingServiceIT {
                 ConfigKey.TOPIC_FEATURES_DLQ.key(), "serving-it-features-dlq",
                 ConfigKey.TOPIC_CONTROL.key(), "serving-it-control",
                 ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), "serving-it-shadow-predictions",
-                ConfigKey.TOPIC_SOFT_TARGETS.key(), "serving-it-soft-targets"));
+                ConfigKey.TOPIC_SOFT_TARGETS.key(), "serving-it-soft-targets",
+                ConfigKey.TOPIC_LABELS.key(), "serving-it-labels"));
         final TopicNames topics = config.topics();
         final StudentModel student = TestStudents.student(WIDTH, 2, List.of(8), 1);
         final double[][] raw = TestStudents.rawFeatures(2 * PER_PHASE, student.manifest().scaler(), 9);
@@ -121,6 +123,73 @@ class ServingServiceIT {
                 assertThat(count(metrics, ServingMeters.HELD)).isEqualTo(heldBefore);
             }
         }
+    }
+
+    @Test
+    void scoresWhatItServedAgainstLabelsThatComeAfterARestartOnAnotherStateDir() throws Exception {
+        final KdConfig config = KdConfig.defaults().with(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(),
+                "state.dir", stateDir.resolve("first").toString(),
+                ConfigKey.TOPIC_FEATURES.key(), "serving-late-features",
+                ConfigKey.TOPIC_PREDICTIONS.key(), "serving-late-predictions",
+                ConfigKey.TOPIC_CHECKPOINTS.key(), "serving-late-checkpoints",
+                ConfigKey.TOPIC_CONTROL.key(), "serving-late-control",
+                ConfigKey.TOPIC_SHADOW_PREDICTIONS.key(), "serving-late-shadow-predictions",
+                ConfigKey.TOPIC_LABELS.key(), "serving-late-labels"));
+        final TopicNames topics = config.topics();
+        final StudentModel student = TestStudents.student(WIDTH, 2, List.of(8), 1);
+        final double[][] raw = TestStudents.rawFeatures(PER_PHASE, student.manifest().scaler(), 9);
+        final String applicationId = "kd-server-late-it-" + UUID.randomUUID();
+
+        final Map<String, Integer> served = new HashMap<>();
+        try (ServiceMetrics metrics = new ServiceMetrics("student");
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(clientProps(config),
+                     new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaProducer<String, StudentCheckpoint> checkpoints = new KafkaProducer<>(clientProps(config),
+                     new StringSerializer(), JsonSerde.serdeFor(StudentCheckpoint.class).serializer());
+             ServingService server = ServingService.start(config, metrics, applicationId)) {
+            checkpoints.send(new ProducerRecord<>(topics.checkpoints(), TestStudents.TRAINER,
+                    TestStudents.checkpoint(1, student))).get();
+            awaitTrue("checkpoint loaded", () -> server.servingVersion() == 1);
+            for (int i = 0; i < PER_PHASE; i++) {
+                final String id = "late-" + i;
+                producer.send(new ProducerRecord<>(topics.features(), id.getBytes(StandardCharsets.UTF_8),
+                        TestStudents.featureJson(id, System.currentTimeMillis(), raw[i], null, "train")));
+            }
+            producer.flush();
+            readPredictions(config, topics, PER_PHASE).forEach(p -> served.put(p.id(), p.predictedClass()));
+        }
+        assertThat(served).hasSize(PER_PHASE);
+
+        // another replica, with none of the first one's state: its answers come back from the changelog
+        final KdConfig moved = config.with(Map.of("state.dir", stateDir.resolve("second").toString()));
+        try (ServiceMetrics metrics = new ServiceMetrics("student");
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(clientProps(config),
+                     new ByteArraySerializer(), new ByteArraySerializer());
+             ServingService server = ServingService.start(moved, metrics, applicationId)) {
+            int right = 0;
+            for (int i = 0; i < PER_PHASE; i++) {
+                final String id = "late-" + i;
+                // a third of them right, the rest wrong
+                final int label = i % 3 == 0 ? served.get(id) : 1 - served.get(id);
+                right += i % 3 == 0 ? 1 : 0;
+                producer.send(new ProducerRecord<>(topics.labels(), id.getBytes(StandardCharsets.UTF_8),
+                        ("{\"id\":\"" + id + "\",\"label\":" + label + "}").getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            awaitTrue("every label scored", () -> late(metrics, ServingMeters.CORRECT) + late(metrics,
+                    ServingMeters.WRONG) >= PER_PHASE);
+            assertThat(late(metrics, ServingMeters.CORRECT)).isEqualTo(right);
+            assertThat(late(metrics, ServingMeters.WRONG)).isEqualTo(PER_PHASE - right);
+            assertThat(server.healthy()).isTrue();
+        }
+    }
+
+    private static double late(final ServiceMetrics metrics, final String outcome) {
+        final var counter = metrics.registry().find(MetricNames.STUDENT_PREDICTIONS_LATE)
+                .tag(MetricNames.STUDENT, TestStudents.TRAINER).tag(MetricNames.ROLE, ServingMeters.SERVED)
+                .tag(MetricNames.OUTCOME, outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static void produce(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
