@@ -27,6 +27,7 @@ import static dev.kdstream.contracts.metrics.MetricNames.ROLE;
 import static dev.kdstream.contracts.metrics.MetricNames.STAGE;
 import static dev.kdstream.contracts.metrics.MetricNames.STUDENT;
 import static dev.kdstream.contracts.metrics.MetricNames.STUDENT_PREDICTIONS;
+import static dev.kdstream.contracts.metrics.MetricNames.STUDENT_PREDICTIONS_LATE;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_BUDGET;
 import static dev.kdstream.contracts.metrics.MetricNames.TEACHER_SELECTED;
@@ -132,8 +133,11 @@ public record Layout(List<Tile> tiles, List<Panel> panels) {
                         List.of(Query.rate(counter(TEACHER_SELECTED), "{selection}").by(SELECTION)), null, false,
                         null),
                 new Panel("students", "Students on live traffic", "answers/s of each student, served or in its "
-                        + "shadow, by outcome against the record's label: compare the correct share side by side",
+                        + "shadow, by outcome against the record's label, or against the late label when it came: "
+                        + "compare the correct share side by side",
                         Unit.PER_SECOND, List.of(Query.rate(counter(STUDENT_PREDICTIONS), "{student} {role} {outcome}")
-                                .by(STUDENT, ROLE, OUTCOME)), null, false, null)));
+                                .by(STUDENT, ROLE, OUTCOME), Query.rate(counter(STUDENT_PREDICTIONS_LATE),
+                                "{student} {role} {outcome} (late label)").by(STUDENT, ROLE, OUTCOME)), null, false,
+                        null)));
     }
 }

@@ -97,6 +97,8 @@ public final class ServiceAcls {
         g.add(topic(SERVER, topics.shadowPredictions(), WRITE, DESCRIBE));
         // which student is served
         g.add(topic(SERVER, topics.control(), READ, DESCRIBE));
+        // late labels, to score what it served
+        g.add(topic(SERVER, topics.labels(), READ, DESCRIBE));
         g.addAll(streamsApplication(SERVER, ServingTopology.APPLICATION_ID));
 
         g.add(topic(READER, topics.predictions(), READ, DESCRIBE));
