@@ -4,7 +4,9 @@
 # 'labels' 0-60 s after the record (uniform). Counted from outside the JVMs under test, from the
 # services' /metrics once no label is left waiting: labels sent (the producer's summary), joined to
 # their record by the trainer, dead-lettered by the teacher or the trainer, and records whose window
-# closed without their label. RUNS runs (default 5), each on a fresh stack and another --seed.
+# closed without their label; then the served answers the server scored against the late labels,
+# their accuracy, and the served accuracy on the holdout records, which carry their label inline.
+# RUNS runs (default 5), each on a fresh stack and another --seed.
 #
 # Usage: bench/late-labels.sh [RUNS] [COUNT]   (about 2 minutes a run; uses ports 9092, 9400-9404 and ./.kd)
 set -euo pipefail
@@ -23,7 +25,8 @@ counter() { # port name [match...]: the sum of the counter's lines matching ever
 stack=
 cleanup() { [ -n "$stack" ] && kill -TERM "$stack" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
-printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s\n" run "elapsed s" labels joined "joined %" "dead letters" unlabelled waiting
+printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-12s\n" run "elapsed s" labels joined \
+    "joined %" "dead letters" unlabelled waiting "scored" "served late" "served inline"
 for run in $(seq "$runs"); do
     ./kd stack --epochs 1 --no-dashboard > "$log/stack-$run.txt" 2>&1 &
     stack=$!
@@ -32,6 +35,9 @@ for run in $(seq "$runs"); do
         kill -0 "$stack" 2>/dev/null || fail "the stack stopped"
         sleep 1
     done
+    # the stack's own stream was served with its labels inline: the holdout figure counts from here
+    inline_right0=$(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="correct"')
+    inline0=$(( inline_right0 + $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="wrong"') ))
     ./kd produce --bootstrap-servers localhost:9092 --rate 10000 --count "$count" --label-delay 0-60 \
         --seed "$run" --no-metrics -q > "$log/produce-$run.txt" 2>&1 || fail "produce failed"
     labels=$(sed -n 's/.*of which labels: \([0-9]*\).*/\1/p' "$log/produce-$run.txt")
@@ -41,17 +47,25 @@ for run in $(seq "$runs"); do
     for i in $(seq 300); do
         waiting=$(counter 9402 kd_trainer_labels_waiting 'stage="records"')
         joined=$(counter 9402 kd_trainer_labels_total 'outcome="joined"')
-        [ "$joined" -ge "$labels" ] && [ "$waiting" -eq 0 ] && break
+        scored=$(counter 9402 kd_server_student_predictions_late_total 'role="served"')
+        [ "$joined" -ge "$labels" ] && [ "$waiting" -eq 0 ] && [ "$scored" -ge "$labels" ] && break
         sleep 1
     done
+    late_right=$(counter 9402 kd_server_student_predictions_late_total 'role="served"' 'outcome="correct"')
+    inline_right=$(( $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="correct"') \
+        - inline_right0 ))
+    inline=$(( $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="correct"') \
+        + $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="wrong"') - inline0 ))
     trainer_dlq=$(counter 9402 kd_trainer_labels_total 'outcome="expired"')
     trainer_dlq=$(( trainer_dlq + $(counter 9402 kd_trainer_labels_total 'outcome="duplicate"') ))
     trainer_dlq=$(( trainer_dlq + $(counter 9402 kd_trainer_labels_total 'outcome="unknown_id"') ))
     teacher_dlq=$(( $(counter 9401 kd_dead_letters_total) ))
     unlabelled=$(counter 9402 kd_trainer_records_unlabelled_total)
-    printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s\n" "$run" "$elapsed" "$labels" "$joined" \
-        "$(awk -v j="$joined" -v l="$labels" 'BEGIN {printf "%.3f", 100 * j / l}')" \
-        "$((trainer_dlq + teacher_dlq))" "$unlabelled" "$waiting"
+    printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-12s\n" "$run" "$elapsed" "$labels" \
+        "$joined" "$(awk -v j="$joined" -v l="$labels" 'BEGIN {printf "%.3f", 100 * j / l}')" \
+        "$((trainer_dlq + teacher_dlq))" "$unlabelled" "$waiting" "$scored" \
+        "$(awk -v r="$late_right" -v n="$scored" 'BEGIN {printf "%.2f %%", n ? 100 * r / n : 0}')" \
+        "$(awk -v r="$inline_right" -v n="$inline" 'BEGIN {printf "%.2f %%", n ? 100 * r / n : 0}')"
     kill -TERM "$stack"; wait "$stack" 2>/dev/null || true
     stack=
 done
