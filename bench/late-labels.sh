@@ -6,13 +6,17 @@
 # their record by the trainer, dead-lettered by the teacher or the trainer, and records whose window
 # closed without their label; then the served answers the server scored against the late labels,
 # their accuracy, and the served accuracy on the holdout records, which carry their label inline.
-# RUNS runs (default 5), each on a fresh stack and another --seed.
+# From /proc, the stack JVM's CPU time (user + system) from the first record produced to the last
+# label joined, and its resident memory then. RUNS runs (default 5), each on a fresh stack and
+# another --seed.
 #
-# Usage: bench/late-labels.sh [RUNS] [COUNT]   (about 2 minutes a run; uses ports 9092, 9400-9404 and ./.kd)
+# Usage: bench/late-labels.sh [RUNS] [COUNT] [FIRST_SEED]
+#        (about 2.5 minutes a run; uses ports 9092, 9400-9404 and ./.kd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 count=${2:-300000}
+first_seed=${3:-1}
 log=$(mktemp -d)
 fail() { echo "$1: see $log" >&2; exit 1; }
 counter() { # port name [match...]: the sum of the counter's lines matching every match
@@ -25,9 +29,12 @@ counter() { # port name [match...]: the sum of the counter's lines matching ever
 stack=
 cleanup() { [ -n "$stack" ] && kill -TERM "$stack" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
-printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-12s\n" run "elapsed s" labels joined \
-    "joined %" "dead letters" unlabelled waiting "scored" "served late" "served inline"
-for run in $(seq "$runs"); do
+cpu_seconds() { # pid: user + system time so far
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-14s %-8s %-8s\n" run "elapsed s" labels \
+    joined "joined %" "dead letters" unlabelled waiting "scored" "served late" "served inline" "CPU s" "RSS MB"
+for run in $(seq "$first_seed" $((first_seed + runs - 1))); do
     ./kd stack --epochs 1 --no-dashboard > "$log/stack-$run.txt" 2>&1 &
     stack=$!
     for i in $(seq 900); do
@@ -38,6 +45,7 @@ for run in $(seq "$runs"); do
     # the stack's own stream was served with its labels inline: the holdout figure counts from here
     inline_right0=$(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="correct"')
     inline0=$(( inline_right0 + $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="wrong"') ))
+    cpu0=$(cpu_seconds "$stack")
     ./kd produce --bootstrap-servers localhost:9092 --rate 10000 --count "$count" --label-delay 0-60 \
         --seed "$run" --no-metrics -q > "$log/produce-$run.txt" 2>&1 || fail "produce failed"
     labels=$(sed -n 's/.*of which labels: \([0-9]*\).*/\1/p' "$log/produce-$run.txt")
@@ -48,9 +56,14 @@ for run in $(seq "$runs"); do
         waiting=$(counter 9402 kd_trainer_labels_waiting 'stage="records"')
         joined=$(counter 9402 kd_trainer_labels_total 'outcome="joined"')
         scored=$(counter 9402 kd_server_student_predictions_late_total 'role="served"')
-        [ "$joined" -ge "$labels" ] && [ "$waiting" -eq 0 ] && [ "$scored" -ge "$labels" ] && break
+        # a server that does not score late labels (one built before it did) has no such counter
+        scoring=$(curl -sf "http://localhost:9402/metrics" | grep -c '^kd_server_labels_total{' || true)
+        [ "$joined" -ge "$labels" ] && [ "$waiting" -eq 0 ] && { [ "$scoring" -eq 0 ] || [ "$scored" -ge "$labels" ]; } \
+            && break
         sleep 1
     done
+    cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$stack")" 'BEGIN {printf "%.1f", b - a}')
+    rss=$(awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$stack/status")
     late_right=$(counter 9402 kd_server_student_predictions_late_total 'role="served"' 'outcome="correct"')
     inline_right=$(( $(counter 9402 kd_server_student_predictions_total 'role="served"' 'outcome="correct"') \
         - inline_right0 ))
@@ -61,11 +74,11 @@ for run in $(seq "$runs"); do
     trainer_dlq=$(( trainer_dlq + $(counter 9402 kd_trainer_labels_total 'outcome="unknown_id"') ))
     teacher_dlq=$(( $(counter 9401 kd_dead_letters_total) ))
     unlabelled=$(counter 9402 kd_trainer_records_unlabelled_total)
-    printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-12s\n" "$run" "$elapsed" "$labels" \
-        "$joined" "$(awk -v j="$joined" -v l="$labels" 'BEGIN {printf "%.3f", 100 * j / l}')" \
+    printf "%-4s %-10s %-10s %-10s %-10s %-14s %-12s %-10s %-10s %-12s %-14s %-8s %-8s\n" "$run" "$elapsed" \
+        "$labels" "$joined" "$(awk -v j="$joined" -v l="$labels" 'BEGIN {printf "%.3f", 100 * j / l}')" \
         "$((trainer_dlq + teacher_dlq))" "$unlabelled" "$waiting" "$scored" \
         "$(awk -v r="$late_right" -v n="$scored" 'BEGIN {printf "%.2f %%", n ? 100 * r / n : 0}')" \
-        "$(awk -v r="$inline_right" -v n="$inline" 'BEGIN {printf "%.2f %%", n ? 100 * r / n : 0}')"
+        "$(awk -v r="$inline_right" -v n="$inline" 'BEGIN {printf "%.2f %%", n ? 100 * r / n : 0}')" "$cpu" "$rss"
     kill -TERM "$stack"; wait "$stack" 2>/dev/null || true
     stack=
 done

@@ -82,7 +82,8 @@ public final class MetricNames {
     public static final String STUDENT_PREDICTIONS_LATE = "kd.server.student.predictions.late";
     /**
      * Counter: labels the server read from the labels topic, by {@link #OUTCOME}: joined (to the answers
-     * it gave), early (held for their record), rejected (invalid: the teacher dead-letters them).
+     * it gave), early (held for their record), expired, rejected (invalid: the teacher dead-letters
+     * them); and early_joined, early_rejected for early ones when their record came.
      */
     public static final String SERVER_LABELS = "kd.server.labels";
     /** Counter: records a shadow student ({@link #STUDENT}) could not answer: another input or classes. */

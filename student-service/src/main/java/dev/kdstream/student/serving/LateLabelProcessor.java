@@ -11,7 +11,6 @@ import dev.kdstream.contracts.records.LabelParser;
 import dev.kdstream.contracts.records.LabelRecord;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
-import dev.kdstream.student.labels.LateLabels;
 
 /**
  * Reads {@code labels} and has the {@link ServedLabelJoin} score what the server answered for each
@@ -40,8 +39,7 @@ final class LateLabelProcessor implements Processor<byte[], byte[], Void, Void> 
 
     @Override
     public void init(final ProcessorContext<Void, Void> context) {
-        join = new ServedLabelJoin(context.getStateStore(ServedLabelJoin.ANSWERS_STORE),
-                context.getStateStore(ServedLabelJoin.EARLY_LABELS_STORE), windowMs, meters);
+        join = new ServedLabelJoin(context, windowMs, meters);
     }
 
     @Override
@@ -57,7 +55,7 @@ final class LateLabelProcessor implements Processor<byte[], byte[], Void, Void> 
             LOG.debug("skipping an invalid label ({}): {}", e.reason().tag(), e.getMessage());
             return;
         }
-        join.label(label.id(), label.label(), LateLabels.eventTime(label.ts(), record.timestamp()));
+        join.label(label.id(), label.label(), label.ts(), record.timestamp());
     }
 
     private LabelParser parserFor(final int classes) {

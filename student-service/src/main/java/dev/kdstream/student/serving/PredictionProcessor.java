@@ -23,7 +23,6 @@ import dev.kdstream.contracts.records.Prediction;
 import dev.kdstream.model.kernel.Probabilities;
 import dev.kdstream.model.served.CurrentModel;
 import dev.kdstream.model.served.ServedStudent;
-import dev.kdstream.student.labels.LateLabels;
 
 /**
  * Answers each feature record with the served student's prediction, stamped with its trainer id and
@@ -91,8 +90,7 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
         this.context = context;
         this.held = context.getStateStore(heldStoreName);
         if (labelsWindowMs > 0) {
-            lateLabels = new ServedLabelJoin(context.getStateStore(ServedLabelJoin.ANSWERS_STORE),
-                    context.getStateStore(ServedLabelJoin.EARLY_LABELS_STORE), labelsWindowMs, meters);
+            lateLabels = new ServedLabelJoin(context, labelsWindowMs, meters);
         }
         // a restored store may hold records from before a restart
         this.mayHoldRecords = true;
@@ -189,8 +187,8 @@ final class PredictionProcessor implements Processor<byte[], byte[], String, Pre
             }
         }
         if (answers != null) {
-            lateLabels.answered(features.id(), LateLabels.eventTime(features.ts(), timestamp),
-                    new ServedAnswers(answers), model.numClasses());
+            lateLabels.answered(features.id(), features.ts(), timestamp, new ServedAnswers(answers),
+                    model.numClasses());
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.kdstream.student.serving;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import dev.kdstream.student.labels.LateLabels;
 
 /**
  * Scores what the server answered for a record against the label that comes later for it, on
@@ -16,31 +16,42 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *
  * <p>A record and its label meet when their event times are within {@code labels.window.ms} of each
  * other, whichever comes first: the answers wait in one window store for their label, and a label
- * that finds none (its record not served yet: held for the first checkpoint, or still on its way)
+ * that finds none (its record not answered yet: held for the first checkpoint, or still on its way)
  * waits in another for its record. Both stores are changelogged, so a server restarted or moved to
  * another replica still scores the answers it gave before. They keep their entries for twice the
- * window: the range checked here, not the stores' segment expiry, decides what meets.
+ * window behind the newest one put: the range checked here, not the stores' segment expiry, decides
+ * what meets, and what is older than that is not kept (a label: counted {@code expired}).
  *
- * <p>One instance per task (a partition of {@code features} and the same partition of {@code labels}),
- * used by its two processors. Not thread-safe.
+ * <p>Event time is an item's {@code ts}, but no more than {@link LateLabels#MAX_AHEAD_MS} past its
+ * Kafka timestamp or the clock: a window store drops everything older than its newest entry less
+ * its retention, so one item stamped in the future would otherwise empty it.
+ *
+ * <p>Each task has two, one per processor, on the same two stores: the predictor's puts answers,
+ * the label reader's puts labels. Not thread-safe.
  */
 final class ServedLabelJoin {
 
     /** The answers to records without a label, by record id and event time. */
     static final String ANSWERS_STORE = "served-answers";
-    /** Labels that came before their record was served, by record id and event time. */
+    /** Labels that came before their record was answered, by record id and event time. */
     static final String EARLY_LABELS_STORE = "early-labels";
 
+    private final ProcessorContext<?, ?> context;
     private final WindowStore<String, ServedAnswers> answers;
     private final WindowStore<String, Integer> early;
     private final long window;
+    private final long retention;
     private final ServingMeters meters;
+    /** The newest event time this instance put into its store: what that store keeps is measured back from it. */
+    private long newest = Long.MIN_VALUE;
 
-    ServedLabelJoin(final WindowStore<String, ServedAnswers> answers, final WindowStore<String, Integer> early,
-                    final long windowMs, final ServingMeters meters) {
-        this.answers = answers;
-        this.early = early;
+    /** Opens the stores of {@code context}'s task. */
+    ServedLabelJoin(final ProcessorContext<?, ?> context, final long windowMs, final ServingMeters meters) {
+        this.context = context;
+        this.answers = context.getStateStore(ANSWERS_STORE);
+        this.early = context.getStateStore(EARLY_LABELS_STORE);
         this.window = windowMs;
+        this.retention = retention(windowMs);
         this.meters = meters;
     }
 
@@ -50,33 +61,55 @@ final class ServedLabelJoin {
     }
 
     /**
-     * A record answered without a label, at event time {@code ts}: scored now if its label came
-     * first, else kept for its label.
+     * A record answered without a label: scored now if its label came first, else kept for its label.
      *
-     * @param classes the served student's number of classes (a label that came before any model was
-     *                checked against none)
+     * @param ts             the record's {@code ts}
+     * @param kafkaTimestamp the timestamp it was written with
+     * @param classes        the served student's number of classes (a label that came before any
+     *                       model was checked against none)
      */
-    void answered(final String id, final long ts, final ServedAnswers given, final int classes) {
-        final Integer label = take(early, id, ts);
+    void answered(final String id, final long ts, final long kafkaTimestamp, final ServedAnswers given,
+                  final int classes) {
+        final long at = eventTime(ts, kafkaTimestamp);
+        final Integer label = take(early, id, at);
         if (label == null) {
-            answers.put(id, given, ts);
+            if (keeps(at)) {
+                answers.put(id, given, at);
+            }
         } else if (label < classes) {
             score(given, label);
+            meters.labels(ServingMeters.LABEL_EARLY_JOINED).increment();
         } else {
-            meters.labels(ServingMeters.LABEL_REJECTED).increment();
+            meters.labels(ServingMeters.LABEL_EARLY_REJECTED).increment();
         }
     }
 
-    /** A valid label for record {@code id}, at event time {@code ts}: scores the answers for it, or waits for them. */
-    void label(final String id, final int label, final long ts) {
-        final ServedAnswers given = take(answers, id, ts);
-        if (given == null) {
-            early.put(id, label, ts);
-            meters.labels(ServingMeters.LABEL_EARLY).increment();
-        } else {
+    /** A valid label for record {@code id}: scores the answers given to it, or waits for them. */
+    void label(final String id, final int label, final long ts, final long kafkaTimestamp) {
+        final long at = eventTime(ts, kafkaTimestamp);
+        final ServedAnswers given = take(answers, id, at);
+        if (given != null) {
             score(given, label);
             meters.labels(ServingMeters.LABEL_JOINED).increment();
+        } else if (keeps(at)) {
+            early.put(id, label, at);
+            meters.labels(ServingMeters.LABEL_EARLY).increment();
+        } else {
+            meters.labels(ServingMeters.LABEL_EXPIRED).increment();
         }
+    }
+
+    private long eventTime(final long ts, final long kafkaTimestamp) {
+        return LateLabels.eventTime(ts, Math.min(kafkaTimestamp, context.currentSystemTimeMs()));
+    }
+
+    /** Whether an entry at {@code at} is kept by this instance's store, which then measures from it if newer. */
+    private boolean keeps(final long at) {
+        if (newest != Long.MIN_VALUE && at < newest - retention) {
+            return false;
+        }
+        newest = Math.max(newest, at);
+        return true;
     }
 
     private void score(final ServedAnswers given, final int label) {
@@ -86,21 +119,20 @@ final class ServedLabelJoin {
     }
 
     /**
-     * Removes and returns the newest entry for {@code id} within the window of {@code ts} (ids are
+     * Removes and returns the newest entry for {@code id} within the window of {@code at} (ids are
      * unique; if one came again, the older entries go too), or null.
      */
-    private <V> V take(final WindowStore<String, V> store, final String id, final long ts) {
-        final List<KeyValue<Long, V>> found = new ArrayList<>(1);
-        try (WindowStoreIterator<V> it = store.fetch(id, Math.max(0, ts - window),
-                ts > Long.MAX_VALUE - window ? Long.MAX_VALUE : ts + window)) {
-            it.forEachRemaining(found::add);
+    private <V> V take(final WindowStore<String, V> store, final String id, final long at) {
+        V newestFound = null;
+        try (WindowStoreIterator<V> it = store.fetch(id, Math.max(0, at - window),
+                at > Long.MAX_VALUE - window ? Long.MAX_VALUE : at + window)) {
+            // in time order: the last one is the newest; RocksDB's iterator reads a snapshot, so deleting is safe
+            while (it.hasNext()) {
+                final KeyValue<Long, V> entry = it.next();
+                store.put(id, null, entry.key);
+                newestFound = entry.value;
+            }
         }
-        if (found.isEmpty()) {
-            return null;
-        }
-        for (final KeyValue<Long, V> entry : found) {
-            store.put(id, null, entry.key);
-        }
-        return found.get(found.size() - 1).value;
+        return newestFound;
     }
 }

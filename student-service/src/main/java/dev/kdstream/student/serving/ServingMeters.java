@@ -32,6 +32,9 @@ public final class ServingMeters implements MeterBinder {
     public static final String LABEL_JOINED = "joined";
     public static final String LABEL_EARLY = "early";
     public static final String LABEL_REJECTED = "rejected";
+    public static final String LABEL_EXPIRED = "expired";
+    public static final String LABEL_EARLY_JOINED = "early_joined";
+    public static final String LABEL_EARLY_REJECTED = "early_rejected";
 
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Counter> lateOutcomes = new ConcurrentHashMap<>();
@@ -115,11 +118,18 @@ public final class ServingMeters implements MeterBinder {
                 .register(registry)).increment();
     }
 
-    /** Labels read from the labels topic, by what became of them: {@link #LABEL_JOINED}, ... */
+    /**
+     * Labels read from the labels topic, by what became of them when read: {@link #LABEL_JOINED} (its
+     * record's answers were waiting), {@link #LABEL_EARLY} (it waits for its record),
+     * {@link #LABEL_EXPIRED} (older than the store keeps), {@link #LABEL_REJECTED} (invalid); and by
+     * what became of an early one when its record came: {@link #LABEL_EARLY_JOINED}, or
+     * {@link #LABEL_EARLY_REJECTED} (out of range for the model, which did not exist when it was read).
+     */
     Counter labels(final String outcome) {
         return labels.computeIfAbsent(outcome, o -> Counter.builder(MetricNames.SERVER_LABELS)
-                .description("late labels the server read: joined to its answers, early (held for their record), "
-                        + "rejected (invalid; the teacher dead-letters them)")
+                .description("late labels the server read, by what became of them: joined to the answers waiting, "
+                        + "early (waiting for their record), expired, rejected (invalid; the teacher dead-letters "
+                        + "them); early ones that their record met later: early_joined, early_rejected")
                 .tag(MetricNames.OUTCOME, o)
                 .register(registry));
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -126,11 +127,14 @@ public final class ServingTopology {
         if (labelsWindowMs > 0) {
             // labels keyed by id land on the partition of their record: same task, same stores
             final Topic<byte[], byte[]> labels = topics.labels();
-            topology.addSource(LABELS_SOURCE, labels.keySerde().deserializer(), labels.valueSerde().deserializer(),
-                    labels.name());
+            final Duration retention = Duration.ofMillis(ServedLabelJoin.retention(labelsWindowMs));
+            // without a committed offset (a new server, or late labels just turned on), the labels that can
+            // still meet an answer: from the start of the topic, a long backlog of labels would each be read,
+            // kept and counted, and the features of the same task would wait behind it
+            topology.addSource(AutoOffsetReset.byDuration(retention), LABELS_SOURCE, labels.keySerde().deserializer(),
+                    labels.valueSerde().deserializer(), labels.name());
             topology.addProcessor(SCORE_LABELS, () -> new LateLabelProcessor(model, labelsWindowMs, maxRecordBytes,
                     meters), LABELS_SOURCE);
-            final Duration retention = Duration.ofMillis(ServedLabelJoin.retention(labelsWindowMs));
             topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
                     ServedLabelJoin.ANSWERS_STORE, retention, retention, false), Serdes.String(),
                     ServedAnswers.serde()), PREDICT, SCORE_LABELS);

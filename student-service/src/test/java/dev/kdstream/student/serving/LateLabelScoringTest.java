@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,54 @@ class LateLabelScoringTest {
                 : ServingMeters.WRONG;
         assertThat(served(outcome)).as("scored once the held record was answered").isEqualTo(1);
         assertThat(served(ServingMeters.CORRECT) + served(ServingMeters.WRONG)).isEqualTo(1);
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY_JOINED)).isEqualTo(1);
+    }
+
+    @Test
+    void anEarlyLabelMeetsOnlyARecordWithinTheWindowAndInTheRangeOfTheModelThatCame() {
+        start(Map.of());
+        label("far", 1_000, 1);
+        label("wide", 1_001, CLASSES + 1);
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY)).as("no model yet: any class is kept").isEqualTo(2);
+
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        record("far", 1_000 + WINDOW + 1, 0, null);
+        record("wide", 1_100, 1, null);
+
+        assertThat(served(ServingMeters.CORRECT) + served(ServingMeters.WRONG)).isZero();
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY_JOINED)).isZero();
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY_REJECTED)).as("the model has " + CLASSES + " classes")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aLabelOlderThanTheStoreKeepsIsCountedExpired() {
+        start(Map.of());
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        label("new", 100_000, 0);
+        label("old", 100_000 - ServedLabelJoin.retention(WINDOW) - 1, 0);
+        label("kept", 100_000 - ServedLabelJoin.retention(WINDOW), 0);
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY)).isEqualTo(2);
+        assertThat(labelsRead(ServingMeters.LABEL_EXPIRED)).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordOrLabelStampedInTheFutureDoesNotEmptyTheStores() {
+        start(Map.of());
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        final long now = START.toEpochMilli();
+        final long nextYear = now + Duration.ofDays(365).toMillis();
+        features.pipeInput(new TestRecord<>("future".getBytes(StandardCharsets.UTF_8),
+                TestStudents.featureJson("future", nextYear, raw[0], null, "train"), Instant.ofEpochMilli(nextYear)));
+        label("from-the-future", nextYear, 0);
+
+        record("a", now, 1, null);
+        label("a", now + 1_000, 0);
+        label("b", now + 1_000, 0);
+        record("b", now + 1_500, 2, null);
+
+        assertThat(served(ServingMeters.CORRECT) + served(ServingMeters.WRONG)).as("a and b").isEqualTo(2);
+        assertThat(labelsRead(ServingMeters.LABEL_EXPIRED)).isZero();
     }
 
     @Test
