@@ -22,7 +22,8 @@ fail() { echo "$1: see $log" >&2; exit 1; }
 counter() { # port name [match...]: the sum of the counter's lines matching every match
     local port=$1 name=$2
     shift 2
-    curl -sf "http://localhost:$port/metrics" | grep "^$name{" | { local lines; lines=$(cat)
+    # a counter not registered yet (or by an older build) is 0
+    curl -sf "http://localhost:$port/metrics" | { grep "^$name{" || true; } | { local lines; lines=$(cat)
         for m in "$@"; do lines=$(grep -F "$m" <<< "$lines" || true); done
         awk '{s += $2} END {printf "%d", s}' <<< "$lines"; }
 }

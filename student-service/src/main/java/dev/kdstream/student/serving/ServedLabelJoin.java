@@ -20,14 +20,14 @@ import dev.kdstream.student.labels.LateLabels;
  * waits in another for its record. Both stores are changelogged, so a server restarted or moved to
  * another replica still scores the answers it gave before. They keep their entries for twice the
  * window behind the newest one put: the range checked here, not the stores' segment expiry, decides
- * what meets, and what is older than that is not kept (a label: counted {@code expired}).
+ * what meets, and what is older than that is not kept (counted: a label {@code expired}, an answer
+ * {@code answer_expired}).
  *
  * <p>Event time is an item's {@code ts}, but no more than {@link LateLabels#MAX_AHEAD_MS} past its
  * Kafka timestamp or the clock: a window store drops everything older than its newest entry less
  * its retention, so one item stamped in the future would otherwise empty it.
  *
- * <p>Each task has two, one per processor, on the same two stores: the predictor's puts answers,
- * the label reader's puts labels. Not thread-safe.
+ * <p>Each task has two, one per processor, on the same two stores. Not thread-safe.
  */
 final class ServedLabelJoin {
 
@@ -40,10 +40,7 @@ final class ServedLabelJoin {
     private final WindowStore<String, ServedAnswers> answers;
     private final WindowStore<String, Integer> early;
     private final long window;
-    private final long retention;
     private final ServingMeters meters;
-    /** The newest event time this instance put into its store: what that store keeps is measured back from it. */
-    private long newest = Long.MIN_VALUE;
 
     /** Opens the stores of {@code context}'s task. */
     ServedLabelJoin(final ProcessorContext<?, ?> context, final long windowMs, final ServingMeters meters) {
@@ -51,7 +48,6 @@ final class ServedLabelJoin {
         this.answers = context.getStateStore(ANSWERS_STORE);
         this.early = context.getStateStore(EARLY_LABELS_STORE);
         this.window = windowMs;
-        this.retention = retention(windowMs);
         this.meters = meters;
     }
 
@@ -73,8 +69,8 @@ final class ServedLabelJoin {
         final long at = eventTime(ts, kafkaTimestamp);
         final Integer label = take(early, id, at);
         if (label == null) {
-            if (keeps(at)) {
-                answers.put(id, given, at);
+            if (!kept(answers, id, given, at)) {
+                meters.answersExpired().increment();
             }
         } else if (label < classes) {
             score(given, label);
@@ -91,8 +87,7 @@ final class ServedLabelJoin {
         if (given != null) {
             score(given, label);
             meters.labels(ServingMeters.LABEL_JOINED).increment();
-        } else if (keeps(at)) {
-            early.put(id, label, at);
+        } else if (kept(early, id, label, at)) {
             meters.labels(ServingMeters.LABEL_EARLY).increment();
         } else {
             meters.labels(ServingMeters.LABEL_EXPIRED).increment();
@@ -103,13 +98,15 @@ final class ServedLabelJoin {
         return LateLabels.eventTime(ts, Math.min(kafkaTimestamp, context.currentSystemTimeMs()));
     }
 
-    /** Whether an entry at {@code at} is kept by this instance's store, which then measures from it if newer. */
-    private boolean keeps(final long at) {
-        if (newest != Long.MIN_VALUE && at < newest - retention) {
-            return false;
-        }
-        newest = Math.max(newest, at);
-        return true;
+    /**
+     * Puts the entry, and reads it back: a window store drops, without a word, what is older than its
+     * newest entry less the retention (counted from its changelog after a restore), and only it knows
+     * that time.
+     */
+    private static <V> boolean kept(final WindowStore<String, V> store, final String id, final V value,
+                                    final long at) {
+        store.put(id, value, at);
+        return store.fetch(id, at) != null;
     }
 
     private void score(final ServedAnswers given, final int label) {

@@ -20,6 +20,7 @@ public final class ServingMeters implements MeterBinder {
     public static final String PREDICTED = "predicted";
     static final String HELD = "held";
     static final String REJECTED = "rejected";
+    static final String ANSWER_EXPIRED = "answer_expired";
 
     /** {@link MetricNames#ROLE} values of {@link MetricNames#STUDENT_PREDICTIONS}. */
     public static final String SERVED = "served";
@@ -45,6 +46,7 @@ public final class ServingMeters implements MeterBinder {
     private Counter predicted;
     private Counter held;
     private Counter rejected;
+    private Counter answersExpired;
 
     @Override
     public void bindTo(final MeterRegistry registry) {
@@ -64,6 +66,8 @@ public final class ServingMeters implements MeterBinder {
         held = records(registry, HELD, "feature records held until the first student checkpoint arrives");
         rejected = records(registry, REJECTED,
                 "invalid feature records skipped (dead-lettered by the teacher-service)");
+        answersExpired = records(registry, ANSWER_EXPIRED,
+                "records answered without a label whose answers were too old to keep for a late label");
     }
 
     /** Event time (the record's ts) to prediction made. */
@@ -84,6 +88,11 @@ public final class ServingMeters implements MeterBinder {
     /** Invalid records skipped (the teacher-service dead-letters them). */
     Counter rejected() {
         return rejected;
+    }
+
+    /** Records answered without a label whose answers were older than the late-label store keeps. */
+    Counter answersExpired() {
+        return answersExpired;
     }
 
     /**
@@ -123,7 +132,8 @@ public final class ServingMeters implements MeterBinder {
      * record's answers were waiting), {@link #LABEL_EARLY} (it waits for its record),
      * {@link #LABEL_EXPIRED} (older than the store keeps), {@link #LABEL_REJECTED} (invalid); and by
      * what became of an early one when its record came: {@link #LABEL_EARLY_JOINED}, or
-     * {@link #LABEL_EARLY_REJECTED} (out of range for the model, which did not exist when it was read).
+     * {@link #LABEL_EARLY_REJECTED} (out of the range of the model serving then). The last two count
+     * labels counted early before: a sum over outcomes counts those twice.
      */
     Counter labels(final String outcome) {
         return labels.computeIfAbsent(outcome, o -> Counter.builder(MetricNames.SERVER_LABELS)

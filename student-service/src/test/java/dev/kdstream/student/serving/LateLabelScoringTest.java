@@ -112,6 +112,22 @@ class LateLabelScoringTest {
         return c == null ? 0 : c.count();
     }
 
+    private double records(final String stage) {
+        final Counter c = registry.find(MetricNames.RECORDS).tag(MetricNames.STAGE, stage).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Two rows version 1 answers with different classes. */
+    private static int[] rowsAnsweredDifferently() {
+        final int first = Probabilities.argmax(served1.probabilities(raw[0]));
+        for (int row = 1; row < raw.length; row++) {
+            if (Probabilities.argmax(served1.probabilities(raw[row])) != first) {
+                return new int[] {0, row};
+            }
+        }
+        throw new AssertionError("the test student answers every row alike");
+    }
+
     /** A row the two checkpoints answer differently: what version 1 served, and what version 2 would. */
     private static int rowWhereTheyDiffer() {
         for (int row = 0; row < raw.length; row++) {
@@ -182,10 +198,37 @@ class LateLabelScoringTest {
         start(Map.of());
         checkpoints.pipeInput(TestStudents.TRAINER, v1);
         label("new", 100_000, 0);
-        label("old", 100_000 - ServedLabelJoin.retention(WINDOW) - 1, 0);
-        label("kept", 100_000 - ServedLabelJoin.retention(WINDOW), 0);
+        // the store keeps what is newer than its newest less the retention
+        label("old", 100_000 - ServedLabelJoin.retention(WINDOW), 0);
+        label("kept", 100_000 - ServedLabelJoin.retention(WINDOW) + 1, 0);
         assertThat(labelsRead(ServingMeters.LABEL_EARLY)).isEqualTo(2);
         assertThat(labelsRead(ServingMeters.LABEL_EXPIRED)).isEqualTo(1);
+
+        record("kept", 100_000 - ServedLabelJoin.retention(WINDOW) + 2, 0, null);
+        record("old", 100_000 - ServedLabelJoin.retention(WINDOW) + 2, 0, null);
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY_JOINED)).as("kept, and met by its record").isEqualTo(1);
+        assertThat(records(ServingMeters.ANSWER_EXPIRED)).as("the answers to 'old' are older than kept too")
+                .isZero();
+        record("older", 100_000 - ServedLabelJoin.retention(WINDOW) - 5_000, 0, null);
+        record("newest", 100_000, 0, null);
+        record("oldest", 100_000 - ServedLabelJoin.retention(WINDOW), 0, null);
+        assertThat(records(ServingMeters.ANSWER_EXPIRED)).isEqualTo(1);
+    }
+
+    @Test
+    void aLabelScoresTheNewestAnswerToItsIdAcrossTheStoresSegmentsAndOnlyOnce() {
+        start(Map.of());
+        checkpoints.pipeInput(TestStudents.TRAINER, v1);
+        final int[] rows = rowsAnsweredDifferently();
+        // 60 s segments: 55 s and 61 s are in two
+        record("twice", 55_000, rows[0], null);
+        record("twice", 61_000, rows[1], null);
+        label("twice", 60_000, Probabilities.argmax(served1.probabilities(raw[rows[1]])));
+        label("twice", 60_001, 0);
+
+        assertThat(served(ServingMeters.CORRECT)).as("the newer answer").isEqualTo(1);
+        assertThat(served(ServingMeters.WRONG)).isZero();
+        assertThat(labelsRead(ServingMeters.LABEL_EARLY)).as("both answers went with the first label").isEqualTo(1);
     }
 
     @Test
