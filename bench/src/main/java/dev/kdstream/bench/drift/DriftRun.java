@@ -139,13 +139,9 @@ final class DriftRun {
             ensemble = pending;
             pending = null;
             swappedAt = swappedAt < 0 ? index : swappedAt;
-            // as the trainer reads it: in polls, ahead of the stream's records
+            // ahead of the stream's records: gathered, then taught at once, as the trainer does once all of it came
             final List<SoftTargetRecord> taught = labelsOnly ? withoutTeacher(lesson.records()) : lesson.records();
-            for (int from = 0; from < taught.size(); from += POLL) {
-                final List<SoftTargetRecord> part = taught.subList(from, Math.min(taught.size(), from + POLL));
-                pair.train(part, pair.scale(part));
-            }
-            // all of it has come
+            pair.train(taught, pair.scale(taught));
             pair.rehearse();
             lesson = null;
         }

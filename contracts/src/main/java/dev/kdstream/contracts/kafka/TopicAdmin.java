@@ -3,6 +3,7 @@ package dev.kdstream.contracts.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,7 +155,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return new Ensured(created, idOf == null ? null : describeId(admin, idOf));
+            return new Ensured(created, idOf == null ? null : descriptions(admin, List.of(idOf)).get(idOf).topicId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -177,27 +178,31 @@ public final class TopicAdmin {
      * keep (KIP-516).
      */
     public static Uuid topicId(final Properties clientProperties, final String topic) {
-        return describe(clientProperties, topic).topicId();
+        return describe(clientProperties, List.of(topic)).get(topic).topicId();
     }
 
-    /** How many partitions {@code topic} has. */
-    public static int partitions(final Properties clientProperties, final String topic) {
-        return describe(clientProperties, topic).partitions().size();
+    /** How many partitions each of {@code topics} has, asked in one request. */
+    public static Map<String, Integer> partitions(final Properties clientProperties, final List<String> topics) {
+        final Map<String, Integer> partitions = new LinkedHashMap<>();
+        describe(clientProperties, topics).forEach((topic, d) -> partitions.put(topic, d.partitions().size()));
+        return partitions;
     }
 
-    private static TopicDescription describe(final Properties clientProperties, final String topic) {
+    private static Map<String, TopicDescription> describe(final Properties clientProperties,
+                                                          final List<String> topics) {
         final Admin admin = Admin.create(clientProperties);
+        final String named = "topic" + (topics.size() == 1 ? " " : "s ") + String.join(", ", topics);
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return descriptions(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+            throw new IllegalStateException("interrupted while describing " + named, e);
         } catch (ExecutionException | TimeoutException e) {
             final Optional<String> refusal = KafkaAccess.explain(e);
             if (refusal.isPresent()) {
                 throw new EnvironmentException(refusal.get(), e);
             }
-            throw new EnvironmentException("cannot describe topic " + topic + " at "
+            throw new EnvironmentException("cannot describe " + named + " at "
                     + clientProperties.get("bootstrap.servers") + " within 30 s" + (e.getMessage() == null ? ""
                     : ": " + e.getMessage()), e);
         } finally {
@@ -205,8 +210,8 @@ public final class TopicAdmin {
         }
     }
 
-    private static Uuid describeId(final Admin admin, final String topic)
+    private static Map<String, TopicDescription> descriptions(final Admin admin, final List<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId();
+        return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
     }
 }

@@ -101,14 +101,9 @@ public final class ServingMeters implements MeterBinder {
      * correct / (correct + wrong), side by side for the served and the shadow students.
      */
     void outcome(final String student, final String role, final Integer label, final int predicted) {
-        final String outcome = label == null ? UNLABELLED : label == predicted ? CORRECT : WRONG;
-        outcomes.computeIfAbsent(student + '\n' + role + '\n' + outcome, k -> Counter.builder(
-                        MetricNames.STUDENT_PREDICTIONS)
-                .description("predictions per student, served or in its shadow, by outcome against the record's label")
-                .tag(MetricNames.STUDENT, student)
-                .tag(MetricNames.ROLE, role)
-                .tag(MetricNames.OUTCOME, outcome)
-                .register(registry)).increment();
+        studentCounter(outcomes, MetricNames.STUDENT_PREDICTIONS, "predictions per student, served or in its "
+                + "shadow, by outcome against the record's label", student, role,
+                label == null ? UNLABELLED : label == predicted ? CORRECT : WRONG).increment();
     }
 
     /**
@@ -116,15 +111,19 @@ public final class ServingMeters implements MeterBinder {
      * on a stream whose labels come late is correct / (correct + wrong) of this counter.
      */
     void lateOutcome(final String student, final String role, final int label, final int predicted) {
-        final String outcome = label == predicted ? CORRECT : WRONG;
-        lateOutcomes.computeIfAbsent(student + '\n' + role + '\n' + outcome, k -> Counter.builder(
-                        MetricNames.STUDENT_PREDICTIONS_LATE)
-                .description("predictions per student, served or in its shadow, made without a label, by outcome "
-                        + "against the late label that came for them")
+        studentCounter(lateOutcomes, MetricNames.STUDENT_PREDICTIONS_LATE, "predictions per student, served or in "
+                + "its shadow, made without a label, by outcome against the late label that came for them", student,
+                role, label == predicted ? CORRECT : WRONG).increment();
+    }
+
+    private Counter studentCounter(final Map<String, Counter> counters, final String name, final String description,
+                                   final String student, final String role, final String outcome) {
+        return counters.computeIfAbsent(student + '\n' + role + '\n' + outcome, k -> Counter.builder(name)
+                .description(description)
                 .tag(MetricNames.STUDENT, student)
                 .tag(MetricNames.ROLE, role)
                 .tag(MetricNames.OUTCOME, outcome)
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /**

@@ -79,8 +79,10 @@ public final class ServingService implements Service {
             return config;
         }
         final TopicNames topics = config.topics();
-        final int features = TopicAdmin.partitions(config.kafkaProperties(), topics.features());
-        final int labels = TopicAdmin.partitions(config.kafkaProperties(), topics.labels());
+        final Map<String, Integer> partitions = TopicAdmin.partitions(config.kafkaProperties(),
+                List.of(topics.features(), topics.labels()));
+        final int features = partitions.get(topics.features());
+        final int labels = partitions.get(topics.labels());
         if (features == labels) {
             return config;
         }

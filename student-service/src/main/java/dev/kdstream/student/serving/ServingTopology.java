@@ -5,11 +5,14 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -135,12 +138,10 @@ public final class ServingTopology {
                     labels.valueSerde().deserializer(), labels.name());
             topology.addProcessor(SCORE_LABELS, () -> new LateLabelProcessor(model, labelsWindowMs, maxRecordBytes,
                     meters), LABELS_SOURCE);
-            topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
-                    ServedLabelJoin.ANSWERS_STORE, retention, retention, false), Serdes.String(),
-                    ServedAnswers.serde()), PREDICT, SCORE_LABELS);
-            topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
-                    ServedLabelJoin.EARLY_LABELS_STORE, retention, retention, false), Serdes.String(),
-                    Serdes.Integer()), PREDICT, SCORE_LABELS);
+            topology.addStateStore(lateLabelStore(ServedLabelJoin.ANSWERS_STORE, retention, ServedAnswers.serde()),
+                    PREDICT, SCORE_LABELS);
+            topology.addStateStore(lateLabelStore(ServedLabelJoin.EARLY_LABELS_STORE, retention, Serdes.Integer()),
+                    PREDICT, SCORE_LABELS);
         }
 
         CheckpointLoader.addTo(topology, CHECKPOINT_STORE, names.checkpoints(), model, registry);
@@ -151,5 +152,10 @@ public final class ServingTopology {
         return topology;
     }
 
-
+    /** One of the late-label join's stores: by record id and event time, on disk, changelogged. */
+    private static <V> StoreBuilder<WindowStore<String, V>> lateLabelStore(final String name, final Duration retention,
+                                                                          final Serde<V> values) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, retention, false),
+                Serdes.String(), values);
+    }
 }

@@ -71,7 +71,10 @@ public final class StudentPair {
     private final StepListener listener;
     private ScoreListener scored = (r, teacher, distilled, baseline) -> { };
     private boolean networksBehind;
-    /** A refreshed ensemble's lesson, gathered until a call to {@link #train} brings no more of it. */
+    /**
+     * A refreshed ensemble's lesson, gathered by {@link #train} until its caller, with all of it,
+     * calls {@link #rehearse}.
+     */
     private final List<SoftTargetRecord> rehearsal = new ArrayList<>();
     private final List<float[]> rehearsalX = new ArrayList<>();
     private final MicroBatch rehearsalBatch;
@@ -298,19 +301,16 @@ public final class StudentPair {
 
     /**
      * Teaches the gathered lesson of a refreshed ensemble, once all of it has come (its caller
-     * knows when): gone over {@link #REHEARSAL_PASSES} times in a
-     * fresh order each time, by the distilled student alone (the baseline stays the learner of the
-     * stream's labels), at the full alpha: the lesson is the refreshed ensemble's, not the one whose
-     * errors withdrew the trust.
+     * knows when): gone over {@link #REHEARSAL_PASSES} times in a fresh order each time, by the
+     * distilled student alone (the baseline stays the learner of the stream's labels), at the full
+     * alpha: the lesson is the refreshed ensemble's, not the one whose errors withdrew the trust.
      */
     public void rehearse() {
         if (rehearsal.isEmpty()) {
             return;
         }
-        final StepConfig trusted = distilledSteps.config();
-        final float learningRate = distilledSteps.adam().learningRate();
-        distilledSteps.retune(new StepConfig(alpha, trusted.temperature(), trusted.l2Weights(), trusted.l2Biases()),
-                learningRate);
+        final double distrust = trust;
+        trust(1);
         final Integer[] order = new Integer[rehearsal.size()];
         for (int pass = 0; pass < REHEARSAL_PASSES; pass++) {
             Arrays.setAll(order, i -> i);
@@ -326,7 +326,7 @@ public final class StudentPair {
         if (!rehearsalBatch.isEmpty()) {
             step(distilledSteps, rehearsalBatch, MetricNames.DISTILLED);
         }
-        distilledSteps.retune(trusted, learningRate);
+        trust(distrust);
         rehearsal.clear();
         rehearsalX.clear();
     }
